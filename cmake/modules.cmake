@@ -1,0 +1,33 @@
+# Helpers that keep the per-module CMakeLists.txt files to a few lines.
+
+# Defaults for every target of ours: warnings and the shared headers.
+function(sesmon_target_defaults target)
+  sesmon_target_warnings(${target})
+  target_link_libraries(${target} PRIVATE sesmon_headers)
+endfunction()
+
+# sesmon_add_module(NAME <module> SOURCES ... DEPS ...): the static library sesmon_<module>.
+function(sesmon_add_module)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;DEPS" ${ARGN})
+  add_library(sesmon_${ARG_NAME} STATIC ${ARG_SOURCES})
+  target_include_directories(sesmon_${ARG_NAME} PUBLIC ${CMAKE_SOURCE_DIR}/src)
+  target_link_libraries(sesmon_${ARG_NAME} PUBLIC sesmon_headers ${ARG_DEPS})
+  sesmon_target_warnings(sesmon_${ARG_NAME})
+endfunction()
+
+# sesmon_add_test(NAME <test_x> SOURCES ... DEPS ... [LABELS ...]): a GoogleTest binary,
+# registered with ctest test by test. Tests find fixtures through SESMON_SOURCE_DIR and the
+# built programs through SESMON_BIN_DIR.
+function(sesmon_add_test)
+  cmake_parse_arguments(ARG "" "NAME;TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SOURCES})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${ARG_NAME} PRIVATE
+    SESMON_SOURCE_DIR="${CMAKE_SOURCE_DIR}" SESMON_BIN_DIR="${CMAKE_BINARY_DIR}/bin")
+  sesmon_target_defaults(${ARG_NAME})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  gtest_discover_tests(${ARG_NAME} DISCOVERY_MODE PRE_TEST
+    PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+endfunction()

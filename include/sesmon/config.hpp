@@ -1,0 +1,118 @@
+#pragma once
+// config: the whole configuration of SPEC §3, after parsing, defaults and validation.
+// Produced by config::load (src/config/), which throws config::error on invalid input.
+// Per-cluster polling/stall values are already merged with the global ones.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sesmon/event.hpp"
+#include "sesmon/secret.hpp"
+#include "sesmon/time.hpp"
+
+namespace sesmon {
+
+using namespace std::chrono_literals;
+
+enum class api_site { public_site, gov, fin };
+
+struct api_config {
+    api_site site = api_site::public_site;
+    std::string region = "KR";
+    std::string endpoint;  // base URL override ("" = the site's host)
+    std::string ca_file;
+    secret access_key;  // origin() tells file / env / credential
+    secret secret_key;
+    duration timeout = 10s;
+    int max_in_flight = 16;
+    double max_requests_per_second = 20;
+    std::chrono::seconds time_zone_offset = 9h;  // zone of the API's date strings
+};
+
+struct polling_config {
+    duration interval = 30s;
+    duration idle_interval = 5min;
+    double jitter = 0.1;
+    duration max_backoff = 5min;
+    friend bool operator==(const polling_config&, const polling_config&) = default;
+};
+
+struct stall_config {
+    duration node_stage_timeout = 45min;
+    duration no_progress_timeout = 60min;
+    duration blind_timeout = 10min;
+    friend bool operator==(const stall_config&, const stall_config&) = default;
+};
+
+struct cluster_config {
+    std::string name;
+    std::string instance_no;
+    std::string region;                // effective: the override or api.region
+    std::vector<std::string> notify;   // effective: the list, or every notifier's name
+    polling_config polling;            // effective: merged with the global section
+    stall_config stall;
+    friend bool operator==(const cluster_config&, const cluster_config&) = default;
+};
+
+enum class notifier_type { log, webhook, command };
+enum class webhook_format { generic, slack, pagerduty };
+
+struct retry_config {
+    duration initial_backoff = 1s;
+    duration max_backoff = 10min;
+    duration max_age = 24h;
+};
+
+struct notifier_config {
+    std::string name;
+    notifier_type type = notifier_type::log;
+    std::vector<event_type> events;  // effective filter (default: all but node_changed)
+
+    // webhook
+    webhook_format format = webhook_format::generic;
+    secret url;                       // from url: or url_file:
+    std::optional<secret> signing_secret;
+    std::optional<secret> routing_key;  // pagerduty: routing_key_file
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string ca_file;
+
+    // command
+    std::vector<std::string> argv;
+
+    // webhook and command
+    duration timeout = 10s;  // command default 30s
+    retry_config retry;
+};
+
+enum class log_level { trace, debug, info, warn, error };
+enum class log_format { text, json };
+
+struct state_config {
+    std::string directory = "/var/lib/ses-upgrade-monitor";
+};
+
+struct server_config {
+    std::string listen = "127.0.0.1:9717";  // "" = off
+    std::optional<secret> auth_token;
+};
+
+struct logging_config {
+    log_level level = log_level::info;
+    log_format format = log_format::text;
+};
+
+struct config {
+    std::string source_path;  // the file it was loaded from
+    api_config api;
+    polling_config polling;
+    stall_config stall;
+    std::vector<cluster_config> clusters;
+    std::vector<notifier_config> notifiers;  // default: one `log` notifier named "log"
+    state_config state;
+    server_config server;
+    logging_config logging;
+};
+
+}  // namespace sesmon

@@ -1,0 +1,79 @@
+#pragma once
+// event: something a person should hear about (SPEC §4), with everything a notifier needs to
+// render it. Produced by monitor::tracker, consumed by notify::dispatcher.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sesmon/time.hpp"
+
+namespace sesmon {
+
+enum class event_type {
+    upgrade_started,
+    node_changed,
+    upgrade_finished,
+    upgrade_failed,
+    upgrade_stalled,
+    stall_cleared,
+    upgrade_vanished,
+    monitor_blind,
+    monitor_recovered,
+};
+
+inline constexpr event_type all_event_types[] = {
+    event_type::upgrade_started, event_type::node_changed,     event_type::upgrade_finished,
+    event_type::upgrade_failed,  event_type::upgrade_stalled,  event_type::stall_cleared,
+    event_type::upgrade_vanished, event_type::monitor_blind,   event_type::monitor_recovered,
+};
+
+std::string_view to_string(event_type type);
+std::optional<event_type> parse_event_type(std::string_view name);
+
+struct cluster_ref {
+    std::string name;
+    std::string instance_no;
+    std::string region;
+    friend bool operator==(const cluster_ref&, const cluster_ref&) = default;
+};
+
+struct upgrade_info {
+    std::string from_version;
+    std::string to_version;
+    std::string action_date;  // ISO 8601 with the API's offset, or the raw text if unparsable
+    int nodes_total = 0;
+    int nodes_complete = 0;
+    std::optional<wall_time> started_at;
+    std::optional<wall_time> finished_at;
+    friend bool operator==(const upgrade_info&, const upgrade_info&) = default;
+};
+
+struct node_info {
+    std::string hostname;
+    std::string role;
+    std::string status;
+    std::string previous_status;  // "" when the node is new
+    std::optional<wall_time> status_since;
+    friend bool operator==(const node_info&, const node_info&) = default;
+};
+
+struct stall_info {
+    std::string reason;  // "node_stage_timeout" | "no_progress_timeout"
+    long long stalled_for_seconds = 0;
+    friend bool operator==(const stall_info&, const stall_info&) = default;
+};
+
+struct event {
+    std::string id;  // hex SHA-256 of the identifying fields; stable across retries/restarts
+    event_type type = event_type::upgrade_started;
+    wall_time occurred_at{};
+    std::string summary;  // one human line, e.g. "prod-logs: node x stuck in ... for 47m"
+    cluster_ref cluster;
+    std::optional<upgrade_info> upgrade;
+    std::optional<node_info> node;
+    std::optional<stall_info> stall;
+    std::optional<std::string> error;  // last poll error, for monitor_blind
+    friend bool operator==(const event&, const event&) = default;
+};
+
+}  // namespace sesmon

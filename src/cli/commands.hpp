@@ -1,0 +1,20 @@
+#pragma once
+// The operator commands of SPEC §2. Each returns the process exit code:
+// 0 success, 1 runtime failure, 2 bad usage or invalid configuration.
+// Errors are printed to stderr, one line each.
+#include <optional>
+#include <string>
+
+namespace sesmon::cli {
+
+// The path -c/--config resolves to: the flag, else $SES_UPGRADE_MONITOR_CONFIG, else
+// /etc/ses-upgrade-monitor/config.yaml.
+std::string default_config_path();
+
+int run_daemon(const std::string& config_path);
+int check_config(const std::string& config_path);
+int status(const std::string& config_path, const std::optional<std::string>& cluster,
+           const std::string& format);
+int test_notify(const std::string& config_path, const std::string& notifier);
+
+}  // namespace sesmon::cli

@@ -1,0 +1,55 @@
+// ses-upgrade-monitor: argument parsing and dispatch, nothing else (SPEC §2).
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "sesmon/version.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"Watches rolling version upgrades of NAVER Cloud Search Engine Service clusters",
+                 "ses-upgrade-monitor"};
+    app.require_subcommand(0, 1);
+    app.set_version_flag("--version", std::string("ses-upgrade-monitor ") + sesmon::version);
+
+    std::string config_path = sesmon::cli::default_config_path();
+    const auto add_config = [&](CLI::App* sub) {
+        sub->add_option("-c,--config", config_path, "configuration file")
+            ->capture_default_str();
+    };
+
+    auto* run = app.add_subcommand("run", "run the daemon in the foreground");
+    add_config(run);
+    auto* check = app.add_subcommand("check-config", "validate the configuration; print a summary");
+    add_config(check);
+
+    auto* status = app.add_subcommand("status", "poll every cluster once and print its progress");
+    add_config(status);
+    std::optional<std::string> cluster;
+    std::string format = "table";
+    status->add_option("--cluster", cluster, "only this cluster");
+    status->add_option("--format", format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}))
+        ->capture_default_str();
+
+    auto* notify = app.add_subcommand("test-notify", "send one synthetic event to a notifier");
+    add_config(notify);
+    std::string notifier;
+    notify->add_option("--notifier", notifier, "notifier name")->required();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        // CLI11 returns 0 for --help/--version; any real parse error is bad usage (2).
+        return code == 0 ? 0 : 2;
+    }
+
+    if (*run) return sesmon::cli::run_daemon(config_path);
+    if (*check) return sesmon::cli::check_config(config_path);
+    if (*status) return sesmon::cli::status(config_path, cluster, format);
+    if (*notify) return sesmon::cli::test_notify(config_path, notifier);
+    std::cout << app.help();
+    return 2;
+}
