@@ -1,0 +1,94 @@
+#pragma once
+// tracker: the upgrade state machine of one cluster (SPEC §4). Pure: no I/O, no clock, no
+// logger — every input (snapshot, poll error, current wall time) is an argument and every
+// output (events, state) is a value. Not thread-safe; one owner (the cluster's watcher).
+//
+// Typical use by the poll loop:
+//   tracker t(cluster, options, store.load(cluster.instance_no));
+//   on success:  auto r = t.observe(snap, clock.wall_now());  dispatch r.events, log
+//                r.new_unknown_statuses / nodes_appeared / nodes_disappeared once each,
+//                pick interval vs idle_interval from r.upgrade_in_progress
+//   on failure:  dispatch t.poll_failed(err, clock.wall_now())
+//   on a timer:  dispatch t.tick(clock.wall_now())   (e.g. every 30 s: stalls and blindness
+//                                                     are detected between polls too)
+//   after each:  if (t.changed_since_save()) { store.mark_dirty(no, t.state()); t.mark_saved(); }
+//
+// Guarantees: every event's id is make_event_id(...) of its identifying fields (see
+// event_id.hpp), and the tracker never emits an id listed in state().emitted. A tracker
+// rebuilt from a saved state() and fed the same snapshot emits nothing.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "monitor/cluster_state.hpp"
+#include "sesmon/api_error.hpp"
+#include "sesmon/config.hpp"
+#include "sesmon/event.hpp"
+#include "sesmon/snapshot.hpp"
+#include "sesmon/time.hpp"
+
+namespace sesmon::monitor {
+
+struct tracker_options {
+    stall_config stall;  // the cluster's effective values (per-cluster overrides merged)
+    std::chrono::seconds zone_offset = std::chrono::hours(9);  // api.time_zone_offset
+    friend bool operator==(const tracker_options&, const tracker_options&) = default;
+};
+
+struct observation_result {
+    std::vector<event> events;  // in the order they happened
+    // Status words classified unknown and never reported before for this cluster: the
+    // caller logs each once (warn). Verbatim.
+    std::vector<std::string> new_unknown_statuses;
+    // Hostnames that joined / left the tracked upgrade's node list in this observation
+    // (not reported at upgrade start). For logging; node_changed covers what matters.
+    std::vector<std::string> nodes_appeared;
+    std::vector<std::string> nodes_disappeared;
+    // True while an upgrade is in progress after this observation: poll at `interval`,
+    // else at `idle_interval`.
+    bool upgrade_in_progress = false;
+};
+
+class tracker {
+  public:
+    // `restored` is what a previous tracker of the same cluster left (state::store::load),
+    // or a fresh cluster_state{}.
+    tracker(cluster_ref cluster, tracker_options options, cluster_state restored = {});
+
+    // A successful poll at `now`. Emits, in this order: monitor_recovered; upgrade_vanished
+    // (+ stall_cleared) of a replaced upgrade; upgrade_started; node_changed and
+    // upgrade_failed per node; stall_cleared; upgrade_finished; upgrade_stalled.
+    observation_result observe(const snapshot& snap, wall_time now);
+
+    // A failed poll at `now`. May emit monitor_blind (once per episode): when no poll has
+    // succeeded for ≥ blind_timeout. `error.message` becomes the event's `error`.
+    std::vector<event> poll_failed(const api_error& error, wall_time now);
+
+    // Time passing without a poll result: may emit upgrade_stalled (when the last poll
+    // succeeded) or monitor_blind (when polls are failing). Never clears anything.
+    std::vector<event> tick(wall_time now);
+
+    const cluster_state& state() const { return state_; }
+    const cluster_ref& cluster() const { return cluster_; }
+    const tracker_options& options() const { return options_; }
+    bool upgrade_in_progress() const;
+
+    // True when state() changed in a way worth persisting since the last mark_saved():
+    // an event, an upgrade/node/episode change. Pure bookkeeping updates (last_seen,
+    // last_success) do not count; they are saved with the next real change.
+    bool changed_since_save() const { return dirty_; }
+    void mark_saved() { dirty_ = false; }
+
+    // Configuration reload: new timeouts apply from the next observe/tick. The cluster's
+    // name may change too (instance_no must not: that is another cluster).
+    void set_options(tracker_options options) { options_ = options; }
+    void set_cluster(cluster_ref cluster);
+
+  private:
+    cluster_ref cluster_;
+    tracker_options options_;
+    cluster_state state_;
+    bool dirty_ = false;
+};
+
+}  // namespace sesmon::monitor
