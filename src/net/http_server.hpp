@@ -62,8 +62,8 @@ struct server_response {
     //              then close.
     //   slow     — send headers, then the body in chunks of slow_chunk_bytes with
     //              slow_chunk_delay between chunks.
-    enum class fault { none, hang, reset, truncate, slow };
-    enum fault fault = fault::none;
+    enum class fault_kind { none, hang, reset, truncate, slow };
+    fault_kind fault = fault_kind::none;
     duration slow_chunk_delay = std::chrono::milliseconds(200);
     std::size_t slow_chunk_bytes = 64;
     // Ask the server to close the connection after this response.
@@ -77,9 +77,9 @@ struct http_server_options {
     // TLS when both are set (PEM files); plain HTTP otherwise.
     std::string tls_cert_file;
     std::string tls_key_file;
-    std::size_t max_header_bytes = 16 * 1024;        // over → 431 and close
-    std::size_t max_body_bytes = 1024 * 1024;        // over → 413 and close
-    std::size_t max_connections = 256;               // beyond → accepted and closed at once
+    std::size_t max_header_bytes = 16 * 1024;          // over → 431 and close
+    std::size_t max_body_bytes = 1024 * 1024;          // over → 413 and close
+    std::size_t max_connections = 256;                 // beyond → accepted and closed at once
     duration read_timeout = std::chrono::seconds(30);  // one request, first byte to last
     duration idle_timeout = std::chrono::seconds(60);  // keep-alive wait for the next request
     duration write_timeout = std::chrono::seconds(60);
@@ -87,7 +87,7 @@ struct http_server_options {
 };
 
 class http_server {
-public:
+  public:
     // Throws std::invalid_argument for a bad `listen`, std::runtime_error when the TLS
     // files cannot be loaded. Nothing listens before start().
     http_server(boost::asio::any_io_executor executor, http_server_options options,
@@ -112,7 +112,7 @@ public:
 
     struct state;
 
-private:
+  private:
     std::shared_ptr<state> state_;
 };
 

@@ -1,0 +1,48 @@
+#pragma once
+// Internals of http_server shared by its two translation units: the server's shared state
+// and the per-connection coroutine. Not for use outside src/net.
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+#include "net/http_server.hpp"
+
+namespace sesmon::net {
+
+// One open connection as the server sees it, so stop() can close the idle ones.
+struct server_connection_entry {
+    bool busy = false;            // a request is being read or answered
+    std::function<void()> close;  // closes the socket (wakes any pending operation)
+};
+
+struct http_server::state {
+    boost::asio::any_io_executor executor;
+    http_server_options options;
+    server_handler handler;
+    std::shared_ptr<spdlog::logger> logger;
+    std::optional<boost::asio::ssl::context> tls;
+    boost::asio::ip::tcp::acceptor acceptor;
+    unsigned short port = 0;
+    bool stopping = false;
+    std::uint64_t next_connection_id = 0;
+    std::unordered_map<std::uint64_t, server_connection_entry*> connections;
+
+    state(boost::asio::any_io_executor ex, http_server_options opts, server_handler h,
+          std::shared_ptr<spdlog::logger> log)
+        : executor(ex),
+          options(std::move(opts)),
+          handler(std::move(h)),
+          logger(std::move(log)),
+          acceptor(ex) {}
+};
+
+// Serves one accepted connection until the peer closes it, an error occurs, or the server
+// stops. Never throws for network conditions.
+boost::asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> state,
+                                              boost::asio::ip::tcp::socket socket);
+
+}  // namespace sesmon::net
