@@ -32,6 +32,8 @@ struct node_record {
     wall_time first_seen{};       // when this daemon first saw the node in this upgrade
     wall_time last_seen{};        // last observation (volatile: not alone a reason to save)
     std::uint64_t changes = 0;    // status changes observed in this upgrade (for event ids)
+    bool listed = true;           // false once the node left the API's list; the record is
+                                  // kept so a returning hostname continues its `changes`
     friend bool operator==(const node_record&, const node_record&) = default;
 };
 

@@ -17,10 +17,13 @@
 // event_id.hpp), and the tracker never emits an id listed in state().emitted. A tracker
 // rebuilt from a saved state() and fed the same snapshot emits nothing.
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "monitor/cluster_state.hpp"
+#include "monitor/event_id.hpp"
 #include "sesmon/api_error.hpp"
 #include "sesmon/config.hpp"
 #include "sesmon/event.hpp"
@@ -85,10 +88,29 @@ class tracker {
     void set_cluster(cluster_ref cluster);
 
   private:
+    event base_event(event_type type, wall_time now) const;
+    // Fills id and summary and appends `e` unless its id was already emitted.
+    void emit(std::vector<event>& out, event e, const event_key& key, duration span = {});
+    void emit_upgrade_event(std::vector<event>& out, event e, std::string hostname = {},
+                            std::string status = {}, std::uint64_t episode = 0);
+    event_key blind_key(event_type type) const;  // monitor_blind/recovered of this episode
+    void note_success(wall_time now, std::vector<event>& out);
+    void note_unknown_statuses(const snapshot& snap, observation_result& result);
+    void start_upgrade(const snapshot& snap, wall_time now, std::vector<event>& out);
+    void end_upgrade(wall_time now, std::vector<event>& out);  // vanished
+    void update_nodes(const snapshot& snap, wall_time now, observation_result& result);
+    void check_finished(wall_time now, std::vector<event>& out);
+    void evaluate_stall(wall_time now, bool may_clear, std::vector<event>& out);
+    void close_stall(wall_time now, std::vector<event>& out);
+    void check_blind(wall_time now, std::vector<event>& out);
+
     cluster_ref cluster_;
     tracker_options options_;
     cluster_state state_;
     bool dirty_ = false;
+    // The last successful poll seen by this tracker instance (not restored: a restart after
+    // downtime must not count our own downtime as blindness; see docs/events.md).
+    std::optional<wall_time> session_success_;
 };
 
 }  // namespace sesmon::monitor

@@ -1,0 +1,83 @@
+#include "monitor/summary.hpp"
+
+#include "common/time_format.hpp"
+
+namespace sesmon::monitor {
+namespace {
+
+std::string versions(const upgrade_info& u) {
+    return u.from_version + " → " + u.to_version;
+}
+
+// " (2140 → 2150, 3/8 nodes done)", or "" when the event carries no upgrade.
+std::string progress_suffix(const event& e) {
+    if (!e.upgrade)
+        return {};
+    return " (" + versions(*e.upgrade) + ", " + std::to_string(e.upgrade->nodes_complete) + "/" +
+           std::to_string(e.upgrade->nodes_total) + " nodes done)";
+}
+
+std::string seconds_text(long long seconds) {
+    return common::format_duration(std::chrono::seconds(seconds));
+}
+
+std::string node_text(const event& e) {
+    return e.node ? "node " + e.node->hostname : "node ?";
+}
+
+std::string stall_text(const event& e) {
+    const long long for_s = e.stall ? e.stall->stalled_for_seconds : 0;
+    if (e.stall && e.stall->reason == "node_stage_timeout" && e.node) {
+        return node_text(e) + " stuck in " + e.node->status + " for " + seconds_text(for_s);
+    }
+    return "no node changed status for " + seconds_text(for_s);
+}
+
+std::string body(const event& e, duration span) {
+    const std::string ups = e.upgrade ? versions(*e.upgrade) : std::string("?");
+    switch (e.type) {
+        case event_type::upgrade_started:
+            return "upgrade " + ups + " started";
+        case event_type::node_changed:
+            if (!e.node)
+                return "node changed";
+            if (e.node->previous_status.empty()) {
+                return node_text(e) + " appeared as " + e.node->status;
+            }
+            return node_text(e) + " " + e.node->previous_status + " → " + e.node->status;
+        case event_type::upgrade_finished: {
+            std::string text = "upgrade " + ups + " finished";
+            if (e.upgrade && e.upgrade->started_at && e.upgrade->finished_at) {
+                text += " in " +
+                        common::format_duration(*e.upgrade->finished_at - *e.upgrade->started_at);
+            }
+            return text;
+        }
+        case event_type::upgrade_failed:
+            return node_text(e) + " failed with status " + (e.node ? e.node->status : "?");
+        case event_type::upgrade_stalled:
+            return stall_text(e);
+        case event_type::stall_cleared:
+            return "upgrade moving again after " +
+                   seconds_text(e.stall ? e.stall->stalled_for_seconds : 0) + " stalled";
+        case event_type::upgrade_vanished:
+            return "upgrade " + ups + " disappeared from the API before finishing";
+        case event_type::monitor_blind:
+            return "no successful poll for " + common::format_duration(span) +
+                   (e.error && !e.error->empty() ? ": " + *e.error : std::string());
+        case event_type::monitor_recovered:
+            return "polling works again after " + common::format_duration(span) +
+                   " without a successful poll";
+    }
+    return std::string(to_string(e.type));
+}
+
+}  // namespace
+
+std::string summarize(const event& e, duration span) {
+    const bool with_progress =
+        e.type != event_type::monitor_blind && e.type != event_type::monitor_recovered;
+    return e.cluster.name + ": " + body(e, span) + (with_progress ? progress_suffix(e) : "");
+}
+
+}  // namespace sesmon::monitor

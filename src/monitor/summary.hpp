@@ -1,0 +1,17 @@
+#pragma once
+// summary: the one human line of an event (event::summary), e.g.
+//   "prod-logs: node prod-logs-do-6tnm stuck in Upgrade_OpenSearch for 47m (2140 → 2150, 3/8 nodes
+//   done)"
+// Built only from the event's own fields, plus `span` where the event has no field for
+// its duration (monitor_blind: time without a successful poll; monitor_recovered: how
+// long the cluster was unobservable). Pure.
+#include <string>
+
+#include "sesmon/event.hpp"
+#include "sesmon/time.hpp"
+
+namespace sesmon::monitor {
+
+std::string summarize(const event& e, duration span = {});
+
+}  // namespace sesmon::monitor
