@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# The .deb under real systemd: installs the package into a Debian 12 container, gives it
+# credentials with LoadCredential=, boots systemd 252 as the container's PID 1 with
+# systemd-nspawn, and lets tests/system/probe.sh (a oneshot unit inside) check readiness,
+# STATUS=, webhook delivery to a simulator on the host, reload, restart without repeated
+# alerts, clean stop and no restart loops. The container shares the host's network.
+#   tests/system/container_test.sh SOURCE_DIR BUILD_DIR
+# Needs root (exits 77 = skipped otherwise). The root filesystem is cached by
+# tests/system/rootfs.sh; each run boots a fresh copy. SESMON_KEEP_CONTAINER=1 keeps
+# the work directory for inspection.
+set -euo pipefail
+src=$(cd "${1:?source dir}" && pwd)
+build=$(cd "${2:?build dir}" && pwd)
+here="$src/tests/system"
+t_begin=$(date +%s)
+elapsed() { echo "$(( $(date +%s) - t_begin ))s"; }
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "SKIP: the container test needs root (systemd-nspawn)" >&2
+  exit 77
+fi
+"$src/scripts/bootstrap" package container
+
+work=$(mktemp -d /var/tmp/sesmon-container-XXXXXX)
+sim_pid=""
+nspawn_pid=""
+cleanup() {
+  [ -n "$nspawn_pid" ] && kill -KILL "$nspawn_pid" 2>/dev/null || true
+  [ -n "$sim_pid" ] && kill -TERM "$sim_pid" 2>/dev/null || true
+  [ -n "$sim_pid" ] && { timeout 5 tail --pid="$sim_pid" -f /dev/null 2>/dev/null || kill -KILL "$sim_pid" 2>/dev/null; } || true
+  if [ "${SESMON_KEEP_CONTAINER:-0}" = 1 ]; then
+    echo "kept: $work" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- the package, and a root filesystem that satisfies its Depends --------------------
+(cd "$build" && timeout 300 cpack -G DEB --config CPackConfig.cmake -B "$work/pkg" >"$work/cpack.log" 2>&1) ||
+  { cat "$work/cpack.log" >&2; echo "FAIL: cpack" >&2; exit 1; }
+deb=$(ls "$work"/pkg/ses-upgrade-monitor_*.deb)
+mapfile -t deps < <(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/^ *//; s/[ (|].*//' | grep .)
+cached=$("$here/rootfs.sh" "${deps[@]}")
+root="$work/root"
+cp -a "$cached" "$root"
+echo "[$(elapsed)] root filesystem ready (copy of $cached)"
+
+# --- the simulator with its webhook sink, on the host's loopback ----------------------
+access_key=container-test-access-key
+secret_key=container-test-secret-key
+scenario="$src/config/scenarios/seed.yaml"
+sim_url=""
+if [ -x "$build/bin/ses-upgrade-sim" ] && [ -f "$scenario" ]; then
+  "$build/bin/ses-upgrade-sim" --listen 127.0.0.1:0 --plain --scenario "$scenario" \
+    --access-key "$access_key" --secret-key "$secret_key" \
+    --time-scale "${SESMON_CONTAINER_TIME_SCALE:-60}" --webhook-sink >"$work/sim.log" 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 100); do
+    sim_url=$(grep -om1 'listening on http://127\.0\.0\.1:[0-9]*' "$work/sim.log" | sed 's/^listening on //' || true)
+    [ -n "$sim_url" ] && break
+    kill -0 "$sim_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  [ -n "$sim_url" ] || { cat "$work/sim.log" >&2; echo "FAIL: the simulator did not start" >&2; exit 1; }
+  echo "[$(elapsed)] simulator at $sim_url"
+else
+  echo "WARNING: no simulator (ses-upgrade-sim or $scenario missing): webhook checks will fail" >&2
+fi
+
+# --- install the package the way an admin would (dpkg -i inside, not booted) ---------
+cp "$deb" "$root/var/tmp/ses-upgrade-monitor.deb"
+if ! timeout 120 systemd-nspawn -q -D "$root" --register=no --keep-unit --pipe \
+       dpkg -i /var/tmp/ses-upgrade-monitor.deb </dev/null >"$work/dpkg.log" 2>&1; then
+  cat "$work/dpkg.log" >&2
+  echo "FAIL: dpkg -i in the container" >&2
+  exit 1
+fi
+rm "$root/var/tmp/ses-upgrade-monitor.deb"
+host_fails=0
+hfail() { echo "FAIL: $*" >&2; host_fails=$((host_fails + 1)); }
+hcheck() { local what=$1; shift; if "$@"; then echo "ok: $what"; else hfail "$what"; fi; }
+hcheck "package enabled the unit (multi-user.target.wants link)" \
+  test -L "$root/etc/systemd/system/multi-user.target.wants/ses-upgrade-monitor.service"
+hcheck "package created the credentials directory, mode 0700" \
+  test "$(stat -c %a "$root/etc/ses-upgrade-monitor/credentials")" = 700
+echo "[$(elapsed)] package installed"
+
+# --- configure: credentials, a webhook URL as a credential, the cluster list ----------
+cred="$root/etc/ses-upgrade-monitor/credentials"
+( umask 077
+  printf '%s\n' "$access_key" >"$cred/ncloud-access-key"
+  printf '%s\n' "$secret_key" >"$cred/ncloud-secret-key"
+  printf '%s/hooks/container\n' "${sim_url:-http://127.0.0.1:9}" >"$cred/webhook-url" )
+mkdir -p "$root/etc/systemd/system/ses-upgrade-monitor.service.d"
+cat >"$root/etc/systemd/system/ses-upgrade-monitor.service.d/webhook.conf" <<'UNIT'
+[Service]
+LoadCredential=webhook-url:/etc/ses-upgrade-monitor/credentials/webhook-url
+UNIT
+{
+  echo "api:"
+  echo "  endpoint: ${sim_url:-http://127.0.0.1:9}"
+  echo "polling: { interval: 1s, idle_interval: 2s, jitter: 0, max_backoff: 5s }"
+  echo "clusters:"
+  python3 "$here/scenario_clusters.py" "$scenario" || echo "  - { name: none, instance_no: \"0\" }"
+  echo "notifiers:"
+  echo "  - { name: journal, type: log }"
+  echo "  - name: host-sink"
+  echo "    type: webhook"
+  echo "    url_file: /run/credentials/ses-upgrade-monitor.service/webhook-url"
+  echo "server: { listen: \"\" }"
+} >"$root/etc/ses-upgrade-monitor/config.yaml"
+
+# --- the probe ----------------------------------------------------------------------
+out="$work/out"
+mkdir -p "$out"
+printf 'SIM_URL=%s\n' "$sim_url" >"$out/probe.env"
+install -m 0755 "$here/probe.sh" "$root/usr/local/sbin/sesmon-probe"
+cat >"$root/etc/systemd/system/sesmon-probe.service" <<'UNIT'
+[Unit]
+Description=ses-upgrade-monitor container test probe
+After=ses-upgrade-monitor.service
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/sesmon-probe
+TimeoutStartSec=480
+ExecStopPost=/bin/systemctl --no-block poweroff
+[Install]
+WantedBy=multi-user.target
+UNIT
+ln -sf /etc/systemd/system/sesmon-probe.service \
+  "$root/etc/systemd/system/multi-user.target.wants/sesmon-probe.service"
+
+# --- boot -----------------------------------------------------------------------------
+echo "[$(elapsed)] booting the container"
+t_boot=$(date +%s)
+timeout -k 10 540 systemd-nspawn -q -D "$root" --boot --register=no --keep-unit \
+  --bind="$out:/out" </dev/null >"$work/console.log" 2>&1 &
+nspawn_pid=$!
+wait "$nspawn_pid" && boot_rc=0 || boot_rc=$?
+nspawn_pid=""
+echo "[$(elapsed)] container powered off after $(( $(date +%s) - t_boot ))s (exit $boot_rc)"
+
+# --- verdict --------------------------------------------------------------------------
+if [ ! -f "$out/results" ]; then
+  tail -n 40 "$work/console.log" >&2
+  echo "FAIL: the probe wrote no results" >&2
+  exit 1
+fi
+cat "$out/results"
+grep -qx DONE "$out/results" || hfail "the probe did not finish (timeout?)"
+probe_fails=$(grep -c '^FAIL' "$out/results" || true)
+if [ -n "$sim_url" ]; then
+  curl -fsS --max-time 5 "$sim_url/_sim/hooks" >"$work/hooks.json" || hfail "GET /_sim/hooks"
+  hcheck "webhook sink: seed upgrade started, finished, no event delivered twice" \
+    python3 "$here/check_hooks.py" "$work/hooks.json"
+fi
+if [ "$probe_fails" -ne 0 ] || [ "$host_fails" -ne 0 ]; then
+  echo "--- service journal (last 60 lines) ---" >&2
+  tail -n 60 "$out/journal.txt" >&2 || true
+  echo "container test: $probe_fails probe and $host_fails host check(s) failed after $(elapsed)" >&2
+  exit 1
+fi
+echo "PASS: container ($(elapsed))"

@@ -1,0 +1,134 @@
+#!/bin/bash
+# Runs inside the test container as a oneshot unit, after ses-upgrade-monitor.service
+# started at boot. Checks what the service does under real systemd, writes one line per
+# check to /out/results ("ok: ..." / "FAIL: ..."), the service's journal to /out, then
+# powers the container off. Every wait has a deadline.
+# Settings come from /out/probe.env: SIM_URL (simulator + webhook sink on the host).
+set -u
+. /out/probe.env
+UNIT=ses-upgrade-monitor.service
+CONF=/etc/ses-upgrade-monitor/config.yaml
+CRED=/etc/ses-upgrade-monitor/credentials
+results=/out/results
+: >"$results"
+
+ok() { echo "ok: $*" >>"$results"; }
+fail() { echo "FAIL: $*" >>"$results"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+prop() { systemctl show -P "$1" "$UNIT"; }
+finish() {
+  journalctl -b -u "$UNIT" --no-pager -o short-monotonic >/out/journal.txt 2>&1
+  systemctl status "$UNIT" --no-pager >/out/status.txt 2>&1
+  echo DONE >>"$results"
+  systemctl --no-block poweroff
+}
+trap finish EXIT
+
+# wait_for SECONDS COMMAND...: true once COMMAND succeeds, false at the deadline.
+wait_for() {
+  local deadline=$((SECONDS + $1)); shift
+  until "$@"; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.5
+  done
+}
+active_running() { [ "$(prop ActiveState)/$(prop SubState)" = active/running ]; }
+hooks() { curl -fsS --max-time 5 "$SIM_URL/_sim/hooks" 2>/dev/null; }
+hook_has() { hooks | grep -q "$1"; }
+state_files() { find /var/lib/private/ses-upgrade-monitor -type f 2>/dev/null | sort; }
+
+# 1. Started at boot (the package enabled it); active only after READY=1.
+wait_for 60 active_running
+check "service is active (running) after boot" active_running
+check "Type=notify with NotifyAccess=main" test "$(prop Type)/$(prop NotifyAccess)" = notify/main
+start=$(prop ExecMainStartTimestampMonotonic)
+active=$(prop ActiveEnterTimestampMonotonic)
+check "active entered after the main process started (READY=1 came first)" \
+  test "${active:-0}" -gt "${start:-0}" -a "${start:-0}" -gt 0
+status_text=$(prop StatusText)
+echo "status line: $status_text" >>"$results"
+check "STATUS= line is set" test -n "$status_text"
+runs_unprivileged() {
+  local user
+  user=$(ps -o user= -p "$(prop MainPID)" 2>/dev/null | tr -d " ")
+  [ -n "$user" ] && [ "$user" != root ]
+}
+check "runs as a dynamic user, not root" runs_unprivileged
+check "watchdog armed" test "$(prop WatchdogUSec)" != 0 -a "$(prop WatchdogUSec)" != infinity
+
+# 2. Alerts from the simulator's seed upgrade reach the sink on the host.
+if ! active_running; then
+  fail "service not running: webhook delivery not checked"
+elif [ -n "$SIM_URL" ]; then
+  wait_for 120 hook_has upgrade_started
+  check "upgrade_started delivered to the webhook sink" hook_has upgrade_started
+  wait_for 150 hook_has upgrade_finished
+  check "upgrade_finished delivered to the webhook sink" hook_has upgrade_finished
+else
+  fail "no simulator on the host: webhook delivery not checked"
+fi
+check "still active (running) after the upgrade (watchdog fed)" active_running
+
+# 3. Reload with a broken file keeps the old configuration.
+pid=$(prop MainPID)
+same_pid() { [ "$pid" -gt 0 ] && [ "$(prop MainPID)" = "$pid" ]; }
+cp "$CONF" /root/config.good
+printf 'clusters: [\n  broken\n' >"$CONF"
+if systemctl reload "$UNIT" 2>>/out/reload.err; then
+  fail "systemctl reload of a broken config reported success"
+else
+  ok "systemctl reload of a broken config fails (check-config in ExecReload)"
+fi
+check "still active (running) after the refused reload" active_running
+check "same main process after the refused reload" same_pid
+# The daemon's own path: SIGHUP with the broken file, behind ExecReload's back.
+systemctl kill -s HUP --kill-who=main "$UNIT"
+sleep 2
+check "still active (running) after SIGHUP with a broken config" active_running
+check "same main process after SIGHUP with a broken config" same_pid
+cp /root/config.good "$CONF"
+check "systemctl reload of the good config succeeds" systemctl reload "$UNIT"
+sleep 1
+check "still active (running) after a good reload" active_running
+check "same main process after a good reload" same_pid
+
+# 4. State survives a restart: no event is delivered twice.
+wait_for 10 test -n "$(state_files)"
+check "state directory has files (/var/lib/private/ses-upgrade-monitor)" test -n "$(state_files)"
+before=$(hooks | sha256sum)
+hooks >/out/hooks-before-restart.json
+check "systemctl restart succeeds" timeout 60 systemctl restart "$UNIT"
+check "active (running) after restart" active_running
+check "new main process after restart" test "$(prop MainPID)" != "$pid" -a "$(prop MainPID)" -gt 0
+# Give the restarted daemon several poll rounds to (wrongly) repeat anything.
+sleep 6
+hooks >/out/hooks-after-restart.json
+check "state directory still has files after restart" test -n "$(state_files)"
+
+# 5. A clean stop: SIGTERM, exit 0, inactive (not failed), quickly.
+check "running before the stop" active_running
+t=$SECONDS
+check "systemctl stop succeeds" timeout 40 systemctl stop "$UNIT"
+check "stop took under 10 s" test $((SECONDS - t)) -lt 10
+check "after stop: inactive/dead" test "$(prop ActiveState)/$(prop SubState)" = inactive/dead
+check "after stop: Result=success, exit status 0" test "$(prop Result)/$(prop ExecMainStatus)" = success/0
+
+# 6. Unconfigured: missing credentials fail once and do not restart in a loop.
+mkdir -p /root/cred.saved && mv "$CRED"/ncloud-* /root/cred.saved/
+systemctl reset-failed "$UNIT"
+systemctl start "$UNIT" 2>/dev/null
+sleep 1
+check "without credentials: failed with status 243 (CREDENTIALS), not scheduled for restart" \
+  test "$(prop ActiveState)/$(prop SubState)/$(prop ExecMainStatus)" = failed/failed/243
+echo "without credentials: Result=$(prop Result) ExecMainStatus=$(prop ExecMainStatus) NRestarts=$(prop NRestarts)" >>"$results"
+mv /root/cred.saved/* "$CRED"/
+systemctl reset-failed "$UNIT"
+
+# 7. Invalid configuration (exit 2): failed once, no restart loop.
+printf 'no_such_key: 1\n' >"$CONF"
+systemctl reset-failed "$UNIT"
+systemctl start "$UNIT" 2>/dev/null
+sleep 1
+check "invalid config: failed with exit status 2, not scheduled for restart" \
+  test "$(prop ActiveState)/$(prop SubState)/$(prop ExecMainStatus)" = failed/failed/2
+cp /root/config.good "$CONF"
