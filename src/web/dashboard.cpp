@@ -1,0 +1,275 @@
+#include "web/dashboard.hpp"
+
+#include <string_view>
+
+#include "common/crypto.hpp"
+
+namespace sesmon::web {
+namespace {
+
+// Stable hooks for tests and scripts: #clusters holds one section.cluster[data-cluster]
+// per cluster, each with .versions, .badges > .badge-<kind>, .progress[aria-valuenow],
+// .progress-text ("3/8 nodes") and tr[data-node] rows; #offline-banner is shown while the
+// daemon does not answer; body[data-state] is loading | ok | offline.
+
+constexpr std::string_view style = R"css(
+:root{--bg:#f4f6f8;--card:#fff;--fg:#1d2329;--muted:#5f6b76;--line:#dde3e8;--accent:#2f6fde;
+--ok:#1f8a4c;--warn:#b86e00;--bad:#c62828;--track:#e3e8ee}
+@media (prefers-color-scheme:dark){:root{--bg:#111418;--card:#1b2026;--fg:#e6eaee;
+--muted:#98a3ad;--line:#2c333b;--accent:#6b9cf5;--ok:#3fbf74;--warn:#e0a030;--bad:#ef5350;
+--track:#2c333b}}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg);
+font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+header.top{display:flex;flex-wrap:wrap;align-items:baseline;gap:.25rem 1rem;
+padding:.9rem 1.25rem;border-bottom:1px solid var(--line);background:var(--card)}
+header.top h1{font-size:1.15rem;margin:0}
+header.top .meta{color:var(--muted);font-size:.85rem}
+#offline-banner{margin:1rem 1.25rem 0;padding:.7rem 1rem;border-radius:6px;
+background:var(--bad);color:#fff;font-weight:600}
+#offline-banner[hidden]{display:none}
+body[data-state=offline] #clusters{opacity:.55}
+main{padding:1rem 1.25rem 2rem}
+#clusters{display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(min(100%,30rem),1fr));
+align-items:start}
+.empty{color:var(--muted)}
+.cluster{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1rem;
+border-top:4px solid var(--accent);min-width:0}
+.cluster[data-state=idle],.cluster[data-state=finished]{border-top-color:var(--ok)}
+.cluster[data-state=stalled],.cluster[data-state=blind]{border-top-color:var(--warn)}
+.cluster[data-state=failed]{border-top-color:var(--bad)}
+.cluster-head{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.25rem .75rem;
+align-items:baseline}
+.cluster-name{font-size:1.1rem;margin:0;overflow-wrap:anywhere}
+.instance{color:var(--muted);font-size:.8rem}
+.versions{font-size:1.35rem;font-weight:600;margin:.35rem 0;font-variant-numeric:tabular-nums}
+.badges{display:flex;flex-wrap:wrap;gap:.35rem;margin:.25rem 0 .6rem}
+.badge{font-size:.75rem;font-weight:700;text-transform:uppercase;letter-spacing:.03em;
+padding:.15rem .5rem;border-radius:999px;background:var(--track);color:var(--fg)}
+.badge-upgrading{background:var(--accent);color:#fff}
+.badge-finished,.badge-idle{background:var(--ok);color:#fff}
+.badge-stalled,.badge-blind{background:var(--warn);color:#fff}
+.badge-failed{background:var(--bad);color:#fff}
+.progress-row{display:flex;align-items:center;gap:.75rem}
+.progress{flex:1;height:.8rem;border-radius:999px;background:var(--track);overflow:hidden}
+.progress-bar{height:100%;background:var(--accent);transition:width .4s}
+.cluster[data-state=idle] .progress-bar,.cluster[data-state=finished] .progress-bar{background:var(--ok)}
+.cluster[data-state=stalled] .progress-bar{background:var(--warn)}
+.cluster[data-state=failed] .progress-bar{background:var(--bad)}
+.progress-text{font-weight:600;white-space:nowrap;font-variant-numeric:tabular-nums}
+table.nodes{width:100%;border-collapse:collapse;margin-top:.75rem;font-size:.88rem}
+table.nodes th{text-align:left;color:var(--muted);font-weight:600;font-size:.75rem;
+text-transform:uppercase;border-bottom:1px solid var(--line);padding:.3rem .4rem}
+table.nodes td{border-bottom:1px solid var(--line);padding:.35rem .4rem;vertical-align:top}
+td.hostname{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
+overflow-wrap:anywhere}
+td.time{white-space:nowrap;font-variant-numeric:tabular-nums;text-align:right}
+th.time{text-align:right}
+.phase{display:inline-block;padding:0 .4rem;border-radius:4px;background:var(--track)}
+.phase-upgrading{background:var(--accent);color:#fff}
+.phase-complete{background:var(--ok);color:#fff}
+.phase-failed{background:var(--bad);color:#fff}
+.phase-unknown{background:var(--warn);color:#fff}
+.poll{margin-top:.6rem;color:var(--muted);font-size:.8rem}
+.poll .error{color:var(--bad);overflow-wrap:anywhere}
+@media (max-width:600px){
+body{font-size:14px}
+header.top,main{padding-left:.6rem;padding-right:.6rem}
+#offline-banner{margin:.6rem .6rem 0}
+.cluster{padding:.75rem}
+.versions{font-size:1.15rem}
+table.nodes{font-size:.8rem}
+table.nodes th,table.nodes td{padding:.3rem .25rem}
+}
+)css";
+
+constexpr std::string_view script = R"js(
+'use strict';
+(() => {
+  const REFRESH_MS = 2500, TIMEOUT_MS = 5000;
+  const $ = (id) => document.getElementById(id);
+  let failingSince = null;
+
+  const el = (tag, cls, text) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  };
+  const pad = (n) => String(n).padStart(2, '0');
+  const duration = (s) => {
+    s = Math.max(0, Math.floor(Number(s) || 0));
+    if (s < 60) return s + 's';
+    if (s < 3600) return Math.floor(s / 60) + 'm ' + pad(s % 60) + 's';
+    if (s < 86400) return Math.floor(s / 3600) + 'h ' + pad(Math.floor(s / 60) % 60) + 'm';
+    return Math.floor(s / 86400) + 'd ' + Math.floor(s / 3600) % 24 + 'h';
+  };
+  const clock = (d) => pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
+  const when = (iso) => {
+    if (!iso) return 'never';
+    const d = new Date(iso);
+    return isNaN(d) ? iso : d.toLocaleString();
+  };
+
+  const stateOf = (c) => {
+    const u = c.upgrade || {};
+    if (c.failed) return 'failed';
+    if (c.stalled) return 'stalled';
+    if (c.blind) return 'blind';
+    if (u.in_progress) return 'upgrading';
+    return u.finished_at ? 'finished' : 'idle';
+  };
+
+  const versions = (u) => {
+    if (u.from_version && u.to_version && u.from_version !== u.to_version)
+      return u.from_version + ' \u2192 ' + u.to_version;
+    return u.to_version || u.from_version || 'no version reported';
+  };
+
+  const badges = (c, state) => {
+    const box = el('div', 'badges');
+    const add = (kind, text, title) => {
+      const b = box.appendChild(el('span', 'badge badge-' + kind, text));
+      if (title) b.title = title;
+    };
+    if (state === 'upgrading' || state === 'finished' || state === 'idle') add(state, state);
+    else if (c.upgrade && c.upgrade.in_progress) add('upgrading', 'upgrading');
+    if (c.stalled && c.stall)
+      add('stalled', 'stalled ' + duration(c.stall.stalled_for_seconds), c.stall.reason);
+    if (c.failed) add('failed', 'failed');
+    if (c.blind) add('blind', 'blind', c.last_poll && c.last_poll.error);
+    return box;
+  };
+
+  const progress = (u) => {
+    const total = Number(u.nodes_total) || 0, done = Number(u.nodes_complete) || 0;
+    const row = el('div', 'progress-row');
+    const bar = row.appendChild(el('div', 'progress'));
+    bar.setAttribute('role', 'progressbar');
+    bar.setAttribute('aria-valuemin', '0');
+    bar.setAttribute('aria-valuemax', String(total));
+    bar.setAttribute('aria-valuenow', String(done));
+    const fill = bar.appendChild(el('div', 'progress-bar'));
+    fill.style.width = (total > 0 ? Math.min(100, (100 * done) / total) : 0).toFixed(1) + '%';
+    row.appendChild(el('span', 'progress-text', done + '/' + total + ' nodes'));
+    return row;
+  };
+
+  const nodeTable = (nodes) => {
+    const table = el('table', 'nodes');
+    const head = table.createTHead().insertRow();
+    for (const [cls, text] of [['hostname', 'Node'], ['role', 'Role'], ['status', 'Status'],
+                               ['time', 'In status']])
+      head.appendChild(el('th', cls, text));
+    const body = table.createTBody();
+    for (const n of nodes) {
+      const tr = body.insertRow();
+      tr.dataset.node = n.hostname;
+      tr.dataset.phase = n.phase;
+      tr.appendChild(el('td', 'hostname', n.hostname));
+      tr.appendChild(el('td', 'role', n.role));
+      tr.appendChild(el('td', 'status')).appendChild(el('span', 'phase phase-' + n.phase, n.status));
+      const t = tr.appendChild(el('td', 'time', n.status_since ? duration(n.seconds_in_status) : '\u2014'));
+      if (n.status_since) t.title = 'since ' + when(n.status_since);
+    }
+    return table;
+  };
+
+  const card = (c) => {
+    const u = c.upgrade || {};
+    const state = stateOf(c);
+    const sec = el('section', 'cluster');
+    sec.dataset.cluster = c.name;
+    sec.dataset.state = state;
+    const head = sec.appendChild(el('div', 'cluster-head'));
+    head.appendChild(el('h2', 'cluster-name', c.name));
+    head.appendChild(el('span', 'instance', c.instance_no + ' \u00b7 ' + c.region));
+    sec.appendChild(el('div', 'versions', versions(u)));
+    sec.appendChild(badges(c, state));
+    sec.appendChild(progress(u));
+    if (c.nodes && c.nodes.length) sec.appendChild(nodeTable(c.nodes));
+    const lp = c.last_poll || {};
+    const poll = sec.appendChild(el('div', 'poll'));
+    poll.appendChild(el('span', 'last-poll',
+        'Last poll ' + when(lp.at) + ' (' + (lp.result || 'not yet') + ')'));
+    if (lp.error) poll.appendChild(el('div', 'error', lp.error));
+    return sec;
+  };
+
+  const render = (doc) => {
+    const box = $('clusters');
+    const cards = (doc.clusters || []).map(card);
+    if (!cards.length) cards.push(el('p', 'empty', 'No clusters configured.'));
+    box.replaceChildren(...cards);
+    $('daemon-version').textContent = 'v' + doc.version;
+    $('last-updated').textContent = 'updated ' + clock(new Date());
+  };
+
+  const online = () => {
+    failingSince = null;
+    $('offline-banner').hidden = true;
+    document.body.dataset.state = 'ok';
+  };
+  const offline = (why) => {
+    if (!failingSince) failingSince = new Date();
+    const b = $('offline-banner');
+    b.textContent = 'Daemon not answering since ' + clock(failingSince) + ' (' + why +
+        '); the data below may be out of date.';
+    b.hidden = false;
+    document.body.dataset.state = 'offline';
+  };
+
+  const refresh = async () => {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
+    try {
+      const r = await fetch('api/v1/clusters', {cache: 'no-store', signal: ctrl.signal});
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      render(await r.json());
+      online();
+    } catch (e) {
+      offline(e.name === 'AbortError' ? 'timed out' : (e.message || 'network error'));
+    } finally {
+      clearTimeout(timer);
+      setTimeout(refresh, REFRESH_MS);
+    }
+  };
+  refresh();
+})();
+)js";
+
+constexpr std::string_view body = R"html(<body data-state="loading">
+<header class="top"><h1>SES upgrade monitor</h1>
+<span class="meta" id="daemon-version"></span><span class="meta" id="last-updated">loading…</span>
+</header>
+<div id="offline-banner" role="alert" hidden></div>
+<main><div id="clusters" aria-live="polite"></div></main>
+<noscript>This page needs JavaScript; the same data is at api/v1/clusters.</noscript>
+)html";
+
+std::string csp_hash(std::string_view content) {
+    return "'sha256-" + common::base64_encode(common::sha256(content)) + "'";
+}
+
+}  // namespace
+
+dashboard_page make_dashboard_page() {
+    dashboard_page page;
+    page.html =
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<link rel=\"icon\" href=\"data:,\">\n<title>SES upgrade monitor</title>\n<style>";
+    page.html += style;
+    page.html += "</style></head>\n";
+    page.html += body;
+    page.html += "<script>";
+    page.html += script;
+    page.html += "</script>\n</body></html>\n";
+    page.content_security_policy = "default-src 'none'; script-src " + csp_hash(script) +
+                                   "; style-src " + csp_hash(style) +
+                                   "; connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
+                                   "form-action 'none'; frame-ancestors 'none'";
+    return page;
+}
+
+}  // namespace sesmon::web

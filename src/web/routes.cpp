@@ -1,0 +1,151 @@
+#include "web/routes.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "common/crypto.hpp"
+#include "web/dashboard.hpp"
+
+namespace sesmon::web {
+namespace {
+
+constexpr std::string_view allowed_methods = "GET, HEAD";
+constexpr std::string_view realm = "realm=\"ses-upgrade-monitor\"";
+
+bool iequals(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+// The credential an Authorization header carries: the Bearer token, or the password of
+// Basic credentials. nullopt for anything else.
+std::optional<std::string> presented_token(std::string_view header) {
+    header = trim(header);
+    const auto space = header.find(' ');
+    if (space == std::string_view::npos)
+        return std::nullopt;
+    const std::string_view scheme = header.substr(0, space);
+    const std::string_view value = trim(header.substr(space + 1));
+    if (iequals(scheme, "Bearer"))
+        return std::string(value);
+    if (iequals(scheme, "Basic")) {
+        auto decoded = common::base64_decode(value);
+        if (!decoded)
+            return std::nullopt;
+        const auto colon = decoded->find(':');
+        if (colon == std::string::npos)
+            return std::nullopt;
+        return decoded->substr(colon + 1);
+    }
+    return std::nullopt;
+}
+
+net::server_response text(int status, std::string body) {
+    net::server_response res;
+    res.status = status;
+    res.headers = {{"Content-Type", "text/plain; charset=utf-8"}};
+    res.body = std::move(body);
+    return res;
+}
+
+}  // namespace
+
+router::router(std::function<daemon_view()> view, metrics& metrics,
+               std::optional<secret> auth_token, std::function<bool()> ready)
+    : view_(std::move(view)),
+      metrics_(metrics),
+      auth_token_(std::move(auth_token)),
+      ready_(std::move(ready)),
+      page_(make_dashboard_page()) {
+    if (auth_token_ && auth_token_->empty())
+        auth_token_.reset();
+}
+
+bool router::authorized(const net::server_request& request) const {
+    if (!auth_token_)
+        return true;
+    const auto header = request.header("Authorization");
+    if (!header)
+        return false;
+    const auto token = presented_token(*header);
+    if (!token)
+        return false;
+    // Hashing first makes the comparison's time independent of the token's length too.
+    return common::constant_time_equal(common::sha256(*token),
+                                       common::sha256(auth_token_->reveal()));
+}
+
+net::server_response router::get(std::string_view path) const {
+    if (path == "/readyz") {
+        const bool ready = ready_ ? ready_() : view_().ready;
+        return ready ? text(200, "ready\n")
+                     : text(503, "not ready: the first poll round has not been attempted\n");
+    }
+    if (path == "/metrics") {
+        metrics_.sync_clusters(view_().clusters);
+        auto res = text(200, metrics_.render());
+        res.headers = {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}};
+        return res;
+    }
+    if (path == "/api/v1/clusters") {
+        net::server_response res;
+        res.headers = {{"Content-Type", "application/json"}};
+        res.body = to_json(view_());
+        return res;
+    }
+    // "/": the dashboard.
+    net::server_response res;
+    res.headers = {{"Content-Type", "text/html; charset=utf-8"},
+                   {"Content-Security-Policy", page_.content_security_policy},
+                   {"Referrer-Policy", "no-referrer"},
+                   {"X-Frame-Options", "DENY"}};
+    res.body = page_.html;
+    return res;
+}
+
+net::server_response router::handle(const net::server_request& request) const {
+    const std::string_view path = request.path();
+    const bool known = path == "/healthz" || path == "/readyz" || path == "/metrics" ||
+                       path == "/api/v1/clusters" || path == "/";
+    const bool head = request.method == "HEAD";
+    net::server_response res;
+    if (path != "/healthz" && !authorized(request)) {
+        // Unknown paths too: without the token nothing says which paths exist.
+        res = text(401, "unauthorized: send Authorization: Bearer <token>\n");
+        res.headers.emplace_back("WWW-Authenticate", "Bearer " + std::string(realm));
+        res.headers.emplace_back("WWW-Authenticate", "Basic " + std::string(realm));
+    } else if (!known) {
+        res = text(404, "not found\n");
+    } else if (request.method != "GET" && !head) {
+        res = text(405, "method not allowed\n");
+        res.headers.emplace_back("Allow", std::string(allowed_methods));
+    } else if (path == "/healthz") {
+        res = text(200, "ok\n");
+    } else {
+        res = get(path);
+    }
+    res.headers.emplace_back("Cache-Control", "no-store");
+    res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    if (head)
+        res.body.clear();
+    return res;
+}
+
+net::server_handler router::handler() const {
+    return [this](net::server_request request) -> boost::asio::awaitable<net::server_response> {
+        co_return handle(request);
+    };
+}
+
+}  // namespace sesmon::web

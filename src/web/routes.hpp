@@ -1,0 +1,53 @@
+#pragma once
+// router: the read-only HTTP surface of the daemon (SPEC §7, docs/http-api.md), as a pure
+// function from a request to a response, plus the coroutine handler net::http_server wants.
+//
+//   GET /healthz          200 "ok" (never needs the token)
+//   GET /readyz           200 once the first poll round was attempted, else 503
+//   GET /metrics          Prometheus text format 0.0.4
+//   GET /api/v1/clusters  the daemon_view as JSON
+//   GET /                 the dashboard page
+// HEAD is accepted wherever GET is; other methods get 405 with Allow; other paths 404.
+// With an auth token every path but /healthz needs `Authorization: Bearer <token>` (or
+// HTTP Basic with the token as password, so a browser can show the dashboard); the
+// comparison is constant-time and does not reveal the token's length. Failures get 401
+// with WWW-Authenticate.
+//
+// Threading: handle() calls the view and ready providers on the calling thread (the
+// server's io_context thread), so they may read the daemon's state without locks when the
+// daemon runs on that same thread. The router must outlive any server using handler().
+#include <functional>
+#include <optional>
+
+#include "net/http_server.hpp"
+#include "sesmon/secret.hpp"
+#include "web/dashboard.hpp"
+#include "web/metrics.hpp"
+#include "web/view_model.hpp"
+
+namespace sesmon::web {
+
+class router {
+  public:
+    // `view` builds the current daemon_view. `ready` says whether /readyz is 200; when
+    // empty, view().ready decides. `metrics` is refreshed from the view on every scrape.
+    router(std::function<daemon_view()> view, metrics& metrics,
+           std::optional<secret> auth_token = std::nullopt, std::function<bool()> ready = nullptr);
+
+    net::server_response handle(const net::server_request& request) const;
+
+    // A handler for net::http_server that calls handle(); keeps a pointer to *this.
+    net::server_handler handler() const;
+
+  private:
+    bool authorized(const net::server_request& request) const;
+    net::server_response get(std::string_view path) const;
+
+    std::function<daemon_view()> view_;
+    metrics& metrics_;
+    std::optional<secret> auth_token_;
+    std::function<bool()> ready_;
+    dashboard_page page_;
+};
+
+}  // namespace sesmon::web

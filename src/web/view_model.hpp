@@ -1,0 +1,84 @@
+#pragma once
+// view_model: what the HTTP API, the dashboard, the metrics gauges and the `status` command
+// show, as plain values. The daemon fills it from its trackers (on the thread that owns
+// them); `from_snapshot` fills it from one poll for `status`. Nothing here knows about
+// trackers, sockets or Prometheus, so every surface renders the same facts the same way.
+//
+// Times are UTC wall times; "seconds" fields are whole seconds computed against
+// daemon_view::now (or the `now` given to from_snapshot) by whoever fills the view.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sesmon/config.hpp"
+#include "sesmon/snapshot.hpp"
+#include "sesmon/time.hpp"
+
+namespace sesmon::web {
+
+struct node_view {
+    std::string hostname;
+    std::string role;    // nodeRoleCode as received: M, D, DO, MO
+    std::string status;  // verbatim, e.g. "Upgrade_OpenSearch"
+    std::string phase;   // to_string(node_phase): pending|upgrading|complete|failed|unknown
+    std::optional<wall_time> status_since;  // earliest known start of this status
+    long long seconds_in_status = 0;        // now - status_since (0 when unknown)
+
+    friend bool operator==(const node_view&, const node_view&) = default;
+};
+
+struct cluster_view {
+    std::string name;
+    std::string instance_no;
+    std::string region;
+
+    // The current (or last seen) upgrade. Versions are "" when the API gave none.
+    bool upgrade_in_progress = false;
+    std::string from_version;
+    std::string to_version;
+    std::string action_date;  // ISO 8601 with the API's offset, or the raw text
+    std::optional<wall_time> started_at;
+    std::optional<wall_time> finished_at;
+    int nodes_total = 0;
+    int nodes_complete = 0;
+    std::vector<node_view> nodes;
+
+    bool stalled = false;
+    std::string stall_reason;  // "node_stage_timeout" | "no_progress_timeout" | ""
+    long long stalled_for_seconds = 0;
+    bool failed = false;  // some node is classified failed
+    bool blind = false;   // no successful poll for >= blind_timeout
+
+    std::optional<wall_time> last_poll_at;     // last attempt, successful or not
+    std::optional<wall_time> last_success_at;  // last successful poll
+    std::string last_poll_result;  // "ok", an api_error_kind name, or "" before the first poll
+    std::string last_error;        // one line, "" when the last poll succeeded
+
+    friend bool operator==(const cluster_view&, const cluster_view&) = default;
+};
+
+struct daemon_view {
+    std::string version;  // sesmon::version
+    wall_time started_at{};
+    wall_time now{};
+    bool ready = false;  // the first poll round was attempted
+    std::vector<cluster_view> clusters;
+
+    friend bool operator==(const daemon_view&, const daemon_view&) = default;
+};
+
+// The /api/v1/clusters document (docs/http-api.md). Compact, UTF-8, keys in a fixed order.
+std::string to_json(const daemon_view& view);
+// One cluster as the "clusters" array element of the document above.
+std::string to_json(const cluster_view& view);
+
+// A view of one cluster from a single successful poll, for the `status` command:
+// status_since is the node's updatedDate (when it parsed and is not in the future),
+// stalled means some node has been in one Upgrade_* stage for >= node_stage_timeout,
+// last_poll_at = last_success_at = now. `api_offset` renders the action date in the API's
+// zone. There is no history, so started_at/finished_at stay empty.
+cluster_view from_snapshot(const cluster_config& cluster, const snapshot& snap, wall_time now,
+                           std::chrono::seconds api_offset = std::chrono::hours(9));
+
+}  // namespace sesmon::web
