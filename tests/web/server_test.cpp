@@ -1,0 +1,124 @@
+// The router behind the real net::http_server, over loopback.
+#include <gtest/gtest.h>
+#include <spdlog/logger.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <thread>
+
+#include "exposition_check.hpp"
+#include "net/http_server.hpp"
+#include "sample_view.hpp"
+#include "web/routes.hpp"
+
+namespace sesmon::web {
+namespace {
+
+namespace asio = boost::asio;
+
+struct reply {
+    int status = 0;
+    std::string head;
+    std::string body;
+};
+
+// One request on a fresh connection ("Connection: close"), read to EOF.
+reply fetch(unsigned short port, const std::string& method, const std::string& target,
+            const std::string& extra_headers = "") {
+    asio::io_context io;
+    asio::ip::tcp::socket socket(io);
+    socket.connect({asio::ip::make_address("127.0.0.1"), port});
+    const std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                                extra_headers + "Connection: close\r\n\r\n";
+    asio::write(socket, asio::buffer(request));
+    std::string raw;
+    boost::system::error_code ec;
+    asio::read(socket, asio::dynamic_buffer(raw), ec);  // until EOF
+    reply r;
+    const auto split = raw.find("\r\n\r\n");
+    r.head = raw.substr(0, split);
+    r.body = split == std::string::npos ? "" : raw.substr(split + 4);
+    if (raw.size() > 12)
+        r.status = std::stoi(raw.substr(9, 3));
+    return r;
+}
+
+class server_test : public ::testing::Test {
+  protected:
+    void start(std::optional<secret> token) {
+        router_.emplace([this] { return view_; }, metrics_, std::move(token), [] { return true; });
+        net::http_server_options options;
+        options.listen = "127.0.0.1:0";
+        server_.emplace(io_.get_executor(), options, router_->handler(),
+                        std::make_shared<spdlog::logger>("web-test"));
+        server_->start();
+        thread_ = std::thread([this] { io_.run(); });
+    }
+    void TearDown() override {
+        if (server_)
+            asio::post(io_, [this] { server_->stop(); });
+        if (thread_.joinable())
+            thread_.join();
+    }
+
+    daemon_view view_ = testing::sample_view();
+    metrics metrics_;
+    asio::io_context io_;
+    std::optional<router> router_;
+    std::optional<net::http_server> server_;
+    std::thread thread_;
+};
+
+TEST_F(server_test, serves_every_route_over_loopback) {
+    start(std::nullopt);
+    const auto port = server_->port();
+    ASSERT_NE(port, 0);
+
+    auto r = fetch(port, "GET", "/healthz");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "ok\n");
+
+    r = fetch(port, "GET", "/api/v1/clusters");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_NE(r.head.find("Content-Type: application/json"), std::string::npos) << r.head;
+    EXPECT_NE(r.head.find("Cache-Control: no-store"), std::string::npos);
+    EXPECT_EQ(r.body, to_json(view_));
+
+    r = fetch(port, "GET", "/metrics");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_TRUE(testing::check_exposition(r.body).errors.empty()) << r.body;
+
+    r = fetch(port, "GET", "/");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_NE(r.body.find("<!DOCTYPE html>"), std::string::npos);
+
+    EXPECT_EQ(fetch(port, "GET", "/missing").status, 404);
+    r = fetch(port, "POST", "/metrics", "Content-Length: 0\r\n");
+    EXPECT_EQ(r.status, 405);
+    EXPECT_NE(r.head.find("Allow: GET, HEAD"), std::string::npos);
+
+    r = fetch(port, "HEAD", "/api/v1/clusters");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_TRUE(r.body.empty());
+}
+
+TEST_F(server_test, token_is_required_over_the_wire_except_for_healthz) {
+    start(secret("tok-123", "test"));
+    const auto port = server_->port();
+    EXPECT_EQ(fetch(port, "GET", "/healthz").status, 200);
+    auto r = fetch(port, "GET", "/api/v1/clusters");
+    EXPECT_EQ(r.status, 401);
+    EXPECT_NE(r.head.find("WWW-Authenticate: Bearer"), std::string::npos) << r.head;
+    EXPECT_EQ(fetch(port, "GET", "/api/v1/clusters", "Authorization: Bearer tok-124\r\n").status,
+              401);
+    r = fetch(port, "GET", "/api/v1/clusters", "Authorization: Bearer tok-123\r\n");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, to_json(view_));
+}
+
+}  // namespace
+}  // namespace sesmon::web
