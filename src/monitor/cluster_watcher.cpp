@@ -1,0 +1,151 @@
+#include "monitor/cluster_watcher.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
+
+namespace sesmon::monitor {
+
+namespace asio = boost::asio;
+using std::chrono::steady_clock;
+
+cluster_watcher::cluster_watcher(asio::any_io_executor executor, progress_source& source,
+                                 rate_limiter& limiter, const sesmon::clock& clock,
+                                 random_engine& rng, poll_handler& handler,
+                                 std::shared_ptr<spdlog::logger> logger, watcher_options options)
+    : executor_(std::move(executor)),
+      source_(source),
+      limiter_(limiter),
+      clock_(clock),
+      rng_(rng),
+      handler_(handler),
+      logger_(std::move(logger)),
+      options_(std::move(options)),
+      timer_(executor_) {}
+
+void cluster_watcher::start(std::function<void()> on_exit) {
+    if (running_)
+        return;
+    running_ = true;
+    auto self = shared_from_this();
+    asio::co_spawn(
+        executor_, [self]() -> asio::awaitable<void> { co_await self->run(); },
+        asio::bind_cancellation_slot(cancel_.slot(), [self, on_exit = std::move(on_exit)](
+                                                         std::exception_ptr error) {
+            self->running_ = false;
+            if (error) {
+                try {
+                    std::rethrow_exception(error);
+                } catch (const boost::system::system_error& e) {
+                    if (e.code() != asio::error::operation_aborted) {
+                        self->logger_->error("cluster {}: watcher ended: {}", self->name(),
+                                             e.what());
+                    }
+                } catch (const std::exception& e) {
+                    self->logger_->error("cluster {}: watcher ended: {}", self->name(), e.what());
+                }
+            }
+            if (on_exit)
+                on_exit();
+        }));
+}
+
+void cluster_watcher::stop() {
+    if (stopping_)
+        return;
+    stopping_ = true;
+    timer_.cancel();
+    cancel_.emit(asio::cancellation_type::terminal);
+}
+
+void cluster_watcher::update(const polling_config& polling) {
+    if (polling == options_.polling)
+        return;
+    options_.polling = polling;
+    if (!running_ || stopping_ || polls_ == 0)
+        return;
+    const auto candidate = last_poll_at_ + next_delay();
+    if (candidate < timer_.expiry())
+        arm(candidate);
+}
+
+void cluster_watcher::poll_now() {
+    if (running_ && !stopping_)
+        arm(steady_clock::now());
+}
+
+double cluster_watcher::draw() {
+    return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+}
+
+void cluster_watcher::arm(steady_time at) {
+    next_poll_at_ = at;
+    timer_.expires_at(at);  // cancels a pending wait; run() then waits for the new time
+}
+
+duration cluster_watcher::next_delay() {
+    const auto& p = options_.polling;
+    if (failures_ > 0 && last_error_) {
+        const backoff_policy policy{options_.initial_backoff, p.max_backoff, options_.min_backoff};
+        return delay_after_error(*last_error_, policy, failures_, draw());
+    }
+    return jittered(in_progress_ ? p.interval : p.idle_interval, p.jitter, draw());
+}
+
+asio::awaitable<void> cluster_watcher::run() {
+    const auto spread = options_.first_poll_spread;
+    arm(steady_clock::now() +
+        duration(static_cast<duration::rep>(static_cast<double>(spread.count()) * draw())));
+    while (!stopping_) {
+        // A re-arm (update, poll_now) aborts the wait; keep waiting until the current expiry.
+        while (!stopping_ && steady_clock::now() < timer_.expiry()) {
+            co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+        if (stopping_)
+            break;
+        co_await poll_once();
+        if (stopping_)
+            break;
+        last_poll_at_ = steady_clock::now();
+        arm(last_poll_at_ + next_delay());
+    }
+}
+
+asio::awaitable<void> cluster_watcher::poll_once() {
+    auto permit = co_await limiter_.acquire();
+    if (stopping_)
+        co_return;
+    const auto started = clock_.steady_now();
+    auto result = co_await source_.fetch_progress(options_.target);
+    permit.release();
+    const auto elapsed = std::chrono::duration_cast<duration>(clock_.steady_now() - started);
+    ++polls_;
+    if (stopping_)
+        co_return;
+    if (result) {
+        if (failures_ > 0) {
+            logger_->info("cluster {}: poll succeeded again after {} failed attempt(s)",
+                          options_.name, failures_);
+        }
+        failures_ = 0;
+        last_error_.reset();
+        in_progress_ = handler_.on_success(*result, elapsed);
+        co_return;
+    }
+    const api_error& error = result.error();
+    // One line when the failure starts or changes kind; repeats go to debug.
+    const bool news = failures_ == 0 || !last_error_ || last_error_->kind != error.kind ||
+                      last_error_->http_status != error.http_status;
+    ++failures_;
+    last_error_ = error;
+    logger_->log(news ? spdlog::level::warn : spdlog::level::debug,
+                 "cluster {}: poll failed ({}{}): {}", options_.name, to_string(error.kind),
+                 error.http_status ? " HTTP " + std::to_string(error.http_status) : std::string(),
+                 error.message);
+    handler_.on_failure(error, elapsed);
+}
+
+}  // namespace sesmon::monitor

@@ -1,0 +1,235 @@
+#include <gtest/gtest.h>
+
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <map>
+#include <vector>
+
+#include "monitor/cluster_watcher.hpp"
+
+namespace sesmon::monitor {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using std::chrono::steady_clock;
+
+// Answers every fetch with `result` after `delay`, recording when each call started.
+class fake_source final : public progress_source {
+  public:
+    explicit fake_source(asio::io_context& io) : io_(io) {}
+    asio::awaitable<progress_result> fetch_progress(cluster_target target) override {
+        calls[target.instance_no].push_back(steady_clock::now());
+        const auto delay = delays.contains(target.instance_no) ? delays[target.instance_no] : 0ms;
+        if (delay > 0ms) {
+            asio::steady_timer t(io_, delay);
+            co_await t.async_wait(asio::use_awaitable);
+        }
+        ++finished[target.instance_no];
+        if (error)
+            co_return *error;
+        snapshot s;
+        s.cluster_name = target.instance_no;
+        co_return s;
+    }
+
+    std::map<std::string, std::vector<steady_clock::time_point>> calls;
+    std::map<std::string, int> finished;
+    std::map<std::string, duration> delays;
+    std::optional<api_error> error;
+
+  private:
+    asio::io_context& io_;
+};
+
+class fake_handler final : public poll_handler {
+  public:
+    bool on_success(const snapshot&, duration) override {
+        ++successes;
+        return in_progress;
+    }
+    void on_failure(const api_error&, duration) override { ++failures; }
+    bool in_progress = true;
+    int successes = 0;
+    int failures = 0;
+};
+
+struct watcher_test : ::testing::Test {
+    asio::io_context io;
+    system_clock clock;
+    cluster_watcher::random_engine rng{42};
+    fake_source source{io};
+    fake_handler handler;
+    std::shared_ptr<spdlog::logger> logger =
+        std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+
+    std::shared_ptr<cluster_watcher> make(rate_limiter& limiter, const std::string& id,
+                                          polling_config polling) {
+        watcher_options o;
+        o.name = id;
+        o.target = {id, "KR"};
+        o.polling = polling;
+        o.initial_backoff = 10ms;
+        o.min_backoff = 1ms;
+        return std::make_shared<cluster_watcher>(io.get_executor(), source, limiter, clock, rng,
+                                                 handler, logger, o);
+    }
+    static polling_config polling(duration interval, duration idle, duration max_backoff = 1s) {
+        return polling_config{interval, idle, 0.1, max_backoff};
+    }
+    std::vector<duration> gaps(const std::string& id) {
+        std::vector<duration> out;
+        const auto& c = source.calls[id];
+        for (std::size_t i = 1; i < c.size(); ++i)
+            out.push_back(std::chrono::duration_cast<duration>(c[i] - c[i - 1]));
+        return out;
+    }
+};
+
+TEST_F(watcher_test, polls_at_interval_while_an_upgrade_is_in_progress) {
+    rate_limiter limiter(io.get_executor(), clock, {0, 0});
+    auto w = make(limiter, "a", polling(20ms, 10s));
+    w->start();
+    io.run_for(200ms);
+    w->stop();
+    io.run_for(10ms);
+    const auto n = source.calls["a"].size();
+    EXPECT_GE(n, 5u);
+    EXPECT_LE(n, 12u);
+    for (auto g : gaps("a"))
+        EXPECT_GE(g, 17ms);  // 20 ms - 10 % jitter, less rounding
+}
+
+TEST_F(watcher_test, polls_at_idle_interval_without_an_upgrade) {
+    rate_limiter limiter(io.get_executor(), clock, {0, 0});
+    handler.in_progress = false;
+    auto w = make(limiter, "a", polling(10ms, 10s));
+    w->start();
+    io.run_for(150ms);
+    EXPECT_EQ(source.calls["a"].size(), 1u);
+    EXPECT_EQ(handler.successes, 1);
+    w->stop();
+    io.run_for(10ms);
+}
+
+TEST_F(watcher_test, backs_off_exponentially_with_full_jitter_on_errors) {
+    rate_limiter limiter(io.get_executor(), clock, {0, 0});
+    source.error = api_error{api_error_kind::server, 503, "500", "endpoint error", {}, false};
+    auto w = make(limiter, "a", polling(1ms, 1ms, 80ms));
+    w->start();
+    io.run_for(600ms);
+    w->stop();
+    io.run_for(10ms);
+    const auto g = gaps("a");
+    ASSERT_GE(g.size(), 5u);
+    // Gap k follows failure k+1: ceiling min(80, 10 * 2^k) ms, plus scheduling slack.
+    for (std::size_t k = 0; k < g.size(); ++k) {
+        const auto ceiling = std::min<duration>(80ms, duration(10 << std::min<std::size_t>(k, 10)));
+        EXPECT_LE(g[k], ceiling + 25ms) << "gap " << k;
+        EXPECT_GE(g[k], 1ms) << "gap " << k;
+    }
+    EXPECT_EQ(handler.failures, static_cast<int>(source.calls["a"].size()));
+    EXPECT_GE(w->consecutive_failures(), 5);
+}
+
+TEST_F(watcher_test, auth_errors_are_retried_slowly) {
+    rate_limiter limiter(io.get_executor(), clock, {0, 0});
+    source.error = api_error{api_error_kind::auth, 401, "200", "authentication failed", {}, false};
+    auto w = make(limiter, "a", polling(1ms, 1ms, 60ms));
+    w->start();
+    io.run_for(200ms);
+    w->stop();
+    io.run_for(10ms);
+    const auto g = gaps("a");
+    ASSERT_GE(g.size(), 1u);
+    EXPECT_LE(g.size(), 4u);
+    for (auto gap : g)
+        EXPECT_GE(gap, 59ms);
+}
+
+TEST_F(watcher_test, retry_after_is_honoured) {
+    rate_limiter limiter(io.get_executor(), clock, {0, 0});
+    source.error = api_error{api_error_kind::throttled, 429, "420", "rate limited", 90ms, false};
+    auto w = make(limiter, "a", polling(1ms, 1ms, 20ms));
+    w->start();
+    io.run_for(250ms);
+    w->stop();
+    io.run_for(10ms);
+    const auto g = gaps("a");
+    ASSERT_GE(g.size(), 1u);
+    for (auto gap : g)
+        EXPECT_GE(gap, 89ms);
+}
+
+TEST_F(watcher_test, a_slow_cluster_never_delays_the_others) {
+    rate_limiter limiter(io.get_executor(), clock, {0, 4});
+    source.delays["slow"] = 2s;
+    auto slow = make(limiter, "slow", polling(10ms, 10ms));
+    auto fast = make(limiter, "fast", polling(10ms, 10ms));
+    slow->start();
+    fast->start();
+    io.run_for(200ms);
+    EXPECT_EQ(source.finished["slow"], 0);
+    EXPECT_GE(source.finished["fast"], 8);
+    fast->stop();
+    slow->stop();
+    io.run_for(100ms);  // the slow fetch is cancelled, so everything ends
+    EXPECT_FALSE(slow->running());
+}
+
+TEST_F(watcher_test, stop_ends_the_loop_during_a_long_sleep) {
+    rate_limiter limiter(io.get_executor(), clock, {0, 0});
+    handler.in_progress = false;
+    auto w = make(limiter, "a", polling(10s, 10s));
+    bool exited = false;
+    w->start([&] { exited = true; });
+    io.run_for(30ms);
+    ASSERT_EQ(source.calls["a"].size(), 1u);
+    const auto t0 = steady_clock::now();
+    w->stop();
+    io.run_for(500ms);  // returns early once no work is left
+    EXPECT_TRUE(exited);
+    EXPECT_FALSE(w->running());
+    EXPECT_LT(steady_clock::now() - t0, 400ms);
+}
+
+TEST_F(watcher_test, update_shortens_a_pending_sleep) {
+    rate_limiter limiter(io.get_executor(), clock, {0, 0});
+    handler.in_progress = false;
+    auto w = make(limiter, "a", polling(10s, 10s));
+    w->start();
+    io.run_for(30ms);
+    ASSERT_EQ(source.calls["a"].size(), 1u);
+    w->update(polling(10s, 20ms));
+    io.run_for(150ms);
+    EXPECT_GE(source.calls["a"].size(), 3u);
+    w->stop();
+    io.run_for(10ms);
+}
+
+TEST_F(watcher_test, the_global_rate_limit_spans_all_watchers) {
+    rate_limiter limiter(io.get_executor(), clock, {50, 0});  // burst 50, then 50/s
+    std::vector<std::shared_ptr<cluster_watcher>> ws;
+    for (int i = 0; i < 10; ++i) {
+        ws.push_back(make(limiter, "c" + std::to_string(i), polling(1ms, 1ms)));
+        ws.back()->start();
+    }
+    io.run_for(400ms);
+    for (auto& w : ws)
+        w->stop();
+    io.run_for(20ms);
+    std::size_t total = 0;
+    for (auto& [id, calls] : source.calls)
+        total += calls.size();
+    EXPECT_GE(total, 50u);
+    EXPECT_LE(total, 50u + 25u);  // 0.4 s at 50/s = 20, plus slack
+    // Fair: every watcher got a share.
+    for (int i = 0; i < 10; ++i)
+        EXPECT_GE(source.calls["c" + std::to_string(i)].size(), 3u);
+}
+
+}  // namespace
+}  // namespace sesmon::monitor
