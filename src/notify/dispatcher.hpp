@@ -62,13 +62,13 @@ struct dispatcher_options {
 };
 
 class dispatcher {
-public:
+  public:
     // Reads each notifier's outbox from disk (pending events are queued, not attempted until
     // start()). Throws std::invalid_argument if the factory rejects a configuration.
-    dispatcher(boost::asio::any_io_executor executor, std::vector<sesmon::notifier_config> notifiers,
-               std::filesystem::path state_dir, sesmon::clock& clock,
-               std::shared_ptr<spdlog::logger> logger, notifier_factory factory,
-               dispatcher_options options = {});
+    dispatcher(boost::asio::any_io_executor executor,
+               std::vector<sesmon::notifier_config> notifiers, std::filesystem::path state_dir,
+               sesmon::clock& clock, std::shared_ptr<spdlog::logger> logger,
+               notifier_factory factory, dispatcher_options options = {});
     ~dispatcher();
     dispatcher(const dispatcher&) = delete;
     dispatcher& operator=(const dispatcher&) = delete;
@@ -96,7 +96,7 @@ public:
     // Per notifier name, the configured notifiers only.
     std::map<std::string, notifier_counters> counters() const;
 
-private:
+  private:
     std::shared_ptr<delivery_lane> make_lane(const sesmon::notifier_config& config,
                                              std::unique_ptr<sesmon::notifier> instance);
 

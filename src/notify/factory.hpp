@@ -20,8 +20,8 @@ namespace sesmon::notify {
 // What notifiers need from the daemon. Everything referenced must outlive the notifiers.
 struct notifier_deps {
     boost::asio::any_io_executor executor;
-    sesmon::clock* clock = nullptr;                   // required
-    std::shared_ptr<spdlog::logger> logger;           // diagnostics and the `log` notifier's lines
+    sesmon::clock* clock = nullptr;          // required
+    std::shared_ptr<spdlog::logger> logger;  // diagnostics and the `log` notifier's lines
     sesmon::log_format log_format = sesmon::log_format::text;  // logging.format, for `log`
     // The HTTP client for a webhook, by its `ca_file` ("" = system CA store only). Lets the
     // daemon keep one https_client per distinct CA bundle. Required for webhooks.

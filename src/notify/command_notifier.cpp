@@ -1,0 +1,35 @@
+#include "notify/command_notifier.hpp"
+
+#include <stdexcept>
+
+#include "notify/child_process.hpp"
+#include "notify/format_generic.hpp"
+
+namespace sesmon::notify {
+
+command_notifier::command_notifier(notifier_config config, duration kill_grace)
+    : config_(std::move(config)), kill_grace_(kill_grace) {
+    if (config_.argv.empty() || config_.argv.front().empty()) {
+        throw std::invalid_argument("notifier '" + config_.name + "': command without argv");
+    }
+}
+
+boost::asio::awaitable<delivery_outcome> command_notifier::deliver(const event& e) {
+    std::vector<std::string> env = {
+        "SES_EVENT_TYPE=" + std::string(to_string(e.type)),
+        "SES_EVENT_ID=" + e.id,
+        "SES_CLUSTER=" + e.cluster.name,
+    };
+    const auto began = std::chrono::steady_clock::now();
+    process_result result = co_await run_process(config_.argv, std::move(env), format_generic(e),
+                                                 config_.timeout, kill_grace_);
+    delivery_outcome outcome;
+    outcome.result =
+        result.succeeded() ? delivery_outcome::kind::delivered : delivery_outcome::kind::retry;
+    outcome.detail = result.describe(config_.timeout);
+    outcome.latency =
+        std::chrono::duration_cast<duration>(std::chrono::steady_clock::now() - began);
+    co_return outcome;
+}
+
+}  // namespace sesmon::notify

@@ -1,0 +1,82 @@
+#include "notify/event_text.hpp"
+
+namespace sesmon::notify {
+
+std::string_view event_title(event_type type) {
+    switch (type) {
+        case event_type::upgrade_started:
+            return "Upgrade started";
+        case event_type::node_changed:
+            return "Node changed";
+        case event_type::upgrade_finished:
+            return "Upgrade finished";
+        case event_type::upgrade_failed:
+            return "Upgrade failed";
+        case event_type::upgrade_stalled:
+            return "Upgrade stalled";
+        case event_type::stall_cleared:
+            return "Stall cleared";
+        case event_type::upgrade_vanished:
+            return "Upgrade vanished";
+        case event_type::monitor_blind:
+            return "Monitor blind";
+        case event_type::monitor_recovered:
+            return "Monitor recovered";
+    }
+    return "Event";
+}
+
+std::string_view event_emoji(event_type type) {
+    switch (type) {
+        case event_type::upgrade_started:
+            return ":rocket:";
+        case event_type::node_changed:
+            return ":arrows_counterclockwise:";
+        case event_type::upgrade_finished:
+            return ":white_check_mark:";
+        case event_type::upgrade_failed:
+            return ":x:";
+        case event_type::upgrade_stalled:
+            return ":warning:";
+        case event_type::stall_cleared:
+            return ":arrow_forward:";
+        case event_type::upgrade_vanished:
+            return ":grey_question:";
+        case event_type::monitor_blind:
+            return ":see_no_evil:";
+        case event_type::monitor_recovered:
+            return ":eyes:";
+    }
+    return ":bell:";
+}
+
+std::optional<duration> stuck_for(const event& e) {
+    if (e.stall) {
+        return std::chrono::seconds(e.stall->stalled_for_seconds);
+    }
+    if (e.node && e.node->status_since && *e.node->status_since <= e.occurred_at) {
+        return std::chrono::duration_cast<duration>(e.occurred_at - *e.node->status_since);
+    }
+    return std::nullopt;
+}
+
+std::string version_text(const event& e) {
+    if (!e.upgrade) {
+        return {};
+    }
+    const auto& from = e.upgrade->from_version;
+    const auto& to = e.upgrade->to_version;
+    if (from.empty() || to.empty() || from == to) {
+        return from.empty() ? to : from;
+    }
+    return from + " \u2192 " + to;
+}
+
+std::string progress_text(const event& e) {
+    if (!e.upgrade) {
+        return {};
+    }
+    return std::to_string(e.upgrade->nodes_complete) + "/" + std::to_string(e.upgrade->nodes_total);
+}
+
+}  // namespace sesmon::notify

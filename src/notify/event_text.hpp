@@ -1,0 +1,28 @@
+#pragma once
+// Human wording shared by the chat and log formats.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sesmon/event.hpp"
+#include "sesmon/time.hpp"
+
+namespace sesmon::notify {
+
+// "Upgrade stalled", "Monitor blind", ...
+std::string_view event_title(sesmon::event_type type);
+
+// A Slack emoji short code that fits the event, e.g. ":warning:".
+std::string_view event_emoji(sesmon::event_type type);
+
+// How long the node (or the cluster) has been stuck: the stall's duration, else the time
+// from the node's status_since to the event. nullopt when neither is known.
+std::optional<sesmon::duration> stuck_for(const sesmon::event& e);
+
+// "2140 → 2150" (or just the one known version); "" without upgrade info.
+std::string version_text(const sesmon::event& e);
+
+// "3/8" nodes complete; "" without upgrade info.
+std::string progress_text(const sesmon::event& e);
+
+}  // namespace sesmon::notify

@@ -1,0 +1,199 @@
+#include "notify/format_generic.hpp"
+
+#include <rapidjson/document.h>
+#include "common/time_format.hpp"
+#include "notify/json_writer.hpp"
+
+namespace sesmon::notify {
+
+namespace {
+
+using json::key;
+using json::put;
+using json::put_or_null;
+
+void put_time(json::writer& w, std::string_view name, const std::optional<wall_time>& t) {
+    put_or_null(w, name, t ? common::format_rfc3339_utc(*t) : std::string());
+}
+
+}  // namespace
+
+std::string format_generic(const event& e) {
+    rapidjson::StringBuffer buffer;
+    json::writer w(buffer);
+    w.StartObject();
+    put(w, "schema", generic_schema);
+    put(w, "id", e.id);
+    put(w, "type", to_string(e.type));
+    put(w, "occurred_at", common::format_rfc3339_utc(e.occurred_at));
+    put(w, "summary", e.summary);
+    key(w, "cluster");
+    w.StartObject();
+    put(w, "name", e.cluster.name);
+    put(w, "instance_no", e.cluster.instance_no);
+    put(w, "region", e.cluster.region);
+    w.EndObject();
+    key(w, "upgrade");
+    if (e.upgrade) {
+        const upgrade_info& u = *e.upgrade;
+        w.StartObject();
+        put(w, "from_version", u.from_version);
+        put(w, "to_version", u.to_version);
+        put_or_null(w, "action_date", u.action_date);
+        key(w, "nodes_total");
+        w.Int(u.nodes_total);
+        key(w, "nodes_complete");
+        w.Int(u.nodes_complete);
+        put_time(w, "started_at", u.started_at);
+        put_time(w, "finished_at", u.finished_at);
+        w.EndObject();
+    } else {
+        w.Null();
+    }
+    key(w, "node");
+    if (e.node) {
+        const node_info& n = *e.node;
+        w.StartObject();
+        put(w, "hostname", n.hostname);
+        put(w, "role", n.role);
+        put(w, "status", n.status);
+        put_or_null(w, "previous_status", n.previous_status);
+        put_time(w, "status_since", n.status_since);
+        w.EndObject();
+    } else {
+        w.Null();
+    }
+    key(w, "stall");
+    if (e.stall) {
+        w.StartObject();
+        put(w, "reason", e.stall->reason);
+        key(w, "stalled_for_seconds");
+        w.Int64(e.stall->stalled_for_seconds);
+        w.EndObject();
+    } else {
+        w.Null();
+    }
+    key(w, "error");
+    if (e.error) {
+        json::string(w, *e.error);
+    } else {
+        w.Null();
+    }
+    w.EndObject();
+    return json::text(buffer);
+}
+
+namespace {
+
+// Reading helpers: a missing or null member reads as empty/absent; a member of the wrong
+// type makes the whole parse fail (ok = false).
+struct reader {
+    bool ok = true;
+
+    std::string text(const rapidjson::Value& object, const char* name) {
+        auto it = object.FindMember(name);
+        if (it == object.MemberEnd() || it->value.IsNull()) {
+            return {};
+        }
+        if (!it->value.IsString()) {
+            ok = false;
+            return {};
+        }
+        return {it->value.GetString(), it->value.GetStringLength()};
+    }
+
+    std::optional<wall_time> time(const rapidjson::Value& object, const char* name) {
+        std::string value = text(object, name);
+        if (value.empty()) {
+            return std::nullopt;
+        }
+        auto t = common::parse_rfc3339(value);
+        ok = ok && t.has_value();
+        return t;
+    }
+
+    long long integer(const rapidjson::Value& object, const char* name) {
+        auto it = object.FindMember(name);
+        if (it == object.MemberEnd() || !it->value.IsInt64()) {
+            ok = false;
+            return 0;
+        }
+        return it->value.GetInt64();
+    }
+
+    // The member if it is an object; nullptr if missing or null; fails on other types.
+    const rapidjson::Value* object(const rapidjson::Value& parent, const char* name) {
+        auto it = parent.FindMember(name);
+        if (it == parent.MemberEnd() || it->value.IsNull()) {
+            return nullptr;
+        }
+        if (!it->value.IsObject()) {
+            ok = false;
+            return nullptr;
+        }
+        return &it->value;
+    }
+};
+
+}  // namespace
+
+std::optional<event> parse_generic(std::string_view json) {
+    rapidjson::Document doc;
+    doc.Parse(json.data(), json.size());
+    if (doc.HasParseError() || !doc.IsObject()) {
+        return std::nullopt;
+    }
+    reader r;
+    if (r.text(doc, "schema") != generic_schema) {
+        return std::nullopt;
+    }
+    event e;
+    e.id = r.text(doc, "id");
+    auto type = parse_event_type(r.text(doc, "type"));
+    auto occurred = r.time(doc, "occurred_at");
+    if (e.id.empty() || !type || !occurred) {
+        return std::nullopt;
+    }
+    e.type = *type;
+    e.occurred_at = *occurred;
+    e.summary = r.text(doc, "summary");
+    const rapidjson::Value* cluster = r.object(doc, "cluster");
+    if (cluster == nullptr) {
+        return std::nullopt;
+    }
+    e.cluster = {r.text(*cluster, "name"), r.text(*cluster, "instance_no"),
+                 r.text(*cluster, "region")};
+    if (const rapidjson::Value* u = r.object(doc, "upgrade")) {
+        upgrade_info info;
+        info.from_version = r.text(*u, "from_version");
+        info.to_version = r.text(*u, "to_version");
+        info.action_date = r.text(*u, "action_date");
+        info.nodes_total = static_cast<int>(r.integer(*u, "nodes_total"));
+        info.nodes_complete = static_cast<int>(r.integer(*u, "nodes_complete"));
+        info.started_at = r.time(*u, "started_at");
+        info.finished_at = r.time(*u, "finished_at");
+        e.upgrade = std::move(info);
+    }
+    if (const rapidjson::Value* n = r.object(doc, "node")) {
+        node_info info;
+        info.hostname = r.text(*n, "hostname");
+        info.role = r.text(*n, "role");
+        info.status = r.text(*n, "status");
+        info.previous_status = r.text(*n, "previous_status");
+        info.status_since = r.time(*n, "status_since");
+        e.node = std::move(info);
+    }
+    if (const rapidjson::Value* s = r.object(doc, "stall")) {
+        e.stall = stall_info{r.text(*s, "reason"), r.integer(*s, "stalled_for_seconds")};
+    }
+    auto error = doc.FindMember("error");
+    if (error != doc.MemberEnd() && error->value.IsString()) {
+        e.error = std::string(error->value.GetString(), error->value.GetStringLength());
+    }
+    if (!r.ok || e.cluster.name.empty()) {
+        return std::nullopt;
+    }
+    return e;
+}
+
+}  // namespace sesmon::notify

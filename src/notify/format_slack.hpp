@@ -1,0 +1,13 @@
+#pragma once
+// The `slack` webhook body: `text` (what a phone notification shows: emoji and summary) plus
+// Block Kit `blocks` (header, summary, fields for cluster, versions, progress, node, how
+// long stuck, error; a context line with time and event id).
+#include <string>
+
+#include "sesmon/event.hpp"
+
+namespace sesmon::notify {
+
+std::string format_slack(const sesmon::event& e);
+
+}  // namespace sesmon::notify

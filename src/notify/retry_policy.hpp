@@ -1,0 +1,43 @@
+#pragma once
+// retry_policy: the pure rules of SPEC §5 for what an attempt's result means and when to try
+// again. No I/O, no clocks: time comes in as arguments.
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "sesmon/config.hpp"
+#include "sesmon/http_client.hpp"
+#include "sesmon/notifier.hpp"
+#include "sesmon/time.hpp"
+
+namespace sesmon::notify {
+
+// What an HTTP status means for a webhook delivery:
+//   2xx → delivered; 408, 429, 5xx → retry; 3xx → rejected (redirects are not followed:
+//   a receiver that moved must be reconfigured); other 4xx → rejected;
+//   1xx and anything outside 100..599 → retry (not a final answer; treated as a glitch).
+delivery_outcome::kind classify_http_status(int status);
+
+// What a transport failure means: invalid_url is permanent (rejected); DNS, connect, TLS,
+// timeout, reset, oversized or malformed responses are transient (retry).
+delivery_outcome::kind classify_http_error(http_error_kind kind);
+
+// The whole outcome of one webhook exchange (status, detail, Retry-After). `now` is the wall
+// time the answer arrived, for an HTTP-date Retry-After. latency is left for the caller.
+delivery_outcome classify_http_result(const http_result& result, wall_time now);
+
+// Parses a Retry-After value: delay-seconds ("120") or an HTTP-date in IMF-fixdate form
+// ("Wed, 21 Oct 2015 07:28:00 GMT"; the obsolete RFC 850 and asctime forms are accepted too).
+// A date in the past gives zero. nullopt when the value is neither.
+std::optional<duration> parse_retry_after(std::string_view value, wall_time now);
+
+// The wait before retry number `failures` (1 = after the first failed attempt): full jitter
+// over an exponential ceiling, random01 * min(max_backoff, initial_backoff * 2^(failures-1)),
+// but never less than `retry_after` when the receiver sent one. `random01` is in [0, 1).
+duration backoff_delay(const retry_config& retry, int failures, double random01,
+                       std::optional<duration> retry_after);
+
+// True when an event that occurred at `occurred_at` is too old to deliver at `now`.
+bool expired(const retry_config& retry, wall_time occurred_at, wall_time now);
+
+}  // namespace sesmon::notify

@@ -1,0 +1,86 @@
+#include "notify/webhook_notifier.hpp"
+
+#include <stdexcept>
+
+#include "notify/format_generic.hpp"
+#include "notify/format_pagerduty.hpp"
+#include "notify/format_slack.hpp"
+#include "notify/retry_policy.hpp"
+#include "notify/signing.hpp"
+#include "sesmon/version.hpp"
+
+namespace sesmon::notify {
+
+std::optional<std::string> webhook_body(const notifier_config& config, const event& e) {
+    switch (config.format) {
+        case webhook_format::generic:
+            return format_generic(e);
+        case webhook_format::slack:
+            return format_slack(e);
+        case webhook_format::pagerduty:
+            if (!accepted_by_pagerduty(e.type)) {
+                return std::nullopt;
+            }
+            return format_pagerduty(e, config.routing_key ? config.routing_key->reveal() : "");
+    }
+    return std::nullopt;
+}
+
+http_request webhook_request(const notifier_config& config,
+                             const std::optional<std::string>& signing_key, const event& e,
+                             std::string body, wall_time now) {
+    http_request request;
+    request.method = "POST";
+    request.url = config.url.reveal();
+    request.timeout = config.timeout;
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.headers.emplace_back("User-Agent", std::string("ses-upgrade-monitor/") + version);
+    const long long unix_seconds = now.time_since_epoch().count();
+    for (auto& header : standard_webhook_headers(e.id, unix_seconds, body, signing_key)) {
+        request.headers.push_back(std::move(header));
+    }
+    for (const auto& header : config.headers) {
+        request.headers.push_back(header);
+    }
+    request.body = std::move(body);
+    return request;
+}
+
+webhook_notifier::webhook_notifier(notifier_config config, http_client& client,
+                                   sesmon::clock& clock)
+    : config_(std::move(config)), client_(client), clock_(clock) {
+    if (config_.url.empty()) {
+        throw std::invalid_argument("notifier '" + config_.name + "': webhook without url");
+    }
+    if (config_.signing_secret && !config_.signing_secret->empty()) {
+        signing_key_ = signing_key(config_.signing_secret->reveal());
+        if (!signing_key_) {
+            throw std::invalid_argument("notifier '" + config_.name +
+                                        "': signing secret starts with whsec_ but the rest is "
+                                        "not Base64 (" +
+                                        config_.signing_secret->origin() + ")");
+        }
+    }
+    if (config_.format == webhook_format::pagerduty &&
+        (!config_.routing_key || config_.routing_key->empty())) {
+        throw std::invalid_argument("notifier '" + config_.name +
+                                    "': format pagerduty needs a routing key");
+    }
+}
+
+boost::asio::awaitable<delivery_outcome> webhook_notifier::deliver(const event& e) {
+    auto body = webhook_body(config_, e);
+    if (!body) {
+        delivery_outcome skipped;
+        skipped.detail = "not sent: format does not carry " + std::string(to_string(e.type));
+        co_return skipped;
+    }
+    const steady_time began = clock_.steady_now();
+    http_result result = co_await client_.send(
+        webhook_request(config_, signing_key_, e, std::move(*body), clock_.wall_now()));
+    delivery_outcome outcome = classify_http_result(result, clock_.wall_now());
+    outcome.latency = std::chrono::duration_cast<duration>(clock_.steady_now() - began);
+    co_return outcome;
+}
+
+}  // namespace sesmon::notify
