@@ -11,7 +11,11 @@
 namespace sesmon::monitor {
 
 tracker::tracker(cluster_ref cluster, tracker_options options, cluster_state restored)
-    : cluster_(std::move(cluster)), options_(options), state_(std::move(restored)) {}
+    : cluster_(std::move(cluster)), options_(options), state_(std::move(restored)) {
+    // Restored in the middle of a failure streak: last_success was saved when the streak
+    // began (that is a change), so it is exact and blindness keeps counting from it.
+    if (state_.blind.first_failure) session_success_ = state_.blind.last_success;
+}
 
 bool tracker::upgrade_in_progress() const {
     return state_.upgrade && state_.upgrade->phase == upgrade_phase::in_progress;
