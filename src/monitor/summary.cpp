@@ -34,10 +34,9 @@ std::string stall_text(const event& e) {
 }
 
 std::string body(const event& e, duration span) {
-    const std::string ups = e.upgrade ? versions(*e.upgrade) : std::string("?");
     switch (e.type) {
         case event_type::upgrade_started:
-            return "upgrade " + ups + " started";
+            return "upgrade started";
         case event_type::node_changed:
             if (!e.node)
                 return "node changed";
@@ -46,7 +45,7 @@ std::string body(const event& e, duration span) {
             }
             return node_text(e) + " " + e.node->previous_status + " → " + e.node->status;
         case event_type::upgrade_finished: {
-            std::string text = "upgrade " + ups + " finished";
+            std::string text = "upgrade finished";
             if (e.upgrade && e.upgrade->started_at && e.upgrade->finished_at) {
                 text += " in " +
                         common::format_duration(*e.upgrade->finished_at - *e.upgrade->started_at);
@@ -61,7 +60,7 @@ std::string body(const event& e, duration span) {
             return "upgrade moving again after " +
                    seconds_text(e.stall ? e.stall->stalled_for_seconds : 0) + " stalled";
         case event_type::upgrade_vanished:
-            return "upgrade " + ups + " disappeared from the API before finishing";
+            return "upgrade disappeared from the API before finishing";
         case event_type::monitor_blind:
             return "no successful poll for " + common::format_duration(span) +
                    (e.error && !e.error->empty() ? ": " + *e.error : std::string());
