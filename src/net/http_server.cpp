@@ -131,21 +131,31 @@ http_server::http_server(asio::any_io_executor executor, http_server_options opt
                                      std::move(logger))) {
     parse_listen(state_->options.listen);  // validate early
     const auto& o = state_->options;
-    if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
-        throw std::invalid_argument("TLS needs both a certificate and a key file");
+    if (o.tls_cert_file.empty() != o.tls_key_file.empty() ||
+        o.tls_cert_pem.empty() != o.tls_key_pem.empty()) {
+        throw std::invalid_argument("TLS needs both a certificate and a key");
     }
-    if (!o.tls_cert_file.empty()) {
+    bool from_files = !o.tls_cert_file.empty();
+    if (from_files || !o.tls_cert_pem.empty()) {
         auto& ctx = state_->tls.emplace(asio::ssl::context::tls_server);
         ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                         asio::ssl::context::no_tlsv1_1);
         boost::system::error_code ec;
-        ctx.use_certificate_chain_file(o.tls_cert_file, ec);
+        if (from_files) {
+            ctx.use_certificate_chain_file(o.tls_cert_file, ec);
+        } else {
+            ctx.use_certificate_chain(asio::buffer(o.tls_cert_pem), ec);
+        }
         if (ec) {
             throw std::runtime_error("cannot load TLS certificate " + o.tls_cert_file + ": " +
                                      ec.message());
         }
-        ctx.use_private_key_file(o.tls_key_file, asio::ssl::context::pem, ec);
+        if (from_files) {
+            ctx.use_private_key_file(o.tls_key_file, asio::ssl::context::pem, ec);
+        } else {
+            ctx.use_private_key(asio::buffer(o.tls_key_pem), asio::ssl::context::pem, ec);
+        }
         if (ec) {
             throw std::runtime_error("cannot load TLS key " + o.tls_key_file + ": " + ec.message());
         }

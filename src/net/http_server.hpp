@@ -77,6 +77,9 @@ struct http_server_options {
     // TLS when both are set (PEM files); plain HTTP otherwise.
     std::string tls_cert_file;
     std::string tls_key_file;
+    // Alternatively, the PEM text itself (used when the file fields are empty).
+    std::string tls_cert_pem;
+    std::string tls_key_pem;
     std::size_t max_header_bytes = 16 * 1024;          // over → 431 and close
     std::size_t max_body_bytes = 1024 * 1024;          // over → 413 and close
     std::size_t max_connections = 256;                 // beyond → accepted and closed at once

@@ -1,0 +1,276 @@
+#include "sim/api_service.hpp"
+
+#include <rapidjson/document.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <charconv>
+
+#include "sim/player.hpp"
+#include "sim/render.hpp"
+
+namespace sesmon::sim {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 4> prefixes{
+    {{"/api/v2", "KR"}, {"/api/sgn-v2", "SGN"}, {"/api/jpn-v2", "JPN"}, {"/api/krs-v2", "KRS"}}};
+
+constexpr std::string_view progress_route = "/cluster/getRollingUpgradeProgress";
+constexpr std::string_view list_route = "/cluster/getClusterInfoList";
+constexpr std::string_view info_route = "/cluster/getClusterInfo/";
+
+// The region whose prefix `path` starts with, and the rest of the path.
+std::optional<std::pair<std::string, std::string_view>> split_prefix(std::string_view path) {
+    for (const auto& [prefix, region] : prefixes) {
+        if (path.substr(0, prefix.size()) == prefix && path.size() > prefix.size() &&
+            path[prefix.size()] == '/') {
+            return std::make_pair(std::string(region), path.substr(prefix.size()));
+        }
+    }
+    return std::nullopt;
+}
+
+// A JSON member that may be a string or a number, as text.
+std::optional<std::string> text_member(const rapidjson::Value& obj, const char* name) {
+    auto it = obj.FindMember(name);
+    if (it == obj.MemberEnd())
+        return std::nullopt;
+    if (it->value.IsString())
+        return std::string(it->value.GetString());
+    if (it->value.IsInt64())
+        return std::to_string(it->value.GetInt64());
+    return std::nullopt;
+}
+
+std::optional<std::size_t> positive(const std::optional<std::string>& text, std::size_t dflt) {
+    if (!text)
+        return dflt;
+    std::size_t v = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (ec != std::errc{} || end != text->data() + text->size() || v == 0)
+        return std::nullopt;
+    return v;
+}
+
+}  // namespace
+
+api_service::api_service(const scenario& s, virtual_clock& vclock, const sesmon::clock& real,
+                         fault_engine& faults, std::optional<gateway_credentials> credentials,
+                         std::shared_ptr<spdlog::logger> logger)
+    : scenario_(s),
+      vclock_(vclock),
+      real_(real),
+      faults_(faults),
+      credentials_(std::move(credentials)),
+      logger_(std::move(logger)),
+      ids_(std::random_device{}()) {
+    for (std::size_t i = 0; i < s.clusters.size(); ++i) {
+        by_instance_.emplace(s.clusters[i].instance_no, i);
+        by_region_[s.clusters[i].region].push_back(i);
+    }
+}
+
+bool api_service::is_api_path(std::string_view path) {
+    return split_prefix(path).has_value();
+}
+
+const cluster_spec* api_service::find(const std::string& instance_no) const {
+    auto it = by_instance_.find(instance_no);
+    return it == by_instance_.end() ? nullptr : &scenario_.clusters[it->second];
+}
+
+net::server_response api_service::handle(const net::server_request& req) {
+    auto request_id = make_request_id(ids_);
+    auto split = split_prefix(req.path());
+    route_kind route = route_kind::any;
+    std::string instance_no;
+    if (split) {
+        auto rest = split->second;
+        if (rest == progress_route && req.method == "POST") {
+            route = route_kind::progress;
+        } else if (rest == list_route && req.method == "GET") {
+            route = route_kind::cluster_list;
+        } else if (rest.substr(0, info_route.size()) == info_route && req.method == "GET" &&
+                   rest.size() > info_route.size() &&
+                   rest.find('/', info_route.size()) == std::string_view::npos) {
+            route = route_kind::cluster_info;
+            instance_no = std::string(rest.substr(info_route.size()));
+        }
+    }
+    if (route == route_kind::any) {
+        return gateway_error(404, "300", "Not Found Exception",
+                             "no route for " + req.method + " " + std::string(req.path()),
+                             request_id);
+    }
+    if (credentials_) {
+        auto now = std::chrono::system_clock::time_point(real_.wall_now().time_since_epoch());
+        if (auto why = check_signature(req, *credentials_, now); !why.empty()) {
+            logger_->info("gateway: 401 for {} {} from {}: {}", req.method, req.target, req.remote,
+                          why);
+            return gateway_error(401, "200", "Authentication Failed", why, request_id);
+        }
+    }
+    rapidjson::Document body;
+    if (route == route_kind::progress) {
+        if (body.Parse(req.body.c_str()).HasParseError() || !body.IsObject()) {
+            return gateway_error(400, "100", "Bad Request Exception", "body is not a JSON object",
+                                 request_id);
+        }
+        instance_no = text_member(body, "serviceGroupInstanceNo").value_or("");
+    }
+    const cluster_spec* cluster = find(instance_no);
+    auto fault =
+        faults_.pick(route, instance_no, vclock_.now(), cluster ? &cluster->faults : nullptr);
+
+    net::server_response res;
+    if (route == route_kind::progress) {
+        res = progress(req, split->first, request_id);
+    } else if (route == route_kind::cluster_info) {
+        res = info(instance_no, split->first, request_id);
+    } else {
+        res = list(req, split->first, request_id);
+    }
+    if (fault) {
+        logger_->debug("fault {} on {} {}", to_string(fault->type), req.method, req.target);
+        res = apply_fault(*fault, std::move(res), request_id);
+    }
+    return res;
+}
+
+net::server_response api_service::progress(const net::server_request& req,
+                                           const std::string& region,
+                                           const std::string& request_id) {
+    rapidjson::Document body;
+    body.Parse(req.body.c_str());
+    auto instance_no = text_member(body, "serviceGroupInstanceNo");
+    if (!instance_no || instance_no->empty()) {
+        return service_envelope(400, code_instance_required, "serviceGroupInstanceNo is required",
+                                {}, request_id);
+    }
+    auto region_no = text_member(body, "regionNo");
+    if (!region_no && scenario_.region_no_required) {
+        return service_envelope(400, code_region_required, "regionNo is required", {}, request_id);
+    }
+    if (region_no && !region_number(region).empty() && *region_no != region_number(region)) {
+        return service_envelope(400, code_region_mismatch,
+                                "regionNo " + *region_no + " does not match this endpoint", {},
+                                request_id);
+    }
+    const cluster_spec* c = find(*instance_no);
+    if (!c || c->region != region) {
+        return service_envelope(400, code_cluster_not_found, "Cluster not found: " + *instance_no,
+                                {}, request_id);
+    }
+    auto view = play(*c, vclock_.now());
+    if (!view.shows_upgrade &&
+        (c->idle == idle_variant::service_error || c->idle == idle_variant::service_error_200)) {
+        int status = c->idle == idle_variant::service_error ? 400 : 200;
+        return service_envelope(status, code_no_upgrade, "No rolling upgrade in progress", {},
+                                request_id);
+    }
+    return service_envelope(200, 0, "SUCCESS", render_progress_result(*c, view), request_id);
+}
+
+net::server_response api_service::info(const std::string& instance_no, const std::string& region,
+                                       const std::string& request_id) {
+    const cluster_spec* c = find(instance_no);
+    if (!c || c->region != region) {
+        return service_envelope(400, code_cluster_not_found, "Cluster not found: " + instance_no,
+                                {}, request_id);
+    }
+    return service_envelope(200, 0, "SUCCESS", render_cluster_info(*c, play(*c, vclock_.now())),
+                            request_id);
+}
+
+net::server_response api_service::list(const net::server_request& req, const std::string& region,
+                                       const std::string& request_id) {
+    auto page_no = positive(req.query_param("pageNo"), 1);
+    auto page_size = positive(req.query_param("pageSize"), 20);
+    if (!page_no || !page_size || *page_size > 1000) {
+        return gateway_error(400, "100", "Bad Request Exception",
+                             "pageNo and pageSize must be positive integers (pageSize <= 1000)",
+                             request_id);
+    }
+    static const std::vector<std::size_t> none;
+    auto it = by_region_.find(region);
+    const auto& indices = it == by_region_.end() ? none : it->second;
+    std::vector<list_entry> page;
+    auto now = vclock_.now();
+    for (std::size_t i = (*page_no - 1) * *page_size;
+         i < indices.size() && page.size() < *page_size; ++i) {
+        const auto& c = scenario_.clusters[indices[i]];
+        page.push_back({&c, play(c, now)});
+    }
+    return service_envelope(200, 0, "SUCCESS",
+                            render_cluster_list(page, indices.size(), *page_no, *page_size),
+                            request_id);
+}
+
+net::server_response api_service::apply_fault(const fault_spec& f, net::server_response normal,
+                                              const std::string& request_id) {
+    using kind = net::server_response::fault_kind;
+    auto with_retry_after = [&](net::server_response res) {
+        if (f.retry_after)
+            res.headers.emplace_back("Retry-After", std::to_string(*f.retry_after));
+        return res;
+    };
+    switch (f.type) {
+        case fault_type::rate_limit: {
+            auto code = f.error_code.empty() ? std::string("420") : f.error_code;
+            auto message = code == "400"   ? "Quota Exceeded"
+                           : code == "410" ? "Throttle Limited"
+                                           : "Rate Limited";
+            return with_retry_after(
+                gateway_error(429, code, f.message.empty() ? message : f.message, {}, request_id));
+        }
+        case fault_type::gateway_error: {
+            int status = f.http_status ? f.http_status : 500;
+            std::string code = status == 503 ? "500" : status == 504 ? "510" : "900";
+            std::string message = status == 503   ? "Endpoint Error"
+                                  : status == 504 ? "Endpoint Timeout"
+                                                  : "Unexpected Error";
+            if (!f.error_code.empty())
+                code = f.error_code;
+            if (!f.message.empty())
+                message = f.message;
+            return with_retry_after(gateway_error(status, code, message, {}, request_id));
+        }
+        case fault_type::service_error:
+            return service_envelope(f.http_status ? f.http_status : 200, f.service_code,
+                                    f.message.empty() ? "Injected service error" : f.message, {},
+                                    request_id);
+        case fault_type::timeout:
+            normal.fault = kind::hang;
+            return normal;
+        case fault_type::reset:
+            normal.fault = kind::reset;
+            return normal;
+        case fault_type::truncate:
+            normal.fault = kind::truncate;
+            return normal;
+        case fault_type::invalid_json:
+            normal.status = 200;
+            normal.body = R"({"code": 0, "message": "SUCCESS", "result": {"name": <html>)";
+            return normal;
+        case fault_type::slow:
+            normal.fault = kind::slow;
+            normal.slow_chunk_delay = f.slow_chunk_delay;
+            return normal;
+        case fault_type::oversize: {
+            // Still valid JSON, so only the size can be what a client objects to.
+            std::string body = normal.body.substr(0, normal.body.rfind('}'));
+            body += R"(,"padding":")" + std::string(10 * 1024 * 1024 + 4096, 'x') + "\"}";
+            normal.body = std::move(body);
+            return normal;
+        }
+        case fault_type::wrong_content_type:
+            for (auto& [name, value] : normal.headers) {
+                if (name == "Content-Type")
+                    value = "text/html; charset=UTF-8";
+            }
+            return normal;
+    }
+    return normal;
+}
+
+}  // namespace sesmon::sim

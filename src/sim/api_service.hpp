@@ -1,0 +1,66 @@
+#pragma once
+// api_service: the NAVER Cloud SES routes the simulator serves — gateway checks, the three
+// cluster operations, and the faults chosen for each request. Per-request work is O(nodes
+// of the cluster asked about) (clusters are indexed by instance_no), except the paged list.
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "net/http_server.hpp"
+#include "sesmon/clock.hpp"
+#include "sim/fault.hpp"
+#include "sim/gateway.hpp"
+#include "sim/scenario.hpp"
+#include "sim/sim_time.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace sesmon::sim {
+
+// Service error codes of the simulator (the real service's are not documented).
+inline constexpr int code_instance_required = 11001;
+inline constexpr int code_region_required = 11002;
+inline constexpr int code_region_mismatch = 11003;
+inline constexpr int code_cluster_not_found = 11004;
+inline constexpr int code_no_upgrade = 11005;
+
+class api_service {
+  public:
+    // References must outlive the service. `credentials` empty: no auth checks.
+    api_service(const scenario& s, virtual_clock& vclock, const sesmon::clock& real,
+                fault_engine& faults, std::optional<gateway_credentials> credentials,
+                std::shared_ptr<spdlog::logger> logger);
+
+    // True when `path` is under one of the API prefixes ("/api/v2", "/api/sgn-v2", ...).
+    static bool is_api_path(std::string_view path);
+    net::server_response handle(const net::server_request& req);
+
+    const cluster_spec* find(const std::string& instance_no) const;
+
+  private:
+    net::server_response progress(const net::server_request& req, const std::string& region,
+                                  const std::string& request_id);
+    net::server_response info(const std::string& instance_no, const std::string& region,
+                              const std::string& request_id);
+    net::server_response list(const net::server_request& req, const std::string& region,
+                              const std::string& request_id);
+    net::server_response apply_fault(const fault_spec& f, net::server_response normal,
+                                     const std::string& request_id);
+
+    const scenario& scenario_;
+    virtual_clock& vclock_;
+    const sesmon::clock& real_;
+    fault_engine& faults_;
+    std::optional<gateway_credentials> credentials_;
+    std::shared_ptr<spdlog::logger> logger_;
+    std::unordered_map<std::string, std::size_t> by_instance_;
+    std::unordered_map<std::string, std::vector<std::size_t>> by_region_;
+    std::mt19937_64 ids_;
+};
+
+}  // namespace sesmon::sim

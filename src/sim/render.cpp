@@ -1,0 +1,162 @@
+#include "sim/render.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "common/time_format.hpp"
+#include "sim/sim_time.hpp"
+
+namespace sesmon::sim {
+namespace {
+
+using writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void str(writer& w, const char* key, const std::string& value) {
+    w.Key(key);
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void write_version(writer& w, const cluster_view& v) {
+    w.Key("versionVo");
+    w.StartObject();
+    str(w, "currentVersionCode", v.current_version);
+    str(w, "targetVersionCode", v.target_version);
+    w.Key("actionDate");
+    if (v.action_date) {
+        w.String(format_kst(*v.action_date).c_str());
+    } else {
+        w.Null();
+    }
+    w.EndObject();
+}
+
+void write_nodes(writer& w, const std::vector<node_view>& nodes) {
+    w.Key("nodeStatusVoList");
+    w.StartArray();
+    for (const auto& n : nodes) {
+        w.StartObject();
+        str(w, "hostname", n.hostname);
+        str(w, "status", n.status);
+        str(w, "nodeRoleCode", n.role);
+        str(w, "updatedDate", n.updated_text);
+        w.EndObject();
+    }
+    w.EndArray();
+}
+
+std::string engine_status(const cluster_view& v) {
+    if (v.cluster_status == "error")
+        return "red";
+    if (v.cluster_status == "changing")
+        return "yellow";
+    return "green";
+}
+
+void write_summary(writer& w, const cluster_spec& c, const cluster_view& v) {
+    str(w, "serviceGroupInstanceNo", c.instance_no);
+    str(w, "clusterName", c.name);
+    str(w, "clusterStatus", v.cluster_status);
+    str(w, "searchEngineStatus", engine_status(v));
+    str(w, "searchEngineVersion", version_name(v.version_code));
+    str(w, "searchEngineVersionCode", v.version_code);
+}
+
+}  // namespace
+
+std::string render_progress_result(const cluster_spec& c, const cluster_view& v) {
+    rapidjson::StringBuffer buffer;
+    writer w(buffer);
+    w.StartObject();
+    str(w, "name", c.name);
+    w.Key("nodeCount");
+    w.Uint(static_cast<unsigned>(c.nodes.size()));
+    if (v.shows_upgrade) {
+        write_version(w, v);
+        write_nodes(w, v.nodes);
+    } else if (c.idle == idle_variant::null_version) {
+        w.Key("versionVo");
+        w.Null();
+        write_nodes(w, {});
+    } else {
+        write_version(w, v);
+        if (c.idle != idle_variant::missing_list)
+            write_nodes(w, {});
+    }
+    w.EndObject();
+    return buffer.GetString();
+}
+
+std::string render_cluster_info(const cluster_spec& c, const cluster_view& v) {
+    rapidjson::StringBuffer buffer;
+    writer w(buffer);
+    w.StartObject();
+    write_summary(w, c, v);
+    w.Key("nodeCount");
+    w.Uint(static_cast<unsigned>(c.nodes.size()));
+    str(w, "regionCode", c.region);
+    w.EndObject();
+    return buffer.GetString();
+}
+
+std::string render_cluster_list(const std::vector<list_entry>& page, std::size_t total,
+                                std::size_t page_no, std::size_t page_size) {
+    std::size_t total_pages = total == 0 ? 1 : (total + page_size - 1) / page_size;
+    rapidjson::StringBuffer buffer;
+    writer w(buffer);
+    w.StartObject();
+    w.Key("totalCount");
+    w.Uint64(total);
+    w.Key("totalPage");
+    w.Uint64(total_pages);
+    w.Key("currentPage");
+    w.Uint64(page_no);
+    w.Key("isLast");
+    w.Bool(page_no >= total_pages);
+    w.Key("allowedClusters");
+    w.StartArray();
+    for (const auto& e : page) {
+        w.StartObject();
+        write_summary(w, *e.spec, e.view);
+        w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    return buffer.GetString();
+}
+
+std::string render_state(const scenario& s, wall_time now, double time_scale) {
+    rapidjson::StringBuffer buffer;
+    writer w(buffer);
+    w.StartObject();
+    str(w, "virtual_time", common::format_rfc3339_utc(now));
+    str(w, "virtual_time_kst", format_kst(now));
+    w.Key("time_scale");
+    w.Double(time_scale);
+    w.Key("clusters");
+    w.StartArray();
+    for (const auto& c : s.clusters) {
+        auto v = play(c, now);
+        w.StartObject();
+        str(w, "name", c.name);
+        str(w, "instance_no", c.instance_no);
+        str(w, "phase", std::string(to_string(v.phase)));
+        str(w, "cluster_status", v.cluster_status);
+        str(w, "version_code", v.version_code);
+        w.Key("nodes");
+        w.StartArray();
+        for (const auto& n : v.nodes) {
+            w.StartObject();
+            str(w, "hostname", n.hostname);
+            str(w, "status", n.status);
+            str(w, "updated", n.updated_text);
+            w.EndObject();
+        }
+        w.EndArray();
+        w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    return buffer.GetString();
+}
+
+}  // namespace sesmon::sim
