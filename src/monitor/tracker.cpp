@@ -14,7 +14,8 @@ tracker::tracker(cluster_ref cluster, tracker_options options, cluster_state res
     : cluster_(std::move(cluster)), options_(options), state_(std::move(restored)) {
     // Restored in the middle of a failure streak: last_success was saved when the streak
     // began (that is a change), so it is exact and blindness keeps counting from it.
-    if (state_.blind.first_failure) session_success_ = state_.blind.last_success;
+    if (state_.blind.first_failure)
+        session_success_ = state_.blind.last_success;
 }
 
 bool tracker::upgrade_in_progress() const {
@@ -76,8 +77,10 @@ observation_result tracker::observe(const snapshot& snap, wall_time now) {
 
     auto& current = state_.upgrade;
     if (shows_upgrade(snap)) {
-        const upgrade_identity id = identity_of(snap);
-        if (!current || current->identity != id) {
+        // A response without versionVo cannot name its upgrade: it is taken to be the
+        // current one rather than a new upgrade with an empty identity.
+        const bool same = current && (!snap.version || current->identity == identity_of(snap));
+        if (!same) {
             if (upgrade_in_progress())
                 end_upgrade(now, result.events);
             start_upgrade(snap, now, result.events);

@@ -49,6 +49,16 @@ std::vector<scenario> scenarios() {
         {"started_without_version_vo_when_a_node_upgrades",
          {obs(0, snap_builder().no_version().node("a", up).node("b", "running"),
               {et::upgrade_started})}},
+        {"response_without_version_vo_continues_the_current_upgrade",
+         {obs(0, three(up, "running", "running"), {et::upgrade_started}),
+          obs(1,
+              snap_builder()
+                  .no_version()
+                  .node("a", "complete")
+                  .node("b", "running")
+                  .node("c", "running"),
+              {et::node_changed}),
+          obs(2, three("complete", up, "running"), {et::node_changed})}},
         {"node_changed_once_per_change",
          {obs(0, three("running", "running", "running"), {et::upgrade_started}),
           obs(1, three(up, "running", "running"), {et::node_changed}),
