@@ -51,8 +51,7 @@ void tracker::update_nodes(const snapshot& snap, wall_time now, observation_resu
             n.previous_status.clear();
             n.since = status_since(obs, now, std::nullopt);
             n.last_seen = now;
-            rec.last_change =
-                std::max(rec.last_change, std::min(now, std::max(n.since, n.first_seen)));
+            rec.last_change = std::max(rec.last_change, now);
             result.nodes_appeared.push_back(n.hostname);
             if (phase != node_phase::pending) {
                 ++n.changes;

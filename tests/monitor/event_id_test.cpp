@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace sesmon::monitor {
 namespace {
 
@@ -24,27 +26,20 @@ TEST(event_id_test, is_64_lower_hex_and_deterministic) {
 
 TEST(event_id_test, every_field_changes_the_id) {
     const std::string base = make_event_id(sample());
-    auto k = sample();
-    k.instance_no = "1038";
-    EXPECT_NE(make_event_id(k), base);
-    k = sample();
-    k.action_date = "2025-03-24 17:09:42";
-    EXPECT_NE(make_event_id(k), base);
-    k = sample();
-    k.target_version = "2160";
-    EXPECT_NE(make_event_id(k), base);
-    k = sample();
-    k.type = event_type::upgrade_failed;
-    EXPECT_NE(make_event_id(k), base);
-    k = sample();
-    k.hostname = "n2";
-    EXPECT_NE(make_event_id(k), base);
-    k = sample();
-    k.status = "completed";
-    EXPECT_NE(make_event_id(k), base);
-    k = sample();
-    k.episode = 2;
-    EXPECT_NE(make_event_id(k), base);
+    const std::vector<void (*)(event_key&)> edits = {
+        [](event_key& k) { k.instance_no = "1038"; },
+        [](event_key& k) { k.action_date = "2025-03-24 17:09:42"; },
+        [](event_key& k) { k.target_version = "2160"; },
+        [](event_key& k) { k.type = event_type::upgrade_failed; },
+        [](event_key& k) { k.hostname = "n2"; },
+        [](event_key& k) { k.status = "completed"; },
+        [](event_key& k) { k.episode = 2; },
+    };
+    for (std::size_t i = 0; i < edits.size(); ++i) {
+        event_key k = sample();
+        edits[i](k);
+        EXPECT_NE(make_event_id(k), base) << "edit " << i;
+    }
 }
 
 TEST(event_id_test, field_boundaries_are_unambiguous) {

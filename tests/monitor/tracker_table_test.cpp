@@ -97,6 +97,15 @@ std::vector<scenario> scenarios() {
          {obs(0, three("running", "running", "running"), {et::upgrade_started}), tick(59),
           tick(60, {et::upgrade_stalled}), tick(90),
           obs(91, three(up, "running", "running"), {et::node_changed, et::stall_cleared})}},
+        {"a_node_joining_or_leaving_counts_as_progress",
+         {obs(0, three("running", "running", "running"), {et::upgrade_started}),
+          obs(30, snap_builder()
+                      .node("a", "running")
+                      .node("b", "running")
+                      .node("c", "running")
+                      .node("d", "running")),
+          tick(89), obs(89, three("running", "running", "running")), tick(148),
+          tick(149, {et::upgrade_stalled})}},
         {"stall_again_after_clear_is_a_new_episode",
          {obs(0, three(up, "running", "running"), {et::upgrade_started}),
           tick(45, {et::upgrade_stalled}),
