@@ -42,10 +42,10 @@ border-top:4px solid var(--accent);min-width:0}
 align-items:baseline}
 .cluster-name{font-size:1.1rem;margin:0;overflow-wrap:anywhere}
 .instance{color:var(--muted);font-size:.8rem}
-.versions{font-size:1.35rem;font-weight:600;margin:.35rem 0;font-variant-numeric:tabular-nums}
+.versions{font-size:1.35rem;font-weight:600;margin:.35rem 0 0;font-variant-numeric:tabular-nums}
+.dates{color:var(--muted);font-size:.8rem;margin-bottom:.3rem}
 .badges{display:flex;flex-wrap:wrap;gap:.35rem;margin:.25rem 0 .6rem}
-.badge{font-size:.75rem;font-weight:700;text-transform:uppercase;letter-spacing:.03em;
-padding:.15rem .5rem;border-radius:999px;background:var(--track);color:var(--fg)}
+.badge{font-size:.78rem;font-weight:700;letter-spacing:.02em;padding:.12rem .55rem;border-radius:999px;background:var(--track);color:var(--fg)}
 .badge-upgrading{background:var(--accent);color:#fff}
 .badge-finished,.badge-idle{background:var(--ok);color:#fff}
 .badge-stalled,.badge-blind{background:var(--warn);color:#fff}
@@ -79,7 +79,11 @@ header.top,main{padding-left:.6rem;padding-right:.6rem}
 .cluster{padding:.75rem}
 .versions{font-size:1.15rem}
 table.nodes{font-size:.8rem}
-table.nodes th,table.nodes td{padding:.3rem .25rem}
+table.nodes thead{display:none}
+table.nodes tr{display:grid;grid-template-columns:auto 1fr auto;gap:.15rem .6rem;
+border-bottom:1px solid var(--line);padding:.4rem 0}
+table.nodes td{border:0;padding:0}
+table.nodes td.hostname{grid-column:1/-1}
 }
 )css";
 
@@ -132,12 +136,14 @@ constexpr std::string_view script = R"js(
       const b = box.appendChild(el('span', 'badge badge-' + kind, text));
       if (title) b.title = title;
     };
-    if (state === 'upgrading' || state === 'finished' || state === 'idle') add(state, state);
-    else if (c.upgrade && c.upgrade.in_progress) add('upgrading', 'upgrading');
+    const words = {upgrading: 'Upgrading', finished: 'Finished', idle: 'No upgrade'};
+    if (words[state]) add(state, words[state]);
+    else if (c.upgrade && c.upgrade.in_progress) add('upgrading', words.upgrading);
     if (c.stalled && c.stall)
-      add('stalled', 'stalled ' + duration(c.stall.stalled_for_seconds), c.stall.reason);
-    if (c.failed) add('failed', 'failed');
-    if (c.blind) add('blind', 'blind', c.last_poll && c.last_poll.error);
+      add('stalled', 'Stalled ' + duration(c.stall.stalled_for_seconds),
+          (c.stall.reason || '').replace(/_/g, ' '));
+    if (c.failed) add('failed', 'Failed');
+    if (c.blind) add('blind', 'Blind: no successful poll', c.last_poll && c.last_poll.error);
     return box;
   };
 
@@ -175,7 +181,24 @@ constexpr std::string_view script = R"js(
     return table;
   };
 
-  const card = (c) => {
+  // "20:41:07 (3m 10s ago)", relative to the daemon's clock so skew does not matter.
+  const ago = (iso, now) => {
+    if (!iso) return 'never';
+    const d = new Date(iso), n = new Date(now);
+    if (isNaN(d)) return iso;
+    const s = isNaN(n) ? 0 : (n - d) / 1000;
+    return clock(d) + (s >= 1 ? ' (' + duration(s) + ' ago)' : '');
+  };
+
+  const dates = (u, now) => {
+    const parts = [];
+    if (u.action_date) parts.push('action date ' + u.action_date.replace('T', ' '));
+    if (u.started_at) parts.push('started ' + ago(u.started_at, now));
+    if (u.finished_at) parts.push('finished ' + ago(u.finished_at, now));
+    return el('div', 'dates', parts.join(' \u00b7 '));
+  };
+
+  const card = (c, now) => {
     const u = c.upgrade || {};
     const state = stateOf(c);
     const sec = el('section', 'cluster');
@@ -185,20 +208,23 @@ constexpr std::string_view script = R"js(
     head.appendChild(el('h2', 'cluster-name', c.name));
     head.appendChild(el('span', 'instance', c.instance_no + ' \u00b7 ' + c.region));
     sec.appendChild(el('div', 'versions', versions(u)));
+    sec.appendChild(dates(u, now));
     sec.appendChild(badges(c, state));
     sec.appendChild(progress(u));
     if (c.nodes && c.nodes.length) sec.appendChild(nodeTable(c.nodes));
     const lp = c.last_poll || {};
     const poll = sec.appendChild(el('div', 'poll'));
     poll.appendChild(el('span', 'last-poll',
-        'Last poll ' + when(lp.at) + ' (' + (lp.result || 'not yet') + ')'));
+        lp.at ? 'Last poll ' + ago(lp.at, now) + ': ' + lp.result : 'Not polled yet'));
+    if (lp.result && lp.result !== 'ok' && lp.success_at)
+      poll.appendChild(el('div', 'last-success', 'Last success ' + ago(lp.success_at, now)));
     if (lp.error) poll.appendChild(el('div', 'error', lp.error));
     return sec;
   };
 
   const render = (doc) => {
     const box = $('clusters');
-    const cards = (doc.clusters || []).map(card);
+    const cards = (doc.clusters || []).map((c) => card(c, doc.now));
     if (!cards.length) cards.push(el('p', 'empty', 'No clusters configured.'));
     box.replaceChildren(...cards);
     $('daemon-version').textContent = 'v' + doc.version;
