@@ -6,6 +6,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/time_format.hpp"
@@ -190,6 +191,8 @@ void delivery_lane::dead_letter(const std::string& cluster, const outbox_entry& 
 
 asio::awaitable<void> delivery_lane::drain(std::string cluster) {
     auto self = shared_from_this();  // the lane outlives this worker
+    // close() cancels this worker: waits then end with an error code instead of throwing.
+    co_await asio::this_coro::throw_if_cancelled(false);
     int failures = 0;
     asio::steady_timer backoff(executor_);
     while (!closed_) {

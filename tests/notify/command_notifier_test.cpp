@@ -1,0 +1,155 @@
+#include "notify/command_notifier.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "notify/child_process.hpp"
+#include "notify/format_generic.hpp"
+#include "sample_event.hpp"
+#include "support/run_awaitable.hpp"
+#include "support/test_certs.hpp"
+
+namespace sesmon::notify {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Whether `pid` is gone (or only a zombie waiting for init to reap it).
+bool process_gone(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    if (!stat) {
+        return true;
+    }
+    std::string line;
+    std::getline(stat, line);
+    const auto close = line.rfind(')');
+    return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
+}
+
+class command_notifier_test : public ::testing::Test {
+  protected:
+    // Writes an executable /bin/sh script into the temp dir and returns its path.
+    fs::path script(const std::string& name, const std::string& body) {
+        const fs::path path = dir_.path() / name;
+        std::ofstream(path) << "#!/bin/sh\n" << body;
+        fs::permissions(path, fs::perms::owner_all);
+        return path;
+    }
+
+    notifier_config config(std::vector<std::string> argv, duration timeout = 5s) {
+        notifier_config c;
+        c.name = "cmd";
+        c.type = notifier_type::command;
+        c.argv = std::move(argv);
+        c.timeout = timeout;
+        return c;
+    }
+
+    delivery_outcome deliver(command_notifier& n, const event& e) {
+        return sesmon::test::run_awaitable(ioc_, n.deliver(e), 10s);
+    }
+
+    boost::asio::io_context ioc_;
+    sesmon::test::temp_dir dir_;
+};
+
+TEST_F(command_notifier_test, child_gets_generic_body_on_stdin_and_event_env_vars) {
+    const auto s = script("record.sh",
+                          "cat > \"$1/stdin\"\n"
+                          "printf '%s\\n%s\\n%s\\n' \"$SES_EVENT_TYPE\" \"$SES_EVENT_ID\" "
+                          "\"$SES_CLUSTER\" > \"$1/env\"\n"
+                          "printf '%s\\n' \"$HOME\" > \"$1/home\"\n");
+    command_notifier n(config({s.string(), dir_.path().string()}));
+    const event e = test::stalled_event();
+    const auto outcome = deliver(n, e);
+    EXPECT_EQ(outcome.result, delivery_outcome::kind::delivered) << outcome.detail;
+    EXPECT_EQ(outcome.detail, "exit 0");
+    EXPECT_EQ(read_text(dir_.path() / "stdin"), format_generic(e));
+    EXPECT_EQ(read_text(dir_.path() / "env"), "upgrade_stalled\n" + e.id + "\nprod-logs\n");
+    // The daemon's own environment is passed on.
+    const char* home = std::getenv("HOME");
+    EXPECT_EQ(read_text(dir_.path() / "home"), std::string(home ? home : "") + "\n");
+}
+
+TEST_F(command_notifier_test, nonzero_exit_and_signals_are_retried) {
+    command_notifier exits(config({script("fail.sh", "exit 3\n").string()}));
+    auto outcome = deliver(exits, test::stalled_event());
+    EXPECT_EQ(outcome.result, delivery_outcome::kind::retry);
+    EXPECT_EQ(outcome.detail, "exit 3");
+
+    command_notifier killed(config({script("die.sh", "kill -9 $$\n").string()}));
+    outcome = deliver(killed, test::stalled_event());
+    EXPECT_EQ(outcome.result, delivery_outcome::kind::retry);
+    EXPECT_EQ(outcome.detail, "killed by signal 9");
+}
+
+TEST_F(command_notifier_test, missing_program_is_retried_with_the_reason) {
+    command_notifier n(config({(dir_.path() / "no-such-program").string()}));
+    const auto outcome = deliver(n, test::stalled_event());
+    EXPECT_EQ(outcome.result, delivery_outcome::kind::retry);
+    EXPECT_NE(outcome.detail.find("cannot start"), std::string::npos) << outcome.detail;
+    EXPECT_NE(outcome.detail.find("No such file"), std::string::npos) << outcome.detail;
+}
+
+TEST_F(command_notifier_test, timeout_kills_the_whole_process_group_even_if_it_ignores_sigterm) {
+    const fs::path pid_file = dir_.path() / "grandchild.pid";
+    const auto s = script("hang.sh",
+                          "trap '' TERM\n"
+                          "sleep 30 &\n"
+                          "echo $! > \"$1\"\n"
+                          "wait\n");
+    command_notifier n(config({s.string(), pid_file.string()}, 300ms), 200ms);
+    const auto began = std::chrono::steady_clock::now();
+    const auto outcome = deliver(n, test::stalled_event());
+    const auto took = std::chrono::steady_clock::now() - began;
+    EXPECT_EQ(outcome.result, delivery_outcome::kind::retry);
+    EXPECT_EQ(outcome.detail, "timed out after 300ms");
+    EXPECT_GE(took, 480ms);  // timeout, then the SIGTERM grace
+    EXPECT_LT(took, 3s);
+    const pid_t grandchild = std::stoi(read_text(pid_file));
+    const auto deadline = std::chrono::steady_clock::now() + 2s;
+    while (!process_gone(grandchild) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_TRUE(process_gone(grandchild)) << "pid " << grandchild << " survived";
+}
+
+TEST_F(command_notifier_test, a_running_command_does_not_block_the_event_loop) {
+    command_notifier n(config({script("slow.sh", "sleep 0.4\n").string()}));
+    boost::asio::steady_timer timer(ioc_, 50ms);
+    std::chrono::steady_clock::time_point fired{};
+    timer.async_wait([&](boost::system::error_code) { fired = std::chrono::steady_clock::now(); });
+    const auto outcome = deliver(n, test::stalled_event());
+    const auto finished = std::chrono::steady_clock::now();
+    EXPECT_EQ(outcome.result, delivery_outcome::kind::delivered);
+    ASSERT_NE(fired, std::chrono::steady_clock::time_point{});
+    EXPECT_LT(fired + 200ms, finished);
+}
+
+TEST_F(command_notifier_test, child_that_ignores_stdin_cannot_kill_the_daemon_with_sigpipe) {
+    // 4 MiB is far beyond any socket buffer: the writes fail once the child has exited.
+    const auto result = sesmon::test::run_awaitable(
+        ioc_, run_process({"/bin/true"}, {}, std::string(4 << 20, 'x'), 5s), 10s);
+    EXPECT_TRUE(result.succeeded()) << result.describe(5s);
+}
+
+TEST_F(command_notifier_test, empty_argv_is_refused_at_construction) {
+    EXPECT_THROW(command_notifier(config({})), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace sesmon::notify

@@ -1,0 +1,231 @@
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "notify/format_generic.hpp"
+#include "notify/format_pagerduty.hpp"
+#include "notify/format_slack.hpp"
+#include "notify/log_notifier.hpp"
+#include "notify/webhook_notifier.hpp"
+#include "sample_event.hpp"
+
+namespace sesmon::notify {
+namespace {
+
+rapidjson::Document parse(const std::string& text) {
+    rapidjson::Document doc;
+    doc.Parse(text.data(), text.size());
+    EXPECT_FALSE(doc.HasParseError()) << text;
+    return doc;
+}
+
+std::string str(const rapidjson::Value& v) {
+    return {v.GetString(), v.GetStringLength()};
+}
+
+TEST(formats_test, generic_body_is_exactly_the_spec_shape) {
+    const std::string expected =
+        R"({"schema":"ses-upgrade-monitor/v1",)"
+        R"("id":"9f2c4e1ab0d37c55e2a1f4b6d8c90e13a7b5c2d4e6f8091a2b3c4d5e6f708192",)"
+        R"("type":"upgrade_stalled","occurred_at":"2026-11-26T20:01:02Z",)"
+        R"("summary":"prod-logs: node prod-logs-do-6tnm stuck in Upgrade_OpenSearch for 47m )"
+        "(2140 \u2192 2150, 3/8 nodes done)\","
+        R"("cluster":{"name":"prod-logs","instance_no":"1037123456","region":"KR"},)"
+        R"("upgrade":{"from_version":"2140","to_version":"2150",)"
+        R"("action_date":"2026-11-27T03:12:40+09:00","nodes_total":8,"nodes_complete":3,)"
+        R"("started_at":"2026-11-26T18:01:02Z","finished_at":null},)"
+        R"("node":{"hostname":"prod-logs-do-6tnm","role":"DO","status":"Upgrade_OpenSearch",)"
+        R"("previous_status":"running","status_since":"2026-11-26T19:14:02Z"},)"
+        R"("stall":{"reason":"node_stage_timeout","stalled_for_seconds":2820},"error":null})";
+    EXPECT_EQ(format_generic(test::stalled_event()), expected);
+}
+
+TEST(formats_test, generic_body_has_nulls_where_parts_do_not_apply) {
+    event e = test::simple_event("abc", "prod-logs", event_type::monitor_blind);
+    e.error = "authentication failed (gateway 401/200)";
+    auto doc = parse(format_generic(e));
+    EXPECT_TRUE(doc["upgrade"].IsNull());
+    EXPECT_TRUE(doc["node"].IsNull());
+    EXPECT_TRUE(doc["stall"].IsNull());
+    EXPECT_EQ(str(doc["error"]), "authentication failed (gateway 401/200)");
+}
+
+TEST(formats_test, generic_body_reads_back_into_the_same_event) {
+    event blind = test::simple_event("abc", "prod-logs", event_type::monitor_blind);
+    blind.error = "timeout";
+    event fresh_node = test::stalled_event();
+    fresh_node.node->previous_status.clear();
+    fresh_node.node->status_since.reset();
+    fresh_node.upgrade->finished_at = test::sample_time();
+    for (const event& e : {test::stalled_event(), blind, fresh_node}) {
+        auto back = parse_generic(format_generic(e));
+        ASSERT_TRUE(back) << format_generic(e);
+        EXPECT_EQ(*back, e);
+    }
+}
+
+TEST(formats_test, generic_reader_rejects_foreign_or_broken_bodies) {
+    EXPECT_FALSE(parse_generic("not json"));
+    EXPECT_FALSE(parse_generic(R"({"schema":"other/v1","id":"x"})"));
+    std::string body = format_generic(test::stalled_event());
+    std::string bad_time = body;
+    bad_time.replace(bad_time.find("2026-11-26T20:01:02Z"), 20, "yesterday");
+    EXPECT_FALSE(parse_generic(bad_time));
+    std::string bad_type = body;
+    bad_type.replace(bad_type.find("upgrade_stalled"), 15, "upgrade_exploded");
+    EXPECT_FALSE(parse_generic(bad_type));
+}
+
+TEST(formats_test, slack_has_phone_text_header_and_fields) {
+    auto doc = parse(format_slack(test::stalled_event()));
+    EXPECT_EQ(str(doc["text"]),
+              ":warning: prod-logs: node prod-logs-do-6tnm stuck in Upgrade_OpenSearch for 47m "
+              "(2140 \u2192 2150, 3/8 nodes done)");
+    const auto& blocks = doc["blocks"];
+    ASSERT_EQ(blocks.Size(), 3u);
+    EXPECT_EQ(str(blocks[0]["type"]), "header");
+    EXPECT_EQ(str(blocks[0]["text"]["type"]), "plain_text");
+    EXPECT_EQ(str(blocks[0]["text"]["text"]), ":warning: Upgrade stalled: prod-logs");
+    EXPECT_EQ(str(blocks[1]["type"]), "section");
+    std::vector<std::string> fields;
+    for (const auto& f : blocks[1]["fields"].GetArray()) {
+        EXPECT_EQ(str(f["type"]), "mrkdwn");
+        fields.push_back(str(f["text"]));
+    }
+    EXPECT_EQ(fields, (std::vector<std::string>{
+                          "*Cluster*\nprod-logs (1037123456, KR)",
+                          "*Versions*\n2140 \u2192 2150",
+                          "*Progress*\n3/8 nodes done",
+                          "*Node*\nprod-logs-do-6tnm (DO)\n`Upgrade_OpenSearch` (was `running`)",
+                          "*Stuck for*\n47m",
+                      }));
+    EXPECT_EQ(str(blocks[2]["type"]), "context");
+}
+
+TEST(formats_test, slack_escapes_mrkdwn_control_characters) {
+    event e = test::simple_event("abc", "a<b>&c", event_type::upgrade_started);
+    auto doc = parse(format_slack(e));
+    EXPECT_EQ(str(doc["text"]), ":rocket: a&lt;b&gt;&amp;c: upgrade_started");
+}
+
+TEST(formats_test, pagerduty_triggers_stalls_with_a_dedup_key_per_cluster_and_upgrade) {
+    auto doc = parse(format_pagerduty(test::stalled_event(), "R0UTINGKEY"));
+    EXPECT_EQ(str(doc["routing_key"]), "R0UTINGKEY");
+    EXPECT_EQ(str(doc["event_action"]), "trigger");
+    EXPECT_EQ(str(doc["dedup_key"]),
+              "ses-upgrade-monitor/1037123456/2026-11-27T03:12:40+09:00/2150");
+    const auto& payload = doc["payload"];
+    EXPECT_EQ(str(payload["summary"]), test::stalled_event().summary);
+    EXPECT_EQ(str(payload["source"]), "prod-logs");
+    EXPECT_EQ(str(payload["severity"]), "error");
+    EXPECT_EQ(str(payload["timestamp"]), "2026-11-26T20:01:02Z");
+    EXPECT_EQ(str(payload["component"]), "prod-logs-do-6tnm");
+    EXPECT_EQ(str(payload["custom_details"]["event_id"]), test::stalled_event().id);
+    EXPECT_EQ(payload["custom_details"]["upgrade"]["nodes_complete"].GetInt(), 3);
+}
+
+TEST(formats_test, pagerduty_resolve_closes_what_the_trigger_opened) {
+    event cleared = test::stalled_event();
+    cleared.type = event_type::stall_cleared;
+    auto trigger = parse(format_pagerduty(test::stalled_event(), "K"));
+    auto resolve = parse(format_pagerduty(cleared, "K"));
+    EXPECT_EQ(str(resolve["event_action"]), "resolve");
+    EXPECT_EQ(str(resolve["dedup_key"]), str(trigger["dedup_key"]));
+    EXPECT_FALSE(resolve.HasMember("payload"));
+
+    event blind = test::simple_event("b1", "prod-logs", event_type::monitor_blind);
+    event recovered = test::simple_event("b2", "prod-logs", event_type::monitor_recovered);
+    EXPECT_EQ(str(parse(format_pagerduty(blind, "K"))["event_action"]), "trigger");
+    EXPECT_EQ(str(parse(format_pagerduty(recovered, "K"))["event_action"]), "resolve");
+    EXPECT_EQ(pagerduty_dedup_key(blind), pagerduty_dedup_key(recovered));
+    EXPECT_TRUE(pagerduty_dedup_key(blind).ends_with("/blind"));
+}
+
+TEST(formats_test, pagerduty_action_covers_every_event_type) {
+    for (event_type type : all_event_types) {
+        const auto action = pagerduty_action(type);
+        switch (type) {
+            case event_type::upgrade_stalled:
+            case event_type::upgrade_failed:
+            case event_type::monitor_blind:
+                EXPECT_EQ(action, "trigger");
+                break;
+            case event_type::stall_cleared:
+            case event_type::upgrade_finished:
+            case event_type::monitor_recovered:
+                EXPECT_EQ(action, "resolve");
+                break;
+            default:
+                EXPECT_FALSE(action) << to_string(type);
+        }
+    }
+    notifier_config config;
+    config.type = notifier_type::webhook;
+    config.format = webhook_format::pagerduty;
+    EXPECT_FALSE(webhook_body(config, test::simple_event("x", "c", event_type::node_changed)));
+}
+
+TEST(formats_test, log_line_names_type_cluster_node_statuses_and_duration) {
+    EXPECT_EQ(log_line(test::stalled_event(), log_format::text),
+              "event=upgrade_stalled cluster=prod-logs node=prod-logs-do-6tnm role=DO "
+              "status=Upgrade_OpenSearch previous=running versions=\"2140 \u2192 2150\" "
+              "progress=3/8 stall=node_stage_timeout for=47m summary=\"prod-logs: node "
+              "prod-logs-do-6tnm stuck in Upgrade_OpenSearch for 47m (2140 \u2192 2150, 3/8 "
+              "nodes done)\" id=9f2c4e1ab0d3");
+    EXPECT_EQ(log_line(test::stalled_event(), log_format::json),
+              format_generic(test::stalled_event()));
+}
+
+// Writes each format's body for the sample event to <build>/notify-examples/, and checks that
+// docs/webhooks.md shows those same bodies (compared as JSON values).
+std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The ```json block after the line "<!-- example: NAME -->" in the docs.
+std::string doc_example(const std::string& docs, const std::string& name) {
+    const auto marker = docs.find("<!-- example: " + name + " -->");
+    if (marker == std::string::npos) {
+        return {};
+    }
+    const auto begin = docs.find("```json\n", marker);
+    const auto end = docs.find("\n```", begin + 8);
+    return docs.substr(begin + 8, end - begin - 8);
+}
+
+TEST(formats_test, docs_show_the_bodies_the_code_produces) {
+    event cleared = test::stalled_event();
+    cleared.type = event_type::stall_cleared;
+    cleared.stall.reset();
+    cleared.summary = "prod-logs: node prod-logs-do-6tnm moved on after 52m (3/8 nodes done)";
+    const std::vector<std::pair<std::string, std::string>> examples = {
+        {"generic", format_generic(test::stalled_event())},
+        {"slack", format_slack(test::stalled_event())},
+        {"pagerduty-trigger", format_pagerduty(test::stalled_event(), "R0UTINGKEY")},
+        {"pagerduty-resolve", format_pagerduty(cleared, "R0UTINGKEY")},
+    };
+    const std::filesystem::path out =
+        std::filesystem::path(SESMON_BIN_DIR) / ".." / "notify-examples";
+    std::filesystem::create_directories(out);
+    const std::string docs =
+        read_text(std::filesystem::path(SESMON_SOURCE_DIR) / "docs" / "webhooks.md");
+    for (const auto& [name, body] : examples) {
+        std::ofstream(out / (name + ".json")) << body << "\n";
+        const std::string shown = doc_example(docs, name);
+        ASSERT_FALSE(shown.empty()) << "docs/webhooks.md lacks example " << name;
+        const rapidjson::Document expected = parse(body);
+        const rapidjson::Document actual = parse(shown);
+        EXPECT_TRUE(static_cast<const rapidjson::Value&>(actual) == expected)
+            << "docs/webhooks.md example " << name << " differs from the code's:\n"
+            << body;
+    }
+}
+
+}  // namespace
+}  // namespace sesmon::notify

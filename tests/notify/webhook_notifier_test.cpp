@@ -1,0 +1,205 @@
+#include "notify/webhook_notifier.hpp"
+
+#include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "common/crypto.hpp"
+#include "net/https_client.hpp"
+#include "notify/dispatcher.hpp"
+#include "notify/factory.hpp"
+#include "notify/format_generic.hpp"
+#include "notify/signing.hpp"
+#include "sample_event.hpp"
+#include "sesmon/version.hpp"
+#include "support/run_awaitable.hpp"
+#include "support/scripted_server.hpp"
+#include "support/test_certs.hpp"
+
+namespace sesmon::notify {
+namespace {
+
+using namespace std::chrono_literals;
+using kind = delivery_outcome::kind;
+using sesmon::test::scripted_reply;
+using sesmon::test::scripted_server;
+
+class webhook_notifier_test : public ::testing::Test {
+  protected:
+    webhook_notifier_test() : clock_(test::sample_time() + 1min) {
+        logger_ = std::make_shared<spdlog::logger>(
+            "notify", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_));
+        logger_->set_pattern("%l %v");
+    }
+
+    notifier_config config(std::string path = "/hooks/ops?token=s3cr3t") {
+        notifier_config c;
+        c.name = "ops";
+        c.type = notifier_type::webhook;
+        c.format = webhook_format::generic;
+        c.url = secret(server_.base_url() + path, "test");
+        c.timeout = 2s;
+        c.events.assign(std::begin(all_event_types), std::end(all_event_types));
+        c.retry.initial_backoff = 5ms;
+        c.retry.max_backoff = 20ms;
+        return c;
+    }
+
+    delivery_outcome deliver(webhook_notifier& n, const event& e) {
+        return sesmon::test::run_awaitable(ioc_, n.deliver(e), 10s);
+    }
+
+    template <class Predicate>
+    bool run_until(Predicate done) {
+        ioc_.restart();
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (!done() && std::chrono::steady_clock::now() < deadline) {
+            ioc_.run_one_for(5ms);
+        }
+        return done();
+    }
+
+    boost::asio::io_context ioc_;
+    scripted_server server_;
+    net::https_client client_{ioc_.get_executor()};
+    manual_clock clock_;
+    std::ostringstream log_;
+    std::shared_ptr<spdlog::logger> logger_;
+    sesmon::test::temp_dir state_;
+};
+
+TEST_F(webhook_notifier_test, posts_the_generic_body_with_standard_webhooks_headers) {
+    server_.push({.status = 204});
+    auto c = config();
+    c.signing_secret = secret("whsec_" + common::base64_encode("0123456789abcdef"), "test");
+    c.headers = {{"X-Team", "search"}};
+    webhook_notifier n(c, client_, clock_);
+    const event e = test::stalled_event();
+    const auto outcome = deliver(n, e);
+    EXPECT_EQ(outcome.result, kind::delivered) << outcome.detail;
+    EXPECT_EQ(outcome.http_status, 204);
+    EXPECT_EQ(outcome.detail, "HTTP 204");
+
+    ASSERT_EQ(server_.requests().size(), 1u);
+    const auto request = server_.requests().at(0);
+    EXPECT_EQ(request.method, "POST");
+    EXPECT_EQ(request.target, "/hooks/ops?token=s3cr3t");
+    EXPECT_EQ(request.body, format_generic(e));
+    EXPECT_EQ(request.header("content-type"), "application/json");
+    EXPECT_EQ(request.header("user-agent"), std::string("ses-upgrade-monitor/") + version);
+    EXPECT_EQ(request.header("x-team"), "search");
+    EXPECT_EQ(request.header("webhook-id"), e.id);
+    const long long ts = clock_.wall_now().time_since_epoch().count();
+    EXPECT_EQ(request.header("webhook-timestamp"), std::to_string(ts));
+    EXPECT_EQ(request.header("webhook-signature"),
+              webhook_signature("0123456789abcdef", e.id, ts, request.body));
+}
+
+TEST_F(webhook_notifier_test, receiver_answers_are_classified) {
+    server_.push({.status = 503});
+    server_.push({.status = 429, .headers = {{"Retry-After", "5"}}});
+    server_.push({.status = 400});
+    server_.push({.status = 301, .headers = {{"Location", "http://127.0.0.1:1/"}}});
+    webhook_notifier n(config(), client_, clock_);
+    const event e = test::stalled_event();
+    auto outcome = deliver(n, e);
+    EXPECT_EQ(outcome.result, kind::retry);
+    EXPECT_EQ(outcome.detail, "HTTP 503");
+    outcome = deliver(n, e);
+    EXPECT_EQ(outcome.result, kind::retry);
+    EXPECT_EQ(outcome.retry_after, duration(5s));
+    outcome = deliver(n, e);
+    EXPECT_EQ(outcome.result, kind::rejected);
+    EXPECT_EQ(outcome.http_status, 400);
+    outcome = deliver(n, e);
+    EXPECT_EQ(outcome.result, kind::rejected);  // redirects are not followed
+    EXPECT_EQ(server_.requests().size(), 4u);
+}
+
+TEST_F(webhook_notifier_test, refused_connection_is_retried_and_names_no_path) {
+    std::uint16_t port = 0;
+    {
+        boost::asio::ip::tcp::acceptor probe(ioc_, {boost::asio::ip::make_address("127.0.0.1"), 0});
+        port = probe.local_endpoint().port();
+    }  // closed again: nothing listens there now
+    auto c = config();
+    c.url = secret("http://127.0.0.1:" + std::to_string(port) + "/hooks/s3cr3t", "test");
+    webhook_notifier n(c, client_, clock_);
+    const auto outcome = deliver(n, test::stalled_event());
+    EXPECT_EQ(outcome.result, kind::retry);
+    EXPECT_EQ(outcome.http_status, 0);
+    EXPECT_EQ(outcome.detail.find("s3cr3t"), std::string::npos) << outcome.detail;
+}
+
+TEST_F(webhook_notifier_test, unusable_configurations_are_refused) {
+    auto no_url = config();
+    no_url.url = secret();
+    EXPECT_THROW(webhook_notifier(no_url, client_, clock_), std::invalid_argument);
+    auto bad_secret = config();
+    bad_secret.signing_secret = secret("whsec_***", "test");
+    EXPECT_THROW(webhook_notifier(bad_secret, client_, clock_), std::invalid_argument);
+    auto pager = config();
+    pager.format = webhook_format::pagerduty;
+    EXPECT_THROW(webhook_notifier(pager, client_, clock_), std::invalid_argument);
+}
+
+// The whole path: dispatcher, outbox, factory, webhook notifier, real HTTP.
+class webhook_dispatch_test : public webhook_notifier_test {
+  protected:
+    std::unique_ptr<dispatcher> make(notifier_config c) {
+        notifier_deps deps;
+        deps.executor = ioc_.get_executor();
+        deps.clock = &clock_;
+        deps.logger = logger_;
+        deps.http_client_for = [this](const std::string&) -> http_client& { return client_; };
+        return std::make_unique<dispatcher>(
+            ioc_.get_executor(), std::vector<notifier_config>{std::move(c)}, state_.path(), clock_,
+            logger_, [deps](const notifier_config& nc) { return make_notifier(nc, deps); });
+    }
+};
+
+TEST_F(webhook_dispatch_test, retries_reuse_the_webhook_id_until_delivered) {
+    server_.push({.status = 503});
+    server_.push({.action = scripted_reply::kind::close});
+    server_.push({.status = 200});
+    auto d = make(config());
+    d->start();
+    const event e = test::stalled_event();
+    d->submit(e, {"ops"});
+    ASSERT_TRUE(run_until([&] { return d->counters().at("ops").delivered == 1; }));
+    const auto requests = server_.requests();
+    ASSERT_EQ(requests.size(), 3u);
+    for (const auto& request : requests) {
+        EXPECT_EQ(request.header("webhook-id"), e.id);
+        EXPECT_EQ(request.body, format_generic(e));
+    }
+    EXPECT_EQ(d->counters().at("ops").retried, 2u);
+    EXPECT_EQ(log_.str().find("s3cr3t"), std::string::npos) << log_.str();
+}
+
+TEST_F(webhook_dispatch_test, http_400_dead_letters_with_an_error_line_that_hides_the_url) {
+    server_.push({.status = 400, .body = "bad payload"});
+    auto d = make(config());
+    d->start();
+    d->submit(test::stalled_event(), {"ops"});
+    ASSERT_TRUE(run_until([&] { return d->counters().at("ops").dead_lettered == 1; }));
+    std::ifstream dead(state_.path() / "dead-letter" / "ops.jsonl");
+    std::string line;
+    ASSERT_TRUE(std::getline(dead, line));
+    EXPECT_NE(line.find(R"("reason":"HTTP 400")"), std::string::npos) << line;
+    const std::string log = log_.str();
+    EXPECT_NE(log.find("error notify ops: dead-lettered upgrade_stalled for cluster prod-logs "
+                       "node prod-logs-do-6tnm: HTTP 400"),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(log.find("s3cr3t"), std::string::npos) << log;
+    EXPECT_EQ(log.find("/hooks"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace sesmon::notify
