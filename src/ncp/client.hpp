@@ -1,0 +1,36 @@
+#pragma once
+// ncp::client: the NAVER Cloud API as a progress_source. One fetch_progress = one signed
+// POST getRollingUpgradeProgress (fresh timestamp and signature), classified and parsed.
+// Never throws for network, HTTP or parse failures: they come back as api_error
+// (http_error → network, except an oversized body → invalid_response).
+//
+// Keys are sesmon::secret and appear in no message. The client holds a reference to the
+// http_client, which must outlive it. Not thread-safe (one executor, like http_client).
+#include <cstdint>
+#include <functional>
+
+#include "sesmon/config.hpp"
+#include "sesmon/http_client.hpp"
+#include "sesmon/progress_source.hpp"
+
+namespace sesmon::ncp {
+
+// Unix time in milliseconds, for x-ncp-apigw-timestamp. Injected so tests fix it.
+using timestamp_source = std::function<std::int64_t()>;
+
+// Milliseconds from std::chrono::system_clock.
+std::int64_t system_timestamp_ms();
+
+class client final : public progress_source {
+  public:
+    client(http_client& http, api_config config, timestamp_source now_ms = system_timestamp_ms);
+
+    boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override;
+
+  private:
+    http_client& http_;
+    api_config config_;
+    timestamp_source now_ms_;
+};
+
+}  // namespace sesmon::ncp

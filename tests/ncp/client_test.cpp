@@ -1,0 +1,143 @@
+// ncp::client over the real https_client against the scripted TLS server: what goes on the
+// wire, and how each kind of answer comes back.
+#include "ncp/client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "ncp/signer.hpp"
+#include "net/https_client.hpp"
+#include "support/run_awaitable.hpp"
+#include "support/scripted_server.hpp"
+
+namespace sesmon::ncp {
+namespace {
+
+using test::scripted_reply;
+
+std::string seed_body() {
+    std::ifstream in(SESMON_SOURCE_DIR "/tests/fixtures/seed_response.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+class client_test : public ::testing::Test {
+  protected:
+    client_test()
+        : cert_(test::make_self_signed_certificate(dir_.path(), "api", {"IP:127.0.0.1"})),
+          server_({.tls = true, .certificate = cert_}),
+          http_(ioc_.get_executor(), {.ca_file = cert_.cert_file.string()}) {}
+
+    api_config config() const {
+        api_config c;
+        c.endpoint = server_.base_url();
+        c.access_key = secret("AKEXAMPLE", "test");
+        c.secret_key = secret("SKEXAMPLE-never-shown", "test");
+        c.timeout = std::chrono::seconds(5);
+        return c;
+    }
+
+    progress_result fetch(client& c, cluster_target target) {
+        return test::run_awaitable(ioc_, c.fetch_progress(std::move(target)));
+    }
+
+    boost::asio::io_context ioc_;
+    test::temp_dir dir_;
+    test::test_certificate cert_;
+    test::scripted_server server_;
+    net::https_client http_;
+};
+
+TEST_F(client_test, sends_a_signed_post_and_parses_the_seed_response) {
+    server_.push({.body = seed_body()});
+    client c(http_, config(), [] { return std::int64_t{1709704983976}; });
+
+    const auto r = fetch(c, {"1037123", "SGN"});
+
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->nodes.size(), 8u);
+    const auto request = server_.requests().at(0);
+    EXPECT_EQ(request.method, "POST");
+    EXPECT_EQ(request.target, "/api/sgn-v2/cluster/getRollingUpgradeProgress");
+    EXPECT_EQ(request.body, R"({"regionNo":"7","serviceGroupInstanceNo":"1037123"})");
+    EXPECT_EQ(request.header("Content-Type"), "application/json");
+    EXPECT_EQ(request.header("x-ncp-apigw-timestamp"), "1709704983976");
+    EXPECT_EQ(request.header("x-ncp-iam-access-key"), "AKEXAMPLE");
+    EXPECT_EQ(request.header("x-ncp-apigw-signature-v2"),
+              sign_v2("POST", request.target, 1709704983976, "AKEXAMPLE", "SKEXAMPLE-never-shown"));
+}
+
+TEST_F(client_test, every_attempt_gets_a_fresh_timestamp_and_signature) {
+    server_.push({.body = seed_body()});
+    server_.push({.body = seed_body()});
+    std::int64_t now = 1000;
+    client c(http_, config(), [&] { return now += 1000; });
+
+    ASSERT_TRUE(fetch(c, {"1", ""}));
+    ASSERT_TRUE(fetch(c, {"1", ""}));
+
+    const auto requests = server_.requests();
+    EXPECT_EQ(requests.at(0).header("x-ncp-apigw-timestamp"), "2000");
+    EXPECT_EQ(requests.at(1).header("x-ncp-apigw-timestamp"), "3000");
+    EXPECT_NE(requests.at(0).header("x-ncp-apigw-signature-v2"),
+              requests.at(1).header("x-ncp-apigw-signature-v2"));
+    EXPECT_EQ(requests.at(0).target, "/api/v2/cluster/getRollingUpgradeProgress");  // api.region
+}
+
+TEST_F(client_test, gateway_401_is_an_auth_error_without_secrets) {
+    server_.push({.status = 401,
+                  .headers = {{"Date", "Thu, 01 Jan 1970 00:00:00 GMT"}},
+                  .body = R"({"error":{"errorCode":"200","message":"Authentication Failed"}})"});
+    client c(http_, config(), [] { return std::int64_t{1709704983976}; });
+
+    const auto r = fetch(c, {"1", "KR"});
+
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, api_error_kind::auth);
+    EXPECT_EQ(r.error().http_status, 401);
+    EXPECT_TRUE(r.error().clock_skew_suspected);
+    EXPECT_EQ(r.error().message.find("SKEXAMPLE"), std::string::npos);
+    EXPECT_EQ(r.error().message.find("AKEXAMPLE"), std::string::npos);
+}
+
+TEST_F(client_test, service_error_on_http_200) {
+    server_.push({.body = R"({"code":5001,"message":"no such cluster"})"});
+    client c(http_, config());
+    const auto r = fetch(c, {"1", "KR"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, api_error_kind::service);
+}
+
+TEST_F(client_test, garbage_body_is_invalid_response_with_status) {
+    server_.push({.body = R"({"code":0,"result":{"nodeStatusVoList":[{"hostname":1}]}})"});
+    client c(http_, config());
+    const auto r = fetch(c, {"1", "KR"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, api_error_kind::invalid_response);
+    EXPECT_EQ(r.error().http_status, 200);
+}
+
+TEST_F(client_test, network_failure_is_a_network_error) {
+    server_.push({.action = scripted_reply::kind::close});
+    client c(http_, config());
+    const auto r = fetch(c, {"1", "KR"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, api_error_kind::network);
+    EXPECT_EQ(r.error().message.rfind("API unreachable: ", 0), 0u) << r.error().message;
+}
+
+TEST_F(client_test, region_unknown_to_the_site_is_reported_without_a_request) {
+    auto cfg = config();
+    cfg.site = api_site::fin;
+    client c(http_, cfg);
+    const auto r = fetch(c, {"1", "JPN"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, api_error_kind::bad_request);
+    EXPECT_TRUE(server_.requests().empty());
+}
+
+}  // namespace
+}  // namespace sesmon::ncp
