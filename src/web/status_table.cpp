@@ -1,0 +1,95 @@
+#include "web/status_table.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/time_format.hpp"
+
+namespace sesmon::web {
+namespace {
+
+constexpr int bar_width = 24;
+
+std::string pad(const std::string& text, std::size_t width) {
+    return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
+}
+
+std::string bar(int done, int total) {
+    const int filled = total > 0 ? std::clamp(done * bar_width / total, 0, bar_width) : 0;
+    return "[" + std::string(filled, '#') + std::string(bar_width - filled, '-') + "]";
+}
+
+std::string seconds_text(long long seconds) {
+    return common::format_duration(std::chrono::seconds(seconds));
+}
+
+std::string versions(const cluster_view& c) {
+    if (!c.from_version.empty() && !c.to_version.empty() && c.from_version != c.to_version) {
+        return c.from_version + " \u2192 " + c.to_version;
+    }
+    if (!c.to_version.empty())
+        return c.to_version;
+    return c.from_version.empty() ? "no version reported" : c.from_version;
+}
+
+std::string state_words(const cluster_view& c) {
+    std::vector<std::string> words;
+    if (c.upgrade_in_progress) {
+        words.emplace_back("upgrading");
+    } else if (c.finished_at) {
+        words.emplace_back("finished");
+    } else {
+        words.emplace_back("no upgrade");
+    }
+    if (c.stalled) {
+        words.push_back("STALLED " + seconds_text(c.stalled_for_seconds) +
+                        (c.stall_reason.empty() ? "" : " (" + c.stall_reason + ")"));
+    }
+    if (c.failed)
+        words.emplace_back("FAILED");
+    if (c.blind)
+        words.emplace_back("BLIND");
+    std::string out;
+    for (const auto& w : words)
+        out += (out.empty() ? "" : ", ") + w;
+    return out;
+}
+
+void append_cluster(std::string& out, const cluster_view& c) {
+    out += c.name + "  (instance " + c.instance_no + ", " + c.region + ")\n";
+    out += "  " + versions(c) + "  " + bar(c.nodes_complete, c.nodes_total) + "  " +
+           std::to_string(c.nodes_complete) + "/" + std::to_string(c.nodes_total) + " nodes  " +
+           state_words(c) + "\n";
+    if (!c.last_error.empty()) {
+        out += "  last poll failed (" + c.last_poll_result + "): " + c.last_error + "\n";
+    }
+    if (c.nodes.empty())
+        return;
+    std::size_t host_w = 8, role_w = 4, status_w = 6;
+    for (const auto& n : c.nodes) {
+        host_w = std::max(host_w, n.hostname.size());
+        role_w = std::max(role_w, n.role.size());
+        status_w = std::max(status_w, n.status.size());
+    }
+    out += "  " + pad("HOSTNAME", host_w + 2) + pad("ROLE", role_w + 2) +
+           pad("STATUS", status_w + 2) + "IN STATUS\n";
+    for (const auto& n : c.nodes) {
+        out += "  " + pad(n.hostname, host_w + 2) + pad(n.role, role_w + 2) +
+               pad(n.status, status_w + 2) +
+               (n.status_since ? seconds_text(n.seconds_in_status) : "-") + "\n";
+    }
+}
+
+}  // namespace
+
+std::string to_table(const std::vector<cluster_view>& clusters) {
+    std::string out;
+    for (const auto& c : clusters) {
+        if (!out.empty())
+            out += "\n";
+        append_cluster(out, c);
+    }
+    return out;
+}
+
+}  // namespace sesmon::web
