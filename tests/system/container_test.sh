@@ -47,28 +47,6 @@ root="$work/root"
 cp -a "$cached" "$root"
 echo "[$(elapsed)] root filesystem ready (copy of $cached)"
 
-# --- the simulator with its webhook sink, on the host's loopback ----------------------
-access_key=container-test-access-key
-secret_key=container-test-secret-key
-scenario="$src/config/scenarios/seed.yaml"
-sim_url=""
-if [ -x "$build/bin/ses-upgrade-sim" ] && [ -f "$scenario" ]; then
-  "$build/bin/ses-upgrade-sim" --listen 127.0.0.1:0 --plain --scenario "$scenario" \
-    --access-key "$access_key" --secret-key "$secret_key" \
-    --time-scale "${SESMON_CONTAINER_TIME_SCALE:-60}" --webhook-sink >"$work/sim.log" 2>&1 &
-  sim_pid=$!
-  for _ in $(seq 100); do
-    sim_url=$(grep -om1 'listening on http://127\.0\.0\.1:[0-9]*' "$work/sim.log" | sed 's/^listening on //' || true)
-    [ -n "$sim_url" ] && break
-    kill -0 "$sim_pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  [ -n "$sim_url" ] || { cat "$work/sim.log" >&2; echo "FAIL: the simulator did not start" >&2; exit 1; }
-  echo "[$(elapsed)] simulator at $sim_url"
-else
-  echo "WARNING: no simulator (ses-upgrade-sim or $scenario missing): webhook checks will fail" >&2
-fi
-
 # --- install the package the way an admin would (dpkg -i inside, not booted) ---------
 cp "$deb" "$root/var/tmp/ses-upgrade-monitor.deb"
 if ! timeout 120 systemd-nspawn -q -D "$root" --register=no --keep-unit --pipe \
@@ -86,6 +64,30 @@ hcheck "package enabled the unit (multi-user.target.wants link)" \
 hcheck "package created the credentials directory, mode 0700" \
   test "$(stat -c %a "$root/etc/ses-upgrade-monitor/credentials")" = 700
 echo "[$(elapsed)] package installed"
+
+# --- the simulator with its webhook sink, on the host's loopback ----------------------
+# Started just before the boot: at --time-scale 30 the seed upgrade (14.3 virtual minutes)
+# takes about 29 s, so the daemon sees it in progress and then finishing.
+access_key=container-test-access-key
+secret_key=container-test-secret-key
+scenario="$src/config/scenarios/seed.yaml"
+sim_url=""
+if [ -x "$build/bin/ses-upgrade-sim" ] && [ -f "$scenario" ]; then
+  "$build/bin/ses-upgrade-sim" --listen 127.0.0.1:0 --plain --scenario "$scenario" \
+    --access-key "$access_key" --secret-key "$secret_key" \
+    --time-scale "${SESMON_CONTAINER_TIME_SCALE:-30}" --webhook-sink >"$work/sim.log" 2>&1 &
+  sim_pid=$!
+  for _ in $(seq 100); do
+    sim_url=$(grep -om1 'listening on http://127\.0\.0\.1:[0-9]*' "$work/sim.log" | sed 's/^listening on //' || true)
+    [ -n "$sim_url" ] && break
+    kill -0 "$sim_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  [ -n "$sim_url" ] || { cat "$work/sim.log" >&2; echo "FAIL: the simulator did not start" >&2; exit 1; }
+  echo "[$(elapsed)] simulator at $sim_url"
+else
+  echo "WARNING: no simulator (ses-upgrade-sim or $scenario missing): webhook checks will fail" >&2
+fi
 
 # --- configure: credentials, a webhook URL as a credential, the cluster list ----------
 cred="$root/etc/ses-upgrade-monitor/credentials"
