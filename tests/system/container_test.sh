@@ -111,6 +111,7 @@ UNIT
   echo "  - name: host-sink"
   echo "    type: webhook"
   echo "    url_file: /run/credentials/ses-upgrade-monitor.service/webhook-url"
+  echo "state: { directory: /var/lib/ses-upgrade-monitor }   # as in config.example.yaml"
   echo "server: { listen: \"\" }"
 } >"$root/etc/ses-upgrade-monitor/config.yaml"
 
