@@ -1,7 +1,6 @@
 #include "web/routes.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include <boost/algorithm/string/predicate.hpp>
 #include <utility>
 
 #include "common/crypto.hpp"
@@ -13,19 +12,11 @@ namespace {
 constexpr std::string_view allowed_methods = "GET, HEAD";
 constexpr std::string_view realm = "realm=\"ses-upgrade-monitor\"";
 
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
+    const auto first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos)
+        return {};
+    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
 // The credential an Authorization header carries: the Bearer token, or the password of
@@ -37,9 +28,9 @@ std::optional<std::string> presented_token(std::string_view header) {
         return std::nullopt;
     const std::string_view scheme = header.substr(0, space);
     const std::string_view value = trim(header.substr(space + 1));
-    if (iequals(scheme, "Bearer"))
+    if (boost::algorithm::iequals(scheme, "Bearer"))
         return std::string(value);
-    if (iequals(scheme, "Basic")) {
+    if (boost::algorithm::iequals(scheme, "Basic")) {
         auto decoded = common::base64_decode(value);
         if (!decoded)
             return std::nullopt;

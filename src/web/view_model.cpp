@@ -13,101 +13,80 @@ namespace {
 
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void put_string(json_writer& w, std::string_view text) {
+// One "key": value pair each; "" and nullopt are "not known" in the view and null in JSON
+// (except where a field is never empty, which uses put_text).
+void put_text(json_writer& w, const char* key, std::string_view text) {
+    w.Key(key);
     w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
-
-// "" is "not known" in the view; the API says null for that.
-void put_string_or_null(json_writer& w, std::string_view text) {
+void put_nullable(json_writer& w, const char* key, std::string_view text) {
     if (text.empty()) {
+        w.Key(key);
         w.Null();
     } else {
-        put_string(w, text);
+        put_text(w, key, text);
     }
 }
-
-void put_time(json_writer& w, const std::optional<wall_time>& t) {
-    if (t) {
-        put_string(w, common::format_rfc3339_utc(*t));
-    } else {
-        w.Null();
-    }
+void put(json_writer& w, const char* key, const std::optional<wall_time>& t) {
+    put_nullable(w, key, t ? common::format_rfc3339_utc(*t) : std::string());
+}
+void put(json_writer& w, const char* key, bool value) {
+    w.Key(key);
+    w.Bool(value);
+}
+void put(json_writer& w, const char* key, long long value) {
+    w.Key(key);
+    w.Int64(value);
 }
 
 void put_node(json_writer& w, const node_view& node) {
     w.StartObject();
-    w.Key("hostname");
-    put_string(w, node.hostname);
-    w.Key("role");
-    put_string(w, node.role);
-    w.Key("status");
-    put_string(w, node.status);
-    w.Key("phase");
-    put_string(w, node.phase);
-    w.Key("status_since");
-    put_time(w, node.status_since);
-    w.Key("seconds_in_status");
-    w.Int64(node.seconds_in_status);
+    put_text(w, "hostname", node.hostname);
+    put_text(w, "role", node.role);
+    put_text(w, "status", node.status);
+    put_text(w, "phase", node.phase);
+    put(w, "status_since", node.status_since);
+    put(w, "seconds_in_status", node.seconds_in_status);
     w.EndObject();
 }
 
 void put_cluster(json_writer& w, const cluster_view& c) {
     w.StartObject();
-    w.Key("name");
-    put_string(w, c.name);
-    w.Key("instance_no");
-    put_string(w, c.instance_no);
-    w.Key("region");
-    put_string(w, c.region);
+    put_text(w, "name", c.name);
+    put_text(w, "instance_no", c.instance_no);
+    put_text(w, "region", c.region);
 
     w.Key("upgrade");
     w.StartObject();
-    w.Key("in_progress");
-    w.Bool(c.upgrade_in_progress);
-    w.Key("from_version");
-    put_string_or_null(w, c.from_version);
-    w.Key("to_version");
-    put_string_or_null(w, c.to_version);
-    w.Key("action_date");
-    put_string_or_null(w, c.action_date);
-    w.Key("started_at");
-    put_time(w, c.started_at);
-    w.Key("finished_at");
-    put_time(w, c.finished_at);
-    w.Key("nodes_total");
-    w.Int(c.nodes_total);
-    w.Key("nodes_complete");
-    w.Int(c.nodes_complete);
+    put(w, "in_progress", c.upgrade_in_progress);
+    put_nullable(w, "from_version", c.from_version);
+    put_nullable(w, "to_version", c.to_version);
+    put_nullable(w, "action_date", c.action_date);
+    put(w, "started_at", c.started_at);
+    put(w, "finished_at", c.finished_at);
+    put(w, "nodes_total", static_cast<long long>(c.nodes_total));
+    put(w, "nodes_complete", static_cast<long long>(c.nodes_complete));
     w.EndObject();
 
-    w.Key("stalled");
-    w.Bool(c.stalled);
+    put(w, "stalled", c.stalled);
     w.Key("stall");
     if (c.stalled) {
         w.StartObject();
-        w.Key("reason");
-        put_string_or_null(w, c.stall_reason);
-        w.Key("stalled_for_seconds");
-        w.Int64(c.stalled_for_seconds);
+        put_nullable(w, "reason", c.stall_reason);
+        put(w, "stalled_for_seconds", c.stalled_for_seconds);
         w.EndObject();
     } else {
         w.Null();
     }
-    w.Key("failed");
-    w.Bool(c.failed);
-    w.Key("blind");
-    w.Bool(c.blind);
+    put(w, "failed", c.failed);
+    put(w, "blind", c.blind);
 
     w.Key("last_poll");
     w.StartObject();
-    w.Key("at");
-    put_time(w, c.last_poll_at);
-    w.Key("result");
-    put_string_or_null(w, c.last_poll_result);
-    w.Key("success_at");
-    put_time(w, c.last_success_at);
-    w.Key("error");
-    put_string_or_null(w, c.last_error);
+    put(w, "at", c.last_poll_at);
+    put_nullable(w, "result", c.last_poll_result);
+    put(w, "success_at", c.last_success_at);
+    put_nullable(w, "error", c.last_error);
     w.EndObject();
 
     w.Key("nodes");
@@ -124,14 +103,10 @@ std::string to_json(const daemon_view& view) {
     rapidjson::StringBuffer buffer;
     json_writer w(buffer);
     w.StartObject();
-    w.Key("version");
-    put_string(w, view.version);
-    w.Key("started_at");
-    put_string(w, common::format_rfc3339_utc(view.started_at));
-    w.Key("now");
-    put_string(w, common::format_rfc3339_utc(view.now));
-    w.Key("ready");
-    w.Bool(view.ready);
+    put_text(w, "version", view.version);
+    put_text(w, "started_at", common::format_rfc3339_utc(view.started_at));
+    put_text(w, "now", common::format_rfc3339_utc(view.now));
+    put(w, "ready", view.ready);
     w.Key("clusters");
     w.StartArray();
     for (const auto& c : view.clusters)
