@@ -1,0 +1,124 @@
+// The polling and stall sections, and the clusters with their overrides merged.
+#include <map>
+
+#include "config/context.hpp"
+
+namespace sesmon::config_file {
+
+void read_polling(const map_reader& m, polling_config& out) {
+    m.read("interval", out.interval);
+    m.read("idle_interval", out.idle_interval);
+    m.read("max_backoff", out.max_backoff);
+    if (m.read("jitter", out.jitter) && (out.jitter < 0 || out.jitter > 1)) {
+        m.fail("jitter", "must be between 0 and 1");
+        out.jitter = polling_config{}.jitter;
+    }
+}
+
+void read_stall(const map_reader& m, stall_config& out) {
+    m.read("node_stage_timeout", out.node_stage_timeout);
+    m.read("no_progress_timeout", out.no_progress_timeout);
+    m.read("blind_timeout", out.blind_timeout);
+}
+
+namespace {
+
+bool all_digits(std::string_view text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+std::vector<std::string> read_notify(const map_reader& m,
+                                     const std::vector<notifier_config>& notifiers) {
+    std::vector<std::string> names;
+    const auto listed = m.read_strings("notify");
+    if (!listed) {
+        if (!m.has("notify")) {
+            for (const notifier_config& n : notifiers) {
+                names.push_back(n.name);
+            }
+        }
+        return names;
+    }
+    for (const located_string& item : *listed) {
+        const bool known =
+            std::any_of(notifiers.begin(), notifiers.end(),
+                        [&](const notifier_config& n) { return n.name == item.text; });
+        if (!known) {
+            m.diag().add(item.mark, item.path, "unknown notifier \"" + item.text + "\"");
+        } else if (std::find(names.begin(), names.end(), item.text) != names.end()) {
+            m.diag().add(item.mark, item.path, "notifier \"" + item.text + "\" listed twice");
+        } else {
+            names.push_back(item.text);
+        }
+    }
+    return names;
+}
+
+}  // namespace
+
+std::vector<cluster_config> read_clusters(const load_context& ctx, const map_reader& root,
+                                          const sesmon::config& partial) {
+    std::vector<cluster_config> clusters;
+    const YAML::Node list = root.value("clusters");
+    if (!list.IsDefined()) {
+        ctx.diag.add(root.key_mark("clusters"), "clusters", "at least one cluster is required");
+        return clusters;
+    }
+    if (!list.IsSequence()) {
+        root.fail("clusters", "expected a list of clusters");
+        return clusters;
+    }
+    if (list.size() == 0) {
+        root.fail("clusters", "at least one cluster is required");
+        return clusters;
+    }
+    std::map<std::string, std::size_t> by_name;
+    std::map<std::string, std::size_t> by_instance;
+    std::size_t index = 0;
+    for (const YAML::Node& item : list) {
+        const std::string path = "clusters[" + std::to_string(index) + "]";
+        const map_reader m(ctx.diag, item, path,
+                           {"name", "instance_no", "region", "notify", "polling", "stall"},
+                           item.Mark());
+        ++index;
+        if (!m.is_mapping()) {
+            continue;
+        }
+        cluster_config c;
+        if (!m.read("name", c.name)) {
+            if (!m.has("name")) {
+                m.diag().add(m.mark(), m.path("name"), "required");
+            }
+        } else if (!valid_label(c.name)) {
+            m.fail("name", std::string(label_rule));
+        } else if (const auto [it, added] = by_name.emplace(c.name, index - 1); !added) {
+            m.fail("name", "duplicate cluster name \"" + c.name + "\" (also clusters[" +
+                               std::to_string(it->second) + "])");
+        }
+        if (!m.read("instance_no", c.instance_no)) {
+            if (!m.has("instance_no")) {
+                m.diag().add(m.mark(), m.path("instance_no"), "required");
+            }
+        } else if (!all_digits(c.instance_no)) {
+            m.fail("instance_no", "must be the cluster's serviceGroupInstanceNo (digits only)");
+        } else if (const auto [it, added] = by_instance.emplace(c.instance_no, index - 1); !added) {
+            m.fail("instance_no", "duplicate instance_no " + c.instance_no + " (also clusters[" +
+                                      std::to_string(it->second) + "])");
+        }
+        c.region = partial.api.region;
+        if (m.read("region", c.region) && !valid_region(partial.api.site, c.region)) {
+            m.fail("region", "unknown region \"" + c.region + "\" for site " +
+                                 std::string(to_string(partial.api.site)) + " (expected " +
+                                 regions_of(partial.api.site) + ")");
+        }
+        c.notify = read_notify(m, partial.notifiers);
+        c.polling = partial.polling;
+        read_polling(m.child("polling", polling_keys), c.polling);
+        c.stall = partial.stall;
+        read_stall(m.child("stall", stall_keys), c.stall);
+        clusters.push_back(std::move(c));
+    }
+    return clusters;
+}
+
+}  // namespace sesmon::config_file

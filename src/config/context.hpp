@@ -1,0 +1,58 @@
+#pragma once
+// Internal to the loader: what every section reader needs, and the section readers.
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/environment.hpp"
+#include "config/yaml_reader.hpp"
+#include "sesmon/config.hpp"
+
+namespace sesmon::config_file {
+
+struct load_context {
+    diagnostics& diag;
+    const environment& env;
+    std::filesystem::path base_dir;  // absolute: relative paths in the file resolve against it
+
+    // `path` made absolute against base_dir and normalized.
+    std::string resolve(const std::string& path) const;
+    // Reads the secret file named by `key` (a path) and returns it with origin "file <path>";
+    // nullopt when the key is absent or empty, or on a reported problem.
+    std::optional<secret> secret_file(const map_reader& m, std::string_view key) const;
+    // Checks that the file named by `key` (resolved) can be opened for reading; returns the
+    // resolved path, "" when absent or on a reported problem.
+    std::string readable_file(const map_reader& m, std::string_view key) const;
+};
+
+// Names of clusters and notifiers: used in state file names, metric labels and URLs.
+bool valid_label(std::string_view name);
+inline constexpr std::string_view label_rule =
+    "must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or "
+    "digit";
+
+// Regions valid for a site (SPEC §3 and ncp-api.md).
+bool valid_region(api_site site, std::string_view region);
+std::string regions_of(api_site site);  // "KR, SGN or JPN"
+std::string_view to_string(api_site site);
+
+// http:// is allowed only to loopback hosts. Returns "" when `url` is acceptable, otherwise a
+// message that shows at most the URL's origin (webhook URLs are secrets).
+std::string check_url(std::string_view url);
+
+void read_api(const load_context& ctx, const map_reader& root, api_config& out);
+void read_polling(const map_reader& m, polling_config& out);
+void read_stall(const map_reader& m, stall_config& out);
+std::vector<notifier_config> read_notifiers(const load_context& ctx, const map_reader& root);
+std::vector<cluster_config> read_clusters(const load_context& ctx, const map_reader& root,
+                                          const sesmon::config& partial);
+
+inline const std::vector<std::string_view> polling_keys{"interval", "idle_interval", "jitter",
+                                                        "max_backoff"};
+inline const std::vector<std::string_view> stall_keys{"node_stage_timeout", "no_progress_timeout",
+                                                      "blind_timeout"};
+
+}  // namespace sesmon::config_file

@@ -1,0 +1,165 @@
+#include "config/summary.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+#include "common/time_format.hpp"
+#include "common/url.hpp"
+#include "config/context.hpp"
+
+namespace sesmon::config_file {
+namespace {
+
+using common::format_duration;
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const std::string& item : items) {
+        out += (out.empty() ? "" : ", ") + item;
+    }
+    return out;
+}
+
+std::string number(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
+}
+
+std::string zone(std::chrono::seconds offset) {
+    const long long total = offset.count();
+    const long long magnitude = total < 0 ? -total : total;
+    char text[48];
+    std::snprintf(text, sizeof text, "%c%02lld:%02lld", total < 0 ? '-' : '+', magnitude / 3600,
+                  magnitude % 3600 / 60);
+    return text;
+}
+
+std::string events(const std::vector<event_type>& list) {
+    if (list.size() == std::size(all_event_types)) {
+        return "all";
+    }
+    std::vector<std::string> names;
+    for (const event_type e : list) {
+        names.emplace_back(to_string(e));
+    }
+    return join(names);
+}
+
+std::string_view format_name(webhook_format format) {
+    switch (format) {
+        case webhook_format::generic:
+            return "generic";
+        case webhook_format::slack:
+            return "slack";
+        case webhook_format::pagerduty:
+            return "pagerduty";
+    }
+    return "generic";
+}
+
+std::string_view level_name(log_level level) {
+    switch (level) {
+        case log_level::trace:
+            return "trace";
+        case log_level::debug:
+            return "debug";
+        case log_level::info:
+            return "info";
+        case log_level::warn:
+            return "warn";
+        case log_level::error:
+            return "error";
+    }
+    return "info";
+}
+
+void write_notifier(std::ostream& out, const notifier_config& n) {
+    out << "  " << n.name << ": ";
+    switch (n.type) {
+        case notifier_type::log:
+            out << "log\n";
+            break;
+        case notifier_type::command:
+            out << "command " << n.argv.front() << " (" << n.argv.size() - 1
+                << " arguments), timeout " << format_duration(n.timeout) << "\n";
+            break;
+        case notifier_type::webhook: {
+            const auto url = common::parse_url(n.url.reveal());
+            out << "webhook, format " << format_name(n.format) << ", to "
+                << (url ? url->origin() : std::string("(invalid URL)")) << " (URL from "
+                << n.url.origin() << "), timeout " << format_duration(n.timeout) << "\n";
+            if (n.signing_secret) {
+                out << "    signing secret: " << n.signing_secret->origin() << "\n";
+            }
+            if (n.routing_key) {
+                out << "    routing key: " << n.routing_key->origin() << "\n";
+            }
+            if (!n.headers.empty()) {
+                std::vector<std::string> names;
+                for (const auto& header : n.headers) {
+                    names.push_back(header.first);
+                }
+                out << "    extra headers: " << join(names) << " (values not shown)\n";
+            }
+            if (!n.ca_file.empty()) {
+                out << "    extra CA file: " << n.ca_file << "\n";
+            }
+            break;
+        }
+    }
+    out << "    events: " << events(n.events) << "\n";
+    if (n.type != notifier_type::log) {
+        out << "    retry: backoff " << format_duration(n.retry.initial_backoff) << " to "
+            << format_duration(n.retry.max_backoff) << ", give up after "
+            << format_duration(n.retry.max_age) << "\n";
+    }
+}
+
+}  // namespace
+
+std::string summarize(const sesmon::config& cfg) {
+    std::ostringstream out;
+    const api_config& api = cfg.api;
+    out << "configuration " << cfg.source_path << ": valid\n";
+    out << "api: site " << to_string(api.site) << ", region " << api.region << ", endpoint "
+        << (api.endpoint.empty() ? std::string("(the site's default)") : api.endpoint) << "\n";
+    out << "  access key: " << api.access_key.origin() << "\n";
+    out << "  secret key: " << api.secret_key.origin() << "\n";
+    if (!api.ca_file.empty()) {
+        out << "  extra CA file: " << api.ca_file << "\n";
+    }
+    out << "  timeout " << format_duration(api.timeout) << ", at most " << api.max_in_flight
+        << " requests in flight and " << number(api.max_requests_per_second)
+        << " per second, API dates at " << zone(api.time_zone_offset) << "\n";
+
+    out << "clusters (" << cfg.clusters.size() << "):\n";
+    for (const cluster_config& c : cfg.clusters) {
+        out << "  " << c.name << ": instance " << c.instance_no << ", region " << c.region
+            << ", notify " << (c.notify.empty() ? std::string("(none)") : join(c.notify)) << "\n";
+        out << "    polling every " << format_duration(c.polling.interval) << " (idle "
+            << format_duration(c.polling.idle_interval) << ", jitter " << number(c.polling.jitter)
+            << ", error backoff up to " << format_duration(c.polling.max_backoff) << ")\n";
+        out << "    stall after " << format_duration(c.stall.node_stage_timeout)
+            << " in one stage or " << format_duration(c.stall.no_progress_timeout)
+            << " without progress; blind after " << format_duration(c.stall.blind_timeout) << "\n";
+    }
+    out << "notifiers (" << cfg.notifiers.size() << "):\n";
+    for (const notifier_config& n : cfg.notifiers) {
+        write_notifier(out, n);
+    }
+    out << "state directory: " << cfg.state.directory << "\n";
+    if (cfg.server.listen.empty()) {
+        out << "server: off\n";
+    } else {
+        out << "server: listen " << cfg.server.listen << ", "
+            << (cfg.server.auth_token ? "bearer token from " + cfg.server.auth_token->origin()
+                                      : std::string("no authentication"))
+            << "\n";
+    }
+    out << "logging: level " << level_name(cfg.logging.level) << ", format "
+        << (cfg.logging.format == log_format::json ? "json" : "text") << "\n";
+    return out.str();
+}
+
+}  // namespace sesmon::config_file
