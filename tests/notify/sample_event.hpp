@@ -26,7 +26,7 @@ inline event stalled_event() {
     upgrade_info u;
     u.from_version = "2140";
     u.to_version = "2150";
-    u.action_date = "2026-11-27T03:12:40+09:00";
+    u.action_date = "2026-11-27T03:01:02+09:00";
     u.nodes_total = 8;
     u.nodes_complete = 3;
     u.started_at = sample_time() - 2h;

@@ -165,7 +165,7 @@ class webhook_dispatch_test : public webhook_notifier_test {
 
 TEST_F(webhook_dispatch_test, retries_reuse_the_webhook_id_until_delivered) {
     server_.push({.status = 503});
-    server_.push({.action = scripted_reply::kind::close});
+    server_.push({.status = 502});
     server_.push({.status = 200});
     auto d = make(config());
     d->start();
