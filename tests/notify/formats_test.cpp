@@ -234,8 +234,8 @@ TEST(formats_test, docs_show_the_bodies_the_code_produces) {
 }
 
 TEST(formats_test, docs_signature_example_is_the_signature_of_the_generic_example) {
-    const std::string docs = read_text(std::filesystem::path(SESMON_SOURCE_DIR) / "docs" /
-                                       "webhooks.md");
+    const std::string docs =
+        read_text(std::filesystem::path(SESMON_SOURCE_DIR) / "docs" / "webhooks.md");
     const auto key = signing_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
     ASSERT_TRUE(key);
     const event e = test::stalled_event();
