@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/environment.hpp"
+#include "config/secret_file.hpp"
 #include "config/yaml_reader.hpp"
 #include "sesmon/config.hpp"
 
@@ -23,6 +24,9 @@ struct load_context {
     // Reads the secret file named by `key` (a path) and returns it with origin "file <path>";
     // nullopt when the key is absent or empty, or on a reported problem.
     std::optional<secret> secret_file(const map_reader& m, std::string_view key) const;
+    // The permission rule for a secret file at `resolved`: systemd_credential inside
+    // $CREDENTIALS_DIRECTORY, owner_only elsewhere.
+    secret_file_rule rule_for(const std::string& resolved) const;
     // Checks that the file named by `key` (resolved) can be opened for reading; returns the
     // resolved path, "" when absent or on a reported problem.
     std::string readable_file(const map_reader& m, std::string_view key) const;

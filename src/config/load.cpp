@@ -123,13 +123,27 @@ std::string load_context::resolve(const std::string& path) const {
     return (p.is_absolute() ? p : base_dir / p).lexically_normal().string();
 }
 
+secret_file_rule load_context::rule_for(const std::string& resolved) const {
+    // A file systemd placed in this service's credentials directory (e.g. a url_file under
+    // /run/credentials/...) gets the credential rule, as the API key credentials do.
+    const auto dir = env.getenv("CREDENTIALS_DIRECTORY");
+    if (!dir || dir->empty()) {
+        return secret_file_rule::owner_only;
+    }
+    const std::string prefix = std::filesystem::path(*dir).lexically_normal().string();
+    const bool inside = resolved.size() > prefix.size() + 1 &&
+                        resolved.compare(0, prefix.size(), prefix) == 0 &&
+                        (prefix.back() == '/' || resolved[prefix.size()] == '/');
+    return inside ? secret_file_rule::systemd_credential : secret_file_rule::owner_only;
+}
+
 std::optional<secret> load_context::secret_file(const map_reader& m, std::string_view key) const {
     std::string path;
     if (!m.read(key, path) || path.empty()) {
         return std::nullopt;
     }
     const std::string resolved = resolve(path);
-    auto read = read_secret_file(resolved);
+    auto read = read_secret_file(resolved, rule_for(resolved));
     if (!read.ok()) {
         m.fail(key, read.problem);
         return std::nullopt;

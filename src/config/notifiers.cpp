@@ -168,14 +168,14 @@ void read_webhook(const load_context& ctx, const map_reader& m, notifier_config&
     if (has_url && has_file) {
         m.fail_key("url_file", "set url or url_file, not both");
     } else if (has_url) {
-        out.url = secret(inline_url, "inline url in the config file");
+        out.url = secret(inline_url, "the config file");
     } else if (has_file) {
         url_key = "url_file";
         if (auto value = ctx.secret_file(m, "url_file")) {
             out.url = std::move(*value);
         }
     } else if (out.format == webhook_format::pagerduty) {
-        out.url = secret(std::string(pagerduty_events_url), "default PagerDuty Events API v2");
+        out.url = secret(std::string(pagerduty_events_url), "the PagerDuty default");
     } else {
         m.diag().add(m.mark(), m.path("url"), "required (set url or url_file)");
     }

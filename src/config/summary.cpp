@@ -1,5 +1,6 @@
 #include "config/summary.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -38,6 +39,10 @@ std::string zone(std::chrono::seconds offset) {
 std::string events(const std::vector<event_type>& list) {
     if (list.size() == std::size(all_event_types)) {
         return "all";
+    }
+    if (list.size() + 1 == std::size(all_event_types) &&
+        std::find(list.begin(), list.end(), event_type::node_changed) == list.end()) {
+        return "all but node_changed";
     }
     std::vector<std::string> names;
     for (const event_type e : list) {

@@ -91,6 +91,24 @@ TEST(secrets_test, systemd_credentials_are_the_last_resort) {
     EXPECT_EQ(cfg.api.secret_key.origin(), "env NCLOUD_SECRET_KEY");
 }
 
+TEST(secrets_test, group_readable_secret_files_are_accepted_only_inside_the_credentials_dir) {
+    scratch_dir creds;
+    scratch_dir other;
+    const std::string inside = creds.write("ops-slack-url", "https://hooks.example.com/a\n", 0440);
+    const std::string outside = other.write("ops-slack-url", "https://hooks.example.com/a\n", 0440);
+    const auto env = fake_environment({{"CREDENTIALS_DIRECTORY", creds.path().string() + "/"},
+                                       {"NCLOUD_ACCESS_KEY", "a"},
+                                       {"NCLOUD_SECRET_KEY", "b"}});
+    const auto with_url_file = [&](const std::string& path) {
+        return "notifiers:\n  - { name: h, type: webhook, url_file: \"" + path + "\" }\n" +
+               cluster_block;
+    };
+    EXPECT_EQ(error_of(with_url_file(inside), env), "");
+    EXPECT_EQ(error_of(with_url_file(outside), env),
+              "config.yaml:2:43: notifiers[0].url_file: " + outside +
+                  " is readable by group or others (mode 0440): chmod 600 it");
+}
+
 TEST(secrets_test, missing_api_keys_name_every_source) {
     EXPECT_EQ(error_of(cluster_block, fake_environment({})),
               "config.yaml:1:1: api: no access key: set access_key_file, NCLOUD_ACCESS_KEY or the "
