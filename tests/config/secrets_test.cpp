@@ -105,7 +105,7 @@ TEST(secrets_test, group_readable_secret_files_are_accepted_only_inside_the_cred
     };
     EXPECT_EQ(error_of(with_url_file(inside), env), "");
     EXPECT_EQ(error_of(with_url_file(outside), env),
-              "config.yaml:2:43: notifiers[0].url_file: " + outside +
+              "config.yaml:2:41: notifiers[0].url_file: " + outside +
                   " is readable by group or others (mode 0440): chmod 600 it");
 }
 
