@@ -12,6 +12,9 @@
 //   on a timer:  dispatch t.tick(clock.wall_now())   (e.g. every 30 s: stalls and blindness
 //                                                     are detected between polls too)
 //   after each:  if (t.changed_since_save()) { store.mark_dirty(no, t.state()); t.mark_saved(); }
+//                (a call that returned events is worth saving soon: if the process dies
+//                before its state is written, a restart recomputes those events — with
+//                the same ids, so a consumer that deduplicates by id sees them once)
 //
 // Guarantees: every event's id is make_event_id(...) of its identifying fields (see
 // event_id.hpp), and the tracker never emits an id listed in state().emitted. A tracker
@@ -58,9 +61,10 @@ class tracker {
     // or a fresh cluster_state{}.
     tracker(cluster_ref cluster, tracker_options options, cluster_state restored = {});
 
-    // A successful poll at `now`. Emits, in this order: monitor_recovered; upgrade_vanished
-    // (+ stall_cleared) of a replaced upgrade; upgrade_started; node_changed and
+    // A successful poll at `now`. Emits, in this order: monitor_recovered; stall_cleared and
+    // upgrade_vanished of a replaced upgrade; upgrade_started; node_changed and
     // upgrade_failed per node; stall_cleared; upgrade_finished; upgrade_stalled.
+    // docs/events.md has every rule and edge case.
     observation_result observe(const snapshot& snap, wall_time now);
 
     // A failed poll at `now`. May emit monitor_blind (once per episode): when no poll has
@@ -108,8 +112,9 @@ class tracker {
     tracker_options options_;
     cluster_state state_;
     bool dirty_ = false;
-    // The last successful poll seen by this tracker instance (not restored: a restart after
-    // downtime must not count our own downtime as blindness; see docs/events.md).
+    // The last successful poll seen by this tracker instance. Restored only when the state
+    // was saved mid failure streak: a restart after downtime must not count our own
+    // downtime as the cluster's blindness (docs/events.md).
     std::optional<wall_time> session_success_;
 };
 
