@@ -30,6 +30,21 @@ struct cli_options {
     std::string log_level = "info";
 };
 
+// Polls every 50 ms until `server` has no connection left or `tries` ran out, then stops
+// the io_context.
+void wait_for_connections(boost::asio::io_context& io, boost::asio::steady_timer& timer,
+                          sesmon::net::http_server& server, int tries) {
+    if (server.connection_count() == 0 || tries == 0) {
+        io.stop();
+        return;
+    }
+    timer.expires_after(std::chrono::milliseconds(50));
+    timer.async_wait([&io, &timer, &server, tries](const boost::system::error_code& ec) {
+        if (!ec)
+            wait_for_connections(io, timer, server, tries - 1);
+    });
+}
+
 int run(const cli_options& o) {
     auto logger =
         std::make_shared<spdlog::logger>("sim", std::make_shared<spdlog::sinks::stderr_sink_mt>());
@@ -89,12 +104,9 @@ int run(const cli_options& o) {
             return;
         logger->info("signal {}: shutting down", signal);
         server.stop();
-        // Connections that do not finish soon (slow bodies) must not hold the exit.
-        force_exit.expires_after(std::chrono::seconds(3));
-        force_exit.async_wait([&io](const boost::system::error_code& tec) {
-            if (!tec)
-                io.stop();
-        });
+        // Let in-flight responses finish, but connections that do not finish soon (slow
+        // bodies) must not hold the exit: give them 3 s.
+        wait_for_connections(io, force_exit, server, 60);
     });
 
     auto host = o.listen.substr(0, o.listen.rfind(':'));
