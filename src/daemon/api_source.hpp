@@ -1,0 +1,40 @@
+#pragma once
+// api_source: the daemon's progress_source. It forwards to the NAVER Cloud client built from
+// the current `api:` section; a reload that changes that section swaps the client without
+// disturbing the watchers (a fetch already running finishes on the client it started on).
+#include <boost/asio/any_io_executor.hpp>
+#include <memory>
+
+#include "sesmon/clock.hpp"
+#include "sesmon/config.hpp"
+#include "sesmon/progress_source.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace sesmon::daemon {
+
+class api_source final : public progress_source {
+  public:
+    // Throws std::runtime_error when the client cannot be built (e.g. unreadable ca_file).
+    api_source(boost::asio::any_io_executor executor, const sesmon::clock& clock,
+               std::shared_ptr<spdlog::logger> logger, const api_config& api);
+
+    boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override;
+
+    // Rebuilds the client when `api` differs in anything the client uses. Throws like the
+    // constructor, leaving the current client in place.
+    void reconfigure(const api_config& api);
+
+  private:
+    std::shared_ptr<progress_source> build(const api_config& api);
+
+    boost::asio::any_io_executor executor_;
+    const sesmon::clock& clock_;
+    std::shared_ptr<spdlog::logger> logger_;
+    api_config api_;
+    std::shared_ptr<progress_source> current_;
+};
+
+}  // namespace sesmon::daemon

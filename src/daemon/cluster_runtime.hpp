@@ -1,0 +1,93 @@
+#pragma once
+// cluster_runtime: one configured cluster inside the daemon — its tracker (upgrade state
+// machine), its watcher (poll loop), and what the status surfaces need to know about its
+// last poll. It is the watcher's poll_handler: each poll result goes through the tracker,
+// the resulting events go to the dispatcher (durable outbox) and the state goes to the
+// store, in that order (see docs/daemon.md, "State").
+//
+// Single-threaded (the io_context thread). Must outlive its watcher's coroutine: the daemon
+// keeps a stopped runtime until the watcher reports it has exited.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "monitor/cluster_watcher.hpp"
+#include "monitor/tracker.hpp"
+#include "sesmon/clock.hpp"
+#include "sesmon/config.hpp"
+#include "web/view_model.hpp"
+
+namespace spdlog {
+class logger;
+}
+namespace sesmon::notify {
+class dispatcher;
+}
+namespace sesmon::web {
+class metrics;
+}
+namespace sesmon::state {
+class store;
+}
+
+namespace sesmon::daemon {
+
+// Flags of a cluster that the daemon's STATUS line counts.
+struct cluster_flags {
+    bool upgrade_in_progress = false;
+    bool stalled = false;
+    bool blind = false;
+    friend bool operator==(const cluster_flags&, const cluster_flags&) = default;
+};
+
+struct runtime_deps {
+    const sesmon::clock* clock = nullptr;
+    notify::dispatcher* dispatcher = nullptr;
+    web::metrics* metrics = nullptr;
+    state::store* store = nullptr;
+    std::shared_ptr<spdlog::logger> logger;
+    std::chrono::seconds zone_offset = std::chrono::hours(9);
+    // Called after a poll changed the cluster's flags (old, new).
+    std::function<void(const cluster_flags&, const cluster_flags&)> flags_changed;
+    // Called once, after the cluster's first poll attempt (readiness).
+    std::function<void()> first_attempt;
+};
+
+class cluster_runtime final : public monitor::poll_handler {
+  public:
+    cluster_runtime(cluster_config cluster, runtime_deps deps);
+
+    bool on_success(const snapshot& s, duration elapsed) override;
+    void on_failure(const api_error& error, duration elapsed) override;
+
+    // A reloaded configuration of the same cluster (same instance_no): new stall timeouts
+    // and notify list apply from the next poll; nothing already emitted is emitted again.
+    void reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset);
+
+    const cluster_config& config() const { return cluster_; }
+    const monitor::tracker& tracker() const { return tracker_; }
+    cluster_flags flags() const;
+    web::cluster_view view(wall_time now) const;
+
+    void set_watcher(std::shared_ptr<monitor::cluster_watcher> watcher) {
+        watcher_ = std::move(watcher);
+    }
+    const std::shared_ptr<monitor::cluster_watcher>& watcher() const { return watcher_; }
+
+  private:
+    void after_poll(std::vector<event> events, const cluster_flags& before, std::string_view result,
+                    duration elapsed);
+
+    cluster_config cluster_;
+    runtime_deps deps_;
+    monitor::tracker tracker_;
+    std::shared_ptr<monitor::cluster_watcher> watcher_;
+    std::optional<wall_time> last_poll_at_;
+    std::optional<wall_time> last_success_at_;
+    std::string last_poll_result_;
+    std::string last_error_;
+    bool attempted_ = false;
+};
+
+}  // namespace sesmon::daemon

@@ -1,0 +1,198 @@
+#include "daemon/daemon.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <csignal>
+
+#include "config/load.hpp"
+#include "net/http_server.hpp"
+#include "net/https_client.hpp"
+#include "notify/dispatcher.hpp"
+#include "notify/factory.hpp"
+#include "sesmon/version.hpp"
+#include "state/store.hpp"
+#include "web/routes.hpp"
+
+namespace sesmon::daemon {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+monitor::rate_limiter::limits limits_of(const api_config& api) {
+    return {api.max_requests_per_second, api.max_in_flight};
+}
+
+}  // namespace
+
+daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlog::logger> logger)
+    : options_(std::move(options)),
+      logger_(std::move(logger)),
+      rng_(std::random_device{}()),
+      config_(std::move(cfg)),
+      started_at_(clock_.wall_now()),
+      signals_(io_),
+      flush_timer_(io_),
+      stop_deadline_(io_),
+      systemd_(io_.get_executor(), logger_) {
+    store_ = std::make_unique<state::store>(config_.state.directory, logger_, clock_);
+    notify::notifier_factory factory = [this](const notifier_config& nc) {
+        notify::notifier_deps deps;
+        deps.executor = io_.get_executor();
+        deps.clock = &clock_;
+        deps.logger = logger_;
+        deps.log_format = config_.logging.format;
+        deps.http_client_for = [this](const std::string& ca) -> http_client& {
+            return webhook_client(ca);
+        };
+        return notify::make_notifier(nc, deps);
+    };
+    dispatcher_ = std::make_unique<notify::dispatcher>(io_.get_executor(), config_.notifiers,
+                                                       config_.state.directory, clock_, logger_,
+                                                       std::move(factory));
+    source_ = std::make_unique<api_source>(io_.get_executor(), clock_, logger_, config_.api);
+    limiter_ =
+        std::make_unique<monitor::rate_limiter>(io_.get_executor(), clock_, limits_of(config_.api));
+}
+
+daemon::~daemon() {
+    // Watchers hold references into this object; end their coroutines before members go.
+    for (auto& [name, rt] : clusters_) {
+        if (rt->watcher())
+            rt->watcher()->stop();
+    }
+    io_.restart();
+    io_.run_for(100ms);
+}
+
+http_client& daemon::webhook_client(const std::string& ca_file) {
+    auto& slot = webhook_clients_[ca_file];
+    if (!slot) {
+        net::https_client_options o;
+        o.ca_file = ca_file;
+        slot = std::make_unique<net::https_client>(io_.get_executor(), o);
+    }
+    return *slot;
+}
+
+int daemon::run() {
+    signals_.add(SIGHUP);
+    signals_.add(SIGTERM);
+    signals_.add(SIGINT);
+    wait_signals();
+    dispatcher_->start();
+    first_round_pending_ = config_.clusters.size();
+    for (const auto& c : config_.clusters)
+        start_cluster(c);
+    start_server();
+    arm_flush();
+    if (auto period = systemd_.start_watchdog()) {
+        logger_->info("systemd watchdog on: pinging every {} ms", period->count());
+    }
+    logger_->info("started: {} cluster(s), {} notifier(s), state in {}{}", clusters_.size(),
+                  config_.notifiers.size(), config_.state.directory,
+                  server_ ? ", status server on " + std::string(server_->scheme()) + "://" +
+                                config_.server.listen.substr(0, config_.server.listen.rfind(':')) +
+                                ":" + std::to_string(server_->port())
+                          : std::string());
+    systemd_.ready();
+    update_status();
+    io_.run();
+    logger_->info("stopped");
+    return 0;
+}
+
+void daemon::start_server() {
+    if (config_.server.listen.empty())
+        return;
+    router_ = std::make_unique<web::router>([this] { return view(); }, metrics_,
+                                            config_.server.auth_token,
+                                            [this] { return first_round_pending_ == 0; });
+    net::http_server_options o;
+    o.listen = config_.server.listen;
+    server_ =
+        std::make_unique<net::http_server>(io_.get_executor(), o, router_->handler(), logger_);
+    server_->start();
+}
+
+void daemon::start_cluster(const cluster_config& c) {
+    runtime_deps deps;
+    deps.clock = &clock_;
+    deps.dispatcher = dispatcher_.get();
+    deps.metrics = &metrics_;
+    deps.store = store_.get();
+    deps.logger = logger_;
+    deps.zone_offset = config_.api.time_zone_offset;
+    deps.flags_changed = [this](const cluster_flags& before, const cluster_flags& after) {
+        in_progress_ += int(after.upgrade_in_progress) - int(before.upgrade_in_progress);
+        stalled_ += int(after.stalled) - int(before.stalled);
+        blind_ += int(after.blind) - int(before.blind);
+        update_status();
+    };
+    deps.first_attempt = [this] {
+        if (first_round_pending_ > 0 && --first_round_pending_ == 0) {
+            logger_->info("first poll round done: ready");
+        }
+    };
+    auto rt = std::make_unique<cluster_runtime>(c, std::move(deps));
+    const auto flags = rt->flags();
+    in_progress_ += flags.upgrade_in_progress;
+    stalled_ += flags.stalled;
+    blind_ += flags.blind;
+
+    monitor::watcher_options wo;
+    wo.name = c.name;
+    wo.target = {c.instance_no, c.region};
+    wo.polling = c.polling;
+    wo.initial_backoff = std::min<duration>(1s, c.polling.interval);
+    wo.min_backoff = std::min<duration>(100ms, c.polling.interval);
+    // Spread the first polls of many clusters over up to one interval (at most 5 s).
+    if (config_.clusters.size() > 1)
+        wo.first_poll_spread = std::min<duration>(c.polling.interval, 5s);
+    auto watcher = std::make_shared<monitor::cluster_watcher>(
+        io_.get_executor(), *source_, *limiter_, clock_, rng_, *rt, logger_, std::move(wo));
+    rt->set_watcher(watcher);
+    watcher->start([this, raw = rt.get()] { retiring_.erase(raw); });
+    logger_->info("cluster {}: watching instance {} ({}), every {} ms in an upgrade, {} ms idle",
+                  c.name, c.instance_no, c.region, c.polling.interval.count(),
+                  c.polling.idle_interval.count());
+    clusters_[c.name] = std::move(rt);
+}
+
+void daemon::stop_cluster(const std::string& name) {
+    auto it = clusters_.find(name);
+    if (it == clusters_.end())
+        return;
+    auto rt = std::move(it->second);
+    clusters_.erase(it);
+    const auto flags = rt->flags();
+    in_progress_ -= flags.upgrade_in_progress;
+    stalled_ -= flags.stalled;
+    blind_ -= flags.blind;
+    metrics_.remove_cluster(name);
+    logger_->info("cluster {}: no longer watched (its state file stays)", name);
+    if (rt->watcher() && rt->watcher()->running()) {
+        rt->watcher()->stop();
+        auto* raw = rt.get();
+        retiring_[raw] = std::move(rt);
+    }
+}
+
+void daemon::wait_signals() {
+    signals_.async_wait([this](boost::system::error_code ec, int signo) {
+        if (ec || stopping_)
+            return;
+        if (signo == SIGHUP) {
+            reload();
+            wait_signals();
+            return;
+        }
+        logger_->info("signal {}: stopping", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+        begin_stop();
+    });
+}
+
+}  // namespace sesmon::daemon

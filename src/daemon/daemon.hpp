@@ -1,0 +1,133 @@
+#pragma once
+// daemon: `ses-upgrade-monitor run` (SPEC §6). Owns the io_context and everything on it:
+// configuration, one cluster_runtime (tracker + watcher) per cluster keyed by name, the
+// state store, the notification dispatcher, the status HTTP server, signals and sd_notify.
+//
+// Lifecycle:
+// - run(): starts the dispatcher, the watchers and the server, sends READY=1, and turns the
+//   event loop until a stop. Returns the exit code: 0 after SIGTERM/SIGINT.
+// - SIGHUP: RELOADING=1, reload the file; invalid → one error line, the old configuration
+//   stays; valid → clusters added start, removed stop (their state file stays), kept ones
+//   keep their tracker state and timers and take new options; then READY=1.
+// - SIGTERM/SIGINT: STOPPING=1, watchers stop, state is flushed, pending deliveries get up
+//   to 5 s, the loop ends.
+// Single-threaded: everything runs on the one io_context thread.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "daemon/api_source.hpp"
+#include "daemon/cluster_runtime.hpp"
+#include "daemon/logging.hpp"
+#include "daemon/service_notifier.hpp"
+#include "monitor/rate_limiter.hpp"
+#include "sesmon/clock.hpp"
+#include "sesmon/config.hpp"
+#include "sesmon/http_client.hpp"
+#include "web/metrics.hpp"
+#include "web/view_model.hpp"
+
+namespace sesmon::net {
+class http_server;
+class https_client;
+}  // namespace sesmon::net
+namespace sesmon::notify {
+class dispatcher;
+}
+namespace sesmon::web {
+class router;
+}
+namespace sesmon::state {
+class store;
+}
+
+namespace sesmon::daemon {
+
+struct daemon_options {
+    std::string config_path;  // re-read on SIGHUP
+    log_target log;
+    duration stop_grace = std::chrono::seconds(5);  // pending deliveries at SIGTERM
+    duration flush_interval = std::chrono::seconds(1);
+};
+
+class daemon {
+  public:
+    // Builds everything from a loaded configuration. Throws std::exception for start-up
+    // failures (state directory not writable, server address in use, ...).
+    daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlog::logger> logger);
+    ~daemon();
+    daemon(const daemon&) = delete;
+    daemon& operator=(const daemon&) = delete;
+
+    // Runs until SIGTERM/SIGINT. Returns the process exit code.
+    int run();
+
+    // True when stop left coroutines that did not finish in time (a request that ignores
+    // cancellation): the caller must then exit without destroying the daemon.
+    bool unclean() const { return unclean_; }
+
+  private:
+    void start_cluster(const cluster_config& c);
+    void stop_cluster(const std::string& name);
+    void reload();
+    void apply(sesmon::config next);
+    void begin_stop();
+    boost::asio::awaitable<void> finish_stop();
+    void wait_signals();
+    void arm_flush();
+    void update_status();
+    void sync_notification_metrics();
+    void start_server();
+    web::daemon_view view() const;
+    http_client& webhook_client(const std::string& ca_file);
+
+    daemon_options options_;
+    std::shared_ptr<spdlog::logger> logger_;
+    // Declared first so that it is destroyed last: everything below holds its executor.
+    boost::asio::io_context io_;
+    sesmon::system_clock clock_;
+    std::mt19937_64 rng_;
+    sesmon::config config_;
+    wall_time started_at_;
+
+    std::unique_ptr<state::store> store_;
+    std::map<std::string, std::unique_ptr<net::https_client>> webhook_clients_;
+    std::unique_ptr<notify::dispatcher> dispatcher_;
+    std::unique_ptr<api_source> source_;
+    std::unique_ptr<monitor::rate_limiter> limiter_;
+    web::metrics metrics_;
+    std::unique_ptr<web::router> router_;
+    std::unique_ptr<net::http_server> server_;
+    struct retired_server {
+        std::unique_ptr<net::http_server> server;
+        std::unique_ptr<web::router> router;
+    };
+    std::vector<retired_server> retired_servers_;
+    struct notification_seen {
+        std::uint64_t delivered = 0, retried = 0, dead_lettered = 0;
+    };
+    std::map<std::string, notification_seen> notification_seen_;
+
+    std::map<std::string, std::unique_ptr<cluster_runtime>> clusters_;
+    // Stopped clusters whose watcher coroutine has not ended yet.
+    std::map<cluster_runtime*, std::unique_ptr<cluster_runtime>> retiring_;
+
+    boost::asio::signal_set signals_;
+    boost::asio::steady_timer flush_timer_;
+    boost::asio::steady_timer stop_deadline_;
+    service_notifier systemd_;
+
+    std::size_t first_round_pending_ = 0;
+    int in_progress_ = 0;
+    int stalled_ = 0;
+    int blind_ = 0;
+    bool stopping_ = false;
+    bool unclean_ = false;
+};
+
+}  // namespace sesmon::daemon
