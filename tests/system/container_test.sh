@@ -41,7 +41,10 @@ trap 'exit 130' INT TERM
 (cd "$build" && timeout 300 cpack -G DEB --config CPackConfig.cmake -B "$work/pkg" >"$work/cpack.log" 2>&1) ||
   { cat "$work/cpack.log" >&2; echo "FAIL: cpack" >&2; exit 1; }
 deb=$(ls "$work"/pkg/ses-upgrade-monitor_*.deb)
-mapfile -t deps < <(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/^ *//; s/[ (|].*//' | grep .)
+# Real packages only: a virtual one (libspdlog1.10-fmt9) comes with its provider, which
+# rootfs.sh's base list carries; if not, dpkg -i below says what is missing.
+mapfile -t deps < <(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/^ *//; s/[ (|].*//' | grep . |
+  while read -r p; do apt-cache show --no-all-versions "$p" 2>/dev/null | grep -q "^Package:" && echo "$p"; done)
 cached=$("$here/rootfs.sh" "${deps[@]}")
 root="$work/root"
 cp -a "$cached" "$root"
