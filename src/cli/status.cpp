@@ -1,13 +1,95 @@
+// `ses-upgrade-monitor status` (SPEC §2): load the configuration, poll every selected
+// cluster once, print the table or JSON. Exit 0 when every poll succeeded, 1 when any
+// failed (its classified reason is printed, and repeated on stderr), 2 for configuration
+// errors and unknown cluster names.
+#include <boost/asio/io_context.hpp>
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/status_poll.hpp"
+#include "cli/status_render.hpp"
+#include "config/load.hpp"
+#include "ncp/client.hpp"
+#include "net/https_client.hpp"
+#include "sesmon/clock.hpp"
 
 namespace sesmon::cli {
 
-// Placeholder until the API client lands; fails loudly rather than pretending to work.
-int status(const std::string&, const std::optional<std::string>&, const std::string&) {
-    std::cerr << "ses-upgrade-monitor: status is not built yet\n";
-    return 1;
+namespace {
+
+// The clusters to poll: all, or the one named by --cluster (nullopt: unknown name).
+std::optional<std::vector<cluster_config>> select(const sesmon::config& cfg,
+                                                  const std::optional<std::string>& name) {
+    if (!name)
+        return cfg.clusters;
+    for (const auto& c : cfg.clusters) {
+        if (c.name == *name)
+            return std::vector<cluster_config>{c};
+    }
+    return std::nullopt;
+}
+
+std::string names_of(const std::vector<cluster_config>& clusters) {
+    std::string out;
+    for (const auto& c : clusters)
+        out += (out.empty() ? "" : ", ") + c.name;
+    return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+int status(const std::string& config_path, const std::optional<std::string>& cluster,
+           const std::string& format) {
+    sesmon::config cfg;
+    try {
+        cfg = config_file::load(config_path);
+    } catch (const config_file::error& e) {
+        for (const std::string& line : e.lines())
+            std::cerr << line << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "ses-upgrade-monitor: " << config_path << ": " << e.what() << '\n';
+        return 2;
+    }
+    const auto clusters = select(cfg, cluster);
+    if (!clusters) {
+        std::cerr << "ses-upgrade-monitor: unknown cluster \"" << *cluster
+                  << "\" (configured: " << names_of(cfg.clusters) << ")\n";
+        return 2;
+    }
+    if (clusters->empty()) {
+        std::cerr << "ses-upgrade-monitor: " << config_path << ": no clusters configured\n";
+        return 2;
+    }
+
+    boost::asio::io_context io(1);
+    std::optional<net::https_client> http;
+    try {
+        http.emplace(io.get_executor(), net::https_client_options{.ca_file = cfg.api.ca_file});
+    } catch (const std::exception& e) {  // an unreadable api.ca_file
+        std::cerr << "ses-upgrade-monitor: " << config_path << ": api.ca_file: " << e.what()
+                  << '\n';
+        return 2;
+    }
+    ncp::client api(*http, cfg.api);
+    const auto statuses = poll_all(io, api, *clusters, cfg.api.max_in_flight);
+
+    const wall_time now = system_clock().wall_now();
+    if (format == "json") {
+        std::cout << render_status_json(statuses, now, cfg.api.time_zone_offset);
+    } else {
+        std::cout << render_status_table(statuses, now, cfg.api.time_zone_offset);
+    }
+    std::cout.flush();
+    int exit_code = 0;
+    for (const auto& s : statuses) {
+        if (!s.result) {
+            std::cerr << "ses-upgrade-monitor: " << s.cluster.name << ": "
+                      << s.result.error().message << '\n';
+            exit_code = 1;
+        }
+    }
+    return exit_code;
 }
 
 }  // namespace sesmon::cli
