@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 #include <cctype>
@@ -19,13 +20,6 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
 
 tcp::endpoint parse_listen(const std::string& listen) {
     auto colon = listen.rfind(':');
@@ -61,8 +55,10 @@ asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st) {
         if (st->stopping || ec == asio::error::operation_aborted)
             co_return;
         if (ec) {
-            // Descriptor exhaustion and the like: log and keep accepting.
+            // Descriptor exhaustion and the like: log, pause (not to spin), keep accepting.
             st->logger->warn("http server on port {}: accept failed: {}", st->port, ec.message());
+            asio::steady_timer pause(st->executor, std::chrono::milliseconds(100));
+            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
             continue;
         }
         if (st->connections.size() >= st->options.max_connections) {
@@ -74,25 +70,38 @@ asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st) {
             socket.close(ignored);
             continue;
         }
-        auto logger = st->logger;
         asio::co_spawn(st->executor, serve_connection(st, std::move(socket)),
-                       [logger](std::exception_ptr e) {
-                           if (!e)
-                               return;
-                           try {
-                               std::rethrow_exception(e);
-                           } catch (const std::exception& ex) {
-                               logger->error("http server connection failed: {}", ex.what());
-                           }
-                       });
+                       log_failure(st->logger, "http server connection failed"));
     }
 }
 
 }  // namespace
 
+bool iequals_ascii(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+std::function<void(std::exception_ptr)> log_failure(std::shared_ptr<spdlog::logger> logger,
+                                                    std::string what) {
+    return [logger = std::move(logger), what = std::move(what)](std::exception_ptr e) {
+        if (!e)
+            return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            logger->error("{}: {}", what, ex.what());
+        } catch (...) {
+            logger->error("{}: unknown exception", what);
+        }
+    };
+}
+
 std::optional<std::string> server_request::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-        if (iequals(key, name))
+        if (iequals_ascii(key, name))
             return value;
     }
     return std::nullopt;
@@ -174,16 +183,8 @@ void http_server::start() {
     acc.bind(endpoint);
     acc.listen(asio::socket_base::max_listen_connections);
     state_->port = acc.local_endpoint().port();
-    auto logger = state_->logger;
-    asio::co_spawn(state_->executor, accept_loop(state_), [logger](std::exception_ptr e) {
-        if (!e)
-            return;
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-            logger->error("http server accept loop failed: {}", ex.what());
-        }
-    });
+    asio::co_spawn(state_->executor, accept_loop(state_),
+                   log_failure(state_->logger, "http server accept loop failed"));
 }
 
 unsigned short http_server::port() const {

@@ -24,13 +24,6 @@ namespace {
 
 constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
 // The status line and headers; Content-Length and Connection are the server's business.
 std::string render_head(const server_response& res, std::size_t content_length, bool keep_alive) {
     std::string head = "HTTP/1.1 " + std::to_string(res.status) + " ";
@@ -38,7 +31,7 @@ std::string render_head(const server_response& res, std::size_t content_length, 
         std::string(http::obsolete_reason(http::int_to_status(static_cast<unsigned>(res.status))));
     head += "\r\n";
     for (const auto& [name, value] : res.headers) {
-        if (iequals(name, "content-length") || iequals(name, "connection"))
+        if (iequals_ascii(name, "content-length") || iequals_ascii(name, "connection"))
             continue;
         head += name + ": " + value + "\r\n";
     }

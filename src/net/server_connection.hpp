@@ -4,9 +4,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "net/http_server.hpp"
@@ -39,6 +42,13 @@ struct http_server::state {
           logger(std::move(log)),
           acceptor(ex) {}
 };
+
+// ASCII case-insensitive equality, for header names.
+bool iequals_ascii(std::string_view a, std::string_view b);
+
+// A completion handler for co_spawn that logs an escaped exception as "<what>: <message>".
+std::function<void(std::exception_ptr)> log_failure(std::shared_ptr<spdlog::logger> logger,
+                                                    std::string what);
 
 // Serves one accepted connection until the peer closes it, an error occurs, or the server
 // stops. Never throws for network conditions.
