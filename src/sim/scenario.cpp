@@ -325,6 +325,9 @@ scenario parse_scenario(const std::string& yaml_text, const std::string& source,
         out << source << ":" << e.mark.line + 1 << ":" << e.mark.column + 1 << ": " << e.msg;
         throw scenario_error(out.str());
     }
+    if (!root.IsDefined() || root.IsNull()) {
+        throw scenario_error(source + ":1:1: empty scenario (needs a \"clusters\" list)");
+    }
     reader r(source, now);
     try {
         return r.document(root);

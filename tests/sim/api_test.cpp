@@ -164,6 +164,24 @@ TEST(sim_api_test, region_no_optional_contract_accepts_both) {
         200);
 }
 
+TEST(sim_generated_test, generated_clusters_are_served_by_instance_number) {
+    auto s = frozen();
+    add_generated_clusters(s, 5000);
+    running_sim sim(std::move(s), frozen_options());
+    auto r = sim.progress("/api/v2", R"({"serviceGroupInstanceNo":"9004321"})");
+    ASSERT_EQ(r.status, 200);
+    auto doc = json(r.body);
+    EXPECT_STREQ(doc["result"]["name"].GetString(), "gen-04321");
+    EXPECT_GE(doc["result"]["nodeStatusVoList"].Size(), 3u);
+    auto list =
+        json(exchange(sim.port(),
+                      {.target = "/api/v2/cluster/getClusterInfoList?pageNo=3&pageSize=1000"})
+                 .body);
+    EXPECT_EQ(list["result"]["totalCount"].GetInt(), 5001);
+    EXPECT_EQ(list["result"]["allowedClusters"].Size(), 1000u);
+    EXPECT_FALSE(list["result"]["isLast"].GetBool());
+}
+
 // --- signatures ---------------------------------------------------------------------------
 
 class sim_signature_test : public ::testing::Test {

@@ -57,6 +57,10 @@ TEST(scenario_test, yaml_syntax_error_names_file_line_and_column) {
     EXPECT_NE(message.find(":3:"), std::string::npos) << message;
 }
 
+TEST(scenario_test, empty_file_is_rejected) {
+    EXPECT_EQ(error_of(""), "bad.yaml:1:1: empty scenario (needs a \"clusters\" list)");
+}
+
 TEST(scenario_test, order_naming_unknown_node_is_rejected) {
     std::string yaml = std::string(minimal) + R"(    upgrade:
       start: "+10s"
