@@ -92,7 +92,7 @@ constexpr std::string_view script = R"js(
 (() => {
   const REFRESH_MS = 2500, TIMEOUT_MS = 5000;
   const $ = (id) => document.getElementById(id);
-  let failingSince = null;
+  let failingSince = null, loadedOnce = false;
 
   const el = (tag, cls, text) => {
     const e = document.createElement(tag);
@@ -229,6 +229,7 @@ constexpr std::string_view script = R"js(
     box.replaceChildren(...cards);
     $('daemon-version').textContent = 'v' + doc.version;
     $('last-updated').textContent = 'updated ' + clock(new Date());
+    loadedOnce = true;
   };
 
   const online = () => {
@@ -239,8 +240,9 @@ constexpr std::string_view script = R"js(
   const offline = (why) => {
     if (!failingSince) failingSince = new Date();
     const b = $('offline-banner');
-    b.textContent = 'Daemon not answering since ' + clock(failingSince) + ' (' + why +
-        '); the data below may be out of date.';
+    const stale = loadedOnce ? '; the data below may be out of date.' : '; no data yet.';
+    b.textContent = 'Daemon not answering since ' + clock(failingSince) + ' (' + why + ')' + stale;
+    if (!loadedOnce) $('last-updated').textContent = 'no data yet';
     b.hidden = false;
     document.body.dataset.state = 'offline';
   };

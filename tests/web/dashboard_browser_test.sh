@@ -217,27 +217,56 @@ chrome --virtual-time-budget=5000 --hide-scrollbars --window-size=390,844 \
 [ -s "$build/dashboard.png" ] && [ -s "$build/dashboard-phone.png" ] || fail "no screenshot written"
 echo "screenshots: $build/dashboard.png $build/dashboard-phone.png"
 
-# --- the banner: the same page where its API does not answer -----------------------------
-# A static copy of the page on another port, whose api/v1/clusters is 404: the page must
-# show the "not answering" banner.
+# --- the banner: the daemon stops answering while the page is open ----------------------
+# A stand-in for the daemon on another port serves the same page and answers its first
+# api/v1/clusters after a page load with the real document, later ones with 503: the page
+# must keep the cards and show the "not answering" banner.
 mkdir -p "$tmp/www"
 curl -fsS "$base/" >"$tmp/www/index.html"
+cp "$tmp/after.json" "$tmp/www/clusters.json"
 www_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 --directory "$tmp/www" "$www_port" >/dev/null 2>&1 &
+python3 - "$tmp/www" "$www_port" >/dev/null 2>&1 <<'PY' &
+import http.server, sys
+root, port = sys.argv[1], int(sys.argv[2])
+served = {"api": 0}
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path.startswith("/api/v1/clusters"):
+            served["api"] += 1
+            if served["api"] > 1:
+                self.send_response(503); self.send_header("Content-Length", "0"); self.end_headers()
+                return
+            body, kind = open(root + "/clusters.json", "rb").read(), "application/json"
+        elif self.path == "/":
+            served["api"] = 0  # each page load gets one good answer, then 503s
+            body, kind = open(root + "/index.html", "rb").read(), "text/html; charset=utf-8"
+        else:
+            self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+PY
 www_pid=$!
 for _ in $(seq 50); do curl -fsS --max-time 1 "http://127.0.0.1:$www_port/" >/dev/null 2>&1 && break; sleep 0.1; done
-chrome --virtual-time-budget=5000 --dump-dom "http://127.0.0.1:$www_port/" >"$tmp/offline.html" ||
+chrome --virtual-time-budget=6000 --dump-dom "http://127.0.0.1:$www_port/" >"$tmp/offline.html" ||
   fail "chromium --dump-dom (offline) failed"
 python3 - "$tmp/offline.html" <<'PY' || fail "offline banner check"
 import re, sys
 html = open(sys.argv[1], encoding="utf-8").read()
 m = re.search(r'<div id="offline-banner"([^>]*)>(.*?)</div>', html, re.S)
+print("banner:", m.group(2) if m else None, file=sys.stderr)
 ok = (m is not None and "hidden" not in m.group(1)
       and m.group(2).startswith("Daemon not answering since")
-      and 'data-state="offline"' in html)
-print("banner:", m.group(2) if m else None, file=sys.stderr)
+      and "HTTP 503" in m.group(2) and "out of date" in m.group(2)
+      and 'data-state="offline"' in html and "data-cluster=" in html)
 sys.exit(0 if ok else 1)
 PY
-chrome --virtual-time-budget=5000 --hide-scrollbars --window-size=1280,500 \
+chrome --virtual-time-budget=6000 --hide-scrollbars --window-size=1280,900 \
   --screenshot="$build/dashboard-offline.png" "http://127.0.0.1:$www_port/" >/dev/null || true
 echo "PASS"
