@@ -237,8 +237,11 @@ TEST_F(http_server_test, graceful_stop_finishes_in_flight_response_and_closes_id
     ASSERT_EQ(status_of(idle.read_response()), 200);  // now idle on keep-alive
     raw_client busy(server_->port());
     ASSERT_TRUE(busy.send(get("/slow")));
-    while (handled_ < 2)
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (handled_ < 2 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_EQ(handled_, 2);
     boost::asio::post(io_, [this] { server_->stop(); });
     auto r = busy.read_response();
     EXPECT_EQ(body_of(r), "0123456789abcdef");
