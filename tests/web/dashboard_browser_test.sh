@@ -223,7 +223,17 @@ echo "screenshots: $build/dashboard.png $build/dashboard-phone.png"
 # must keep the cards and show the "not answering" banner.
 mkdir -p "$tmp/www"
 curl -fsS "$base/" >"$tmp/www/index.html"
-cp "$tmp/after.json" "$tmp/www/clusters.json"
+# Plus a cluster whose names are markup: the page must show them as text, never as HTML.
+python3 - "$tmp/after.json" "$tmp/www/clusters.json" <<'PY'
+import copy, json, sys
+doc = json.load(open(sys.argv[1]))
+evil = copy.deepcopy(doc["clusters"][0])
+evil["name"] = '<img src=x id=injected onerror="document.title=1">'
+for n in evil["nodes"]:
+    n["hostname"] = "<b id=injected-node>" + n["hostname"] + "</b>"
+doc["clusters"].append(evil)
+json.dump(doc, open(sys.argv[2], "w"))
+PY
 www_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 python3 - "$tmp/www" "$www_port" >/dev/null 2>&1 <<'PY' &
 import http.server, sys
@@ -265,6 +275,9 @@ ok = (m is not None and "hidden" not in m.group(1)
       and m.group(2).startswith("Daemon not answering since")
       and "HTTP 503" in m.group(2) and "out of date" in m.group(2)
       and 'data-state="offline"' in html and "data-cluster=" in html)
+if 'id="injected' in html or "&lt;img src=x" not in html:
+    print("markup in data was not escaped", file=sys.stderr)
+    ok = False
 sys.exit(0 if ok else 1)
 PY
 chrome --virtual-time-budget=6000 --hide-scrollbars --window-size=1280,900 \
