@@ -80,6 +80,7 @@ void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags&
     // other order could lose an event. The window is one fsync long.
     for (const auto& e : events) {
         deps_.metrics->record_event(to_string(e.type));
+        deps_.logger->debug("cluster {}: emitted {} id={}", cluster_.name, to_string(e.type), e.id);
         deps_.dispatcher->submit(e, cluster_.notify);
     }
     if (tracker_.changed_since_save()) {
