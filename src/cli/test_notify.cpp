@@ -8,7 +8,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
 
@@ -16,7 +15,7 @@
 #include "common/crypto.hpp"
 #include "common/time_format.hpp"
 #include "config/load.hpp"
-#include "net/https_client.hpp"
+#include "notify/client_pool.hpp"
 #include "notify/factory.hpp"
 
 namespace sesmon::cli {
@@ -96,20 +95,14 @@ int test_notify(const std::string& config_path, const std::string& notifier_name
     auto logger = std::make_shared<spdlog::logger>(
         "test-notify", std::make_shared<spdlog::sinks::stderr_sink_st>());
     logger->set_pattern("%v");
-    std::map<std::string, std::unique_ptr<net::https_client>> clients;
+    notify::client_pool clients(ioc.get_executor());
     notify::notifier_deps deps;
     deps.executor = ioc.get_executor();
     deps.clock = &clock;
     deps.logger = logger;
     deps.log_format = cfg.logging.format;
     deps.http_client_for = [&](const std::string& ca_file) -> http_client& {
-        auto& client = clients[ca_file];
-        if (!client) {
-            net::https_client_options options;
-            options.ca_file = ca_file;
-            client = std::make_unique<net::https_client>(ioc.get_executor(), options);
-        }
-        return *client;
+        return clients.client_for(ca_file);
     };
 
     std::unique_ptr<sesmon::notifier> instance;

@@ -1,0 +1,33 @@
+#pragma once
+// client_pool: one net::https_client per distinct `ca_file`, created on first use — what
+// notifier_deps::http_client_for needs (each https_client trusts one extra CA bundle).
+// Single-threaded; the pool must outlive every notifier that got a client from it.
+#include <boost/asio/any_io_executor.hpp>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "sesmon/http_client.hpp"
+
+namespace sesmon::net {
+class https_client;
+}
+
+namespace sesmon::notify {
+
+class client_pool {
+  public:
+    explicit client_pool(boost::asio::any_io_executor executor);
+    ~client_pool();
+    client_pool(const client_pool&) = delete;
+    client_pool& operator=(const client_pool&) = delete;
+
+    // Throws std::runtime_error when `ca_file` is set and cannot be loaded.
+    sesmon::http_client& client_for(const std::string& ca_file);
+
+  private:
+    boost::asio::any_io_executor executor_;
+    std::map<std::string, std::unique_ptr<net::https_client>> clients_;
+};
+
+}  // namespace sesmon::notify
