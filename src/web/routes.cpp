@@ -58,14 +58,13 @@ router::router(std::function<daemon_view()> view, metrics& metrics,
       metrics_(metrics),
       auth_token_(std::move(auth_token)),
       ready_(std::move(ready)),
-      page_(make_dashboard_page()) {
-    if (auth_token_ && auth_token_->empty())
-        auth_token_.reset();
-}
+      page_(make_dashboard_page()) {}
 
 bool router::authorized(const net::server_request& request) const {
     if (!auth_token_)
         return true;
+    if (auth_token_->empty())
+        return false;  // fail closed: an empty token matches nothing
     const auto header = request.header("Authorization");
     if (!header)
         return false;

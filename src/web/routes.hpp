@@ -10,7 +10,8 @@
 // HEAD is accepted wherever GET is; other methods get 405 with Allow; other paths 404.
 // With an auth token every path but /healthz needs `Authorization: Bearer <token>` (or
 // HTTP Basic with the token as password, so a browser can show the dashboard); the
-// comparison is constant-time and does not reveal the token's length. Failures get 401
+// comparison is constant-time and does not reveal the token's length; an empty token
+// matches nothing (fails closed). Failures get 401
 // with WWW-Authenticate.
 //
 // Threading: handle() calls the view and ready providers on the calling thread (the

@@ -164,5 +164,14 @@ TEST_F(routes_test, basic_credentials_with_the_token_as_password_are_accepted) {
     EXPECT_EQ(locked_.handle(request("GET", "/", {{"Authorization", "Basic !!"}})).status, 401);
 }
 
+TEST_F(routes_test, an_empty_configured_token_fails_closed) {
+    router r([this] { return view_; }, metrics_, secret("", "file /empty"));
+    const std::string empty_password = "Basic " + common::base64_encode("ops:");
+    EXPECT_EQ(r.handle(request("GET", "/", {{"Authorization", empty_password}})).status, 401);
+    EXPECT_EQ(r.handle(request("GET", "/", {{"Authorization", "Bearer "}})).status, 401);
+    EXPECT_EQ(r.handle(request("GET", "/")).status, 401);
+    EXPECT_EQ(r.handle(request("GET", "/healthz")).status, 200);
+}
+
 }  // namespace
 }  // namespace sesmon::web
