@@ -11,8 +11,7 @@
 // With an auth token every path but /healthz needs `Authorization: Bearer <token>` (or
 // HTTP Basic with the token as password, so a browser can show the dashboard); the
 // comparison is constant-time and does not reveal the token's length; an empty token
-// matches nothing (fails closed). Failures get 401
-// with WWW-Authenticate.
+// matches nothing (fails closed). Failures get 401 with WWW-Authenticate.
 //
 // Threading: handle() calls the view and ready providers on the calling thread (the
 // server's io_context thread), so they may read the daemon's state without locks when the
