@@ -1,0 +1,92 @@
+// Stalls, failures and blindness, end to end against the simulator (virtual time frozen
+// and moved with POST /_sim/advance; the daemon's stall and blind timers run on its own
+// clock, so they are set to a second or two).
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "harness.hpp"
+
+namespace sesmon::daemon_test {
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+bool has(daemon_process& d, const std::string& type, const std::string& cluster,
+         std::chrono::milliseconds timeout) {
+    return wait_until([&] { return count(emitted_events(d.log_text()), type, cluster) > 0; },
+                      timeout);
+}
+
+TEST(daemon_episodes_test, stuck_node_stalls_after_the_timeout_and_clears_when_it_moves) {
+    temp_dir dir;
+    simulator sim(dir.path(), "tests/daemon/scenarios/episodes.yaml", 0);
+    daemon_spec spec;
+    spec.endpoint = sim.url();
+    spec.stall =
+        "{ node_stage_timeout: 1500ms, no_progress_timeout: 100000h, blind_timeout: 100000h }";
+    spec.clusters = {{"stuck", "1037301", ""},
+                     {"failing", "1037302", "stall: { node_stage_timeout: 100000h }"}};
+    write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
+    daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log");
+    ASSERT_TRUE(d.wait_polls("stuck", 2));
+
+    sim.advance(30);  // both upgrades running: st-1 and fl-1 in Upgrade_OpenSearch
+    ASSERT_TRUE(has(d, "upgrade_started", "stuck", 5s));
+    const auto seen = clock_type::now();
+    ASSERT_TRUE(has(d, "upgrade_stalled", "stuck", 10s)) << d.log_text();
+    EXPECT_GE(clock_type::now() - seen, 1200ms);  // 1.5 s from first sight, less our polling lag
+
+    sim.advance(45);  // fl-1 fails one minute into its stage
+    ASSERT_TRUE(has(d, "upgrade_failed", "failing", 5s)) << d.log_text();
+
+    sim.advance(25 * 60);  // st-1 is unstuck and finishes; st-2 starts
+    ASSERT_TRUE(has(d, "stall_cleared", "stuck", 5s)) << d.log_text();
+    const auto events = emitted_events(d.log_text());
+    EXPECT_EQ(d.stop(), 0);
+
+    EXPECT_EQ(count(events, "upgrade_stalled", "stuck"), 1u);
+    EXPECT_EQ(count(events, "stall_cleared", "stuck"), 1u);
+    EXPECT_EQ(count(events, "upgrade_failed", "failing"), 1u);
+    EXPECT_EQ(count(events, "upgrade_stalled", "failing"), 0u);
+    const auto log = d.log_text();
+    EXPECT_NE(log.find("event=upgrade_stalled cluster=stuck node=st-1"), std::string::npos) << log;
+    EXPECT_NE(log.find("event=upgrade_failed cluster=failing node=fl-1"), std::string::npos) << log;
+}
+
+TEST(daemon_episodes_test, auth_failures_longer_than_blind_timeout_go_blind_then_recover) {
+    temp_dir dir;
+    simulator sim(dir.path(), "tests/daemon/scenarios/episodes.yaml", 0);
+    const auto ak = dir.path() / "access-key";
+    const auto sk = dir.path() / "secret-key";
+    write_text(ak, "test-ak");
+    write_text(sk, "not-the-secret");
+    daemon_spec spec;
+    spec.endpoint = sim.url();
+    spec.stall = "{ node_stage_timeout: 100000h, no_progress_timeout: 100000h, blind_timeout: 2s }";
+    spec.access_key_file = ak.string();
+    spec.secret_key_file = sk.string();
+    spec.clusters = {{"stuck", "1037301", ""}};
+    write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
+    const auto started = clock_type::now();
+    daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log",
+                     {{"NCLOUD_ACCESS_KEY", ""}, {"NCLOUD_SECRET_KEY", ""}});
+    ASSERT_TRUE(has(d, "monitor_blind", "stuck", 10s)) << d.log_text();
+    // Wall times have one-second resolution: 2 s of failures is at least 1 s of real time.
+    EXPECT_GE(clock_type::now() - started, 1s);
+    EXPECT_NE(d.log_text().find("poll failed (auth HTTP 401)"), std::string::npos) << d.log_text();
+
+    write_text(sk, "test-sk");  // the key gets fixed; a reload picks it up
+    d.process().signal(SIGHUP);
+    ASSERT_TRUE(has(d, "monitor_recovered", "stuck", 10s)) << d.log_text();
+    EXPECT_EQ(d.stop(), 0);
+    const auto events = emitted_events(d.log_text());
+    EXPECT_EQ(count(events, "monitor_blind"), 1u);
+    EXPECT_EQ(count(events, "monitor_recovered"), 1u);
+    // No secret in the log.
+    EXPECT_EQ(d.log_text().find("test-sk"), std::string::npos);
+    EXPECT_EQ(d.log_text().find("not-the-secret"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sesmon::daemon_test
