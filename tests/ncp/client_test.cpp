@@ -4,11 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "ncp/signer.hpp"
 #include "net/https_client.hpp"
+#include "support/fixtures.hpp"
 #include "support/run_awaitable.hpp"
 #include "support/scripted_server.hpp"
 
@@ -18,10 +16,7 @@ namespace {
 using test::scripted_reply;
 
 std::string seed_body() {
-    std::ifstream in(SESMON_SOURCE_DIR "/tests/fixtures/seed_response.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return test::read_fixture("seed_response.json");
 }
 
 class client_test : public ::testing::Test {

@@ -3,8 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include "support/fixtures.hpp"
 
 namespace sesmon::ncp {
 namespace {
@@ -15,10 +14,7 @@ using namespace std::chrono_literals;
 constexpr seconds kst = 9h;
 
 std::string seed_body() {
-    std::ifstream in(SESMON_SOURCE_DIR "/tests/fixtures/seed_response.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return test::read_fixture("seed_response.json");
 }
 
 // A response around the given `result` object text.

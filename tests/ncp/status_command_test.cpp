@@ -6,8 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
+#include "support/fixtures.hpp"
 #include "support/scripted_server.hpp"
 #include "support/test_certs.hpp"
 
@@ -17,10 +17,7 @@ namespace {
 using test::scripted_reply;
 
 std::string seed_body() {
-    std::ifstream in(SESMON_SOURCE_DIR "/tests/fixtures/seed_response.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return test::read_fixture("seed_response.json");
 }
 
 class status_command_test : public ::testing::Test {

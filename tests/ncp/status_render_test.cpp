@@ -4,10 +4,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "ncp/progress_parser.hpp"
+#include "support/fixtures.hpp"
 
 namespace sesmon::cli {
 namespace {
@@ -16,10 +14,7 @@ using namespace std::chrono;
 using namespace std::chrono_literals;
 
 std::string seed_body() {
-    std::ifstream in(SESMON_SOURCE_DIR "/tests/fixtures/seed_response.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return test::read_fixture("seed_response.json");
 }
 
 cluster_config prod() {
