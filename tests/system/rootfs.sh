@@ -12,7 +12,7 @@ cache=${SESMON_ROOTFS_CACHE:-/var/cache/ses-upgrade-monitor-test}
 mirror=${SESMON_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # systemd as PID 1, dbus for systemctl, curl for the probe; the rest are the daemon's
 # run-time libraries as of this writing, so a new .deb usually needs no new tree.
-base=(systemd systemd-sysv dbus curl ca-certificates libc6 libgcc-s1 libstdc++6
+base=(systemd systemd-sysv dbus curl ca-certificates procps libc6 libgcc-s1 libstdc++6
       libssl3 libyaml-cpp0.7 libspdlog1.10 libfmt9 libsystemd0 libboost-url1.81.0
       libprometheus-cpp-core1.0)
 mapfile -t packages < <(printf '%s\n' "${base[@]}" "$@" | sort -u)
