@@ -191,7 +191,7 @@ void delivery_lane::dead_letter(const std::string& cluster, const outbox_entry& 
 
 asio::awaitable<void> delivery_lane::drain(std::string cluster) {
     auto self = shared_from_this();  // the lane outlives this worker
-    // close() cancels this worker: waits then end with an error code instead of throwing.
+    // close() cancels this worker: its waits then end with an error code, not an exception.
     co_await asio::this_coro::throw_if_cancelled(false);
     int failures = 0;
     asio::steady_timer backoff(executor_);
@@ -237,6 +237,12 @@ asio::awaitable<void> delivery_lane::drain(std::string cluster) {
                 failures = 0;
                 break;
             case delivery_outcome::kind::retry: {
+                if (closed_) {
+                    logger_->info(
+                        "notify {}: stopped; {} for cluster {}{} stays in the outbox ({})",
+                        config_.name, to_string(e.type), cluster, node_part(e), outcome.detail);
+                    break;
+                }
                 ++failures;
                 ++counters_.retried;
                 const duration delay =
@@ -244,9 +250,6 @@ asio::awaitable<void> delivery_lane::drain(std::string cluster) {
                 logger_->warn("notify {}: {} for cluster {}{} not delivered ({}); retry {} in {}",
                               config_.name, to_string(e.type), cluster, node_part(e),
                               outcome.detail, failures, common::format_duration(delay));
-                if (closed_) {
-                    break;
-                }
                 backoff.expires_after(delay);
                 co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
                 break;
