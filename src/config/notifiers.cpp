@@ -119,25 +119,27 @@ void read_headers(const map_reader& m, notifier_config& out) {
         "host",       "content-length",    "content-type",     "transfer-encoding",
         "webhook-id", "webhook-timestamp", "webhook-signature"};
     for (auto it = headers.begin(); it != headers.end(); ++it) {
-        const std::string path = m.path("headers") + "." +
-                                 (it->first.IsScalar() ? it->first.Scalar() : std::string("?"));
-        if (!it->first.IsScalar() || !header_name_ok(it->first.Scalar())) {
-            m.diag().add(it->first.Mark(), path, "not a valid HTTP header name");
+        const YAML::Node key = it->first;  // copies: the iterator yields temporaries
+        const YAML::Node value_node = it->second;
+        const std::string path =
+            m.path("headers") + "." + (key.IsScalar() ? key.Scalar() : std::string("?"));
+        if (!key.IsScalar() || !header_name_ok(key.Scalar())) {
+            m.diag().add(key.Mark(), path, "not a valid HTTP header name");
             continue;
         }
-        const std::string name = it->first.Scalar();
+        const std::string name = key.Scalar();
         if (std::find(reserved.begin(), reserved.end(), lower(name)) != reserved.end()) {
-            m.diag().add(it->first.Mark(), path, "is set by the notifier and cannot be overridden");
+            m.diag().add(key.Mark(), path, "is set by the notifier and cannot be overridden");
             continue;
         }
-        if (!it->second.IsScalar()) {
-            m.diag().add(it->second.Mark(), path, "expected a string");
+        if (!value_node.IsScalar()) {
+            m.diag().add(value_node.Mark(), path, "expected a string");
             continue;
         }
-        const std::string& value = it->second.Scalar();
+        const std::string value = value_node.Scalar();
         // Header values may be credentials: never echoed.
         if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
-            m.diag().add(it->second.Mark(), path, "must not contain line breaks or NUL");
+            m.diag().add(value_node.Mark(), path, "must not contain line breaks or NUL");
             continue;
         }
         out.headers.emplace_back(name, value);

@@ -58,8 +58,11 @@ map_reader::map_reader(diagnostics& diag, const YAML::Node& node, std::string pa
         diag_->add(mark_, path_.empty() ? "(top level)" : path_, "expected a mapping of keys");
         return;
     }
+    // yaml-cpp's map iterator yields pairs by value: copy the nodes (handles), never bind
+    // references to `it->first`, which die with the temporary.
     for (auto it = node.begin(); it != node.end(); ++it) {
-        const YAML::Node& key_node = it->first;
+        const YAML::Node key_node = it->first;
+        const YAML::Node value_node = it->second;
         if (!key_node.IsScalar()) {
             diag_->add(key_node.Mark(), path_, "keys must be plain strings");
             continue;
@@ -78,7 +81,7 @@ map_reader::map_reader(diagnostics& diag, const YAML::Node& node, std::string pa
             diag_->add(key_node.Mark(), join_path(path_, key), "duplicate key");
             continue;
         }
-        entries_.push_back(entry{key, key_node, it->second});
+        entries_.push_back(entry{key, key_node, value_node});
     }
 }
 
