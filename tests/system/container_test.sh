@@ -58,7 +58,6 @@ if ! timeout 120 systemd-nspawn -q -D "$root" --register=no --keep-unit --pipe \
   echo "FAIL: dpkg -i in the container" >&2
   exit 1
 fi
-rm "$root/var/tmp/ses-upgrade-monitor.deb"
 host_fails=0
 hfail() { echo "FAIL: $*" >&2; host_fails=$((host_fails + 1)); }
 hcheck() { local what=$1; shift; if "$@"; then echo "ok: $what"; else hfail "$what"; fi; }
@@ -158,9 +157,10 @@ cat "$out/results"
 grep -qx DONE "$out/results" || hfail "the probe did not finish (timeout?)"
 probe_fails=$(grep -c '^FAIL' "$out/results" || true)
 if [ -n "$sim_url" ]; then
-  curl -fsS --max-time 5 "$sim_url/_sim/hooks" >"$work/hooks.json" || hfail "GET /_sim/hooks"
-  hcheck "webhook sink: seed upgrade started, finished, no event delivered twice" \
-    python3 "$here/check_hooks.py" "$work/hooks.json"
+  # What the sink had after the restart (the probe fetched it then); later, the probe
+  # purges the package, and a daemon without its state rightly alerts again.
+  hcheck "webhook sink: seed upgrade started, finished, no event delivered twice across a restart" \
+    python3 "$here/check_hooks.py" "$out/hooks-after-restart.json"
 fi
 if [ "$probe_fails" -ne 0 ] || [ "$host_fails" -ne 0 ]; then
   echo "--- service journal (last 60 lines) ---" >&2

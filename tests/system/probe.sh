@@ -125,7 +125,8 @@ sleep 1
 check "without credentials: failed with status 243 (CREDENTIALS), not scheduled for restart" \
   test "$(prop ActiveState)/$(prop SubState)/$(prop ExecMainStatus)" = failed/failed/243
 echo "without credentials: Result=$(prop Result) ExecMainStatus=$(prop ExecMainStatus) NRestarts=$(prop NRestarts)" >>"$results"
-mv /root/cred.saved/* "$CRED"/
+cp /root/cred.saved/* "$CRED"/
+cp "$CRED/webhook-url" /root/webhook-url
 systemctl reset-failed "$UNIT"
 
 # 7. Invalid configuration (exit 2): failed once, no restart loop.
@@ -136,3 +137,33 @@ sleep 1
 check "invalid config: failed with exit status 2, not scheduled for restart" \
   test "$(prop ActiveState)/$(prop SubState)/$(prop ExecMainStatus)" = failed/failed/2
 cp /root/config.good "$CONF"
+systemctl reset-failed "$UNIT"
+
+# 8. The package's maintainer scripts under a running systemd.
+DEB=/var/tmp/ses-upgrade-monitor.deb
+dpkg_i() { DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold "$DEB" >>/out/dpkg.log 2>&1; }
+inactive() { [ "$(prop ActiveState)" = inactive ] || [ "$(prop ActiveState)" = failed ]; }
+check "upgrade of a stopped service: dpkg -i succeeds" dpkg_i
+check "upgrade of a stopped service leaves it stopped (try-restart)" inactive
+systemctl start "$UNIT"
+pid=$(prop MainPID)
+check "upgrade of a running service: dpkg -i succeeds" dpkg_i
+restarted() { local now; now=$(prop MainPID); [ "$now" -gt 0 ] && [ "$now" != "$pid" ] && active_running; }
+check "upgrade of a running service restarts it" restarted
+check "purge succeeds" bash -c "dpkg --purge ses-upgrade-monitor >>/out/dpkg.log 2>&1"
+check "purge stopped the service and removed the unit" test ! -e /usr/lib/systemd/system/$UNIT -a "$(systemctl is-active $UNIT)" != active
+check "purge removed the state" test ! -e /var/lib/private/ses-upgrade-monitor
+check "purge removed the credentials" test ! -e "$CRED"
+# A fresh install without keys: enabled, not started, and it says why.
+check "fresh install without keys: dpkg -i succeeds" dpkg_i
+check "fresh install without keys: not started" inactive
+check "fresh install without keys: enabled" systemctl is-enabled -q "$UNIT"
+check "fresh install without keys: tells the admin what to do" grep -q 'enabled but not started' /out/dpkg.log
+# Keys placed by the admin (or configuration management) before the install: started.
+dpkg --purge ses-upgrade-monitor >>/out/dpkg.log 2>&1
+install -d -m 0700 "$CRED"
+cp /root/cred.saved/ncloud-access-key /root/cred.saved/ncloud-secret-key "$CRED"/ 2>/dev/null
+install -m 0600 /root/webhook-url "$CRED"/webhook-url
+install -m 0644 /root/config.good "$CONF" 2>/dev/null || { mkdir -p "$(dirname "$CONF")"; install -m 0644 /root/config.good "$CONF"; }
+check "fresh install with keys: dpkg -i succeeds" dpkg_i
+check "fresh install with keys: started, active (running)" active_running
