@@ -151,6 +151,16 @@ std::string render_state(const scenario& s, wall_time now, double time_scale) {
             str(w, "updated", n.updated_text);
             w.EndObject();
         }
+        if (!v.shows_upgrade) {
+            // No upgrade to show: the nodes are just there.
+            for (const auto& n : c.nodes) {
+                w.StartObject();
+                str(w, "hostname", n.hostname);
+                str(w, "status", "idle");
+                str(w, "updated", "");
+                w.EndObject();
+            }
+        }
         w.EndArray();
         w.EndObject();
     }

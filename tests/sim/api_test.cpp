@@ -81,6 +81,10 @@ TEST(sim_api_test, progress_follows_virtual_time_moved_by_advance) {
     auto state = json(exchange(sim.port(), {.target = "/_sim/state"}).body);
     EXPECT_STREQ(state["virtual_time_kst"].GetString(), "2025-03-24 17:02:50");
     EXPECT_STREQ(state["clusters"][0]["phase"].GetString(), "upgrading");
+    EXPECT_STREQ(state["clusters"][0]["nodes"][1]["status"].GetString(), "Upgrade_OpenSearch");
+    EXPECT_STREQ(state["clusters"][1]["phase"].GetString(), "idle");
+    EXPECT_STREQ(state["clusters"][1]["nodes"][0]["hostname"].GetString(), "s1");
+    EXPECT_STREQ(state["clusters"][1]["nodes"][0]["status"].GetString(), "idle");
 }
 
 TEST(sim_api_test, cluster_info_is_changing_during_upgrade_and_switches_version_after) {
