@@ -45,10 +45,10 @@ std::optional<secret> resolve_key(const load_context& ctx, const map_reader& api
     if (std::string file; api.read(source.file_key, file) && !file.empty()) {
         return ctx.secret_file(api, source.file_key);  // problems already reported
     }
-    if (auto value = ctx.env.getenv(std::string(source.env_name)); value && !value->empty()) {
+    if (auto value = ctx.getenv(std::string(source.env_name)); value && !value->empty()) {
         return secret(std::move(*value), "env " + std::string(source.env_name));
     }
-    if (auto dir = ctx.env.getenv("CREDENTIALS_DIRECTORY"); dir && !dir->empty()) {
+    if (auto dir = ctx.getenv("CREDENTIALS_DIRECTORY"); dir && !dir->empty()) {
         const std::string path = (std::filesystem::path(*dir) / source.credential).string();
         auto read = read_secret_file(path, secret_file_rule::systemd_credential);
         if (read.ok()) {

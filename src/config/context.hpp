@@ -19,6 +19,10 @@ struct load_context {
     const environment& env;
     std::filesystem::path base_dir;  // absolute: relative paths in the file resolve against it
 
+    // The variable through the environment seam; nullopt when unset or when the seam is empty.
+    std::optional<std::string> getenv(const std::string& name) const {
+        return env.getenv ? env.getenv(name) : std::nullopt;
+    }
     // `path` made absolute against base_dir and normalized.
     std::string resolve(const std::string& path) const;
     // Reads the secret file named by `key` (a path) and returns it with origin "file <path>";

@@ -9,7 +9,8 @@
 namespace sesmon::config_file {
 
 struct environment {
-    // The variable's value, or nullopt when it is not set. Must not be empty (callable).
+    // The variable's value, or nullopt when it is not set. An empty function means an empty
+    // environment.
     std::function<std::optional<std::string>(const std::string&)> getenv;
 };
 

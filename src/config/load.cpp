@@ -3,6 +3,8 @@
 #include "config/load.hpp"
 
 #include <unistd.h>
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <fstream>
 #include <sstream>
@@ -28,7 +30,7 @@ void read_state(const load_context& ctx, const map_reader& root, state_config& o
         return;
     }
     // systemd's StateDirectory= sets $STATE_DIRECTORY, several directories joined by ':'.
-    if (const auto from_env = ctx.env.getenv("STATE_DIRECTORY")) {
+    if (const auto from_env = ctx.getenv("STATE_DIRECTORY")) {
         const std::string first = from_env->substr(0, from_env->find(':'));
         if (!first.empty()) {
             out.directory = first;
@@ -126,7 +128,7 @@ std::string load_context::resolve(const std::string& path) const {
 secret_file_rule load_context::rule_for(const std::string& resolved) const {
     // A file systemd placed in this service's credentials directory (e.g. a url_file under
     // /run/credentials/...) gets the credential rule, as the API key credentials do.
-    const auto dir = env.getenv("CREDENTIALS_DIRECTORY");
+    const auto dir = getenv("CREDENTIALS_DIRECTORY");
     if (!dir || dir->empty()) {
         return secret_file_rule::owner_only;
     }

@@ -171,5 +171,34 @@ TEST(secrets_test, bad_url_in_url_file_is_reported_without_the_url) {
     EXPECT_EQ(message.find("secret/token"), std::string::npos);
 }
 
+TEST(secrets_test, no_error_message_repeats_a_secret_value) {
+    scratch_dir dir;
+    dir.write("garbage-url", "not-a-url-but-secret-4711\n");
+    const std::string yaml = R"(notifiers:
+  - { name: a, type: webhook, url: "gopher://hooks.example.com/inline-secret-0815" }
+  - { name: b, type: webhook, url_file: garbage-url }
+  - { name: c, type: webhook, url: "https://h.example.com/", headers: { X-Token: "header-secret-42\r\nX-Evil: 1" } }
+  - { name: d, type: webhook, url: "https://user:userinfo-secret-9@h.example.com/" }
+)" + cluster_block;
+    const std::string message =
+        error_of(yaml, testing::keys_environment(), dir.path().string() + "/config.yaml");
+    EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 3) << message;  // 4 problems
+    for (const char* secret_text : {"inline-secret-0815", "not-a-url-but-secret-4711",
+                                    "header-secret-42", "userinfo-secret-9"}) {
+        EXPECT_EQ(message.find(secret_text), std::string::npos) << secret_text << "\n" << message;
+    }
+    EXPECT_NE(message.find("notifiers[2].headers.X-Token: must not contain line breaks or NUL"),
+              std::string::npos)
+        << message;
+}
+
+TEST(secrets_test, empty_environment_seam_means_no_environment) {
+    EXPECT_EQ(error_of(cluster_block, environment{}),
+              "config.yaml:1:1: api: no access key: set access_key_file, NCLOUD_ACCESS_KEY or the "
+              "systemd credential ncloud-access-key\n"
+              "config.yaml:1:1: api: no secret key: set secret_key_file, NCLOUD_SECRET_KEY or the "
+              "systemd credential ncloud-secret-key");
+}
+
 }  // namespace
 }  // namespace sesmon::config_file

@@ -254,5 +254,27 @@ clusters:
               "config.yaml:4:5: clusters[0].instance_no: required");
 }
 
+TEST(validation_test, notify_may_not_list_a_notifier_twice) {
+    EXPECT_EQ(error_of("clusters:\n  - { name: a, instance_no: \"1\", notify: [log, log] }\n"),
+              "config.yaml:2:48: clusters[0].notify[1]: notifier \"log\" listed twice");
+}
+
+TEST(validation_test, listen_accepts_loopback_forms_and_port_zero) {
+    for (const char* ok : {"127.0.0.1:0", "[::1]:9717", "localhost:1", "127.1.2.3:65535"}) {
+        EXPECT_EQ(error_of(one_cluster + "server: { listen: \"" + ok + "\" }\n"), "") << ok;
+    }
+    for (const char* bad : {"127.0.0.1", ":9717", "127.0.0.1:65536", "127.0.0.1:http", "[::1]"}) {
+        EXPECT_NE(error_of(one_cluster + "server: { listen: \"" + bad + "\" }\n")
+                      .find("server.listen: expected \"host:port\""),
+                  std::string::npos)
+            << bad;
+    }
+}
+
+TEST(validation_test, empty_document_needs_clusters) {
+    EXPECT_EQ(error_of(""), "config.yaml:1:1: clusters: at least one cluster is required");
+    EXPECT_EQ(error_of("just text\n"), "config.yaml:1:1: (top level): expected a mapping of keys");
+}
+
 }  // namespace
 }  // namespace sesmon::config_file
