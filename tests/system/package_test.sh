@@ -12,6 +12,8 @@ trap 'rm -rf "$work"' EXIT
 fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 check() { local what=$1; shift; if "$@"; then echo "ok: $what"; else fail "$what"; fi; }
+# dpkg-dev (dpkg-shlibdeps) and fakeroot: silent when present, apt-get otherwise.
+"$src/scripts/bootstrap" package || true
 for tool in cpack dpkg-deb dpkg-shlibdeps; do
   command -v $tool >/dev/null || { echo "FAIL: $tool missing (scripts/bootstrap package)" >&2; exit 1; }
 done
