@@ -75,19 +75,21 @@ void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags&
     last_poll_result_ = std::string(result);
     deps_.metrics->record_poll(cluster_.name, result, seconds(elapsed));
 
-    // Events first into the outbox (durable), then the state that says they were emitted.
-    // A crash in between re-emits on restart (same ids: receivers can deduplicate); the
-    // other order could lose an event. The window is one fsync long.
-    for (const auto& e : events) {
-        deps_.metrics->record_event(to_string(e.type));
-        deps_.logger->debug("cluster {}: emitted {} id={}", cluster_.name, to_string(e.type), e.id);
-        deps_.dispatcher->submit(e, cluster_.notify);
-    }
-    if (tracker_.changed_since_save()) {
+    // Events and the state that records them must both survive a crash, or neither
+    // (handoff.hpp). Without events, changes are only marked and written by the 1 s flush.
+    if (!events.empty()) {
+        const bool handed = deps_.handoff->write(cluster_.instance_no, events);
+        deps_.store->discard(cluster_.instance_no);  // an older pending write must not follow
+        if (!deps_.store->save(cluster_.instance_no, tracker_.state())) {
+            deps_.store->mark_dirty(cluster_.instance_no, tracker_.state());  // retried by flush
+        }
+        tracker_.mark_saved();
+        submit(events);
+        if (handed)
+            deps_.handoff->clear(cluster_.instance_no);
+    } else if (tracker_.changed_since_save()) {
         deps_.store->mark_dirty(cluster_.instance_no, tracker_.state());
         tracker_.mark_saved();
-        if (!events.empty())
-            deps_.store->flush();
     }
     const auto after = flags();
     if (after != before && deps_.flags_changed)
@@ -96,6 +98,32 @@ void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags&
         attempted_ = true;
         if (deps_.first_attempt)
             deps_.first_attempt();
+    }
+}
+
+void cluster_runtime::submit(const std::vector<event>& events) {
+    for (const auto& e : events) {
+        deps_.dispatcher->submit(e, cluster_.notify);
+        // After submit: an event counts as emitted once it is in the outbox.
+        deps_.metrics->record_event(to_string(e.type));
+        deps_.logger->debug("cluster {}: emitted {} id={}", cluster_.name, to_string(e.type), e.id);
+    }
+}
+
+void cluster_runtime::resume_handoff() {
+    for (const auto& e : deps_.handoff->take(cluster_.instance_no, tracker_.state())) {
+        std::vector<std::string> missing;
+        for (const auto& name : cluster_.notify) {
+            if (!deps_.handoff->in_outbox(name, e.id))
+                missing.push_back(name);
+        }
+        if (missing.empty())
+            continue;
+        deps_.logger->info("cluster {}: handing over {} cut off by a crash", cluster_.name,
+                           to_string(e.type));
+        deps_.dispatcher->submit(e, missing);
+        deps_.metrics->record_event(to_string(e.type));
+        deps_.logger->debug("cluster {}: emitted {} id={}", cluster_.name, to_string(e.type), e.id);
     }
 }
 

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "daemon/handoff.hpp"
 #include "monitor/cluster_watcher.hpp"
 #include "monitor/tracker.hpp"
 #include "sesmon/clock.hpp"
@@ -46,6 +47,7 @@ struct runtime_deps {
     notify::dispatcher* dispatcher = nullptr;
     web::metrics* metrics = nullptr;
     state::store* store = nullptr;
+    daemon::handoff* handoff = nullptr;
     std::shared_ptr<spdlog::logger> logger;
     std::chrono::seconds zone_offset = std::chrono::hours(9);
     // Called after a poll changed the cluster's flags (old, new).
@@ -69,6 +71,9 @@ class cluster_runtime final : public monitor::poll_handler {
     const monitor::tracker& tracker() const { return tracker_; }
     cluster_flags flags() const;
     web::cluster_view view(wall_time now) const;
+    // At start: submits the events a crash cut off between saving the state and handing
+    // them to the dispatcher (see handoff.hpp).
+    void resume_handoff();
 
     void set_watcher(std::shared_ptr<monitor::cluster_watcher> watcher) {
         watcher_ = std::move(watcher);
@@ -76,6 +81,7 @@ class cluster_runtime final : public monitor::poll_handler {
     const std::shared_ptr<monitor::cluster_watcher>& watcher() const { return watcher_; }
 
   private:
+    void submit(const std::vector<event>& events);
     void after_poll(std::vector<event> events, const cluster_flags& before, std::string_view result,
                     duration elapsed);
 

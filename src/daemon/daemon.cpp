@@ -39,6 +39,7 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
       stop_deadline_(io_),
       systemd_(io_.get_executor(), logger_) {
     store_ = std::make_unique<state::store>(config_.state.directory, logger_, clock_);
+    handoff_ = std::make_unique<handoff>(config_.state.directory, logger_);
     notify::notifier_factory factory = [this](const notifier_config& nc) {
         notify::notifier_deps deps;
         deps.executor = io_.get_executor();
@@ -124,6 +125,7 @@ void daemon::start_cluster(const cluster_config& c) {
     deps.dispatcher = dispatcher_.get();
     deps.metrics = &metrics_;
     deps.store = store_.get();
+    deps.handoff = handoff_.get();
     deps.logger = logger_;
     deps.zone_offset = config_.api.time_zone_offset;
     deps.flags_changed = [this](const cluster_flags& before, const cluster_flags& after) {
@@ -138,6 +140,7 @@ void daemon::start_cluster(const cluster_config& c) {
         }
     };
     auto rt = std::make_unique<cluster_runtime>(c, std::move(deps));
+    rt->resume_handoff();
     const auto flags = rt->flags();
     in_progress_ += flags.upgrade_in_progress;
     stalled_ += flags.stalled;

@@ -96,6 +96,7 @@ class daemon {
     wall_time started_at_;
 
     std::unique_ptr<state::store> store_;
+    std::unique_ptr<handoff> handoff_;
     std::map<std::string, std::unique_ptr<net::https_client>> webhook_clients_;
     std::unique_ptr<notify::dispatcher> dispatcher_;
     std::unique_ptr<api_source> source_;
