@@ -1,17 +1,21 @@
 // `ses-upgrade-monitor status` (SPEC §2): load the configuration, poll every selected
-// cluster once, print the table or JSON. Exit 0 when every poll succeeded, 1 when any
-// failed (its classified reason is printed, and repeated on stderr), 2 for configuration
-// errors and unknown cluster names.
+// cluster once, print the table or JSON. Both come from the view model the HTTP API and the
+// dashboard use (cli/status_view.hpp): the table is web::to_table, the JSON is the
+// /api/v1/clusters document. Exit 0 when every poll succeeded, 1 when any failed (its
+// classified reason is in the output, and repeated on stderr), 2 for configuration errors
+// and unknown cluster names.
 #include <boost/asio/io_context.hpp>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/status_poll.hpp"
-#include "cli/status_render.hpp"
+#include "cli/status_view.hpp"
 #include "config/load.hpp"
 #include "ncp/client.hpp"
 #include "net/https_client.hpp"
 #include "sesmon/clock.hpp"
+#include "web/status_table.hpp"
+#include "web/view_model.hpp"
 
 namespace sesmon::cli {
 
@@ -74,11 +78,12 @@ int status(const std::string& config_path, const std::optional<std::string>& clu
     ncp::client api(*http, cfg.api);
     const auto statuses = poll_all(io, api, *clusters, cfg.api.max_in_flight);
 
-    const wall_time now = system_clock().wall_now();
+    const web::daemon_view view =
+        to_view(statuses, system_clock().wall_now(), cfg.api.time_zone_offset);
     if (format == "json") {
-        std::cout << render_status_json(statuses, now, cfg.api.time_zone_offset);
+        std::cout << web::to_json(view) << '\n';
     } else {
-        std::cout << render_status_table(statuses, now, cfg.api.time_zone_offset);
+        std::cout << web::to_table(view.clusters);
     }
     std::cout.flush();
     int exit_code = 0;

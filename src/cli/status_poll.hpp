@@ -4,7 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <vector>
 
-#include "cli/status_render.hpp"
+#include "cli/status_view.hpp"
 #include "sesmon/progress_source.hpp"
 
 namespace sesmon::cli {

@@ -32,9 +32,19 @@ std::string versions(const cluster_view& c) {
     return c.from_version.empty() ? "no version reported" : c.from_version;
 }
 
+// Nothing is known about the cluster's upgrade: no version, no node, and the last poll
+// failed (a `status` whose poll failed, or a daemon that has never reached the API). Such a
+// cluster shows "no data" rather than a bar and "no upgrade", which would claim a fact.
+bool no_data(const cluster_view& c) {
+    return c.from_version.empty() && c.to_version.empty() && c.nodes.empty() &&
+           c.nodes_total == 0 && !c.last_poll_result.empty() && c.last_poll_result != "ok";
+}
+
 std::string state_words(const cluster_view& c) {
     std::vector<std::string> words;
-    if (c.upgrade_in_progress) {
+    if (no_data(c)) {
+        words.emplace_back("no data");
+    } else if (c.upgrade_in_progress) {
         words.emplace_back("upgrading");
     } else if (c.finished_at) {
         words.emplace_back("finished");
@@ -57,9 +67,13 @@ std::string state_words(const cluster_view& c) {
 
 void append_cluster(std::string& out, const cluster_view& c) {
     out += c.name + "  (instance " + c.instance_no + ", " + c.region + ")\n";
-    out += "  " + versions(c) + "  " + bar(c.nodes_complete, c.nodes_total) + "  " +
-           std::to_string(c.nodes_complete) + "/" + std::to_string(c.nodes_total) + " nodes  " +
-           state_words(c) + "\n";
+    if (no_data(c)) {
+        out += "  " + state_words(c) + "\n";
+    } else {
+        out += "  " + versions(c) + "  " + bar(c.nodes_complete, c.nodes_total) + "  " +
+               std::to_string(c.nodes_complete) + "/" + std::to_string(c.nodes_total) + " nodes  " +
+               state_words(c) + "\n";
+    }
     if (!c.last_error.empty()) {
         out += "  last poll failed (" + c.last_poll_result + "): " + c.last_error + "\n";
     }

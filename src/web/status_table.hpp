@@ -12,7 +12,9 @@ namespace sesmon::web {
 // Per cluster: a title line (name, instance, region), a line with the versions, a progress
 // bar, "3/8 nodes" and the state words (upgrading, STALLED 47m (reason), FAILED, BLIND),
 // the last poll error if any, then one row per node: hostname, role, status, time in
-// status. Clusters are separated by a blank line. Ends with a newline.
+// status. A cluster with no version, no node and a failed last poll shows "no data" (and
+// BLIND if so) instead of the versions and the bar. Clusters are separated by a blank line. Ends
+// with a newline.
 std::string to_table(const std::vector<cluster_view>& clusters);
 
 }  // namespace sesmon::web

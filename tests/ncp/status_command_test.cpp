@@ -4,8 +4,10 @@
 #include <rapidjson/document.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "support/fixtures.hpp"
 #include "support/scripted_server.hpp"
@@ -18,6 +20,48 @@ using test::scripted_reply;
 
 std::string seed_body() {
     return test::read_fixture("seed_response.json");
+}
+
+// The example /api/v1/clusters document of docs/http-api.md.
+rapidjson::Document api_doc_example() {
+    std::ifstream in(std::string(SESMON_SOURCE_DIR) + "/docs/http-api.md");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string doc = text.str();
+    const auto marker = doc.find("<!-- example: sample_view -->");
+    const auto begin = doc.find("```json\n", marker);
+    const auto end = doc.find("```", begin + 8);
+    rapidjson::Document out;
+    if (marker != std::string::npos && begin != std::string::npos && end != std::string::npos)
+        out.Parse(doc.substr(begin + 8, end - begin - 8).c_str());
+    return out;
+}
+
+// Every object in `actual` has exactly the keys, in the same order, of the object at the
+// same place in `expected` (arrays: their first elements; null on either side: not compared).
+void expect_same_shape(const rapidjson::Value& expected, const rapidjson::Value& actual,
+                       const std::string& where) {
+    if (expected.IsNull() || actual.IsNull())
+        return;
+    if (expected.IsBool()) {
+        EXPECT_TRUE(actual.IsBool()) << where;
+        return;
+    }
+    ASSERT_EQ(expected.GetType(), actual.GetType()) << where;
+    if (expected.IsObject()) {
+        std::vector<std::string> want, got;
+        for (const auto& m : expected.GetObject())
+            want.emplace_back(m.name.GetString());
+        for (const auto& m : actual.GetObject())
+            got.emplace_back(m.name.GetString());
+        ASSERT_EQ(got, want) << where;
+        for (const auto& m : expected.GetObject()) {
+            expect_same_shape(m.value, actual[m.name.GetString()],
+                              where + "." + m.name.GetString());
+        }
+    } else if (expected.IsArray() && !expected.Empty() && !actual.Empty()) {
+        expect_same_shape(expected[0], actual[0], where + "[0]");
+    }
 }
 
 class status_command_test : public ::testing::Test {
@@ -45,12 +89,14 @@ class status_command_test : public ::testing::Test {
 
     std::string config_path() const { return (dir_.path() / "config.yaml").string(); }
 
-    // Runs the binary with the API keys in its environment; stdout and stderr together.
-    test::command_result run(const std::string& args) {
+    // Runs the binary with the API keys in its environment; stdout and stderr together, or
+    // stdout only.
+    test::command_result run(const std::string& args, bool with_stderr = true) {
         return test::run_shell(
             "env NCLOUD_ACCESS_KEY=AKEXAMPLE NCLOUD_SECRET_KEY=SK-never-printed " +
             test::shell_quote(std::string(SESMON_BIN_DIR) + "/ses-upgrade-monitor") +
-            " status -c " + test::shell_quote(config_path()) + " " + args + " 2>&1");
+            " status -c " + test::shell_quote(config_path()) + " " + args +
+            (with_stderr ? " 2>&1" : " 2>/dev/null"));
     }
 
     test::temp_dir dir_;
@@ -65,12 +111,20 @@ TEST_F(status_command_test, table_shows_every_cluster_and_exits_0) {
     const auto r = run("");
 
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_NE(r.output.find("prod-logs (instance 1037001, region KR)"), std::string::npos)
+    EXPECT_NE(r.output.find("prod-logs  (instance 1037001, KR)\n"
+                            "  2140 → 2150  [###---------------------]  1/8 nodes  upgrading"),
+              std::string::npos)
         << r.output;
-    EXPECT_NE(r.output.find("jp-logs (instance 1037002, region JPN)"), std::string::npos);
-    EXPECT_NE(r.output.find("version  2140 → 2150"), std::string::npos);
-    EXPECT_NE(r.output.find("1/8 complete"), std::string::npos);
-    EXPECT_NE(r.output.find("cluster000-mo-6tnl  MO    Upgrade_OpenSearch"), std::string::npos);
+    EXPECT_NE(r.output.find("jp-logs  (instance 1037002, JPN)\n"
+                            "  2140 → 2150  [###---------------------]  1/8 nodes  upgrading"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("  HOSTNAME            ROLE  STATUS              IN STATUS\n"),
+              std::string::npos);
+    EXPECT_NE(r.output.find("  cluster000-mo-6tnl  MO    Upgrade_OpenSearch  "), std::string::npos);
+    EXPECT_NE(r.output.find("  cluster000-mo-6tnk  MO    complete            "), std::string::npos);
+    // Two clusters, each: title, versions and bar, header, 8 nodes; a blank line between.
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 2 * (3 + 8) + 1) << r.output;
     EXPECT_EQ(r.output.find("SK-never-printed"), std::string::npos);
 
     const auto requests = server_.requests();
@@ -83,7 +137,7 @@ TEST_F(status_command_test, table_shows_every_cluster_and_exits_0) {
     EXPECT_FALSE(requests[0].header("x-ncp-apigw-signature-v2").empty());
 }
 
-TEST_F(status_command_test, json_format_is_one_parsable_document) {
+TEST_F(status_command_test, json_format_is_the_api_clusters_document) {
     server_.set_handler(
         [](const test::recorded_request&) { return scripted_reply{.body = seed_body()}; });
 
@@ -93,9 +147,25 @@ TEST_F(status_command_test, json_format_is_one_parsable_document) {
     rapidjson::Document doc;
     doc.Parse(r.output.c_str());
     ASSERT_FALSE(doc.HasParseError()) << r.output;
+    EXPECT_TRUE(doc["ready"].GetBool());
     ASSERT_EQ(doc["clusters"].Size(), 1u);
-    EXPECT_STREQ(doc["clusters"][0]["name"].GetString(), "jp-logs");
-    EXPECT_EQ(doc["clusters"][0]["nodes"].Size(), 8u);
+    const auto& c = doc["clusters"][0];
+    EXPECT_STREQ(c["name"].GetString(), "jp-logs");
+    EXPECT_STREQ(c["region"].GetString(), "JPN");
+    EXPECT_STREQ(c["upgrade"]["from_version"].GetString(), "2140");
+    EXPECT_STREQ(c["upgrade"]["to_version"].GetString(), "2150");
+    EXPECT_EQ(c["upgrade"]["nodes_total"].GetInt(), 8);
+    EXPECT_EQ(c["upgrade"]["nodes_complete"].GetInt(), 1);
+    EXPECT_STREQ(c["last_poll"]["result"].GetString(), "ok");
+    ASSERT_EQ(c["nodes"].Size(), 8u);
+    EXPECT_STREQ(c["nodes"][1]["hostname"].GetString(), "cluster000-mo-6tnl");
+    EXPECT_STREQ(c["nodes"][1]["status"].GetString(), "Upgrade_OpenSearch");
+
+    // The same fields, in the same order, as the documented /api/v1/clusters example.
+    const rapidjson::Document example = api_doc_example();
+    ASSERT_TRUE(example.IsObject()) << "no example in docs/http-api.md";
+    expect_same_shape(example, doc, "$");
+    EXPECT_EQ(r.output.find("SK-never-printed"), std::string::npos);
     EXPECT_EQ(server_.requests().size(), 1u);
 }
 
@@ -109,11 +179,39 @@ TEST_F(status_command_test, api_error_prints_the_classified_reason_and_exits_1) 
     const auto r = run("--cluster prod-logs");
 
     EXPECT_EQ(r.exit_code, 1) << r.output;
-    EXPECT_NE(r.output.find("prod-logs: authentication failed (gateway 401/200): check the access "
-                            "key, secret key and clock"),
+    // In the table (stdout) and on stderr.
+    EXPECT_NE(r.output.find("prod-logs  (instance 1037001, KR)\n  no data\n"
+                            "  last poll failed (auth): authentication failed (gateway 401/200): "
+                            "check the access key, secret key and clock"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("ses-upgrade-monitor: prod-logs: authentication failed (gateway "
+                            "401/200): check the access key, secret key and clock"),
               std::string::npos)
         << r.output;
     EXPECT_EQ(r.output.find("SK-never-printed"), std::string::npos);
+}
+
+TEST_F(status_command_test, one_failed_cluster_exits_1_and_still_prints_the_others) {
+    server_.set_handler([](const test::recorded_request& req) {
+        if (req.target.find("jpn-v2") != std::string::npos)
+            return scripted_reply{.status = 503, .body = "unavailable"};
+        return scripted_reply{.body = seed_body()};
+    });
+
+    const auto r = run("--format json", false);
+
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    rapidjson::Document doc;
+    doc.Parse(r.output.c_str());
+    ASSERT_FALSE(doc.HasParseError()) << r.output;
+    ASSERT_EQ(doc["clusters"].Size(), 2u);
+    EXPECT_STREQ(doc["clusters"][0]["name"].GetString(), "prod-logs");
+    EXPECT_STREQ(doc["clusters"][0]["last_poll"]["result"].GetString(), "ok");
+    EXPECT_EQ(doc["clusters"][0]["nodes"].Size(), 8u);
+    EXPECT_STREQ(doc["clusters"][1]["name"].GetString(), "jp-logs");
+    EXPECT_STREQ(doc["clusters"][1]["last_poll"]["result"].GetString(), "server");
+    EXPECT_FALSE(doc["clusters"][1]["last_poll"]["error"].IsNull());
 }
 
 TEST_F(status_command_test, unreachable_api_exits_1) {
@@ -122,7 +220,8 @@ TEST_F(status_command_test, unreachable_api_exits_1) {
     });
     const auto r = run("--cluster prod-logs");
     EXPECT_EQ(r.exit_code, 1) << r.output;
-    EXPECT_NE(r.output.find("API unreachable"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("last poll failed (network): API unreachable"), std::string::npos)
+        << r.output;
 }
 
 TEST_F(status_command_test, unknown_cluster_name_exits_2_without_polling) {

@@ -18,7 +18,7 @@ TEST(status_table_test, renders_versions_progress_state_and_a_row_per_node) {
         "  prod-logs-do-7xq2  DO    running             -\n"
         "\n"
         "staging \"eu\"  (instance 1037002, KR)\n"
-        "  no version reported  [------------------------]  0/0 nodes  no upgrade, BLIND\n"
+        "  no data, BLIND\n"
         "  last poll failed (auth): authentication failed (gateway 401/200): check the access "
         "key, secret key and clock\n";
     EXPECT_EQ(to_table(testing::sample_view().clusters), expected);
@@ -32,6 +32,31 @@ TEST(status_table_test, a_finished_upgrade_shows_a_full_bar) {
     c.finished_at = wall_time(std::chrono::seconds(1));
     const std::string table = to_table({c});
     EXPECT_NE(table.find("2150  [########################]  4/4 nodes  finished"),
+              std::string::npos)
+        << table;
+}
+
+TEST(status_table_test, a_cluster_never_polled_successfully_shows_no_data_and_the_reason) {
+    cluster_view c;
+    c.name = "prod-logs";
+    c.instance_no = "1037001";
+    c.region = "KR";
+    c.last_poll_result = "network";
+    c.last_error = "API unreachable (connection refused)";
+    EXPECT_EQ(to_table({c}),
+              "prod-logs  (instance 1037001, KR)\n"
+              "  no data\n"
+              "  last poll failed (network): API unreachable (connection refused)\n");
+}
+
+TEST(status_table_test, an_idle_cluster_polled_ok_says_no_upgrade) {
+    cluster_view c;
+    c.name = "idle";
+    c.from_version = c.to_version = "2150";
+    c.nodes_total = 3;
+    c.last_poll_result = "ok";
+    const std::string table = to_table({c});
+    EXPECT_NE(table.find("2150  [------------------------]  0/3 nodes  no upgrade\n"),
               std::string::npos)
         << table;
 }

@@ -1,0 +1,32 @@
+#pragma once
+// status_view: `ses-upgrade-monitor status` (SPEC §2) expressed in the view model the HTTP API
+// and the dashboard use (web/view_model.hpp), so the table (web::to_table) and the JSON
+// (web::to_json, the /api/v1/clusters document) of the CLI say what the daemon would say.
+// Pure functions of the configured cluster, its poll result and the current time.
+#include <chrono>
+#include <vector>
+
+#include "sesmon/config.hpp"
+#include "sesmon/progress_source.hpp"
+#include "web/view_model.hpp"
+
+namespace sesmon::cli {
+
+struct cluster_status {
+    cluster_config cluster;
+    progress_result result;
+};
+
+// One cluster: web::from_snapshot for a successful poll; for a failed one, the cluster's
+// identity with last_poll_at = now, last_poll_result = the error kind ("auth", ...) and
+// last_error = the classified message, as the daemon records a failed poll.
+// `api_offset` is the API's zone (for showing its dates).
+web::cluster_view to_view(const cluster_status& status, wall_time now,
+                          std::chrono::seconds api_offset);
+
+// Every polled cluster as the /api/v1/clusters document's view: version, started_at = now =
+// `now`, ready (the poll round was attempted), clusters in the given order.
+web::daemon_view to_view(const std::vector<cluster_status>& statuses, wall_time now,
+                         std::chrono::seconds api_offset);
+
+}  // namespace sesmon::cli
