@@ -8,7 +8,7 @@
 
 #include "config/load.hpp"
 #include "net/http_server.hpp"
-#include "net/https_client.hpp"
+#include "notify/client_pool.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/factory.hpp"
 #include "sesmon/version.hpp"
@@ -39,6 +39,7 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
       stop_deadline_(io_),
       systemd_(io_.get_executor(), logger_) {
     store_ = std::make_unique<state::store>(config_.state.directory, logger_, clock_);
+    webhook_clients_ = std::make_unique<notify::client_pool>(io_.get_executor());
     handoff_ = std::make_unique<handoff>(config_.state.directory, logger_);
     notify::notifier_factory factory = [this](const notifier_config& nc) {
         notify::notifier_deps deps;
@@ -47,7 +48,7 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
         deps.logger = logger_;
         deps.log_format = config_.logging.format;
         deps.http_client_for = [this](const std::string& ca) -> http_client& {
-            return webhook_client(ca);
+            return webhook_clients_->client_for(ca);
         };
         return notify::make_notifier(nc, deps);
     };
@@ -67,16 +68,6 @@ daemon::~daemon() {
     }
     io_.restart();
     io_.run_for(100ms);
-}
-
-http_client& daemon::webhook_client(const std::string& ca_file) {
-    auto& slot = webhook_clients_[ca_file];
-    if (!slot) {
-        net::https_client_options o;
-        o.ca_file = ca_file;
-        slot = std::make_unique<net::https_client>(io_.get_executor(), o);
-    }
-    return *slot;
 }
 
 int daemon::run() {

@@ -34,9 +34,9 @@
 
 namespace sesmon::net {
 class http_server;
-class https_client;
 }  // namespace sesmon::net
 namespace sesmon::notify {
+class client_pool;
 class dispatcher;
 }
 namespace sesmon::web {
@@ -84,7 +84,6 @@ class daemon {
     void sync_notification_metrics();
     void start_server();
     web::daemon_view view() const;
-    http_client& webhook_client(const std::string& ca_file);
 
     daemon_options options_;
     std::shared_ptr<spdlog::logger> logger_;
@@ -97,7 +96,7 @@ class daemon {
 
     std::unique_ptr<state::store> store_;
     std::unique_ptr<handoff> handoff_;
-    std::map<std::string, std::unique_ptr<net::https_client>> webhook_clients_;
+    std::unique_ptr<notify::client_pool> webhook_clients_;  // one https_client per ca_file
     std::unique_ptr<notify::dispatcher> dispatcher_;
     std::unique_ptr<api_source> source_;
     std::unique_ptr<monitor::rate_limiter> limiter_;
