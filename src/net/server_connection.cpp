@@ -2,10 +2,6 @@
 // answer (or play the fault it asks for), repeat while keep-alive holds.
 #include "net/server_connection.hpp"
 
-// GCC 12 false positive on Asio's awaitable frames (operator new/delete of
-// awaitable_frame_base) under -fsanitize, GCC bug 109224.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
