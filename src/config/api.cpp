@@ -1,36 +1,14 @@
 // The api section: site, region, endpoint, limits and the API keys.
-#include <array>
+#include <algorithm>
 
 #include "common/time_format.hpp"
 #include "common/url.hpp"
 #include "config/context.hpp"
 #include "config/secret_file.hpp"
+#include "ncp/endpoint.hpp"
 
 namespace sesmon::config_file {
 namespace {
-
-struct site_regions {
-    api_site site;
-    std::vector<std::string_view> regions;
-};
-
-const std::array<site_regions, 3>& region_table() {
-    static const std::array<site_regions, 3> table{{
-        {api_site::public_site, {"KR", "SGN", "JPN"}},
-        {api_site::gov, {"KR", "KRS"}},
-        {api_site::fin, {"KR"}},
-    }};
-    return table;
-}
-
-const std::vector<std::string_view>& regions_for(api_site site) {
-    for (const auto& entry : region_table()) {
-        if (entry.site == site) {
-            return entry.regions;
-        }
-    }
-    return region_table()[0].regions;
-}
 
 // One API key: the file, else the environment, else the systemd credential.
 struct key_source {
@@ -69,30 +47,18 @@ std::optional<secret> resolve_key(const load_context& ctx, const map_reader& api
 
 }  // namespace
 
+// The region table is ncp::endpoint's: what the client can resolve is what is valid here.
 bool valid_region(api_site site, std::string_view region) {
-    for (const std::string_view known : regions_for(site)) {
-        if (known == region) {
-            return true;
-        }
-    }
-    return false;
+    const auto known = ncp::known_regions(site);
+    return std::find(known.begin(), known.end(), region) != known.end();
 }
 
 std::string regions_of(api_site site) {
-    return list_names(regions_for(site));
+    const auto known = ncp::known_regions(site);
+    return list_names(std::vector<std::string_view>(known.begin(), known.end()));
 }
 
-std::string_view to_string(api_site site) {
-    switch (site) {
-        case api_site::public_site:
-            return "public";
-        case api_site::gov:
-            return "gov";
-        case api_site::fin:
-            return "fin";
-    }
-    return "public";
-}
+std::string_view to_string(api_site site) { return ncp::to_string(site); }
 
 std::string check_url(std::string_view url) {
     const auto parsed = common::parse_url(url);
