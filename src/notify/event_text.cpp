@@ -54,7 +54,9 @@ std::optional<duration> stuck_for(const event& e) {
     if (e.stall) {
         return std::chrono::seconds(e.stall->stalled_for_seconds);
     }
-    if (e.node && e.node->status_since && *e.node->status_since <= e.occurred_at) {
+    // A node_changed event's status_since is the moment of the change itself: no duration.
+    if (e.type != event_type::node_changed && e.node && e.node->status_since &&
+        *e.node->status_since <= e.occurred_at) {
         return std::chrono::duration_cast<duration>(e.occurred_at - *e.node->status_since);
     }
     return std::nullopt;

@@ -16,7 +16,8 @@ std::string_view event_title(sesmon::event_type type);
 std::string_view event_emoji(sesmon::event_type type);
 
 // How long the node (or the cluster) has been stuck: the stall's duration, else the time
-// from the node's status_since to the event. nullopt when neither is known.
+// from the node's status_since to the event. nullopt when neither is known, and for
+// node_changed (whose status began at the event).
 std::optional<sesmon::duration> stuck_for(const sesmon::event& e);
 
 // "2140 → 2150" (or just the one known version); "" without upgrade info.
