@@ -74,10 +74,11 @@ asio::awaitable<bool> write_all(Stream& stream, std::string_view bytes, duration
 }
 
 // Writes `res` as asked (including its fault); false when the connection must end.
+// A HEAD request gets the head of `res`, Content-Length included, and no body (RFC 9110 9.3.2).
 template <class Stream>
 asio::awaitable<bool> respond(http_server::state& st, Stream& stream,
                               server_connection_entry& entry, server_response res,
-                              bool keep_alive) {
+                              bool keep_alive, bool head_request = false) {
     using fault = server_response::fault_kind;
     auto& socket = socket_of(stream);
     switch (res.fault) {
@@ -126,7 +127,8 @@ asio::awaitable<bool> respond(http_server::state& st, Stream& stream,
             break;
     }
     std::string bytes = render_head(res, res.body.size(), keep_alive);
-    bytes += res.body;
+    if (!head_request)
+        bytes += res.body;
     if (!co_await write_all(stream, bytes, st.options.write_timeout))
         co_return false;
     co_return keep_alive;
@@ -182,6 +184,7 @@ asio::awaitable<void> serve_requests(std::shared_ptr<http_server::state> st, Str
         }
         req.remote = remote;
         bool keep_alive = msg.keep_alive() && st->options.keep_alive;
+        const bool head_request = msg.method() == http::verb::head;
 
         server_response res;
         try {
@@ -193,7 +196,7 @@ asio::awaitable<void> serve_requests(std::shared_ptr<http_server::state> st, Str
             res = error_response(500, "internal error");
         }
         keep_alive = keep_alive && !res.close && !st->stopping;
-        if (!co_await respond(*st, stream, entry, std::move(res), keep_alive))
+        if (!co_await respond(*st, stream, entry, std::move(res), keep_alive, head_request))
             co_return;
     }
 }

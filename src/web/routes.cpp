@@ -127,9 +127,7 @@ net::server_response router::handle(const net::server_request& request) const {
     }
     res.headers.emplace_back("Cache-Control", "no-store");
     res.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    if (head)
-        res.body.clear();
-    return res;
+    return res;  // for HEAD too: the server sends the head with this body's length, no body
 }
 
 net::server_handler router::handler() const {

@@ -101,9 +101,13 @@ TEST_F(server_test, serves_every_route_over_loopback) {
     EXPECT_EQ(r.status, 405);
     EXPECT_NE(r.head.find("Allow: GET, HEAD"), std::string::npos);
 
+    const auto get = fetch(port, "GET", "/api/v1/clusters");
     r = fetch(port, "HEAD", "/api/v1/clusters");
     EXPECT_EQ(r.status, 200);
     EXPECT_TRUE(r.body.empty());
+    EXPECT_NE((r.head + "\r\n").find("Content-Length: " + std::to_string(get.body.size()) + "\r\n"),
+              std::string::npos)
+        << r.head;
 }
 
 TEST_F(server_test, token_is_required_over_the_wire_except_for_healthz) {
