@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 
+#include "common/json_writer.hpp"
 #include "common/time_format.hpp"
 
 namespace sesmon::monitor {
@@ -17,20 +18,12 @@ using value = rapidjson::Value;
 
 // ---- writing ----
 
-void put(writer& w, const char* key, std::string_view text) {
-    w.Key(key);
-    w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
+void put(writer& w, const char* key, std::string_view text) { common::json::put(w, key, text); }
 void put(writer& w, const char* key, wall_time t) {
-    put(w, key, common::format_rfc3339_utc(t));
+    common::json::put_time(w, key, std::optional<wall_time>(t));
 }
 void put(writer& w, const char* key, const std::optional<wall_time>& t) {
-    if (t) {
-        put(w, key, *t);
-    } else {
-        w.Key(key);
-        w.Null();
-    }
+    common::json::put_time(w, key, t);
 }
 void put_uint(writer& w, const char* key, std::uint64_t n) {
     w.Key(key);

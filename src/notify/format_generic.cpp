@@ -2,19 +2,18 @@
 
 #include <rapidjson/document.h>
 #include "common/time_format.hpp"
-#include "notify/json_writer.hpp"
+#include "common/json_writer.hpp"
 
 namespace sesmon::notify {
+
+namespace json = common::json;
 
 namespace {
 
 using json::key;
 using json::put;
 using json::put_or_null;
-
-void put_time(json::writer& w, std::string_view name, const std::optional<wall_time>& t) {
-    put_or_null(w, name, t ? common::format_rfc3339_utc(*t) : std::string());
-}
+using json::put_time;
 
 }  // namespace
 

@@ -4,9 +4,11 @@
 
 #include "common/time_format.hpp"
 #include "notify/format_generic.hpp"
-#include "notify/json_writer.hpp"
+#include "common/json_writer.hpp"
 
 namespace sesmon::notify {
+
+namespace json = common::json;
 
 std::optional<std::string_view> pagerduty_action(event_type type) {
     switch (type) {

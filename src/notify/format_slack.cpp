@@ -4,9 +4,11 @@
 
 #include "common/time_format.hpp"
 #include "notify/event_text.hpp"
-#include "notify/json_writer.hpp"
+#include "common/json_writer.hpp"
 
 namespace sesmon::notify {
+
+namespace json = common::json;
 
 namespace {
 

@@ -14,9 +14,11 @@
 #include "common/atomic_file.hpp"
 #include "common/time_format.hpp"
 #include "notify/format_generic.hpp"
-#include "notify/json_writer.hpp"
+#include "common/json_writer.hpp"
 
 namespace sesmon::notify {
+
+namespace json = common::json;
 
 namespace fs = std::filesystem;
 

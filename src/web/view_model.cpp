@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "common/json_writer.hpp"
 #include "common/time_format.hpp"
 
 namespace sesmon::web {
@@ -13,23 +14,10 @@ namespace {
 
 using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
+namespace json = common::json;
+
 // One "key": value pair each; "" and nullopt are "not known" in the view and null in JSON
-// (except where a field is never empty, which uses put_text).
-void put_text(json_writer& w, const char* key, std::string_view text) {
-    w.Key(key);
-    w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
-void put_nullable(json_writer& w, const char* key, std::string_view text) {
-    if (text.empty()) {
-        w.Key(key);
-        w.Null();
-    } else {
-        put_text(w, key, text);
-    }
-}
-void put(json_writer& w, const char* key, const std::optional<wall_time>& t) {
-    put_nullable(w, key, t ? common::format_rfc3339_utc(*t) : std::string());
-}
+// (json::put_or_null, json::put_time), except fields that are never empty (json::put).
 void put(json_writer& w, const char* key, bool value) {
     w.Key(key);
     w.Bool(value);
@@ -41,29 +29,29 @@ void put(json_writer& w, const char* key, long long value) {
 
 void put_node(json_writer& w, const node_view& node) {
     w.StartObject();
-    put_text(w, "hostname", node.hostname);
-    put_text(w, "role", node.role);
-    put_text(w, "status", node.status);
-    put_text(w, "phase", node.phase);
-    put(w, "status_since", node.status_since);
+    json::put(w, "hostname", node.hostname);
+    json::put(w, "role", node.role);
+    json::put(w, "status", node.status);
+    json::put(w, "phase", node.phase);
+    json::put_time(w, "status_since", node.status_since);
     put(w, "seconds_in_status", node.seconds_in_status);
     w.EndObject();
 }
 
 void put_cluster(json_writer& w, const cluster_view& c) {
     w.StartObject();
-    put_text(w, "name", c.name);
-    put_text(w, "instance_no", c.instance_no);
-    put_text(w, "region", c.region);
+    json::put(w, "name", c.name);
+    json::put(w, "instance_no", c.instance_no);
+    json::put(w, "region", c.region);
 
     w.Key("upgrade");
     w.StartObject();
     put(w, "in_progress", c.upgrade_in_progress);
-    put_nullable(w, "from_version", c.from_version);
-    put_nullable(w, "to_version", c.to_version);
-    put_nullable(w, "action_date", c.action_date);
-    put(w, "started_at", c.started_at);
-    put(w, "finished_at", c.finished_at);
+    json::put_or_null(w, "from_version", c.from_version);
+    json::put_or_null(w, "to_version", c.to_version);
+    json::put_or_null(w, "action_date", c.action_date);
+    json::put_time(w, "started_at", c.started_at);
+    json::put_time(w, "finished_at", c.finished_at);
     put(w, "nodes_total", static_cast<long long>(c.nodes_total));
     put(w, "nodes_complete", static_cast<long long>(c.nodes_complete));
     w.EndObject();
@@ -72,7 +60,7 @@ void put_cluster(json_writer& w, const cluster_view& c) {
     w.Key("stall");
     if (c.stalled) {
         w.StartObject();
-        put_nullable(w, "reason", c.stall_reason);
+        json::put_or_null(w, "reason", c.stall_reason);
         put(w, "stalled_for_seconds", c.stalled_for_seconds);
         w.EndObject();
     } else {
@@ -83,10 +71,10 @@ void put_cluster(json_writer& w, const cluster_view& c) {
 
     w.Key("last_poll");
     w.StartObject();
-    put(w, "at", c.last_poll_at);
-    put_nullable(w, "result", c.last_poll_result);
-    put(w, "success_at", c.last_success_at);
-    put_nullable(w, "error", c.last_error);
+    json::put_time(w, "at", c.last_poll_at);
+    json::put_or_null(w, "result", c.last_poll_result);
+    json::put_time(w, "success_at", c.last_success_at);
+    json::put_or_null(w, "error", c.last_error);
     w.EndObject();
 
     w.Key("nodes");
@@ -103,9 +91,9 @@ std::string to_json(const daemon_view& view) {
     rapidjson::StringBuffer buffer;
     json_writer w(buffer);
     w.StartObject();
-    put_text(w, "version", view.version);
-    put_text(w, "started_at", common::format_rfc3339_utc(view.started_at));
-    put_text(w, "now", common::format_rfc3339_utc(view.now));
+    json::put(w, "version", view.version);
+    json::put(w, "started_at", common::format_rfc3339_utc(view.started_at));
+    json::put(w, "now", common::format_rfc3339_utc(view.now));
     put(w, "ready", view.ready);
     w.Key("clusters");
     w.StartArray();
