@@ -18,7 +18,9 @@ using value = rapidjson::Value;
 
 // ---- writing ----
 
-void put(writer& w, const char* key, std::string_view text) { common::json::put(w, key, text); }
+void put(writer& w, const char* key, std::string_view text) {
+    common::json::put(w, key, text);
+}
 void put(writer& w, const char* key, wall_time t) {
     common::json::put_time(w, key, std::optional<wall_time>(t));
 }
