@@ -1,5 +1,6 @@
 #include "ncp/client.hpp"
 
+#include "ncp/cluster_list_parser.hpp"
 #include "ncp/endpoint.hpp"
 #include "ncp/error_classifier.hpp"
 #include "ncp/progress_parser.hpp"
@@ -16,9 +17,10 @@ std::int64_t system_timestamp_ms() {
 client::client(http_client& http, api_config config, timestamp_source now_ms)
     : http_(http), config_(std::move(config)), now_ms_(std::move(now_ms)) {}
 
-boost::asio::awaitable<progress_result> client::fetch_progress(cluster_target target) {
-    const std::string region = target.region.empty() ? config_.region : target.region;
-    const auto where = resolve_endpoint(config_.site, region, config_.endpoint);
+template <class Build>
+boost::asio::awaitable<client::answer> client::exchange(const std::string& region, Build build) {
+    const auto where =
+        resolve_endpoint(config_.site, region.empty() ? config_.region : region, config_.endpoint);
     if (!where) {
         api_error e;
         e.kind = api_error_kind::bad_request;
@@ -27,8 +29,7 @@ boost::asio::awaitable<progress_result> client::fetch_progress(cluster_target ta
     }
     const std::int64_t now_ms = now_ms_();
     const credentials keys{config_.access_key.reveal(), config_.secret_key.reveal()};
-    http_request request =
-        build_progress_request(*where, target.instance_no, keys, now_ms, config_.timeout);
+    http_request request = build(*where, keys, now_ms);
     // A named awaitable: GCC 12 mishandles temporaries inside co_await expressions.
     auto sending = http_.send(std::move(request));
     http_result response = co_await std::move(sending);
@@ -46,7 +47,36 @@ boost::asio::awaitable<progress_result> client::fetch_progress(cluster_target ta
             classify_response(response->status, response->headers, response->body, our_now)) {
         co_return std::move(*error);
     }
+    co_return std::move(*response);
+}
+
+boost::asio::awaitable<progress_result> client::fetch_progress(cluster_target target) {
+    auto exchanging = exchange(
+        target.region, [&](const endpoint& where, const credentials& keys, std::int64_t now_ms) {
+            return build_progress_request(where, target.instance_no, keys, now_ms, config_.timeout);
+        });
+    auto response = co_await std::move(exchanging);
+    if (!response)
+        co_return response.error();
     auto parsed = parse_progress(response->body, config_.time_zone_offset);
+    if (!parsed) {
+        api_error e = parsed.error();
+        e.http_status = response->status;
+        co_return e;
+    }
+    co_return std::move(*parsed);
+}
+
+boost::asio::awaitable<cluster_list_result> client::fetch_cluster_page(std::string region,
+                                                                       int page_no, int page_size) {
+    auto exchanging = exchange(region, [&](const endpoint& where, const credentials& keys,
+                                           std::int64_t now_ms) {
+        return build_cluster_list_request(where, page_no, page_size, keys, now_ms, config_.timeout);
+    });
+    auto response = co_await std::move(exchanging);
+    if (!response)
+        co_return response.error();
+    auto parsed = parse_cluster_list(response->body);
     if (!parsed) {
         api_error e = parsed.error();
         e.http_status = response->status;

@@ -1,97 +1,42 @@
 #include "ncp/progress_parser.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
-#include <charconv>
 #include <optional>
 #include <string>
 
 #include "common/time_format.hpp"
+#include "ncp/json_fields.hpp"
 
 namespace sesmon::ncp {
 
 namespace {
 
-using json = rapidjson::Value;
+using value = json::value;
 using parse_result = boost::system::result<snapshot, api_error>;
-
-api_error invalid(const std::string& path, const std::string& what) {
-    api_error e;
-    e.kind = api_error_kind::invalid_response;
-    e.message = "invalid API response: " + path + ": " + what;
-    return e;
-}
-
-std::string type_name(const json& v) {
-    if (v.IsNull())
-        return "null";
-    if (v.IsBool())
-        return "boolean";
-    if (v.IsNumber())
-        return "number";
-    if (v.IsString())
-        return "string";
-    if (v.IsArray())
-        return "array";
-    return "object";
-}
-
-api_error wrong_type(const std::string& path, std::string_view expected, const json& v) {
-    return invalid(path, "expected " + std::string(expected) + ", got " + type_name(v));
-}
-
-const json* member(const json& object, const char* name) {
-    const auto it = object.FindMember(name);
-    return it == object.MemberEnd() ? nullptr : &it->value;
-}
-
-// A text field. Missing or null → nullopt. Numbers are accepted (as their decimal text)
-// only where `allow_number`.
-boost::system::result<std::optional<std::string>, api_error> text_field(const json& object,
-                                                                        const char* name,
-                                                                        const std::string& path,
-                                                                        bool allow_number) {
-    const json* v = member(object, name);
-    if (v == nullptr || v->IsNull())
-        return std::optional<std::string>{};
-    if (v->IsString())
-        return std::optional<std::string>{std::string(v->GetString(), v->GetStringLength())};
-    if (allow_number && v->IsInt64())
-        return std::optional<std::string>{std::to_string(v->GetInt64())};
-    return wrong_type(path + "." + name, allow_number ? "string or integer" : "string", *v);
-}
+using ncp::json::invalid;
+using ncp::json::member;
+using ncp::json::text_field;
+using ncp::json::type_name;
+using ncp::json::wrong_type;
 
 // nodeCount: integer or decimal string, 0..max_progress_nodes. Missing → nullopt.
-boost::system::result<std::optional<int>, api_error> count_field(const json& object,
+boost::system::result<std::optional<int>, api_error> count_field(const value& object,
                                                                  const char* name,
                                                                  const std::string& path) {
-    const json* v = member(object, name);
-    const std::string where = path + "." + name;
-    if (v == nullptr || v->IsNull())
+    auto n = json::integer_field(object, name, path);
+    if (!n)
+        return n.error();
+    if (!*n)
         return std::optional<int>{};
-    long long n = -1;
-    if (v->IsInt64()) {
-        n = v->GetInt64();
-    } else if (v->IsString()) {
-        const char* first = v->GetString();
-        const char* last = first + v->GetStringLength();
-        const auto [end, ec] = std::from_chars(first, last, n);
-        if (ec != std::errc() || end != last || first == last) {
-            return invalid(where, "not an integer: \"" + std::string(first, last) + "\"");
-        }
-    } else {
-        return wrong_type(where, "integer", *v);
-    }
-    if (n < 0 || n > max_progress_nodes) {
-        return invalid(where, "absurd value " + std::to_string(n));
-    }
-    return std::optional<int>{static_cast<int>(n)};
+    if (**n < 0 || **n > max_progress_nodes)
+        return invalid(path + "." + name, "absurd value " + std::to_string(**n));
+    return std::optional<int>{static_cast<int>(**n)};
 }
 
 boost::system::result<std::optional<version_info>, api_error> parse_version(
-    const json& result, std::chrono::seconds zone_offset) {
-    const json* v = member(result, "versionVo");
+    const value& result, std::chrono::seconds zone_offset) {
+    const value* v = member(result, "versionVo");
     if (v == nullptr || v->IsNull())
         return std::optional<version_info>{};
     const std::string path = "result.versionVo";
@@ -114,7 +59,7 @@ boost::system::result<std::optional<version_info>, api_error> parse_version(
     return std::optional<version_info>{std::move(out)};
 }
 
-boost::system::result<node_observation, api_error> parse_node(const json& v,
+boost::system::result<node_observation, api_error> parse_node(const value& v,
                                                               const std::string& path,
                                                               std::chrono::seconds zone_offset) {
     if (!v.IsObject())
@@ -148,40 +93,11 @@ boost::system::result<node_observation, api_error> parse_node(const json& v,
 }  // namespace
 
 parse_result parse_progress(std::string_view body, std::chrono::seconds zone_offset) {
-    if (body.size() > max_progress_body_bytes) {
-        return invalid("body", "larger than " + std::to_string(max_progress_body_bytes) +
-                                   " bytes (" + std::to_string(body.size()) + ")");
-    }
     rapidjson::Document doc;
-    // Iterative: deeply nested garbage cannot exhaust the stack.
-    doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(),
-                                                                                      body.size());
-    if (doc.HasParseError()) {
-        return invalid("body", std::string("malformed JSON at offset ") +
-                                   std::to_string(doc.GetErrorOffset()) + ": " +
-                                   rapidjson::GetParseError_En(doc.GetParseError()));
-    }
-    if (!doc.IsObject())
-        return wrong_type("body", "object", doc);
-
-    if (const json* code = member(doc, "code"); code != nullptr && !code->IsNull()) {
-        const bool zero = (code->IsInt64() && code->GetInt64() == 0) ||
-                          (code->IsString() && std::string_view(code->GetString()) == "0");
-        if (!zero) {
-            api_error e;
-            e.kind = api_error_kind::service;
-            e.code = code->IsString()  ? code->GetString()
-                     : code->IsInt64() ? std::to_string(code->GetInt64())
-                                       : type_name(*code);
-            e.message = "service error " + e.code;
-            return e;
-        }
-    }
-    const json* result = member(doc, "result");
-    if (result == nullptr)
-        return invalid("result", "missing");
-    if (!result->IsObject())
-        return wrong_type("result", "object", *result);
+    auto envelope = json::parse_envelope(body, max_progress_body_bytes, doc);
+    if (!envelope)
+        return envelope.error();
+    const value* result = *envelope;
 
     snapshot out;
     auto name = text_field(*result, "name", "result", false);
@@ -196,7 +112,7 @@ parse_result parse_progress(std::string_view body, std::chrono::seconds zone_off
         return version.error();
     out.version = std::move(*version);
 
-    const json* list = member(*result, "nodeStatusVoList");
+    const value* list = member(*result, "nodeStatusVoList");
     if (list != nullptr && !list->IsNull()) {
         if (!list->IsArray())
             return wrong_type("result.nodeStatusVoList", "array", *list);

@@ -51,4 +51,17 @@ http_request build_progress_request(const endpoint& where, std::string_view inst
     return request;
 }
 
+http_request build_cluster_list_request(const endpoint& where, int page_no, int page_size,
+                                        const credentials& keys, std::int64_t timestamp_ms,
+                                        duration timeout) {
+    http_request request;
+    request.method = "GET";
+    request.url = where.url("/cluster/getClusterInfoList") + "?pageNo=" + std::to_string(page_no) +
+                  "&pageSize=" + std::to_string(page_size);
+    request.headers.emplace_back("Accept", "application/json");
+    request.timeout = timeout;
+    sign_request(request, keys, timestamp_ms);
+    return request;
+}
+
 }  // namespace sesmon::ncp
