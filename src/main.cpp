@@ -38,6 +38,14 @@ int main(int argc, char** argv) {
     std::string notifier;
     notify->add_option("--notifier", notifier, "notifier name")->required();
 
+    auto* discover =
+        app.add_subcommand("discover", "read the cluster list once: what discovery would watch");
+    add_config(discover);
+    std::string discover_format = "table";
+    discover->add_option("--format", discover_format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}))
+        ->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -50,6 +58,7 @@ int main(int argc, char** argv) {
     if (*check) return sesmon::cli::check_config(config_path);
     if (*status) return sesmon::cli::status(config_path, cluster, format);
     if (*notify) return sesmon::cli::test_notify(config_path, notifier);
+    if (*discover) return sesmon::cli::discover(config_path, discover_format);
     std::cout << app.help();
     return 2;
 }

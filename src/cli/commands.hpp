@@ -16,5 +16,6 @@ int check_config(const std::string& config_path);
 int status(const std::string& config_path, const std::optional<std::string>& cluster,
            const std::string& format);
 int test_notify(const std::string& config_path, const std::string& notifier);
+int discover(const std::string& config_path, const std::string& format);
 
 }  // namespace sesmon::cli

@@ -7,21 +7,19 @@
 
 namespace sesmon::daemon {
 
-namespace {
-
 // One API client with the HTTPS client (and its connection pool) it talks through.
-class client_bundle final : public progress_source {
+class api_source::client_bundle {
   public:
     client_bundle(boost::asio::any_io_executor executor, const api_config& api)
         : http_(std::move(executor), net::https_client_options{api.ca_file}), client_(http_, api) {}
-    boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override {
-        co_return co_await client_.fetch_progress(std::move(target));
-    }
+    ncp::client& client() { return client_; }
 
   private:
     net::https_client http_;
     ncp::client client_;
 };
+
+namespace {
 
 bool client_relevant_change(const api_config& a, const api_config& b) {
     return a.site != b.site || a.region != b.region || a.endpoint != b.endpoint ||
@@ -50,14 +48,21 @@ void api_source::reconfigure(const api_config& api) {
 
 boost::asio::awaitable<progress_result> api_source::fetch_progress(cluster_target target) {
     auto source = current_;  // keeps this client alive for this fetch even across a reload
-    co_return co_await source->fetch_progress(std::move(target));
+    co_return co_await source->client().fetch_progress(std::move(target));
+}
+
+boost::asio::awaitable<cluster_list_result> api_source::fetch_cluster_page(std::string region,
+                                                                           int page_no,
+                                                                           int page_size) {
+    auto source = current_;  // as above
+    co_return co_await source->client().fetch_cluster_page(std::move(region), page_no, page_size);
 }
 
 }  // namespace sesmon::daemon
 
 namespace sesmon::daemon {
 
-std::shared_ptr<progress_source> api_source::build(const api_config& api) {
+std::shared_ptr<api_source::client_bundle> api_source::build(const api_config& api) {
     return std::make_shared<client_bundle>(executor_, api);
 }
 

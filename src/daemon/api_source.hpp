@@ -1,11 +1,13 @@
 #pragma once
-// api_source: the daemon's progress_source. It forwards to the NAVER Cloud client built from
-// the current `api:` section; a reload that changes that section swaps the client without
-// disturbing the watchers (a fetch already running finishes on the client it started on).
+// api_source: the daemon's progress_source and cluster_list_source. It forwards to the NAVER
+// Cloud client built from the current `api:` section; a reload that changes that section
+// swaps the client without disturbing the watchers or discovery (a request already running
+// finishes on the client it started on).
 #include <boost/asio/any_io_executor.hpp>
 #include <memory>
 
 #include "sesmon/clock.hpp"
+#include "sesmon/cluster_list.hpp"
 #include "sesmon/config.hpp"
 #include "sesmon/progress_source.hpp"
 
@@ -15,26 +17,29 @@ class logger;
 
 namespace sesmon::daemon {
 
-class api_source final : public progress_source {
+class api_source final : public progress_source, public cluster_list_source {
   public:
     // Throws std::runtime_error when the client cannot be built (e.g. unreadable ca_file).
     api_source(boost::asio::any_io_executor executor, const sesmon::clock& clock,
                std::shared_ptr<spdlog::logger> logger, const api_config& api);
 
     boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override;
+    boost::asio::awaitable<cluster_list_result> fetch_cluster_page(std::string region, int page_no,
+                                                                   int page_size) override;
 
     // Rebuilds the client when `api` differs in anything the client uses. Throws like the
     // constructor, leaving the current client in place.
     void reconfigure(const api_config& api);
 
   private:
-    std::shared_ptr<progress_source> build(const api_config& api);
+    class client_bundle;
+    std::shared_ptr<client_bundle> build(const api_config& api);
 
     boost::asio::any_io_executor executor_;
     const sesmon::clock& clock_;
     std::shared_ptr<spdlog::logger> logger_;
     api_config api_;
-    std::shared_ptr<progress_source> current_;
+    std::shared_ptr<client_bundle> current_;
 };
 
 }  // namespace sesmon::daemon

@@ -58,10 +58,17 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
     source_ = std::make_unique<api_source>(io_.get_executor(), clock_, logger_, config_.api);
     limiter_ =
         std::make_unique<monitor::rate_limiter>(io_.get_executor(), clock_, limits_of(config_.api));
+    discovery_ = make_discovery_runtime(
+        {io_.get_executor(), source_.get(), limiter_.get(), &clock_, &metrics_, logger_},
+        config_.state.directory,
+        {[this](const cluster_config& c) { start_cluster(c); },
+         [this](const std::string& name, std::string_view why) { stop_cluster(name, why); },
+         [this] { first_attempt_done(); }});
 }
 
 daemon::~daemon() {
     // Watchers hold references into this object; end their coroutines before members go.
+    discovery_->stop();
     for (auto& [name, rt] : clusters_) {
         if (rt->watcher())
             rt->watcher()->stop();
@@ -76,9 +83,11 @@ int daemon::run() {
     signals_.add(SIGINT);
     wait_signals();
     dispatcher_->start();
-    first_round_pending_ = config_.clusters.size();
+    discovery_->extend(config_);  // appends the discovered clusters known from before
+    first_round_pending_ = config_.clusters.size() + (config_.discovery.enabled ? 1 : 0);
     for (const auto& c : config_.clusters)
         start_cluster(c);
+    discovery_->start();
     start_server();
     arm_flush();
     if (auto period = systemd_.start_watchdog()) {
@@ -125,11 +134,7 @@ void daemon::start_cluster(const cluster_config& c) {
         blind_ += int(after.blind) - int(before.blind);
         update_status();
     };
-    deps.first_attempt = [this] {
-        if (first_round_pending_ > 0 && --first_round_pending_ == 0) {
-            logger_->info("first poll round done: ready");
-        }
-    };
+    deps.first_attempt = [this] { first_attempt_done(); };
     auto rt = std::make_unique<cluster_runtime>(c, std::move(deps));
     rt->resume_handoff();
     const auto flags = rt->flags();
@@ -150,13 +155,19 @@ void daemon::start_cluster(const cluster_config& c) {
         io_.get_executor(), *source_, *limiter_, clock_, rng_, *rt, logger_, std::move(wo));
     rt->set_watcher(watcher);
     watcher->start([this, raw = rt.get()] { retiring_.erase(raw); });
-    logger_->info("cluster {}: watching instance {} ({}), every {} ms in an upgrade, {} ms idle",
+    logger_->info("cluster {}: watching instance {} ({}), every {} ms in an upgrade, {} ms idle{}",
                   c.name, c.instance_no, c.region, c.polling.interval.count(),
-                  c.polling.idle_interval.count());
+                  c.polling.idle_interval.count(), c.discovered ? "; found by discovery" : "");
     clusters_[c.name] = std::move(rt);
 }
 
-void daemon::stop_cluster(const std::string& name) {
+void daemon::first_attempt_done() {
+    if (first_round_pending_ > 0 && --first_round_pending_ == 0) {
+        logger_->info("first poll round done: ready");
+    }
+}
+
+void daemon::stop_cluster(const std::string& name, std::string_view why) {
     auto it = clusters_.find(name);
     if (it == clusters_.end())
         return;
@@ -167,7 +178,8 @@ void daemon::stop_cluster(const std::string& name) {
     stalled_ -= flags.stalled;
     blind_ -= flags.blind;
     metrics_.remove_cluster(name);
-    logger_->info("cluster {}: no longer watched (its state file stays)", name);
+    logger_->info("cluster {}: no longer watched ({}its state file stays)", name,
+                  why.empty() ? std::string() : std::string(why) + "; ");
     if (rt->watcher() && rt->watcher()->running()) {
         rt->watcher()->stop();
         auto* raw = rt.get();

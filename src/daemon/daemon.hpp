@@ -23,6 +23,7 @@
 
 #include "daemon/api_source.hpp"
 #include "daemon/cluster_runtime.hpp"
+#include "daemon/discovery_runtime.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/service_notifier.hpp"
 #include "monitor/rate_limiter.hpp"
@@ -73,7 +74,9 @@ class daemon {
 
   private:
     void start_cluster(const cluster_config& c);
-    void stop_cluster(const std::string& name);
+    // `why` completes the log line: "no longer watched (<why>; its state file stays)".
+    void stop_cluster(const std::string& name, std::string_view why = {});
+    void first_attempt_done();
     void reload();
     void apply(sesmon::config next);
     void begin_stop();
@@ -100,6 +103,7 @@ class daemon {
     std::unique_ptr<notify::dispatcher> dispatcher_;
     std::unique_ptr<api_source> source_;
     std::unique_ptr<monitor::rate_limiter> limiter_;
+    std::unique_ptr<discovery_runtime> discovery_;  // SPEC §10; idle while disabled
     web::metrics metrics_;
     std::unique_ptr<web::router> router_;
     std::unique_ptr<net::http_server> server_;

@@ -43,6 +43,7 @@ void daemon::apply(sesmon::config next) {
     dispatcher_->reconfigure(next.notifiers);  // throws std::invalid_argument, changing nothing
     apply_logging(*logger_, next.logging, options_.log);
     limiter_->set_limits({next.api.max_requests_per_second, next.api.max_in_flight});
+    discovery_->extend(next);  // appends the discovered clusters: the steps below cover them
     if (next.state.directory != config_.state.directory) {
         logger_->warn("state.directory changed to {}: takes effect at the next restart",
                       next.state.directory);
@@ -106,6 +107,7 @@ void daemon::begin_stop() {
     systemd_.stopping();
     systemd_.stop_watchdog();
     signals_.cancel();
+    discovery_->stop();
     for (auto& [name, rt] : clusters_) {
         if (rt->watcher())
             rt->watcher()->stop();
@@ -147,7 +149,7 @@ asio::awaitable<void> daemon::finish_stop() {
     asio::steady_timer pause(io_);
     while (std::any_of(clusters_.begin(), clusters_.end(),
                        [](const auto& kv) { return kv.second->watcher()->running(); }) ||
-           !retiring_.empty()) {
+           !retiring_.empty() || discovery_->running()) {
         pause.expires_after(10ms);
         co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
     }
@@ -192,8 +194,10 @@ web::daemon_view daemon::view() const {
     v.now = clock_.wall_now();
     v.ready = first_round_pending_ == 0;
     v.clusters.reserve(clusters_.size());
-    for (const auto& [name, rt] : clusters_)
+    for (const auto& [name, rt] : clusters_) {
         v.clusters.push_back(rt->view(v.now));
+        v.clusters.back().discovered = rt->config().discovered;
+    }
     return v;
 }
 

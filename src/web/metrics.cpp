@@ -98,6 +98,17 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                            .Name(prefix + "outbox_pending")
                            .Help("Events waiting in the notifier's outbox.")
                            .Register(*registry_);
+    discovery_listings_ = &prometheus::BuildCounter()
+                               .Name(prefix + "discovery_listings_total")
+                               .Help(
+                                   "Readings of the cluster list by discovery, by result (ok or "
+                                   "the error kind of the page that failed).")
+                               .Register(*registry_);
+    discovered_clusters_ = &prometheus::BuildGauge()
+                                .Name(prefix + "discovered_clusters")
+                                .Help("Clusters watched because discovery found them.")
+                                .Register(*registry_)
+                                .Add({});
     poll_duration_all_ = &poll_duration_->Add({}, poll_buckets);
     // Every event type starts at 0, so rate() and increase() see the first one.
     for (event_type type : all_event_types)
@@ -165,6 +176,11 @@ void metrics::set_outbox_pending(std::string_view notifier, double pending) {
     notifier_locked(std::string(notifier)).outbox_pending->Set(pending);
 }
 
+void metrics::record_discovery_listing(std::string_view result) {
+    std::lock_guard lock(mutex_);
+    discovery_listings_->Add({{"result", std::string(result)}}).Increment();
+}
+
 void metrics::set_cluster(const cluster_view& cluster) {
     std::lock_guard lock(mutex_);
     cluster_series& s = cluster_locked(cluster.name);
@@ -186,9 +202,15 @@ void metrics::set_cluster(const cluster_view& cluster) {
 
 void metrics::sync_clusters(const std::vector<cluster_view>& clusters) {
     std::set<std::string, std::less<>> keep;
+    double discovered = 0;
     for (const auto& c : clusters) {
         set_cluster(c);
         keep.insert(c.name);
+        discovered += c.discovered ? 1 : 0;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        discovered_clusters_->Set(discovered);
     }
     std::vector<std::string> gone;
     {

@@ -45,11 +45,15 @@ class metrics {
     // One delivery attempt: result "delivered" | "retry" | "rejected" (delivery_outcome).
     void record_notification(std::string_view notifier, std::string_view result);
     void set_outbox_pending(std::string_view notifier, double pending);
+    // One reading of the cluster list by discovery: result "ok" or the error kind of the
+    // page that failed ("auth", "throttled", "server", "invalid_response", ...).
+    void record_discovery_listing(std::string_view result);
 
     // The gauges of one cluster: upgrade_in_progress, nodes{phase} (all five phases, zeros
     // included), stalled, last_success_timestamp_seconds (absent until a poll succeeded).
     void set_cluster(const cluster_view& cluster);
-    // set_cluster for each, and remove_cluster for every cluster not in the list.
+    // set_cluster for each, remove_cluster for every cluster not in the list, and
+    // discovered_clusters = how many of them are marked discovered.
     void sync_clusters(const std::vector<cluster_view>& clusters);
     // Drops every series labelled with this cluster (gauges and polls_total).
     void remove_cluster(std::string_view cluster);
@@ -76,6 +80,8 @@ class metrics {
     prometheus::Family<prometheus::Counter>* events_;
     prometheus::Family<prometheus::Counter>* notifications_;
     prometheus::Family<prometheus::Gauge>* outbox_pending_;
+    prometheus::Family<prometheus::Counter>* discovery_listings_;
+    prometheus::Gauge* discovered_clusters_;
     prometheus::Histogram* poll_duration_all_;
     std::map<std::string, cluster_series, std::less<>> clusters_;
     std::map<std::string, notifier_series, std::less<>> notifiers_;

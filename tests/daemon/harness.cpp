@@ -111,7 +111,7 @@ void write_text(const fs::path& path, const std::string& text, fs::perms perms) 
 }
 
 std::optional<std::string> http(const std::string& method, unsigned short port,
-                                const std::string& target) {
+                                const std::string& target, const std::string& request_body) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return std::nullopt;
@@ -125,9 +125,10 @@ std::optional<std::string> http(const std::string& method, unsigned short port,
         close(fd);
         return std::nullopt;
     }
-    const std::string req = method + " " + target +
-                            " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: "
-                            "close\r\n\r\n";
+    const std::string req =
+        method + " " + target +
+        " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + std::to_string(request_body.size()) +
+        "\r\nConnection: close\r\n\r\n" + request_body;
     if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
         close(fd);
         return std::nullopt;
@@ -225,6 +226,8 @@ std::string daemon_config(const daemon_spec& spec, const fs::path& dir) {
     y << "state:\n  directory: " << (dir / "state").string() << "\n";
     y << "server:\n  listen: \"127.0.0.1:0\"\n";
     y << "logging:\n  level: debug\n  format: text\n";
+    if (!spec.extra.empty())
+        y << spec.extra << "\n";
     return y.str();
 }
 

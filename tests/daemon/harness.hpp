@@ -46,7 +46,7 @@ void write_text(const fs::path& path, const std::string& text, fs::perms perms =
 // One HTTP/1.1 exchange with 127.0.0.1:port, Connection: close. Returns the body, or
 // nullopt when the connection failed or the status was not 2xx.
 std::optional<std::string> http(const std::string& method, unsigned short port,
-                                const std::string& target);
+                                const std::string& target, const std::string& body = "");
 
 // An event the daemon emitted, from its debug line "cluster C: emitted TYPE id=ID".
 struct emitted {
@@ -89,6 +89,7 @@ struct daemon_spec {
         "{ node_stage_timeout: 100000h, no_progress_timeout: 100000h, blind_timeout: 100000h }";
     std::string access_key_file;  // default: env keys test-ak/test-sk
     std::string secret_key_file;
+    std::string extra;  // more top-level YAML, e.g. "discovery: { enabled: true }"
 };
 
 // Writes the YAML configuration for `spec` (state in dir/state, server on port 0,
