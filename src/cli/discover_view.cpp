@@ -27,9 +27,10 @@ std::string discover_table(const std::vector<discovery::verdict>& verdicts) {
     std::vector<row> rows{{"REGION", "INSTANCE", "CLUSTER NAME", "STATUS", "VERDICT"}};
     for (const auto& v : verdicts) {
         const auto& c = v.entry.cluster;
-        rows.push_back({v.entry.region, c.instance_no.empty() ? "-" : c.instance_no,
-                        c.name.empty() ? "-" : c.name, c.status.empty() ? "-" : c.status,
-                        verdict_text(v)});
+        rows.push_back({discovery::printable(v.entry.region),
+                        c.instance_no.empty() ? "-" : discovery::printable(c.instance_no),
+                        c.name.empty() ? "-" : discovery::printable(c.name),
+                        c.status.empty() ? "-" : discovery::printable(c.status), verdict_text(v)});
     }
     std::array<std::size_t, 4> width{};
     for (const row& r : rows) {

@@ -72,6 +72,8 @@ void discovery_runtime::extend(sesmon::config& cfg) {
         ++generation_;
         watched_.clear();
         timer_.expires_at(steady_time::max());  // the loop idles until enabled again
+        if (started_)
+            note_first_listing();  // readiness must not wait for a listing that will not come
         return;
     }
     const auto p = plan();
@@ -153,12 +155,16 @@ asio::awaitable<void> discovery_runtime::run() {
     }
 }
 
+void discovery_runtime::note_first_listing() {
+    if (first_done_)
+        return;
+    first_done_ = true;
+    if (hooks_.first_listing_done)
+        hooks_.first_listing_done();
+}
+
 void discovery_runtime::on_listing(discovery::listing_result result) {
-    if (!first_done_) {
-        first_done_ = true;
-        if (hooks_.first_listing_done)
-            hooks_.first_listing_done();
-    }
+    note_first_listing();
     if (!result) {
         on_failure(result.error());
         timer_.expires_at(steady_time::clock::now() + retry_delay());
@@ -179,7 +185,7 @@ void discovery_runtime::on_listing(discovery::listing_result result) {
             deps_.logger->info(
                 "discovery: cluster {} (instance {}, {}) is listed as disallowed for these API "
                 "keys: not watched",
-                e.cluster.name, e.cluster.instance_no, e.region);
+                discovery::printable(e.cluster.name), e.cluster.instance_no, e.region);
         }
     }
     std::erase_if(disallowed_seen_, [&](const auto& no) { return !disallowed_now.count(no); });

@@ -89,6 +89,8 @@ class discovery_runtime {
     boost::asio::awaitable<void> run();
     void spawn();
     void on_listing(discovery::listing_result result);
+    // Calls hooks.first_listing_done once.
+    void note_first_listing();
     void on_failure(const discovery::listing_failure& failure);
     // Applies the known set: saves it when changed, starts and stops the difference.
     void reconcile(const discovery::known_update* update);

@@ -260,6 +260,18 @@ std::vector<verdict> judge(const listing& complete, const discovery_config& d,
     return out;
 }
 
+std::string printable(std::string_view text) {
+    constexpr std::size_t max_bytes = 128;
+    std::string out;
+    for (const char ch : text.substr(0, max_bytes)) {
+        const auto c = static_cast<unsigned char>(ch);
+        out += c < 0x20 || c == 0x7f ? '?' : ch;
+    }
+    if (text.size() > max_bytes)
+        out += "...";
+    return out;
+}
+
 std::string sanitize_name(std::string_view listed_name, std::string_view instance_no) {
     std::string out;
     for (const char ch : listed_name) {

@@ -85,6 +85,10 @@ std::vector<verdict> judge(const listing& complete, const discovery_config& d,
                            const filter_rules& rules,
                            const std::vector<cluster_config>& configured);
 
+// A clusterName (or any API text) safe on one log or table line: control characters become
+// '?', and more than 128 bytes are cut with "...". The API is not trusted to send clean text.
+std::string printable(std::string_view text);
+
 // clusterName made a valid label: characters outside [A-Za-z0-9._-] become '-' (runs of
 // them one '-'), leading non-alphanumerics and trailing '-' go, at most 64 characters;
 // "cluster-<instance_no>" when nothing is left.

@@ -243,6 +243,13 @@ TEST(discovery_merge_test, every_watched_name_is_a_valid_unique_label) {
     EXPECT_EQ(p.watched.size(), entries.size());
 }
 
+TEST(discovery_merge_test, printable_keeps_api_text_on_one_line) {
+    EXPECT_EQ(printable("prod logs (eu)"), "prod logs (eu)");
+    EXPECT_EQ(printable("a\nb\rc\x1b[31m\x7f"), "a?b?c?[31m?");
+    EXPECT_EQ(printable("검색"), "검색");
+    EXPECT_EQ(printable(std::string(200, 'x')), std::string(128, 'x') + "...");
+}
+
 // --- judge --------------------------------------------------------------------------------
 
 TEST(discovery_merge_test, judge_gives_every_listed_cluster_a_verdict) {
