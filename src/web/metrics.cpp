@@ -46,6 +46,7 @@ struct metrics::cluster_series {
     prometheus::Gauge* upgrade_in_progress = nullptr;
     std::array<prometheus::Gauge*, 5> nodes{};
     prometheus::Gauge* stalled = nullptr;
+    prometheus::Gauge* discovered = nullptr;
     prometheus::Gauge* last_success = nullptr;
 };
 
@@ -84,6 +85,12 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                          .Name(prefix + "last_success_timestamp_seconds")
                          .Help("Unix time of the last successful poll of the cluster.")
                          .Register(*registry_);
+    cluster_discovered_ = &prometheus::BuildGauge()
+                               .Name(prefix + "cluster_discovered")
+                               .Help(
+                                   "1 for a cluster watched because discovery found it, 0 for "
+                                   "one listed in clusters[].")
+                               .Register(*registry_);
     events_ = &prometheus::BuildCounter()
                    .Name(prefix + "events_total")
                    .Help("Events emitted, by type.")
@@ -128,6 +135,7 @@ metrics::cluster_series& metrics::cluster_locked(const std::string& name) {
             &nodes_->Add({{"cluster", name}, {"phase", std::string(to_string(all_phases[i]))}});
     }
     s.stalled = &stalled_->Add({{"cluster", name}});
+    s.discovered = &cluster_discovered_->Add({{"cluster", name}});
     return s;
 }
 
@@ -191,6 +199,7 @@ void metrics::set_cluster(const cluster_view& cluster) {
     for (std::size_t i = 0; i < counts.size(); ++i)
         s.nodes[i]->Set(counts[i]);
     s.stalled->Set(cluster.stalled ? 1 : 0);
+    s.discovered->Set(cluster.discovered ? 1 : 0);
     if (cluster.last_success_at) {
         if (s.last_success == nullptr) {
             s.last_success = &last_success_->Add({{"cluster", cluster.name}});
@@ -235,6 +244,7 @@ void metrics::remove_cluster(std::string_view cluster) {
     for (auto* g : s.nodes)
         nodes_->Remove(g);
     stalled_->Remove(s.stalled);
+    cluster_discovered_->Remove(s.discovered);
     if (s.last_success != nullptr)
         last_success_->Remove(s.last_success);
     clusters_.erase(it);

@@ -50,7 +50,8 @@ class metrics {
     void record_discovery_listing(std::string_view result);
 
     // The gauges of one cluster: upgrade_in_progress, nodes{phase} (all five phases, zeros
-    // included), stalled, last_success_timestamp_seconds (absent until a poll succeeded).
+    // included), stalled, cluster_discovered (1: found by discovery, 0: from clusters[]),
+    // last_success_timestamp_seconds (absent until a poll succeeded).
     void set_cluster(const cluster_view& cluster);
     // set_cluster for each, remove_cluster for every cluster not in the list, and
     // discovered_clusters = how many of them are marked discovered.
@@ -77,6 +78,7 @@ class metrics {
     prometheus::Family<prometheus::Gauge>* nodes_;
     prometheus::Family<prometheus::Gauge>* stalled_;
     prometheus::Family<prometheus::Gauge>* last_success_;
+    prometheus::Family<prometheus::Gauge>* cluster_discovered_;
     prometheus::Family<prometheus::Counter>* events_;
     prometheus::Family<prometheus::Counter>* notifications_;
     prometheus::Family<prometheus::Gauge>* outbox_pending_;

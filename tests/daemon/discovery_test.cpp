@@ -119,6 +119,8 @@ TEST_F(daemon_discovery_test, pages_filters_and_marks_what_it_watches) {
     EXPECT_EQ(all.size(), discovered_at_start.size() + 1);
     EXPECT_FALSE(all.at("mine"));  // the static entry wins instance 4002
     EXPECT_EQ(metric(d, "ses_upgrade_monitor_discovered_clusters"), 19);
+    EXPECT_EQ(metric(d, "ses_upgrade_monitor_cluster_discovered{cluster=\"prod-03\"}"), 1);
+    EXPECT_EQ(metric(d, "ses_upgrade_monitor_cluster_discovered{cluster=\"mine\"}"), 0);
     ASSERT_TRUE(d.wait_polls("prod-logs-eu", 1));
     ASSERT_TRUE(wait_until(
         [&] { return count(emitted_events(d.log_text()), "upgrade_started", "prod-01") == 1; },

@@ -68,6 +68,7 @@ TEST(metrics_test, render_is_valid_exposition_with_every_spec_metric_and_type) {
         {"ses_upgrade_monitor_notifications_total", "counter"},
         {"ses_upgrade_monitor_outbox_pending", "gauge"},
         {"ses_upgrade_monitor_discovered_clusters", "gauge"},
+        {"ses_upgrade_monitor_cluster_discovered", "gauge"},
         {"ses_upgrade_monitor_discovery_listings_total", "counter"},
     };
     EXPECT_EQ(e.types, expected);
@@ -156,6 +157,8 @@ TEST(metrics_test, discovered_clusters_counts_the_discovered_views_and_listings_
     ASSERT_TRUE(e.errors.empty()) << all_errors(e);
     const std::string p = "ses_upgrade_monitor_";
     EXPECT_EQ(e.find(p + "discovered_clusters", {})->value, 2);
+    EXPECT_EQ(e.find(p + "cluster_discovered", {{"cluster", "found"}})->value, 1);
+    EXPECT_EQ(e.find(p + "cluster_discovered", {{"cluster", "static"}})->value, 0);
     EXPECT_EQ(e.find(p + "discovery_listings_total", {{"result", "auth"}})->value, 2);
     EXPECT_EQ(e.find(p + "discovery_listings_total", {{"result", "ok"}})->value, 1);
     m.sync_clusters({sample_cluster("static")});
