@@ -12,10 +12,10 @@ trap 'rm -rf "$work"' EXIT
 fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 check() { local what=$1; shift; if "$@"; then echo "ok: $what"; else fail "$what"; fi; }
-# dpkg-dev (dpkg-shlibdeps) and fakeroot: silent when present, apt-get otherwise.
-"$src/scripts/bootstrap" package || true
-for tool in cpack dpkg-deb dpkg-shlibdeps; do
-  command -v $tool >/dev/null || { echo "FAIL: $tool missing (scripts/bootstrap package)" >&2; exit 1; }
+# What cpack -G DEB runs (dpkg-shlibdeps for Depends, file to find the binaries, fakeroot):
+# installed by `scripts/bootstrap package` before the tests start, never from here.
+for tool in cpack dpkg-deb dpkg-shlibdeps file fakeroot objdump; do
+  command -v $tool >/dev/null || { echo "FAIL: $tool missing: run scripts/bootstrap package" >&2; exit 1; }
 done
 have_sim=0
 [ -x "$build/bin/ses-upgrade-sim" ] && have_sim=1
