@@ -4,6 +4,7 @@
 
 #include "common/time_format.hpp"
 #include "notify/dispatcher.hpp"
+#include "state/records.hpp"
 #include "state/store.hpp"
 #include "web/metrics.hpp"
 
@@ -30,11 +31,12 @@ long long seconds_since(wall_time since, wall_time now) {
 
 }  // namespace
 
-cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps)
+cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
+                                 monitor::cluster_state restored)
     : cluster_(std::move(cluster)),
       deps_(std::move(deps)),
       tracker_(ref_of(cluster_), tracker_options_of(cluster_, deps_.zone_offset),
-               deps_.store->load(cluster_.instance_no)) {}
+               std::move(restored)) {}
 
 cluster_flags cluster_runtime::flags() const {
     const auto& st = tracker_.state();
@@ -75,20 +77,8 @@ void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags&
     last_poll_result_ = std::string(result);
     deps_.metrics->record_poll(cluster_.name, result, seconds(elapsed));
 
-    // Events and the state that records them must both survive a crash, or neither
-    // (handoff.hpp). Without events, changes are only marked and written by the 1 s flush.
-    if (!events.empty()) {
-        const bool handed = deps_.handoff->write(cluster_.instance_no, events);
-        deps_.store->discard(cluster_.instance_no);  // an older pending write must not follow
-        if (!deps_.store->save(cluster_.instance_no, tracker_.state())) {
-            deps_.store->mark_dirty(cluster_.instance_no, tracker_.state());  // retried by flush
-        }
-        tracker_.mark_saved();
-        submit(events);
-        if (handed)
-            deps_.handoff->clear(cluster_.instance_no);
-    } else if (tracker_.changed_since_save()) {
-        deps_.store->mark_dirty(cluster_.instance_no, tracker_.state());
+    if (!events.empty() || tracker_.changed_since_save()) {
+        commit(std::move(events));
         tracker_.mark_saved();
     }
     const auto after = flags();
@@ -101,30 +91,32 @@ void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags&
     }
 }
 
-void cluster_runtime::submit(const std::vector<event>& events) {
-    for (const auto& e : events) {
-        deps_.dispatcher->submit(e, cluster_.notify);
-        // After submit: an event counts as emitted once it is in the outbox.
-        deps_.metrics->record_event(to_string(e.type));
-        deps_.logger->debug("cluster {}: emitted {} id={}", cluster_.name, to_string(e.type), e.id);
+void cluster_runtime::commit(std::vector<event> events) {
+    state::batch b;
+    b.clusters.push_back({cluster_.instance_no, cluster_.name, tracker_.state()});
+    if (events.empty()) {
+        deps_.store->commit(std::move(b), {});
+        return;
     }
-}
-
-void cluster_runtime::resume_handoff() {
-    for (const auto& e : deps_.handoff->take(cluster_.instance_no, tracker_.state())) {
-        std::vector<std::string> missing;
-        for (const auto& name : cluster_.notify) {
-            if (!deps_.handoff->in_outbox(name, e.id))
-                missing.push_back(name);
+    std::vector<state::routed_event> routed;
+    routed.reserve(events.size());
+    for (event& e : events) {
+        auto notifiers = deps_.dispatcher->route(e, cluster_.notify);
+        routed.push_back({std::move(e), std::move(notifiers)});
+    }
+    b.events = routed;
+    // Runs on the loop once the state and the events are durable together — or the store
+    // is degraded, and the events go out from memory (it keeps retrying the write).
+    deps_.store->commit(std::move(b), [dispatcher = deps_.dispatcher, metrics = deps_.metrics,
+                                       logger = deps_.logger, name = cluster_.name,
+                                       routed = std::move(routed)](std::error_code ec) {
+        for (const state::routed_event& r : routed) {
+            dispatcher->enqueue(r.event, r.notifiers);
+            metrics->record_event(to_string(r.event.type));
+            logger->debug("cluster {}: emitted {} id={}{}", name, to_string(r.event.type),
+                          r.event.id, ec ? " (not on disk: " + ec.message() + ")" : "");
         }
-        if (missing.empty())
-            continue;
-        deps_.logger->info("cluster {}: handing over {} cut off by a crash", cluster_.name,
-                           to_string(e.type));
-        deps_.dispatcher->submit(e, missing);
-        deps_.metrics->record_event(to_string(e.type));
-        deps_.logger->debug("cluster {}: emitted {} id={}", cluster_.name, to_string(e.type), e.id);
-    }
+    });
 }
 
 void cluster_runtime::reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset) {

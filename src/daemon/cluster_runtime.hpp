@@ -1,9 +1,10 @@
 #pragma once
 // cluster_runtime: one configured cluster inside the daemon — its tracker (upgrade state
 // machine), its watcher (poll loop), and what the status surfaces need to know about its
-// last poll. It is the watcher's poll_handler: each poll result goes through the tracker,
-// the resulting events go to the dispatcher (durable outbox) and the state goes to the
-// store, in that order (see docs/daemon.md, "State").
+// last poll. It is the watcher's poll_handler: each poll result goes through the tracker;
+// the tracker's new state and the events it emitted are committed to the state store
+// together, and the events reach the dispatcher only once that commit is durable (the
+// exactly-once order of SPEC §6; docs/daemon.md, "State").
 //
 // Single-threaded (the io_context thread). Must outlive its watcher's coroutine: the daemon
 // keeps a stopped runtime until the watcher reports it has exited.
@@ -12,7 +13,6 @@
 #include <optional>
 #include <string>
 
-#include "daemon/handoff.hpp"
 #include "monitor/cluster_watcher.hpp"
 #include "monitor/tracker.hpp"
 #include "sesmon/clock.hpp"
@@ -47,7 +47,6 @@ struct runtime_deps {
     notify::dispatcher* dispatcher = nullptr;
     web::metrics* metrics = nullptr;
     state::store* store = nullptr;
-    daemon::handoff* handoff = nullptr;
     std::shared_ptr<spdlog::logger> logger;
     std::chrono::seconds zone_offset = std::chrono::hours(9);
     // Called after a poll changed the cluster's flags (old, new).
@@ -58,7 +57,8 @@ struct runtime_deps {
 
 class cluster_runtime final : public monitor::poll_handler {
   public:
-    cluster_runtime(cluster_config cluster, runtime_deps deps);
+    // `restored` is the cluster's state as the store held it (or a fresh one).
+    cluster_runtime(cluster_config cluster, runtime_deps deps, monitor::cluster_state restored);
 
     bool on_success(const snapshot& s, duration elapsed) override;
     void on_failure(const api_error& error, duration elapsed) override;
@@ -71,9 +71,6 @@ class cluster_runtime final : public monitor::poll_handler {
     const monitor::tracker& tracker() const { return tracker_; }
     cluster_flags flags() const;
     web::cluster_view view(wall_time now) const;
-    // At start: submits the events a crash cut off between saving the state and handing
-    // them to the dispatcher (see handoff.hpp).
-    void resume_handoff();
 
     void set_watcher(std::shared_ptr<monitor::cluster_watcher> watcher) {
         watcher_ = std::move(watcher);
@@ -81,7 +78,8 @@ class cluster_runtime final : public monitor::poll_handler {
     const std::shared_ptr<monitor::cluster_watcher>& watcher() const { return watcher_; }
 
   private:
-    void submit(const std::vector<event>& events);
+    // Commits the tracker's state with `events`; they go to the dispatcher once durable.
+    void commit(std::vector<event> events);
     void after_poll(std::vector<event> events, const cluster_flags& before, std::string_view result,
                     duration elapsed);
 

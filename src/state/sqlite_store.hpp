@@ -84,8 +84,7 @@ class sqlite_store final : public store {
     void on_health_change(std::function<void(const store_health&)> observer) override;
 
     // Blocks until everything queued was attempted once more and the writer has ended.
-    // Idempotent. Commit handlers still waiting complete with store_errc::closed.
-    void close();
+    void close() override;
 
   private:
     struct work_item;

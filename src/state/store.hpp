@@ -60,6 +60,10 @@ class store {
     // `done` runs once every write queued before this call has been attempted.
     virtual void flush(std::function<void()> done) = 0;
 
+    // Makes one last attempt at everything queued and stops; blocks until done. Commit
+    // handlers still waiting complete with store_errc::closed. Idempotent.
+    virtual void close() = 0;
+
     virtual store_health health() const = 0;
     // Called on the executor whenever health() changes.
     virtual void on_health_change(std::function<void(const store_health&)> observer) = 0;
