@@ -151,12 +151,13 @@ std::unique_ptr<sqlite::connection> open_for_writing(const fs::path& directory,
     return open_checked(file, true);
 }
 
-std::unique_ptr<sqlite::connection> open_for_reading(const fs::path& directory) {
+std::unique_ptr<sqlite::connection> open_for_reading(const fs::path& directory, bool immutable) {
     const fs::path file = directory / database_file_name;
     std::error_code ec;
     if (!fs::exists(file, ec))
         throw sqlite::error(SQLITE_CANTOPEN, "no " + file.string() + " (has the daemon run?)");
-    auto db = std::make_unique<sqlite::connection>(file, sqlite::open_mode::read_only);
+    auto db = std::make_unique<sqlite::connection>(
+        file, immutable ? sqlite::open_mode::immutable : sqlite::open_mode::read_only);
     db->exec("PRAGMA busy_timeout = 5000");
     const std::int64_t version = db->query_int("PRAGMA user_version");
     if (version != schema_version) {

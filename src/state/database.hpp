@@ -45,7 +45,10 @@ std::unique_ptr<sqlite::connection> open_for_writing(const std::filesystem::path
                                                      open_purpose purpose, spdlog::logger& log);
 
 // Opens an existing state.db read-only (CLI, HTTP history): never creates, never migrates.
-// Throws sqlite::error (missing file, unreadable, newer schema).
-std::unique_ptr<sqlite::connection> open_for_reading(const std::filesystem::path& directory);
+// `immutable`: for the daemon's own start on a disk it cannot write (no writer can be
+// running then), where a WAL database would not open otherwise. Throws sqlite::error
+// (missing file, unreadable, other schema).
+std::unique_ptr<sqlite::connection> open_for_reading(const std::filesystem::path& directory,
+                                                     bool immutable = false);
 
 }  // namespace sesmon::state

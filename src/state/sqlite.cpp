@@ -19,11 +19,37 @@ bool error::corrupt() const {
     return code() == SQLITE_CORRUPT || code() == SQLITE_NOTADB;
 }
 
+namespace {
+
+// "file:<path>?immutable=1", with the characters a URI path cannot hold escaped.
+std::string immutable_uri(const std::filesystem::path& file) {
+    std::string uri = "file:";
+    for (char c : file.string()) {
+        if (c == '?' || c == '#' || c == '%') {
+            static constexpr char hex[] = "0123456789ABCDEF";
+            uri += '%';
+            uri += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+            uri += hex[static_cast<unsigned char>(c) & 0xF];
+        } else {
+            uri += c;
+        }
+    }
+    return uri + "?immutable=1";
+}
+
+}  // namespace
+
 connection::connection(const std::filesystem::path& file, open_mode mode) {
-    const int flags = mode == open_mode::read_only ? SQLITE_OPEN_READONLY
-                                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    std::string name = file.string();
+    if (mode == open_mode::read_only) {
+        flags = SQLITE_OPEN_READONLY;
+    } else if (mode == open_mode::immutable) {
+        flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+        name = immutable_uri(file);
+    }
     // NOMUTEX: each connection is used by one thread at a time (see the header).
-    const int rc = sqlite3_open_v2(file.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int rc = sqlite3_open_v2(name.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         const std::string message =
             "open " + file.string() + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));

@@ -32,7 +32,14 @@ class error : public std::runtime_error {
     int code_;
 };
 
-enum class open_mode { read_write_create, read_only };
+enum class open_mode {
+    read_write_create,
+    read_only,
+    // Read-only and trusting that nothing changes the file (SQLite's immutable=1): no -shm
+    // is needed, so a WAL database on a read-only filesystem still opens. Never while a
+    // writer may be running.
+    immutable,
+};
 
 class connection {
   public:

@@ -92,7 +92,7 @@ void sqlite_store::open_at_start() {
     // Best effort: what an unwritable disk still lets us read keeps restarts from
     // repeating alerts.
     try {
-        auto reader = open_for_reading(options_.directory);
+        auto reader = open_for_reading(options_.directory, /*immutable=*/true);
         initial_.clusters = read_clusters(*reader, *log_);
         initial_.pending = read_deliveries(*reader, delivery_status::pending, std::nullopt, *log_);
         log_->warn("state: read {} cluster state(s) from state.db read-only",
