@@ -36,7 +36,39 @@ cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
     : cluster_(std::move(cluster)),
       deps_(std::move(deps)),
       tracker_(ref_of(cluster_), tracker_options_of(cluster_, deps_.zone_offset),
-               std::move(restored)) {}
+               std::move(restored)),
+      deadline_timer_(deps_.executor) {}
+
+void cluster_runtime::start() {
+    arm_deadline();
+}
+
+void cluster_runtime::stop() {
+    stopped_ = true;
+    armed_for_.reset();
+    deadline_timer_.cancel();
+}
+
+void cluster_runtime::arm_deadline() {
+    const auto next = stopped_ ? std::nullopt : tracker_.next_deadline();
+    if (next == armed_for_)
+        return;
+    armed_for_ = next;
+    deadline_timer_.cancel();
+    if (!next)
+        return;
+    deadline_timer_.expires_at(deps_.decision_clock->steady_at(*next));
+    deadline_timer_.async_wait([this](boost::system::error_code ec) {
+        if (!ec)
+            on_deadline();
+    });
+}
+
+void cluster_runtime::on_deadline() {
+    armed_for_.reset();
+    const auto before = flags();
+    settle(tracker_.tick(deps_.decision_clock->now()), before);
+}
 
 cluster_flags cluster_runtime::flags() const {
     const auto& st = tracker_.state();
@@ -45,8 +77,7 @@ cluster_flags cluster_runtime::flags() const {
 
 bool cluster_runtime::on_success(const snapshot& s, duration elapsed) {
     const auto before = flags();
-    const auto now = deps_.clock->wall_now();
-    auto result = tracker_.observe(s, now);
+    auto result = tracker_.observe(s, deps_.decision_clock->now());
     for (const auto& status : result.new_unknown_statuses) {
         deps_.logger->warn("cluster {}: unknown node status \"{}\" (treated as unknown)",
                            cluster_.name, status);
@@ -58,7 +89,7 @@ bool cluster_runtime::on_success(const snapshot& s, duration elapsed) {
     for (const auto& host : result.nodes_disappeared) {
         deps_.logger->info("cluster {}: node {} left the upgrade's node list", cluster_.name, host);
     }
-    last_success_at_ = now;
+    last_success_at_ = deps_.clock->wall_now();
     last_error_.clear();
     after_poll(std::move(result.events), before, "ok", elapsed);
     return result.upgrade_in_progress;
@@ -66,7 +97,7 @@ bool cluster_runtime::on_success(const snapshot& s, duration elapsed) {
 
 void cluster_runtime::on_failure(const api_error& error, duration elapsed) {
     const auto before = flags();
-    auto events = tracker_.poll_failed(error, deps_.clock->wall_now());
+    auto events = tracker_.poll_failed(error, deps_.decision_clock->now());
     last_error_ = error.message;
     after_poll(std::move(events), before, to_string(error.kind), elapsed);
 }
@@ -76,7 +107,15 @@ void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags&
     last_poll_at_ = deps_.clock->wall_now();
     last_poll_result_ = std::string(result);
     deps_.metrics->record_poll(cluster_.name, result, seconds(elapsed));
+    settle(std::move(events), before);
+    if (!attempted_) {
+        attempted_ = true;
+        if (deps_.first_attempt)
+            deps_.first_attempt();
+    }
+}
 
+void cluster_runtime::settle(std::vector<event> events, const cluster_flags& before) {
     if (!events.empty() || tracker_.changed_since_save()) {
         commit(std::move(events));
         tracker_.mark_saved();
@@ -84,11 +123,7 @@ void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags&
     const auto after = flags();
     if (after != before && deps_.flags_changed)
         deps_.flags_changed(before, after);
-    if (!attempted_) {
-        attempted_ = true;
-        if (deps_.first_attempt)
-            deps_.first_attempt();
-    }
+    arm_deadline();
 }
 
 void cluster_runtime::commit(std::vector<event> events) {
@@ -123,6 +158,7 @@ void cluster_runtime::reconfigure(const cluster_config& cluster, std::chrono::se
     cluster_ = cluster;
     tracker_.set_options(tracker_options_of(cluster_, zone_offset));
     tracker_.set_cluster(ref_of(cluster_));
+    arm_deadline();  // new timeouts move the deadlines
     if (watcher_)
         watcher_->update(cluster_.polling);
 }

@@ -13,6 +13,10 @@
 #include <optional>
 #include <string>
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "monitor/anchored_clock.hpp"
 #include "monitor/cluster_watcher.hpp"
 #include "monitor/tracker.hpp"
 #include "sesmon/clock.hpp"
@@ -43,7 +47,10 @@ struct cluster_flags {
 };
 
 struct runtime_deps {
-    const sesmon::clock* clock = nullptr;
+    boost::asio::any_io_executor executor;  // for the deadline timer
+    const sesmon::clock* clock = nullptr;   // real wall time: what is shown (last poll)
+    // The trackers' time: stall and blind decisions and the times they store (SPEC §4).
+    const monitor::anchored_clock* decision_clock = nullptr;
     notify::dispatcher* dispatcher = nullptr;
     web::metrics* metrics = nullptr;
     state::store* store = nullptr;
@@ -72,6 +79,11 @@ class cluster_runtime final : public monitor::poll_handler {
     cluster_flags flags() const;
     web::cluster_view view(wall_time now) const;
 
+    // Arms the first deadline timer (a stall or blindness restored from the store).
+    void start();
+    // Cancels the deadline timer for good (the cluster is removed, or the daemon stops).
+    void stop();
+
     void set_watcher(std::shared_ptr<monitor::cluster_watcher> watcher) {
         watcher_ = std::move(watcher);
     }
@@ -80,6 +92,11 @@ class cluster_runtime final : public monitor::poll_handler {
   private:
     // Commits the tracker's state with `events`; they go to the dispatcher once durable.
     void commit(std::vector<event> events);
+    // After a poll or a deadline: commit what changed, report flag changes, re-arm.
+    void settle(std::vector<event> events, const cluster_flags& before);
+    // The deadline timer: fires at the tracker's next_deadline(), then ticks it.
+    void arm_deadline();
+    void on_deadline();
     void after_poll(std::vector<event> events, const cluster_flags& before, std::string_view result,
                     duration elapsed);
 
@@ -87,6 +104,9 @@ class cluster_runtime final : public monitor::poll_handler {
     runtime_deps deps_;
     monitor::tracker tracker_;
     std::shared_ptr<monitor::cluster_watcher> watcher_;
+    boost::asio::steady_timer deadline_timer_;
+    std::optional<wall_time> armed_for_;
+    bool stopped_ = false;
     std::optional<wall_time> last_poll_at_;
     std::optional<wall_time> last_success_at_;
     std::string last_poll_result_;

@@ -67,6 +67,7 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
 daemon::~daemon() {
     // Watchers hold references into this object; end their coroutines before members go.
     for (auto& [name, rt] : clusters_) {
+        rt->stop();
         if (rt->watcher())
             rt->watcher()->stop();
     }
@@ -155,7 +156,9 @@ void daemon::load_and_start_cluster(const cluster_config& c) {
 
 void daemon::start_cluster(const cluster_config& c, monitor::cluster_state restored) {
     runtime_deps deps;
+    deps.executor = io_.get_executor();
     deps.clock = &clock_;
+    deps.decision_clock = &decision_clock_;
     deps.dispatcher = dispatcher_.get();
     deps.metrics = &metrics_;
     deps.store = store_.get();
@@ -190,6 +193,7 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
     auto watcher = std::make_shared<monitor::cluster_watcher>(
         io_.get_executor(), *source_, *limiter_, clock_, rng_, *rt, logger_, std::move(wo));
     rt->set_watcher(watcher);
+    rt->start();
     watcher->start([this, raw = rt.get()] { retiring_.erase(raw); });
     logger_->info("cluster {}: watching instance {} ({}), every {} ms in an upgrade, {} ms idle",
                   c.name, c.instance_no, c.region, c.polling.interval.count(),
@@ -208,6 +212,7 @@ void daemon::stop_cluster(const std::string& name) {
     stalled_ -= flags.stalled;
     blind_ -= flags.blind;
     metrics_.remove_cluster(name);
+    rt->stop();
     logger_->info("cluster {}: no longer watched (its state stays in the store)", name);
     if (rt->watcher() && rt->watcher()->running()) {
         rt->watcher()->stop();

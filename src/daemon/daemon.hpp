@@ -93,6 +93,7 @@ class daemon {
     // Declared first so that it is destroyed last: everything below holds its executor.
     boost::asio::io_context io_;
     sesmon::system_clock clock_;
+    monitor::anchored_clock decision_clock_{clock_};  // the trackers' time (SPEC §4)
     std::mt19937_64 rng_;
     sesmon::config config_;
     wall_time started_at_;

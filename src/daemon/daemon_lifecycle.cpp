@@ -105,6 +105,7 @@ void daemon::begin_stop() {
     systemd_.stop_watchdog();
     signals_.cancel();
     for (auto& [name, rt] : clusters_) {
+        rt->stop();
         if (rt->watcher())
             rt->watcher()->stop();
     }

@@ -170,6 +170,12 @@ void delivery_lane::pop(const std::string& cluster, const std::string& event_id)
     }
 }
 
+duration delivery_lane::until_expiry(const event& e) const {
+    const auto expires = e.occurred_at + config_.retry.max_age;
+    return std::max(duration::zero(),
+                    std::chrono::duration_cast<duration>(expires - clock_.wall_now()));
+}
+
 void delivery_lane::record(const queued& entry, state::delivery_status status, int attempts,
                            std::optional<wall_time> next_attempt, const std::string& error) {
     store_.record(
@@ -202,9 +208,11 @@ asio::awaitable<void> delivery_lane::drain(std::string cluster) {
             continue;
         }
         if (entry.not_before && *entry.not_before > clock_.wall_now()) {
-            // A retry scheduled before a restart: keep its time (a Retry-After, say).
-            const duration wait = std::min<duration>(*entry.not_before - clock_.wall_now(),
-                                                     config_.retry.max_backoff);
+            // A retry scheduled before a restart: keep its time (a Retry-After, say), but
+            // not past max_age (the expiry check above then gives it up).
+            const duration wait = std::min<duration>(
+                {*entry.not_before - clock_.wall_now(), config_.retry.max_backoff,
+                 std::max<duration>(until_expiry(e), duration(1000))});
             it->second.entries.front().not_before.reset();
             backoff.expires_after(wait);
             co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -251,6 +259,21 @@ asio::awaitable<void> delivery_lane::drain(std::string cluster) {
                 ++counters_.retried;
                 const duration delay =
                     backoff_delay(config_.retry, attempts, (*random_)(), outcome.retry_after);
+                const duration to_expiry = until_expiry(e);
+                if (to_expiry <= delay) {
+                    // Given up when max_age passes, not when a longer wait would end.
+                    logger_->warn(
+                        "notify {}: {} for cluster {}{} not delivered ({}); it expires "
+                        "in {}, before a retry is due",
+                        config_.name, to_string(e.type), cluster, node_part(e), outcome.detail,
+                        common::format_duration(to_expiry));
+                    entry.attempts = attempts;
+                    backoff.expires_after(to_expiry);
+                    co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+                    if (!closed_)
+                        dead_letter(cluster, entry, "expired");
+                    break;
+                }
                 logger_->warn("notify {}: {} for cluster {}{} not delivered ({}); retry {} in {}",
                               config_.name, to_string(e.type), cluster, node_part(e),
                               outcome.detail, attempts, common::format_duration(delay));

@@ -83,6 +83,8 @@ class delivery_lane : public std::enable_shared_from_this<delivery_lane> {
     void release_slot();
     void pop(const std::string& cluster, const std::string& event_id);
     void dead_letter(const std::string& cluster, const queued& entry, const std::string& reason);
+    // How long until `e` is older than retry.max_age (zero when it already is).
+    duration until_expiry(const sesmon::event& e) const;
     void record(const queued& entry, state::delivery_status status, int attempts,
                 std::optional<wall_time> next_attempt, const std::string& error);
 

@@ -261,6 +261,29 @@ TEST_F(dispatcher_test, events_older_than_max_age_are_dead_lettered_as_expired) 
     EXPECT_EQ(dead[1].last_error, "expired");
 }
 
+// A retry that would come after max_age does not happen: the delivery is given up when
+// max_age passes, not when its (here 10-minute) wait would end.
+TEST_F(dispatcher_test, a_waiting_delivery_is_dead_when_max_age_passes_not_when_its_wait_ends) {
+    auto config = fast_config("hook");
+    config.retry.max_age = 1h;
+    config.retry.max_backoff = 10min;
+    script_->script["e1"] = {test::outcome(kind::retry, "HTTP 429", duration(10min))};
+    auto d = make({config});
+    d->start();
+    const auto began = std::chrono::steady_clock::now();
+    // One second of its hour left.
+    submit(*d,
+           test::simple_event("e1", "c1", event_type::upgrade_stalled, clock_.wall_now() - 1h + 1s),
+           {"hook"});
+    ASSERT_TRUE(run_until([&] { return d->counters().at("hook").dead_lettered == 1; }));
+    EXPECT_LT(std::chrono::steady_clock::now() - began, 1800ms);
+    EXPECT_EQ(script_->attempts_of("hook:e1"), 1u);
+    const auto dead = store_.rows(state::delivery_status::dead);
+    ASSERT_EQ(dead.size(), 1u);
+    EXPECT_EQ(dead[0].last_error, "expired");
+    EXPECT_NE(log_.str().find("before a retry is due"), std::string::npos) << log_.str();
+}
+
 TEST_F(dispatcher_test, retry_after_is_never_undercut) {
     script_->script["e1"] = {test::outcome(kind::retry, "HTTP 429", duration(300ms))};
     auto d = make({fast_config("hook")});
