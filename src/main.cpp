@@ -15,8 +15,7 @@ int main(int argc, char** argv) {
 
     std::string config_path = sesmon::cli::default_config_path();
     const auto add_config = [&](CLI::App* sub) {
-        sub->add_option("-c,--config", config_path, "configuration file")
-            ->capture_default_str();
+        sub->add_option("-c,--config", config_path, "configuration file")->capture_default_str();
     };
 
     auto* run = app.add_subcommand("run", "run the daemon in the foreground");
@@ -38,11 +37,21 @@ int main(int argc, char** argv) {
     std::string notifier;
     notify->add_option("--notifier", notifier, "notifier name")->required();
 
+    auto* deliveries =
+        app.add_subcommand("deliveries", "list pending and dead notification deliveries");
+    add_config(deliveries);
+    bool only_pending = false;
+    bool only_dead = false;
+    auto* pending_flag = deliveries->add_flag("--pending", only_pending, "only pending ones");
+    deliveries->add_flag("--dead", only_dead, "only dead ones (given up)")->excludes(pending_flag);
+    deliveries->add_option("--format", format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}))
+        ->capture_default_str();
+
     auto* discover =
         app.add_subcommand("discover", "read the cluster list once: what discovery would watch");
     add_config(discover);
-    std::string discover_format = "table";
-    discover->add_option("--format", discover_format, "table or json")
+    discover->add_option("--format", format, "table or json")
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
 
@@ -54,11 +63,20 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : 2;
     }
 
-    if (*run) return sesmon::cli::run_daemon(config_path);
-    if (*check) return sesmon::cli::check_config(config_path);
-    if (*status) return sesmon::cli::status(config_path, cluster, format);
-    if (*notify) return sesmon::cli::test_notify(config_path, notifier);
-    if (*discover) return sesmon::cli::discover(config_path, discover_format);
+    if (*run)
+        return sesmon::cli::run_daemon(config_path);
+    if (*check)
+        return sesmon::cli::check_config(config_path);
+    if (*status)
+        return sesmon::cli::status(config_path, cluster, format);
+    if (*notify)
+        return sesmon::cli::test_notify(config_path, notifier);
+    if (*deliveries) {
+        const std::string which = only_pending ? "pending" : only_dead ? "dead" : "all";
+        return sesmon::cli::deliveries(config_path, which, format);
+    }
+    if (*discover)
+        return sesmon::cli::discover(config_path, format);
     std::cout << app.help();
     return 2;
 }

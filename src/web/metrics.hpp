@@ -45,6 +45,10 @@ class metrics {
     // One delivery attempt: result "delivered" | "retry" | "rejected" (delivery_outcome).
     void record_notification(std::string_view notifier, std::string_view result);
     void set_outbox_pending(std::string_view notifier, double pending);
+    // The state store: one group commit that took `seconds`; one failed write attempt.
+    // Called from the store's writer thread.
+    void record_store_commit(double seconds);
+    void record_store_error();
     // One reading of the cluster list by discovery: result "ok" or the error kind of the
     // page that failed ("auth", "throttled", "server", "invalid_response", ...).
     void record_discovery_listing(std::string_view result);
@@ -85,6 +89,8 @@ class metrics {
     prometheus::Family<prometheus::Counter>* discovery_listings_;
     prometheus::Gauge* discovered_clusters_;
     prometheus::Histogram* poll_duration_all_;
+    prometheus::Histogram* store_commit_;
+    prometheus::Counter* store_errors_;
     std::map<std::string, cluster_series, std::less<>> clusters_;
     std::map<std::string, notifier_series, std::less<>> notifiers_;
 };

@@ -158,7 +158,7 @@ TEST_F(daemon_discovery_test,
 
     const std::string stopped =
         "cluster prod-old: no longer watched (gone from two consecutive complete cluster "
-        "listings; its state file stays)";
+        "listings; its state stays in the store)";
     ASSERT_TRUE(wait_until([&] { return d.log_text().find(stopped) != std::string::npos; }, 10s))
         << d.log_text();
     EXPECT_GE(listings(d, "ok"), before + 2);

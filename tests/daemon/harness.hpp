@@ -67,6 +67,8 @@ class simulator {
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     // POST /_sim/advance?seconds=N.
     void advance(int seconds) const;
+    // POST /_sim/faults with this JSON body (docs/simulator.md).
+    void faults(const std::string& json) const;
 
   private:
     fs::path dir_;
