@@ -100,7 +100,7 @@ TEST(discovery_config_test, enabled_interval_defaults_and_unknown_keys_are_check
     EXPECT_EQ(error_of(one_cluster + "discovery: { defaults: { region: KR } }\n"),
               "config.yaml:4:26: discovery.defaults.region: unknown key");
     EXPECT_EQ(error_of(one_cluster + "discovery: { intervall: 5m }\n"),
-              "config.yaml:4:14: discovery.intervall: unknown key");
+              "config.yaml:4:14: discovery.intervall: unknown key (did you mean \"interval\"?)");
 }
 
 TEST(discovery_config_test, the_summary_shows_discovery) {
