@@ -34,7 +34,8 @@ cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps)
     : cluster_(std::move(cluster)),
       deps_(std::move(deps)),
       tracker_(ref_of(cluster_), tracker_options_of(cluster_, deps_.zone_offset),
-               deps_.store->load(cluster_.instance_no)) {}
+               deps_.store->load(cluster_.instance_no)),
+      metrics_(deps_.metrics->cluster(cluster_.name)) {}
 
 cluster_flags cluster_runtime::flags() const {
     const auto& st = tracker_.state();
@@ -69,11 +70,15 @@ void cluster_runtime::on_failure(const api_error& error, duration elapsed) {
     after_poll(std::move(events), before, to_string(error.kind), elapsed);
 }
 
+void cluster_runtime::on_poll_started(duration lateness) {
+    deps_.metrics->record_poll_lateness(seconds(lateness));
+}
+
 void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags& before,
                                  std::string_view result, duration elapsed) {
     last_poll_at_ = deps_.clock->wall_now();
     last_poll_result_ = std::string(result);
-    deps_.metrics->record_poll(cluster_.name, result, seconds(elapsed));
+    deps_.metrics->record_poll(metrics_, result, seconds(elapsed));
 
     // Events and the state that records them must both survive a crash, or neither
     // (handoff.hpp). Without events, changes are only marked and written by the 1 s flush.

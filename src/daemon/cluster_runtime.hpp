@@ -17,6 +17,7 @@
 #include "monitor/tracker.hpp"
 #include "sesmon/clock.hpp"
 #include "sesmon/config.hpp"
+#include "web/metrics.hpp"
 #include "web/view_model.hpp"
 
 namespace spdlog {
@@ -24,9 +25,6 @@ class logger;
 }
 namespace sesmon::notify {
 class dispatcher;
-}
-namespace sesmon::web {
-class metrics;
 }
 namespace sesmon::state {
 class store;
@@ -62,6 +60,7 @@ class cluster_runtime final : public monitor::poll_handler {
 
     bool on_success(const snapshot& s, duration elapsed) override;
     void on_failure(const api_error& error, duration elapsed) override;
+    void on_poll_started(duration lateness) override;
 
     // A reloaded configuration of the same cluster (same instance_no): new stall timeouts
     // and notify list apply from the next poll; nothing already emitted is emitted again.
@@ -89,6 +88,7 @@ class cluster_runtime final : public monitor::poll_handler {
     runtime_deps deps_;
     monitor::tracker tracker_;
     std::shared_ptr<monitor::cluster_watcher> watcher_;
+    web::metrics::cluster_handle metrics_;  // this cluster's series, found once
     std::optional<wall_time> last_poll_at_;
     std::optional<wall_time> last_success_at_;
     std::string last_poll_result_;

@@ -55,7 +55,8 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
     dispatcher_ = std::make_unique<notify::dispatcher>(io_.get_executor(), config_.notifiers,
                                                        config_.state.directory, clock_, logger_,
                                                        std::move(factory));
-    source_ = std::make_unique<api_source>(io_.get_executor(), clock_, logger_, config_.api);
+    source_ = std::make_unique<api_source>(io_.get_executor(), clock_, logger_, config_.api,
+                                           [this] { metrics_.count_api_connection(); });
     limiter_ =
         std::make_unique<monitor::rate_limiter>(io_.get_executor(), clock_, limits_of(config_.api));
 }

@@ -118,6 +118,9 @@ asio::awaitable<void> cluster_watcher::poll_once() {
     auto permit = co_await limiter_.acquire();
     if (stopping_)
         co_return;
+    // next_poll_at_ is the time the timer was armed for (arm() also runs on poll_now/update).
+    handler_.on_poll_started(
+        std::chrono::duration_cast<duration>(steady_clock::now() - next_poll_at_));
     const auto started = clock_.steady_now();
     auto result = co_await source_.fetch_progress(options_.target);
     permit.release();

@@ -45,6 +45,9 @@ class poll_handler {
     virtual bool on_success(const snapshot& s, duration elapsed) = 0;
     // A failed poll.
     virtual void on_failure(const api_error& error, duration elapsed) = 0;
+    // A poll starts (its permit granted, the request about to go) `lateness` after the time
+    // it was scheduled for: the rate limiter's queue plus any delay of the event loop.
+    virtual void on_poll_started(duration lateness) { (void)lateness; }
 };
 
 struct watcher_options {

@@ -2,12 +2,14 @@
 // metrics: the Prometheus metrics of SPEC §7 (prefix ses_upgrade_monitor_), kept in a
 // prometheus-cpp registry and rendered with its text serializer (exposition format 0.0.4).
 //
-// Who calls what: the poll loop calls record_poll after every attempt; the tracker's
-// events go through record_event; the dispatcher calls record_notification after every
-// delivery attempt and set_outbox_pending when its queue changes. The per-cluster gauges
-// come from the view model: set_cluster for one cluster, sync_clusters for the whole set
-// (the router does that on every scrape, so gauges are never staler than the view), and
-// remove_cluster / remove_notifier when a reload drops one, so its series disappear.
+// Who calls what: each cluster's runtime takes a cluster_handle once, at start, and records
+// every poll attempt through it (record_poll: no look-up by name per poll); the watcher's
+// poll start goes to record_poll_lateness; the API client's new connections to
+// count_api_connection; the tracker's events go through record_event; the dispatcher calls
+// record_notification after every delivery attempt and set_outbox_pending when its queue changes.
+// The per-cluster gauges come from the view model: set_cluster for one cluster, sync_clusters for
+// the whole set (the router does that on every scrape, so gauges are never staler than the view),
+// and remove_cluster / remove_notifier when a reload drops one, so its series disappear.
 //
 // Thread-safe: every method may be called from any thread.
 #include <array>
@@ -32,14 +34,36 @@ class Family;
 namespace sesmon::web {
 
 class metrics {
+    struct cluster_series;
+
   public:
+    // One cluster's series, found once. Copyable; stays valid (and recording becomes a no-op)
+    // after remove_cluster drops the cluster's series.
+    class cluster_handle {
+      public:
+        cluster_handle() = default;
+
+      private:
+        friend class metrics;
+        explicit cluster_handle(std::shared_ptr<cluster_series> s) : series_(std::move(s)) {}
+        std::shared_ptr<cluster_series> series_;
+    };
+
     metrics();
     ~metrics();
     metrics(const metrics&) = delete;
     metrics& operator=(const metrics&) = delete;
 
+    // The handle of a cluster's series, creating them (gauges at 0) if needed.
+    cluster_handle cluster(std::string_view name);
     // One poll attempt: result is "ok" or an api_error_kind name ("network", "auth", ...).
+    void record_poll(const cluster_handle& cluster, std::string_view result, double seconds);
+    // The same by name (looks the cluster up: tests, tools).
     void record_poll(std::string_view cluster, std::string_view result, double seconds);
+    // How late a poll started: actual start (request about to be sent) − scheduled start.
+    void record_poll_lateness(double seconds);
+    // One new connection to the API (TCP connect; a TLS handshake follows over https).
+    void count_api_connection();
     // One event emitted (to_string(event_type)).
     void record_event(std::string_view type);
     // One delivery attempt: result "delivered" | "retry" | "rejected" (delivery_outcome).
@@ -60,9 +84,8 @@ class metrics {
     std::string render() const;
 
   private:
-    struct cluster_series;
     struct notifier_series;
-    cluster_series& cluster_locked(const std::string& name);
+    cluster_series& cluster_locked(std::string_view name);
     notifier_series& notifier_locked(const std::string& name);
 
     mutable std::mutex mutex_;
@@ -77,7 +100,9 @@ class metrics {
     prometheus::Family<prometheus::Counter>* notifications_;
     prometheus::Family<prometheus::Gauge>* outbox_pending_;
     prometheus::Histogram* poll_duration_all_;
-    std::map<std::string, cluster_series, std::less<>> clusters_;
+    prometheus::Histogram* poll_lateness_;
+    prometheus::Counter* api_connections_;
+    std::map<std::string, std::shared_ptr<cluster_series>, std::less<>> clusters_;
     std::map<std::string, notifier_series, std::less<>> notifiers_;
 };
 

@@ -1,0 +1,22 @@
+#include "ncp/json_body.hpp"
+
+#include <rapidjson/error/en.h>
+
+namespace sesmon::ncp {
+
+json_body::json_body(std::string text) : text_(std::move(text)), size_(text_.size()) {
+    if (too_large())
+        return;
+    constexpr unsigned flags =
+        rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+    // std::string keeps a NUL after the last byte. A NUL inside ends the text, as it does
+    // for rapidjson's length-bounded Parse (which reads a NUL byte as the end too).
+    doc_.ParseInsitu<flags>(text_.data());
+}
+
+std::string json_body::parse_error() const {
+    return std::string("malformed JSON at offset ") + std::to_string(doc_.GetErrorOffset()) + ": " +
+           rapidjson::GetParseError_En(doc_.GetParseError());
+}
+
+}  // namespace sesmon::ncp
