@@ -147,6 +147,7 @@ void daemon::start_cluster(const cluster_config& c) {
     // Spread the first polls of many clusters over up to one interval (at most 5 s).
     if (config_.clusters.size() > 1)
         wo.first_poll_spread = std::min<duration>(c.polling.interval, 5s);
+    wo.schedule_grid = 10ms;  // polls due within 10 ms of each other share a wake-up
     auto watcher = std::make_shared<monitor::cluster_watcher>(
         io_.get_executor(), *source_, *limiter_, clock_, rng_, *rt, logger_, std::move(wo));
     rt->set_watcher(watcher);

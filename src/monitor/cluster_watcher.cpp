@@ -82,6 +82,12 @@ double cluster_watcher::draw() {
 }
 
 void cluster_watcher::arm(steady_time at) {
+    if (const auto grid = options_.schedule_grid; grid > duration::zero()) {
+        const auto since_epoch = at.time_since_epoch();
+        const auto rest = since_epoch % grid;
+        if (rest != since_epoch.zero())
+            at += grid - rest;
+    }
     next_poll_at_ = at;
     timer_.expires_at(at);  // cancels a pending wait; run() then waits for the new time
 }

@@ -53,7 +53,7 @@ boost::asio::awaitable<progress_result> client::fetch_progress(cluster_target ta
         co_return e;
     }
     const wall_time our_now{std::chrono::seconds(now_ms / 1000)};
-    const json_body body(std::move(response->body));
+    const json_body body(std::move(response->body), &json_scratch_);
     if (auto error = classify_response(response->status, response->headers, body, our_now)) {
         co_return std::move(*error);
     }

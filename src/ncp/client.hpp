@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 
+#include "ncp/json_body.hpp"
 #include "ncp/request.hpp"
 #include "ncp/signer.hpp"
 #include "sesmon/config.hpp"
@@ -42,6 +43,9 @@ class client final : public progress_source {
     timestamp_source now_ms_;
     signer signer_;
     std::map<std::string, route_result, std::less<>> routes_;
+    // Memory for the response's JSON tree, reused by every fetch (each parses and drops
+    // its tree without a co_await in between).
+    json_scratch json_scratch_;
 };
 
 }  // namespace sesmon::ncp

@@ -7,17 +7,11 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
-#include <set>
-
 #include "sesmon/event.hpp"
 #include "sesmon/snapshot.hpp"
 
 namespace sesmon::web {
 namespace {
-
-constexpr std::array<node_phase, 5> all_phases = {node_phase::pending, node_phase::upgrading,
-                                                  node_phase::complete, node_phase::failed,
-                                                  node_phase::unknown};
 
 // Poll latency: API calls normally take 50 ms to a few seconds; the client's timeout
 // defaults to 10 s, so the top buckets catch timeouts.
@@ -29,8 +23,8 @@ const prometheus::Histogram::BucketBoundaries lateness_buckets = {
     0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
 
 std::size_t phase_index(std::string_view phase) {
-    for (std::size_t i = 0; i < all_phases.size(); ++i) {
-        if (to_string(all_phases[i]) == phase)
+    for (std::size_t i = 0; i < cluster_series::phases.size(); ++i) {
+        if (cluster_series::phases[i] == phase)
             return i;
     }
     return 4;  // anything we do not know counts as unknown
@@ -45,16 +39,6 @@ void remove_all(prometheus::Family<T>& family, std::map<std::string, T*, std::le
 
 }  // namespace
 
-struct metrics::cluster_series {
-    std::string name;
-    bool removed = false;  // remove_cluster dropped the series: handles record nothing
-    std::map<std::string, prometheus::Counter*, std::less<>> polls;  // by result
-    prometheus::Gauge* upgrade_in_progress = nullptr;
-    std::array<prometheus::Gauge*, 5> nodes{};
-    prometheus::Gauge* stalled = nullptr;
-    prometheus::Gauge* last_success = nullptr;
-};
-
 struct metrics::notifier_series {
     std::map<std::string, prometheus::Counter*, std::less<>> notifications;  // by result
     prometheus::Gauge* outbox_pending = nullptr;
@@ -62,34 +46,10 @@ struct metrics::notifier_series {
 
 metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
     const std::string prefix = "ses_upgrade_monitor_";
-    polls_ = &prometheus::BuildCounter()
-                  .Name(prefix + "polls_total")
-                  .Help(
-                      "Polls of getRollingUpgradeProgress, by cluster and result (ok or the "
-                      "error kind).")
-                  .Register(*registry_);
     poll_duration_ = &prometheus::BuildHistogram()
                           .Name(prefix + "poll_duration_seconds")
                           .Help("Duration of one poll, request to parsed answer.")
                           .Register(*registry_);
-    upgrade_in_progress_ = &prometheus::BuildGauge()
-                                .Name(prefix + "upgrade_in_progress")
-                                .Help("1 while the cluster has a rolling upgrade in progress.")
-                                .Register(*registry_);
-    nodes_ = &prometheus::BuildGauge()
-                  .Name(prefix + "nodes")
-                  .Help(
-                      "Nodes of the cluster by phase (pending, upgrading, complete, failed, "
-                      "unknown).")
-                  .Register(*registry_);
-    stalled_ = &prometheus::BuildGauge()
-                    .Name(prefix + "stalled")
-                    .Help("1 while the cluster's upgrade is stalled.")
-                    .Register(*registry_);
-    last_success_ = &prometheus::BuildGauge()
-                         .Name(prefix + "last_success_timestamp_seconds")
-                         .Help("Unix time of the last successful poll of the cluster.")
-                         .Register(*registry_);
     events_ = &prometheus::BuildCounter()
                    .Name(prefix + "events_total")
                    .Help("Events emitted, by type.")
@@ -127,24 +87,6 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
 
 metrics::~metrics() = default;
 
-metrics::cluster_series& metrics::cluster_locked(std::string_view cluster) {
-    auto it = clusters_.find(cluster);
-    if (it != clusters_.end())
-        return *it->second;
-    const std::string name(cluster);
-    auto& entry = clusters_[name];
-    entry = std::make_shared<cluster_series>();
-    cluster_series& s = *entry;
-    s.name = name;
-    s.upgrade_in_progress = &upgrade_in_progress_->Add({{"cluster", name}});
-    for (std::size_t i = 0; i < all_phases.size(); ++i) {
-        s.nodes[i] =
-            &nodes_->Add({{"cluster", name}, {"phase", std::string(to_string(all_phases[i]))}});
-    }
-    s.stalled = &stalled_->Add({{"cluster", name}});
-    return s;
-}
-
 metrics::notifier_series& metrics::notifier_locked(const std::string& name) {
     auto it = notifiers_.find(name);
     if (it != notifiers_.end())
@@ -156,24 +98,14 @@ metrics::notifier_series& metrics::notifier_locked(const std::string& name) {
 
 metrics::cluster_handle metrics::cluster(std::string_view name) {
     std::lock_guard lock(mutex_);
-    cluster_locked(name);
-    return cluster_handle(clusters_.find(name)->second);
+    return cluster_handle(clusters_.get(name));
 }
 
 void metrics::record_poll(const cluster_handle& cluster, std::string_view result, double seconds) {
-    poll_duration_all_->Observe(seconds);
-    if (!cluster.series_)
-        return;
     std::lock_guard lock(mutex_);  // uncontended in the daemon: one thread
-    cluster_series& s = *cluster.series_;
-    if (s.removed)
-        return;
-    auto it = s.polls.find(result);
-    if (it == s.polls.end()) {
-        const std::string r(result);
-        it = s.polls.emplace(r, &polls_->Add({{"cluster", s.name}, {"result", r}})).first;
-    }
-    it->second->Increment();
+    poll_duration_all_->Observe(seconds);
+    if (cluster.series_)
+        cluster_series::count_poll(*cluster.series_, result);
 }
 
 void metrics::record_poll(std::string_view cluster, std::string_view result, double seconds) {
@@ -213,56 +145,34 @@ void metrics::set_outbox_pending(std::string_view notifier, double pending) {
 
 void metrics::set_cluster(const cluster_view& cluster) {
     std::lock_guard lock(mutex_);
-    cluster_series& s = cluster_locked(cluster.name);
-    s.upgrade_in_progress->Set(cluster.upgrade_in_progress ? 1 : 0);
+    set_cluster_locked(cluster);
+}
+
+void metrics::set_cluster_locked(const cluster_view& cluster) {
+    cluster_values& c = *clusters_.get(cluster.name);
+    c.upgrade_in_progress = cluster.upgrade_in_progress ? 1 : 0;
     std::array<int, 5> counts{};
     for (const auto& node : cluster.nodes)
         ++counts[phase_index(node.phase)];
     for (std::size_t i = 0; i < counts.size(); ++i)
-        s.nodes[i]->Set(counts[i]);
-    s.stalled->Set(cluster.stalled ? 1 : 0);
-    if (cluster.last_success_at) {
-        if (s.last_success == nullptr) {
-            s.last_success = &last_success_->Add({{"cluster", cluster.name}});
-        }
-        s.last_success->Set(
-            static_cast<double>(cluster.last_success_at->time_since_epoch().count()));
-    }
+        c.nodes[i] = counts[i];
+    c.stalled = cluster.stalled ? 1 : 0;
+    if (cluster.last_success_at)
+        c.last_success = static_cast<double>(cluster.last_success_at->time_since_epoch().count());
+    clusters_.mark_seen(c);
 }
 
 void metrics::sync_clusters(const std::vector<cluster_view>& clusters) {
-    std::set<std::string, std::less<>> keep;
-    for (const auto& c : clusters) {
-        set_cluster(c);
-        keep.insert(c.name);
-    }
-    std::vector<std::string> gone;
-    {
-        std::lock_guard lock(mutex_);
-        for (const auto& [name, series] : clusters_) {
-            if (!keep.contains(name))
-                gone.push_back(name);
-        }
-    }
-    for (const auto& name : gone)
-        remove_cluster(name);
+    std::lock_guard lock(mutex_);
+    clusters_.begin_sync();
+    for (const auto& c : clusters)
+        set_cluster_locked(c);
+    clusters_.sweep();
 }
 
 void metrics::remove_cluster(std::string_view cluster) {
     std::lock_guard lock(mutex_);
-    auto it = clusters_.find(cluster);
-    if (it == clusters_.end())
-        return;
-    cluster_series& s = *it->second;
-    s.removed = true;
-    remove_all(*polls_, s.polls);
-    upgrade_in_progress_->Remove(s.upgrade_in_progress);
-    for (auto* g : s.nodes)
-        nodes_->Remove(g);
-    stalled_->Remove(s.stalled);
-    if (s.last_success != nullptr)
-        last_success_->Remove(s.last_success);
-    clusters_.erase(it);
+    clusters_.remove(cluster);
 }
 
 void metrics::remove_notifier(std::string_view notifier) {
@@ -277,7 +187,9 @@ void metrics::remove_notifier(std::string_view notifier) {
 
 std::string metrics::render() const {
     std::lock_guard lock(mutex_);
-    return prometheus::TextSerializer().Serialize(registry_->Collect());
+    std::string out = prometheus::TextSerializer().Serialize(registry_->Collect());
+    clusters_.render(out);
+    return out;
 }
 
 }  // namespace sesmon::web

@@ -1,6 +1,8 @@
 #pragma once
-// metrics: the Prometheus metrics of SPEC §7 (prefix ses_upgrade_monitor_), kept in a
-// prometheus-cpp registry and rendered with its text serializer (exposition format 0.0.4).
+// metrics: the Prometheus metrics of SPEC §7 (prefix ses_upgrade_monitor_) in the text
+// exposition format 0.0.4. The daemon-wide ones live in a prometheus-cpp registry and are
+// rendered by its serializer; the per-cluster ones (thousands of series) in the compact
+// web::cluster_series, rendered directly (see cluster_series.hpp for why).
 //
 // Who calls what: each cluster's runtime takes a cluster_handle once, at start, and records
 // every poll attempt through it (record_poll: no look-up by name per poll); the watcher's
@@ -20,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "web/cluster_series.hpp"
 #include "web/view_model.hpp"
 
 namespace prometheus {
@@ -34,8 +37,6 @@ class Family;
 namespace sesmon::web {
 
 class metrics {
-    struct cluster_series;
-
   public:
     // One cluster's series, found once. Copyable; stays valid (and recording becomes a no-op)
     // after remove_cluster drops the cluster's series.
@@ -45,8 +46,8 @@ class metrics {
 
       private:
         friend class metrics;
-        explicit cluster_handle(std::shared_ptr<cluster_series> s) : series_(std::move(s)) {}
-        std::shared_ptr<cluster_series> series_;
+        explicit cluster_handle(std::shared_ptr<cluster_values> s) : series_(std::move(s)) {}
+        std::shared_ptr<cluster_values> series_;
     };
 
     metrics();
@@ -85,24 +86,19 @@ class metrics {
 
   private:
     struct notifier_series;
-    cluster_series& cluster_locked(std::string_view name);
+    void set_cluster_locked(const cluster_view& cluster);
     notifier_series& notifier_locked(const std::string& name);
 
     mutable std::mutex mutex_;
     std::shared_ptr<prometheus::Registry> registry_;
-    prometheus::Family<prometheus::Counter>* polls_;
     prometheus::Family<prometheus::Histogram>* poll_duration_;
-    prometheus::Family<prometheus::Gauge>* upgrade_in_progress_;
-    prometheus::Family<prometheus::Gauge>* nodes_;
-    prometheus::Family<prometheus::Gauge>* stalled_;
-    prometheus::Family<prometheus::Gauge>* last_success_;
     prometheus::Family<prometheus::Counter>* events_;
     prometheus::Family<prometheus::Counter>* notifications_;
     prometheus::Family<prometheus::Gauge>* outbox_pending_;
     prometheus::Histogram* poll_duration_all_;
     prometheus::Histogram* poll_lateness_;
     prometheus::Counter* api_connections_;
-    std::map<std::string, std::shared_ptr<cluster_series>, std::less<>> clusters_;
+    cluster_series clusters_;
     std::map<std::string, notifier_series, std::less<>> notifiers_;
 };
 

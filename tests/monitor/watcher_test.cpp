@@ -253,5 +253,28 @@ TEST_F(watcher_test, a_poll_that_waits_for_its_permit_reports_that_wait_as_laten
     EXPECT_GE(handler.latenesses[1] - handler.latenesses[0], 195ms);
 }
 
+TEST_F(watcher_test, a_schedule_grid_starts_polls_on_its_multiples) {
+    rate_limiter limiter(io.get_executor(), clock, {0, 0});
+    watcher_options o;
+    o.name = "a";
+    o.target = {"a", "KR"};
+    o.polling = polling(37ms, 37ms);
+    o.schedule_grid = 50ms;
+    auto w = std::make_shared<cluster_watcher>(io.get_executor(), source, limiter, clock, rng,
+                                               handler, logger, o);
+    w->start();
+    io.run_for(400ms);
+    w->stop();
+    io.run_for(10ms);
+    ASSERT_GE(source.calls["a"].size(), 3u);
+    // Every poll after the first is scheduled on a multiple of 50 ms: the next one is due
+    // there, exactly, and no earlier than the interval asks.
+    for (auto g : gaps("a")) {
+        EXPECT_GE(g, 33ms);  // 37 ms − 10 % jitter
+    }
+    const auto due = w->next_poll_at().time_since_epoch();
+    EXPECT_EQ(due % 50ms, due.zero());
+}
+
 }  // namespace
 }  // namespace sesmon::monitor

@@ -50,6 +50,27 @@ TEST(json_body_test, one_parse_serves_the_classifier_and_the_parser) {
     EXPECT_EQ(e->retry_after, std::chrono::seconds(7));
 }
 
+TEST(json_body_test, a_scratch_serves_one_body_at_a_time_and_is_reused_after_it) {
+    json_scratch scratch;
+    for (int i = 0; i < 3; ++i) {
+        const json_body first(R"({"n":")" + std::to_string(i) + R"(","list":[1,2,3]})", &scratch);
+        // A second body while the first is alive parses into a pool of its own.
+        const json_body second(R"({"n":"other"})", &scratch);
+        ASSERT_TRUE(first.is_object());
+        ASSERT_TRUE(second.is_object());
+        EXPECT_EQ(std::string(first.doc()["n"].GetString()), std::to_string(i));
+        EXPECT_EQ(first.doc()["list"].Size(), 3u);
+        EXPECT_EQ(std::string(second.doc()["n"].GetString()), "other");
+    }
+    // A tree larger than the scratch buffer spills into pool chunks and still parses.
+    std::string big = R"({"list":[)";
+    for (int i = 0; i < 5000; ++i)
+        big += (i ? "," : "") + std::to_string(i);
+    const json_body large(big + "]}", &scratch);
+    ASSERT_TRUE(large.is_object());
+    EXPECT_EQ(large.doc()["list"].Size(), 5000u);
+}
+
 TEST(json_body_test, find_header_is_case_insensitive_and_copies_nothing) {
     const http_headers headers = {{"Content-Type", "a"}, {"Retry-After", "5"}};
     const auto v = find_header(headers, "retry-after");
