@@ -15,8 +15,7 @@ int main(int argc, char** argv) {
 
     std::string config_path = sesmon::cli::default_config_path();
     const auto add_config = [&](CLI::App* sub) {
-        sub->add_option("-c,--config", config_path, "configuration file")
-            ->capture_default_str();
+        sub->add_option("-c,--config", config_path, "configuration file")->capture_default_str();
     };
 
     auto* run = app.add_subcommand("run", "run the daemon in the foreground");
@@ -38,6 +37,17 @@ int main(int argc, char** argv) {
     std::string notifier;
     notify->add_option("--notifier", notifier, "notifier name")->required();
 
+    auto* deliveries =
+        app.add_subcommand("deliveries", "list pending and dead notification deliveries");
+    add_config(deliveries);
+    bool only_pending = false;
+    bool only_dead = false;
+    auto* pending_flag = deliveries->add_flag("--pending", only_pending, "only pending ones");
+    deliveries->add_flag("--dead", only_dead, "only dead ones (given up)")->excludes(pending_flag);
+    deliveries->add_option("--format", format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}))
+        ->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -46,10 +56,18 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : 2;
     }
 
-    if (*run) return sesmon::cli::run_daemon(config_path);
-    if (*check) return sesmon::cli::check_config(config_path);
-    if (*status) return sesmon::cli::status(config_path, cluster, format);
-    if (*notify) return sesmon::cli::test_notify(config_path, notifier);
+    if (*run)
+        return sesmon::cli::run_daemon(config_path);
+    if (*check)
+        return sesmon::cli::check_config(config_path);
+    if (*status)
+        return sesmon::cli::status(config_path, cluster, format);
+    if (*notify)
+        return sesmon::cli::test_notify(config_path, notifier);
+    if (*deliveries) {
+        const std::string which = only_pending ? "pending" : only_dead ? "dead" : "all";
+        return sesmon::cli::deliveries(config_path, which, format);
+    }
     std::cout << app.help();
     return 2;
 }

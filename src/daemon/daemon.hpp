@@ -9,8 +9,8 @@
 // - SIGHUP: RELOADING=1, reload the file; invalid → one error line, the old configuration
 //   stays; valid → clusters added start, removed stop (their state file stays), kept ones
 //   keep their tracker state and timers and take new options; then READY=1.
-// - SIGTERM/SIGINT: STOPPING=1, watchers stop, state is flushed, pending deliveries get up
-//   to 5 s, the loop ends.
+// - SIGTERM/SIGINT: STOPPING=1, watchers stop, the state store commits what is queued,
+//   pending deliveries get up to 5 s, their results are committed, the loop ends.
 // Single-threaded: everything runs on the one io_context thread.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -38,7 +38,7 @@ class http_server;
 namespace sesmon::notify {
 class client_pool;
 class dispatcher;
-}
+}  // namespace sesmon::notify
 namespace sesmon::web {
 class router;
 }
@@ -51,8 +51,8 @@ namespace sesmon::daemon {
 struct daemon_options {
     std::string config_path;  // re-read on SIGHUP
     log_target log;
-    duration stop_grace = std::chrono::seconds(5);  // pending deliveries at SIGTERM
-    duration flush_interval = std::chrono::seconds(1);
+    duration stop_grace = std::chrono::seconds(5);        // pending deliveries at SIGTERM
+    duration metrics_interval = std::chrono::seconds(1);  // notification counters → /metrics
 };
 
 class daemon {
@@ -72,14 +72,17 @@ class daemon {
     bool unclean() const { return unclean_; }
 
   private:
-    void start_cluster(const cluster_config& c);
+    void start_cluster(const cluster_config& c, monitor::cluster_state restored);
+    void load_and_start_cluster(const cluster_config& c);
+    void open_store();
     void stop_cluster(const std::string& name);
     void reload();
     void apply(sesmon::config next);
     void begin_stop();
     boost::asio::awaitable<void> finish_stop();
+    boost::asio::awaitable<void> store_flushed();
     void wait_signals();
-    void arm_flush();
+    void arm_metrics_sync();
     void update_status();
     void sync_notification_metrics();
     void start_server();
@@ -90,17 +93,18 @@ class daemon {
     // Declared first so that it is destroyed last: everything below holds its executor.
     boost::asio::io_context io_;
     sesmon::system_clock clock_;
+    monitor::anchored_clock decision_clock_{clock_};  // the trackers' time (SPEC §4)
     std::mt19937_64 rng_;
     sesmon::config config_;
     wall_time started_at_;
 
+    // Before the store: its writer thread reports commits to the metrics until it is closed.
+    web::metrics metrics_;
     std::unique_ptr<state::store> store_;
-    std::unique_ptr<handoff> handoff_;
     std::unique_ptr<notify::client_pool> webhook_clients_;  // one https_client per ca_file
     std::unique_ptr<notify::dispatcher> dispatcher_;
     std::unique_ptr<api_source> source_;
     std::unique_ptr<monitor::rate_limiter> limiter_;
-    web::metrics metrics_;
     std::unique_ptr<web::router> router_;
     std::unique_ptr<net::http_server> server_;
     struct retired_server {
@@ -113,12 +117,14 @@ class daemon {
     };
     std::map<std::string, notification_seen> notification_seen_;
 
+    // The stored states loaded at start, by instance_no; taken by start_cluster.
+    std::map<std::string, monitor::cluster_state> restored_;
     std::map<std::string, std::unique_ptr<cluster_runtime>> clusters_;
     // Stopped clusters whose watcher coroutine has not ended yet.
     std::map<cluster_runtime*, std::unique_ptr<cluster_runtime>> retiring_;
 
     boost::asio::signal_set signals_;
-    boost::asio::steady_timer flush_timer_;
+    boost::asio::steady_timer metrics_timer_;
     boost::asio::steady_timer stop_deadline_;
     service_notifier systemd_;
 

@@ -1,4 +1,4 @@
-// daemon: reload (SIGHUP), stop (SIGTERM/SIGINT), periodic state flush, status surfaces.
+// daemon: reload (SIGHUP), stop (SIGTERM/SIGINT), status surfaces.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -65,15 +65,13 @@ void daemon::apply(sesmon::config next) {
         stop_cluster(name);
         ++removed;
     }
-    if (!to_stop.empty())
-        store_->flush();
     const bool zone_changed = next.api.time_zone_offset != config_.api.time_zone_offset;
     config_.api.time_zone_offset = next.api.time_zone_offset;
     for (const auto& c : next.clusters) {
         auto it = clusters_.find(c.name);
         if (it == clusters_.end()) {
             config_.clusters = next.clusters;  // start_cluster reads the cluster count
-            start_cluster(c);
+            load_and_start_cluster(c);
             ++added;
         } else if (!(it->second->config() == c) || zone_changed) {
             it->second->reconfigure(c, next.api.time_zone_offset);
@@ -107,6 +105,7 @@ void daemon::begin_stop() {
     systemd_.stop_watchdog();
     signals_.cancel();
     for (auto& [name, rt] : clusters_) {
+        rt->stop();
         if (rt->watcher())
             rt->watcher()->stop();
     }
@@ -116,8 +115,7 @@ void daemon::begin_stop() {
     }
     if (server_)
         server_->stop();
-    flush_timer_.cancel();
-    store_->flush();
+    metrics_timer_.cancel();
     // Whatever happens below, the process ends: a request that ignores cancellation must
     // not keep it alive.
     stop_deadline_.expires_after(options_.stop_grace + 2s);
@@ -137,11 +135,19 @@ void daemon::begin_stop() {
                 logger_->error("stop failed: {}", ex.what());
             }
         }
-        store_->flush();
     });
 }
 
+// Resumes once every write queued so far was attempted (and its handlers ran).
+asio::awaitable<void> daemon::store_flushed() {
+    asio::steady_timer done(io_, asio::steady_timer::time_point::max());
+    store_->flush([&done] { done.cancel(); });
+    co_await done.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
 asio::awaitable<void> daemon::finish_stop() {
+    // The polls' last commits first: their events join the deliveries below.
+    co_await store_flushed();
     co_await dispatcher_->stop(options_.stop_grace);
     // Watchers end promptly once cancelled; give them a moment, bounded by stop_deadline_.
     asio::steady_timer pause(io_);
@@ -151,18 +157,17 @@ asio::awaitable<void> daemon::finish_stop() {
         pause.expires_after(10ms);
         co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
     }
-    store_->flush();
+    co_await store_flushed();  // the delivery results
     stop_deadline_.cancel();
 }
 
-void daemon::arm_flush() {
-    flush_timer_.expires_after(options_.flush_interval);
-    flush_timer_.async_wait([this](boost::system::error_code ec) {
+void daemon::arm_metrics_sync() {
+    metrics_timer_.expires_after(options_.metrics_interval);
+    metrics_timer_.async_wait([this](boost::system::error_code ec) {
         if (ec || stopping_)
             return;
-        store_->flush();
         sync_notification_metrics();
-        arm_flush();
+        arm_metrics_sync();
     });
 }
 
@@ -180,9 +185,11 @@ void daemon::sync_notification_metrics() {
 }
 
 void daemon::update_status() {
+    const auto health = store_->health();
     systemd_.status(std::to_string(clusters_.size()) + " cluster(s), " +
                     std::to_string(in_progress_) + " upgrade(s) in progress, " +
-                    std::to_string(stalled_) + " stalled, " + std::to_string(blind_) + " blind");
+                    std::to_string(stalled_) + " stalled, " + std::to_string(blind_) + " blind" +
+                    (health.degraded ? "; state store degraded: " + health.reason : ""));
 }
 
 web::daemon_view daemon::view() const {

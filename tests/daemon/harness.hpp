@@ -46,7 +46,7 @@ void write_text(const fs::path& path, const std::string& text, fs::perms perms =
 // One HTTP/1.1 exchange with 127.0.0.1:port, Connection: close. Returns the body, or
 // nullopt when the connection failed or the status was not 2xx.
 std::optional<std::string> http(const std::string& method, unsigned short port,
-                                const std::string& target);
+                                const std::string& target, const std::string& body = "");
 
 // An event the daemon emitted, from its debug line "cluster C: emitted TYPE id=ID".
 struct emitted {
@@ -67,6 +67,8 @@ class simulator {
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     // POST /_sim/advance?seconds=N.
     void advance(int seconds) const;
+    // POST /_sim/faults with this JSON body (docs/simulator.md).
+    void faults(const std::string& json) const;
 
   private:
     fs::path dir_;
