@@ -41,6 +41,7 @@ cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
       deadline_timer_(deps_.executor) {}
 
 void cluster_runtime::start() {
+    publish_gauges();
     arm_deadline();
 }
 
@@ -128,7 +129,23 @@ void cluster_runtime::settle(std::vector<event> events, const cluster_flags& bef
     const auto after = flags();
     if (after != before && deps_.flags_changed)
         deps_.flags_changed(before, after);
+    publish_gauges();
     arm_deadline();
+}
+
+void cluster_runtime::publish_gauges() {
+    const auto& st = tracker_.state();
+    web::metrics::cluster_gauges g;
+    g.upgrade_in_progress = tracker_.upgrade_in_progress();
+    g.stalled = st.upgrade && st.upgrade->stall.open;
+    if (st.upgrade) {
+        for (const auto& n : st.upgrade->nodes) {
+            if (n.listed)
+                ++g.nodes[static_cast<std::size_t>(classify_status(n.status))];
+        }
+    }
+    g.last_success = last_success_at_ ? last_success_at_ : st.blind.last_success;
+    deps_.metrics->set_cluster(metrics_, g);
 }
 
 void cluster_runtime::commit(std::vector<event> events) {

@@ -95,6 +95,8 @@ class cluster_runtime final : public monitor::poll_handler {
     void settle(std::vector<event> events, const cluster_flags& before);
     // The deadline timer: fires at the tracker's next_deadline(), then ticks it.
     void arm_deadline();
+    // This cluster's gauges in /metrics (the router does not rebuild them from the view).
+    void publish_gauges();
     void on_deadline();
     void after_poll(std::vector<event> events, const cluster_flags& before, std::string_view result,
                     duration elapsed);

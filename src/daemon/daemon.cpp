@@ -135,7 +135,8 @@ void daemon::start_server() {
             const auto health = store_->health();
             return web::readiness{first_round_pending_ == 0,
                                   health.degraded ? "state store degraded: " + health.reason : ""};
-        });
+        },
+        true);  // each cluster_runtime sets its own gauges after every poll
     net::http_server_options o;
     o.listen = config_.server.listen;
     server_ =

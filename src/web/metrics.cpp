@@ -185,6 +185,19 @@ void metrics::set_cluster_locked(const cluster_view& cluster) {
     clusters_.mark_seen(c);
 }
 
+void metrics::set_cluster(const cluster_handle& cluster, const cluster_gauges& gauges) {
+    if (!cluster.series_)
+        return;
+    std::lock_guard lock(mutex_);
+    cluster_values& c = *cluster.series_;
+    c.upgrade_in_progress = gauges.upgrade_in_progress ? 1 : 0;
+    c.stalled = gauges.stalled ? 1 : 0;
+    for (std::size_t i = 0; i < c.nodes.size(); ++i)
+        c.nodes[i] = gauges.nodes[i];
+    if (gauges.last_success)
+        c.last_success = static_cast<double>(gauges.last_success->time_since_epoch().count());
+}
+
 void metrics::sync_clusters(const std::vector<cluster_view>& clusters) {
     std::lock_guard lock(mutex_);
     clusters_.begin_sync();

@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,14 @@ class metrics {
     // The gauges of one cluster: upgrade_in_progress, nodes{phase} (all five phases, zeros
     // included), stalled, last_success_timestamp_seconds (absent until a poll succeeded).
     void set_cluster(const cluster_view& cluster);
+    struct cluster_gauges {
+        bool upgrade_in_progress = false;
+        bool stalled = false;
+        std::array<int, 5> nodes{};  // by phase: pending, upgrading, complete, failed, unknown
+        std::optional<wall_time> last_success;
+    };
+    // The same through a handle, from the cluster's owner after each change (no view).
+    void set_cluster(const cluster_handle& cluster, const cluster_gauges& gauges);
     // set_cluster for each, and remove_cluster for every cluster not in the list.
     void sync_clusters(const std::vector<cluster_view>& clusters);
     // Drops every series labelled with this cluster (gauges and polls_total).

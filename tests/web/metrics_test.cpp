@@ -188,6 +188,29 @@ TEST(metrics_test, a_cluster_handle_records_polls_without_a_name_and_goes_quiet_
               5);
 }
 
+TEST(metrics_test, gauges_set_through_a_handle_need_no_view) {
+    metrics m;
+    const auto handle = m.cluster("prod-logs");
+    metrics::cluster_gauges g;
+    g.upgrade_in_progress = true;
+    g.nodes = {1, 2, 3, 0, 0};
+    g.last_success = wall_time(std::chrono::seconds(1'790'000'000));
+    m.set_cluster(handle, g);
+    auto e = check_exposition(m.render());
+    ASSERT_TRUE(e.errors.empty()) << all_errors(e);
+    const std::string p = "ses_upgrade_monitor_";
+    EXPECT_EQ(value_of(e, p + "upgrade_in_progress", {{"cluster", "prod-logs"}}), 1);
+    EXPECT_EQ(value_of(e, p + "stalled", {{"cluster", "prod-logs"}}), 0);
+    EXPECT_EQ(value_of(e, p + "nodes", {{"cluster", "prod-logs"}, {"phase", "upgrading"}}), 2);
+    EXPECT_EQ(value_of(e, p + "nodes", {{"cluster", "prod-logs"}, {"phase", "complete"}}), 3);
+    EXPECT_EQ(value_of(e, p + "last_success_timestamp_seconds", {{"cluster", "prod-logs"}}),
+              1'790'000'000);
+    g.stalled = true;
+    m.set_cluster(handle, g);
+    e = check_exposition(m.render());
+    EXPECT_EQ(value_of(e, p + "stalled", {{"cluster", "prod-logs"}}), 1);
+}
+
 TEST(metrics_test, poll_lateness_and_api_connections_are_recorded) {
     metrics m;
     m.record_poll_lateness(0.002);
