@@ -133,8 +133,9 @@ std::optional<duration> parse_duration(std::string_view text) {
         long long millis;
     };
     // Longest suffix first where one is a prefix of another ("ms" before "m").
-    static constexpr std::array<unit, 4> units{{
-        {"h", 3'600'000}, {"m", 60'000}, {"s", 1'000}, {"ms", 1}}};
+    static constexpr std::array<unit, 5> units{{
+        {"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1'000}, {"ms", 1}}};
+    constexpr std::size_t ms_index = 4;
     if (text.empty()) {
         return std::nullopt;
     }
@@ -156,9 +157,9 @@ std::optional<duration> parse_duration(std::string_view text) {
         }
         std::size_t matched = units.size();
         if (text.substr(pos, 2) == "ms") {
-            matched = 3;
+            matched = ms_index;
         } else if (pos < text.size()) {
-            for (std::size_t i = 0; i < 3; ++i) {
+            for (std::size_t i = 0; i < ms_index; ++i) {
                 if (text[pos] == units[i].suffix[0]) {
                     matched = i;
                 }

@@ -25,7 +25,7 @@ std::optional<wall_time> parse_rfc3339(std::string_view text);
 // Parses "+09:00" / "-05:30" / "Z". nullopt otherwise.
 std::optional<std::chrono::seconds> parse_zone_offset(std::string_view text);
 
-// Parses "500ms", "30s", "5m", "2h", "1h30m", "1m30s500ms". Units must appear in
+// Parses "500ms", "30s", "5m", "2h", "1h30m", "400d", "1m30s500ms". Units must appear in
 // decreasing order, each at most once; "0s" is allowed. nullopt otherwise (incl. overflow).
 std::optional<duration> parse_duration(std::string_view text);
 

@@ -36,10 +36,12 @@ TEST(time_format_test, durations_parse_in_every_documented_form) {
     EXPECT_EQ(parse_duration("2h"), hours{2});
     EXPECT_EQ(parse_duration("1h30m"), minutes{90});
     EXPECT_EQ(parse_duration("0s"), milliseconds{0});
+    EXPECT_EQ(parse_duration("400d"), hours{400 * 24});
+    EXPECT_EQ(parse_duration("1d12h"), hours{36});
 }
 
 TEST(time_format_test, durations_reject_malformed_text) {
-    for (const char* bad : {"", "5", "m", "5x", "30m1h", "1s1s", "-5s", "1.5s", "5 m",
+    for (const char* bad : {"", "5", "m", "5x", "30m1h", "1h1d", "1s1s", "-5s", "1.5s", "5 m",
                             "99999999999999999999h"}) {
         EXPECT_FALSE(parse_duration(bad).has_value()) << bad;
     }
