@@ -90,6 +90,8 @@ class sqlite_store final : public store {
     struct work_item;
 
     void open_at_start();
+    void load_initial();
+    void check_once();
     void enqueue(work_item item);
     void writer_main();
     void run_group(std::deque<work_item>& work, bool closing);

@@ -231,6 +231,51 @@ TEST_F(sqlite_store_test, a_damaged_database_is_moved_aside_and_the_store_starts
     EXPECT_FALSE(commit_and_wait(batch_of("1037001", state_with("x"))));
 }
 
+// The whole-file check reads every page, so it runs on the writer after start, not before
+// READY: damage it finds degrades the store now and moves the file aside at the next start.
+TEST_F(sqlite_store_test, damage_found_after_start_degrades_now_and_is_moved_aside_next_start) {
+    open();
+    batch b = batch_of("1037001", state_with("x"));
+    for (int i = 0; i < 3000; ++i)
+        b.events.push_back(
+            {make_event(event_type::node_changed, "n" + std::to_string(i), "Upgrade_OpenSearch", 1),
+             {"hook"}});
+    std::vector<std::string> ids;
+    for (const auto& r : b.events)
+        ids.push_back(r.event.id);
+    EXPECT_FALSE(commit_and_wait(std::move(b)));
+    for (const auto& id : ids)  // delivered: start reads no event then
+        store_->record({"hook", id, delivery_status::delivered, 1, {}, "", t0});
+    flush_and_wait();
+    close();
+    std::int64_t root = 0, page_size = 0;
+    {
+        sqlite::connection db(dir_ / "state.db", sqlite::open_mode::read_only);
+        root = db.query_int("SELECT rootpage FROM sqlite_master WHERE name = 'events'");
+        page_size = db.query_int("PRAGMA page_size");
+    }
+    {  // Garbage over the events table's root page: start reads none of it.
+        std::fstream f(dir_ / "state.db", std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp((root - 1) * page_size + 100);
+        f << std::string(static_cast<std::size_t>(page_size) - 200, '\x5a');
+    }
+    const auto initial = open().take_initial();
+    EXPECT_EQ(initial.clusters.size(), 1u);  // what start reads is intact
+    ASSERT_TRUE(run_until([&] { return store_->health().degraded; })) << log_text();
+    EXPECT_NE(store_->health().reason.find("state.db is damaged"), std::string::npos);
+    EXPECT_TRUE(fs::exists(dir_ / "state.db.damaged"));
+    close();
+
+    EXPECT_TRUE(open().take_initial().clusters.empty());  // moved aside: a fresh start
+    EXPECT_FALSE(store_->health().degraded);
+    EXPECT_FALSE(fs::exists(dir_ / "state.db.damaged"));
+    bool aside = false;
+    for (const auto& entry : fs::directory_iterator(dir_))
+        aside = aside || entry.path().filename().string().starts_with("state.db.corrupt-");
+    EXPECT_TRUE(aside);
+    EXPECT_NE(log_text().find("found damaged while running"), std::string::npos) << log_text();
+}
+
 TEST_F(sqlite_store_test, a_database_of_a_newer_version_is_moved_aside) {
     open();
     close();
