@@ -224,10 +224,11 @@ void sqlite_store::writer_main() {
     for (;;) {
         wake_.wait_until(lock, next_wakeup(), [this] { return closing_ || !queue_.empty(); });
         if (!queue_.empty() && !closing_) {
-            // The group: everything queued within group_window of its first item.
-            const auto until = queue_.front().queued + options_.group_window;
-            wake_.wait_until(lock, until, [this] { return closing_; });
+            // At most one group per window: what arrives meanwhile joins the next one.
+            wake_.wait_until(lock, last_commit_ + options_.group_window,
+                             [this] { return closing_; });
         }
+        last_commit_ = steady::now();
         std::deque<work_item> work;
         work.swap(queue_);
         const bool closing = closing_;
