@@ -76,6 +76,7 @@ void daemon::apply(sesmon::config next) {
             ++added;
         } else if (!(it->second->config() == c) || zone_changed) {
             it->second->reconfigure(c, next.api.time_zone_offset);
+            metrics_.set_discovered(c.name, c.discovered);
             logger_->info("cluster {}: configuration updated", c.name);
             ++changed;
         }

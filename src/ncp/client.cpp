@@ -15,24 +15,23 @@ std::int64_t system_timestamp_ms() {
 }
 
 client::client(http_client& http, api_config config, timestamp_source now_ms)
-    : http_(http), config_(std::move(config)), now_ms_(std::move(now_ms)) {}
+    : http_(http),
+      config_(std::move(config)),
+      now_ms_(std::move(now_ms)),
+      signer_(config_.access_key.reveal(), config_.secret_key.reveal()) {}
 
-template <class Build>
-boost::asio::awaitable<client::answer> client::exchange(const std::string& region, Build build) {
+const client::route_result& client::route_for(const std::string& region) {
+    if (const auto it = routes_.find(region); it != routes_.end())
+        return it->second;
     const auto where =
         resolve_endpoint(config_.site, region.empty() ? config_.region : region, config_.endpoint);
-    if (!where) {
-        api_error e;
-        e.kind = api_error_kind::bad_request;
-        e.message = where.error().message;
-        co_return e;
-    }
-    const std::int64_t now_ms = now_ms_();
-    const credentials keys{config_.access_key.reveal(), config_.secret_key.reveal()};
-    http_request request = build(*where, keys, now_ms);
-    // A named awaitable: GCC 12 mishandles temporaries inside co_await expressions.
-    auto sending = http_.send(std::move(request));
-    http_result response = co_await std::move(sending);
+    route_result route = where ? route_result(make_progress_route(*where))
+                               : route_result(boost::system::in_place_error, where.error());
+    return routes_.emplace(region, std::move(route)).first->second;
+}
+
+std::optional<api_error> client::take_answer(http_result& response, std::int64_t now_ms,
+                                             std::optional<json_body>& body) {
     if (!response) {
         api_error e;
         e.kind = response.error().kind == http_error_kind::body_too_large
@@ -40,25 +39,31 @@ boost::asio::awaitable<client::answer> client::exchange(const std::string& regio
                      : api_error_kind::network;
         e.code = std::string(to_string(response.error().kind));
         e.message = "API unreachable: " + response.error().message;
-        co_return e;
+        return e;
     }
     const wall_time our_now{std::chrono::seconds(now_ms / 1000)};
-    if (auto error =
-            classify_response(response->status, response->headers, response->body, our_now)) {
-        co_return std::move(*error);
-    }
-    co_return std::move(*response);
+    body.emplace(std::move(response->body), &json_scratch_);
+    return classify_response(response->status, response->headers, *body, our_now);
 }
 
 boost::asio::awaitable<progress_result> client::fetch_progress(cluster_target target) {
-    auto exchanging = exchange(
-        target.region, [&](const endpoint& where, const credentials& keys, std::int64_t now_ms) {
-            return build_progress_request(where, target.instance_no, keys, now_ms, config_.timeout);
-        });
-    auto response = co_await std::move(exchanging);
-    if (!response)
-        co_return response.error();
-    auto parsed = parse_progress(response->body, config_.time_zone_offset);
+    const auto& route = route_for(target.region);
+    if (!route) {
+        api_error e;
+        e.kind = api_error_kind::bad_request;
+        e.message = route.error().message;
+        co_return e;
+    }
+    const std::int64_t now_ms = now_ms_();
+    http_request request =
+        build_progress_request(*route, target.instance_no, signer_, now_ms, config_.timeout);
+    // A named awaitable: GCC 12 mishandles temporaries inside co_await expressions.
+    auto sending = http_.send(std::move(request));
+    http_result response = co_await std::move(sending);
+    std::optional<json_body> body;
+    if (auto error = take_answer(response, now_ms, body))
+        co_return std::move(*error);
+    auto parsed = parse_progress(*body, config_.time_zone_offset);
     if (!parsed) {
         api_error e = parsed.error();
         e.http_status = response->status;
@@ -69,14 +74,23 @@ boost::asio::awaitable<progress_result> client::fetch_progress(cluster_target ta
 
 boost::asio::awaitable<cluster_list_result> client::fetch_cluster_page(std::string region,
                                                                        int page_no, int page_size) {
-    auto exchanging = exchange(region, [&](const endpoint& where, const credentials& keys,
-                                           std::int64_t now_ms) {
-        return build_cluster_list_request(where, page_no, page_size, keys, now_ms, config_.timeout);
-    });
-    auto response = co_await std::move(exchanging);
-    if (!response)
-        co_return response.error();
-    auto parsed = parse_cluster_list(response->body);
+    const auto where =
+        resolve_endpoint(config_.site, region.empty() ? config_.region : region, config_.endpoint);
+    if (!where) {
+        api_error e;
+        e.kind = api_error_kind::bad_request;
+        e.message = where.error().message;
+        co_return e;
+    }
+    const std::int64_t now_ms = now_ms_();
+    http_request request =
+        build_cluster_list_request(*where, page_no, page_size, signer_, now_ms, config_.timeout);
+    auto sending = http_.send(std::move(request));
+    http_result response = co_await std::move(sending);
+    std::optional<json_body> body;
+    if (auto error = take_answer(response, now_ms, body))
+        co_return std::move(*error);
+    auto parsed = parse_cluster_list(*body);
     if (!parsed) {
         api_error e = parsed.error();
         e.http_status = response->status;

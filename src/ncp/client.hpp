@@ -1,15 +1,23 @@
 #pragma once
-// ncp::client: the NAVER Cloud API as a progress_source and a cluster_list_source.
-// One fetch_progress = one signed POST getRollingUpgradeProgress; one fetch_cluster_page =
-// one signed GET getClusterInfoList page (each with a fresh timestamp and signature),
-// classified and parsed. Never throws for network, HTTP or parse failures: they come back
-// as api_error (http_error → network, except an oversized body → invalid_response).
+// ncp::client: the NAVER Cloud API as a progress_source and a cluster_list_source. One
+// fetch_progress = one signed POST getRollingUpgradeProgress; one fetch_cluster_page = one
+// signed GET getClusterInfoList page (each with a fresh timestamp and signature),
+// classified and parsed.
+// Never throws for network, HTTP or parse failures: they come back as api_error
+// (http_error → network, except an oversized body → invalid_response).
 //
-// Keys are sesmon::secret and appear in no message. The client holds a reference to the
+// Keys are sesmon::secret and appear in no message; HMAC is keyed once, at construction.
+// Each region's URL is worked out once (first use). The response body is parsed once, for
+// the error classifier and the progress parser both. The client holds a reference to the
 // http_client, which must outlive it. Not thread-safe (one executor, like http_client).
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
 
+#include "ncp/json_body.hpp"
+#include "ncp/request.hpp"
+#include "ncp/signer.hpp"
 #include "sesmon/cluster_list.hpp"
 #include "sesmon/config.hpp"
 #include "sesmon/http_client.hpp"
@@ -32,15 +40,22 @@ class client final : public progress_source, public cluster_list_source {
                                                                    int page_size) override;
 
   private:
-    using answer = boost::system::result<http_response, api_error>;
-    // Builds the request for `region` with a fresh timestamp, sends it and classifies the
-    // answer: a 2xx response without an error envelope, else the api_error.
-    template <class Build>
-    boost::asio::awaitable<answer> exchange(const std::string& region, Build build);
+    using route_result = boost::system::result<progress_route, endpoint_error>;
+    // The route of a region (target.region, "" = api.region), resolved on first use.
+    const route_result& route_for(const std::string& region);
+    // Classifies an answer (not a coroutine: no frame per poll): nullopt for a 2xx response
+    // without an error envelope, its body then parsed into `body`; else the api_error.
+    std::optional<api_error> take_answer(http_result& response, std::int64_t now_ms,
+                                         std::optional<json_body>& body);
 
     http_client& http_;
     api_config config_;
     timestamp_source now_ms_;
+    signer signer_;
+    std::map<std::string, route_result, std::less<>> routes_;
+    // Memory for the response's JSON tree, reused by every fetch (each parses and drops
+    // its tree without a co_await in between).
+    json_scratch json_scratch_;
 };
 
 }  // namespace sesmon::ncp

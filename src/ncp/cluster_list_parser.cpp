@@ -1,30 +1,34 @@
 #include "ncp/cluster_list_parser.hpp"
 
+#include <string>
+
 #include "ncp/json_fields.hpp"
 
 namespace sesmon::ncp {
 
 namespace {
 
-using json::invalid;
-using json::member;
-using json::value;
-using json::wrong_type;
+using fields::invalid;
+using fields::member;
+using fields::value;
+using fields::where;
+using fields::wrong_type;
 
 template <class T>
 using field = boost::system::result<std::optional<T>, api_error>;
 
+const where at_result{"result"};
+
 // A non-negative integer given as a number or as decimal text.
 field<long long> number_field(const value& result, const char* name) {
-    auto n = json::integer_field(result, name, "result");
+    auto n = fields::integer_field(result, name, at_result);
     if (n && *n && **n < 0)
-        return invalid(std::string("result.") + name, "negative: " + std::to_string(**n));
+        return invalid(at_result.dot(name), "negative: " + std::to_string(**n));
     return n;
 }
 
 field<bool> bool_field(const value& result, const char* name) {
     const value* v = member(result, name);
-    const std::string path = std::string("result.") + name;
     if (v == nullptr || v->IsNull())
         return std::optional<bool>{};
     if (v->IsBool())
@@ -35,15 +39,14 @@ field<bool> bool_field(const value& result, const char* name) {
             return std::optional<bool>{true};
         if (text == "false")
             return std::optional<bool>{false};
-        return invalid(path, "not a boolean: \"" + std::string(text) + "\"");
+        return invalid(at_result.dot(name), "not a boolean: \"" + std::string(text) + "\"");
     }
-    return wrong_type(path, "boolean", *v);
+    return wrong_type(at_result.dot(name), "boolean", *v);
 }
 
-boost::system::result<listed_cluster, api_error> parse_cluster(const value& v,
-                                                               const std::string& path) {
+boost::system::result<listed_cluster, api_error> parse_cluster(const value& v, const where& at) {
     if (!v.IsObject())
-        return wrong_type(path, "object", v);
+        return wrong_type(at.text(), "object", v);
     listed_cluster out;
     const std::pair<const char*, std::string*> fields[] = {
         {"serviceGroupInstanceNo", &out.instance_no},
@@ -53,8 +56,8 @@ boost::system::result<listed_cluster, api_error> parse_cluster(const value& v,
         {"searchEngineVersion", &out.engine_version},
     };
     for (const auto& [name, target] : fields) {
-        const bool is_number_ok = target == &out.instance_no;
-        auto text = json::text_field(v, name, path, is_number_ok);
+        const bool number_ok = target == &out.instance_no;
+        auto text = fields::text_field(v, name, at, number_ok);
         if (!text)
             return text.error();
         *target = text->value_or("");
@@ -66,16 +69,16 @@ boost::system::result<std::vector<listed_cluster>, api_error> parse_clusters(con
                                                                              const char* name) {
     std::vector<listed_cluster> out;
     const value* list = member(result, name);
-    const std::string path = std::string("result.") + name;
     if (list == nullptr || list->IsNull())
         return out;
+    const std::string path = at_result.dot(name);
     if (!list->IsArray())
         return wrong_type(path, "array", *list);
     if (list->Size() > max_list_entries)
         return invalid(path, "absurd length " + std::to_string(list->Size()));
     out.reserve(list->Size());
     for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
-        auto cluster = parse_cluster((*list)[i], path + "[" + std::to_string(i) + "]");
+        auto cluster = parse_cluster((*list)[i], where{path, static_cast<int>(i)});
         if (!cluster)
             return cluster.error();
         out.push_back(std::move(*cluster));
@@ -86,8 +89,11 @@ boost::system::result<std::vector<listed_cluster>, api_error> parse_clusters(con
 }  // namespace
 
 cluster_list_result parse_cluster_list(std::string_view body) {
-    rapidjson::Document doc;
-    auto envelope = json::parse_envelope(body, max_list_body_bytes, doc);
+    return parse_cluster_list(json_body(std::string(body)));
+}
+
+cluster_list_result parse_cluster_list(const json_body& body) {
+    auto envelope = fields::envelope_result(body);
     if (!envelope)
         return envelope.error();
     const value& result = **envelope;

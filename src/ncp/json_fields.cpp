@@ -1,10 +1,8 @@
 #include "ncp/json_fields.hpp"
 
-#include <rapidjson/error/en.h>
-
 #include <charconv>
 
-namespace sesmon::ncp::json {
+namespace sesmon::ncp::fields {
 
 api_error invalid(const std::string& path, const std::string& what) {
     api_error e;
@@ -31,14 +29,9 @@ api_error wrong_type(const std::string& path, std::string_view expected, const v
     return invalid(path, "expected " + std::string(expected) + ", got " + type_name(v));
 }
 
-const value* member(const value& object, const char* name) {
-    const auto it = object.FindMember(name);
-    return it == object.MemberEnd() ? nullptr : &it->value;
-}
-
 boost::system::result<std::optional<std::string>, api_error> text_field(const value& object,
                                                                         const char* name,
-                                                                        const std::string& path,
+                                                                        const where& path,
                                                                         bool allow_number) {
     const value* v = member(object, name);
     if (v == nullptr || v->IsNull())
@@ -47,46 +40,38 @@ boost::system::result<std::optional<std::string>, api_error> text_field(const va
         return std::optional<std::string>{std::string(v->GetString(), v->GetStringLength())};
     if (allow_number && v->IsInt64())
         return std::optional<std::string>{std::to_string(v->GetInt64())};
-    return wrong_type(path + "." + name, allow_number ? "string or integer" : "string", *v);
+    return wrong_type(path.dot(name), allow_number ? "string or integer" : "string", *v);
 }
 
 boost::system::result<std::optional<long long>, api_error> integer_field(const value& object,
                                                                          const char* name,
-                                                                         const std::string& path) {
+                                                                         const where& path) {
     const value* v = member(object, name);
-    const std::string where = path + "." + name;
     if (v == nullptr || v->IsNull())
         return std::optional<long long>{};
     if (v->IsInt64())
         return std::optional<long long>{v->GetInt64()};
     if (!v->IsString())
-        return wrong_type(where, "integer", *v);
+        return wrong_type(path.dot(name), "integer", *v);
     const char* first = v->GetString();
     const char* last = first + v->GetStringLength();
     long long n = 0;
     const auto [end, ec] = std::from_chars(first, last, n);
     if (ec != std::errc() || end != last || first == last)
-        return invalid(where, "not an integer: \"" + std::string(first, last) + "\"");
+        return invalid(path.dot(name), "not an integer: \"" + std::string(first, last) + "\"");
     return std::optional<long long>{n};
 }
 
-boost::system::result<const value*, api_error> parse_envelope(std::string_view body,
-                                                              std::size_t max_bytes,
-                                                              rapidjson::Document& doc) {
-    if (body.size() > max_bytes) {
-        return invalid("body", "larger than " + std::to_string(max_bytes) + " bytes (" +
-                                   std::to_string(body.size()) + ")");
+boost::system::result<const value*, api_error> envelope_result(const json_body& body) {
+    if (body.too_large()) {
+        return invalid("body", "larger than " + std::to_string(max_progress_body_bytes) +
+                                   " bytes (" + std::to_string(body.size()) + ")");
     }
-    doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(),
-                                                                                      body.size());
-    if (doc.HasParseError()) {
-        return invalid("body", std::string("malformed JSON at offset ") +
-                                   std::to_string(doc.GetErrorOffset()) + ": " +
-                                   rapidjson::GetParseError_En(doc.GetParseError()));
-    }
+    if (!body.parsed())
+        return invalid("body", body.parse_error());
+    const auto& doc = body.doc();
     if (!doc.IsObject())
         return wrong_type("body", "object", doc);
-
     if (const value* code = member(doc, "code"); code != nullptr && !code->IsNull()) {
         const bool zero = (code->IsInt64() && code->GetInt64() == 0) ||
                           (code->IsString() && std::string_view(code->GetString()) == "0");
@@ -108,4 +93,4 @@ boost::system::result<const value*, api_error> parse_envelope(std::string_view b
     return result;
 }
 
-}  // namespace sesmon::ncp::json
+}  // namespace sesmon::ncp::fields

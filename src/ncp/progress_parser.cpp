@@ -1,7 +1,5 @@
 #include "ncp/progress_parser.hpp"
 
-#include <rapidjson/document.h>
-
 #include <optional>
 #include <string>
 
@@ -12,36 +10,36 @@ namespace sesmon::ncp {
 
 namespace {
 
-using value = json::value;
+using json = rapidjson::Value;
 using parse_result = boost::system::result<snapshot, api_error>;
-using ncp::json::invalid;
-using ncp::json::member;
-using ncp::json::text_field;
-using ncp::json::type_name;
-using ncp::json::wrong_type;
+using ncp::fields::invalid;
+using ncp::fields::member;
+using ncp::fields::text_field;
+using ncp::fields::where;
+using ncp::fields::wrong_type;
 
 // nodeCount: integer or decimal string, 0..max_progress_nodes. Missing → nullopt.
-boost::system::result<std::optional<int>, api_error> count_field(const value& object,
+boost::system::result<std::optional<int>, api_error> count_field(const json& object,
                                                                  const char* name,
-                                                                 const std::string& path) {
-    auto n = json::integer_field(object, name, path);
+                                                                 const where& path) {
+    auto n = ncp::fields::integer_field(object, name, path);
     if (!n)
         return n.error();
     if (!*n)
         return std::optional<int>{};
     if (**n < 0 || **n > max_progress_nodes)
-        return invalid(path + "." + name, "absurd value " + std::to_string(**n));
+        return invalid(path.dot(name), "absurd value " + std::to_string(**n));
     return std::optional<int>{static_cast<int>(**n)};
 }
 
 boost::system::result<std::optional<version_info>, api_error> parse_version(
-    const value& result, std::chrono::seconds zone_offset) {
-    const value* v = member(result, "versionVo");
+    const json& result, std::chrono::seconds zone_offset) {
+    const json* v = member(result, "versionVo");
     if (v == nullptr || v->IsNull())
         return std::optional<version_info>{};
-    const std::string path = "result.versionVo";
+    const where path{"result.versionVo"};
     if (!v->IsObject())
-        return wrong_type(path, "object", *v);
+        return wrong_type(path.text(), "object", *v);
     auto current = text_field(*v, "currentVersionCode", path, true);
     if (!current)
         return current.error();
@@ -59,22 +57,21 @@ boost::system::result<std::optional<version_info>, api_error> parse_version(
     return std::optional<version_info>{std::move(out)};
 }
 
-boost::system::result<node_observation, api_error> parse_node(const value& v,
-                                                              const std::string& path,
+boost::system::result<node_observation, api_error> parse_node(const json& v, const where& path,
                                                               std::chrono::seconds zone_offset) {
     if (!v.IsObject())
-        return wrong_type(path, "object", v);
+        return wrong_type(path.text(), "object", v);
     const char* host_key = member(v, "hostname") != nullptr ? "hostname" : "hostName";
     auto host = text_field(v, host_key, path, false);
     if (!host)
         return host.error();
     if (!*host)
-        return invalid(path + ".hostname", "missing");
+        return invalid(path.dot("hostname"), "missing");
     auto status = text_field(v, "status", path, false);
     if (!status)
         return status.error();
     if (!*status)
-        return invalid(path + ".status", "missing");
+        return invalid(path.dot("status"), "missing");
     auto role = text_field(v, "nodeRoleCode", path, false);
     if (!role)
         return role.error();
@@ -93,18 +90,22 @@ boost::system::result<node_observation, api_error> parse_node(const value& v,
 }  // namespace
 
 parse_result parse_progress(std::string_view body, std::chrono::seconds zone_offset) {
-    rapidjson::Document doc;
-    auto envelope = json::parse_envelope(body, max_progress_body_bytes, doc);
+    return parse_progress(json_body(std::string(body)), zone_offset);
+}
+
+parse_result parse_progress(const json_body& body, std::chrono::seconds zone_offset) {
+    auto envelope = ncp::fields::envelope_result(body);
     if (!envelope)
         return envelope.error();
-    const value* result = *envelope;
+    const json* result = *envelope;
 
     snapshot out;
-    auto name = text_field(*result, "name", "result", false);
+    const where at_result{"result"};
+    auto name = text_field(*result, "name", at_result, false);
     if (!name)
         return name.error();
     out.cluster_name = name->value_or("");
-    auto count = count_field(*result, "nodeCount", "result");
+    auto count = count_field(*result, "nodeCount", at_result);
     if (!count)
         return count.error();
     auto version = parse_version(*result, zone_offset);
@@ -112,7 +113,7 @@ parse_result parse_progress(std::string_view body, std::chrono::seconds zone_off
         return version.error();
     out.version = std::move(*version);
 
-    const value* list = member(*result, "nodeStatusVoList");
+    const json* list = member(*result, "nodeStatusVoList");
     if (list != nullptr && !list->IsNull()) {
         if (!list->IsArray())
             return wrong_type("result.nodeStatusVoList", "array", *list);
@@ -122,8 +123,8 @@ parse_result parse_progress(std::string_view body, std::chrono::seconds zone_off
         }
         out.nodes.reserve(list->Size());
         for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
-            auto node = parse_node((*list)[i], "result.nodeStatusVoList[" + std::to_string(i) + "]",
-                                   zone_offset);
+            auto node = parse_node(
+                (*list)[i], where{"result.nodeStatusVoList", static_cast<int>(i)}, zone_offset);
             if (!node)
                 return node.error();
             out.nodes.push_back(std::move(*node));

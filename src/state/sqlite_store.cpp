@@ -73,12 +73,18 @@ sqlite_store::~sqlite_store() {
 void sqlite_store::open_at_start() {
     ensure_directory(options_.directory);
     try {
-        db_ = open_for_writing(options_.directory, open_purpose::start, *log_);
-        if (has_legacy_layout(options_.directory))
-            import_legacy(*db_, options_.directory, options_.legacy, wall_now(), *log_);
-        statements_ = std::make_unique<write_statements>(*db_);
-        initial_.clusters = read_clusters(*db_, *log_);
-        initial_.pending = read_deliveries(*db_, delivery_status::pending, std::nullopt, *log_);
+        try {
+            load_initial();
+        } catch (const sqlite::error& e) {
+            if (!e.corrupt())
+                throw;
+            // Damage the header check did not see, met while reading: start fresh.
+            statements_.reset();
+            db_.reset();
+            initial_ = {};
+            replace_damaged(options_.directory, e.what(), *log_);
+            load_initial();
+        }
         return;
     } catch (const std::exception& e) {
         statements_.reset();
@@ -99,6 +105,34 @@ void sqlite_store::open_at_start() {
                    initial_.clusters.size());
     } catch (const std::exception& e) {
         log_->warn("state: starting without stored state ({})", e.what());
+    }
+}
+
+void sqlite_store::load_initial() {
+    db_ = open_for_writing(options_.directory, open_purpose::start, *log_);
+    if (has_legacy_layout(options_.directory))
+        import_legacy(*db_, options_.directory, options_.legacy, wall_now(), *log_);
+    statements_ = std::make_unique<write_statements>(*db_);
+    initial_.clusters = read_clusters(*db_, *log_);
+    initial_.pending = read_deliveries(*db_, delivery_status::pending, std::nullopt, *log_);
+}
+
+void sqlite_store::check_once() {
+    if (!db_)
+        return;
+    try {
+        const std::string problem = check_integrity(*db_, options_.directory);
+        if (problem.empty())
+            return;
+        log_->error(
+            "state: state.db fails its integrity check ({}); it goes on being used and is "
+            "moved aside at the next start",
+            problem);
+        asio::post(executor_, [tracker = tracker_, problem] {
+            tracker->report(false, "state.db is damaged: " + problem);
+        });
+    } catch (const std::exception& e) {
+        log_->warn("state: could not check state.db: {}", e.what());
     }
 }
 
@@ -185,14 +219,16 @@ steady::time_point sqlite_store::next_wakeup() const {
 }
 
 void sqlite_store::writer_main() {
+    check_once();  // reads the whole file: here, not in the start-up path
     std::unique_lock lock(mutex_);
     for (;;) {
         wake_.wait_until(lock, next_wakeup(), [this] { return closing_ || !queue_.empty(); });
         if (!queue_.empty() && !closing_) {
-            // The group: everything queued within group_window of its first item.
-            const auto until = queue_.front().queued + options_.group_window;
-            wake_.wait_until(lock, until, [this] { return closing_; });
+            // At most one group per window: what arrives meanwhile joins the next one.
+            wake_.wait_until(lock, last_commit_ + options_.group_window,
+                             [this] { return closing_; });
         }
+        last_commit_ = steady::now();
         std::deque<work_item> work;
         work.swap(queue_);
         const bool closing = closing_;

@@ -89,7 +89,7 @@ TEST(cluster_list_parser_test, garbage_is_invalid_and_service_codes_are_service_
 }
 
 TEST(cluster_list_parser_test, size_and_count_caps_are_enforced) {
-    EXPECT_NE(error_of(std::string(max_list_body_bytes + 1, ' ')).find("larger than"),
+    EXPECT_NE(error_of(std::string(max_progress_body_bytes + 1, ' ')).find("larger than"),
               std::string::npos);
     std::string many = R"({"allowedClusters":[)";
     for (std::size_t i = 0; i <= max_list_entries; ++i)
