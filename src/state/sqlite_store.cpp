@@ -137,6 +137,16 @@ void sqlite_store::check_once() {
 }
 
 void sqlite_store::enqueue(work_item item) {
+    if (closed_) {
+        // Nobody will serve it: answer reads with nothing and flushes at once.
+        if (item.cluster_done)
+            asio::post(executor_, [done = std::move(item.cluster_done)] { done(std::nullopt); });
+        if (item.pending_done)
+            asio::post(executor_, [done = std::move(item.pending_done)] { done({}); });
+        if (item.flush_done)
+            asio::post(executor_, std::move(item.flush_done));
+        return;
+    }
     {
         std::lock_guard lock(mutex_);
         queue_.push_back(std::move(item));
@@ -149,13 +159,10 @@ void sqlite_store::commit(batch b, commit_handler done) {
     item.type = work_item::kind::commit;
     item.ticket = tracker_->wait(std::move(done));
     item.writes = std::move(b);
-    if (!closed_)
-        enqueue(std::move(item));
+    enqueue(std::move(item));
 }
 
 void sqlite_store::record(delivery_update u) {
-    if (closed_)
-        return;
     work_item item;
     item.type = work_item::kind::delivery;
     item.delivery = std::move(u);

@@ -233,6 +233,20 @@ TEST_F(sqlite_store_test, close_attempts_what_is_queued) {
     EXPECT_EQ(open().take_initial().pending.size(), 1u);
 }
 
+TEST_F(sqlite_store_test, after_close_every_call_still_answers) {
+    open();
+    store_->close();
+    std::optional<std::error_code> committed;
+    bool loaded = false, pending = false, flushed = false;
+    store_->commit(batch_of("a", state_with("x")), [&](std::error_code ec) { committed = ec; });
+    store_->load_cluster("a", [&](std::optional<cluster_record> r) { loaded = !r; });
+    store_->load_pending("hook", [&](std::vector<delivery_record> r) { pending = r.empty(); });
+    store_->flush([&] { flushed = true; });
+    store_->record({"hook", "x", delivery_status::delivered, 1, {}, "", t0});
+    ASSERT_TRUE(run_until([&] { return committed && loaded && pending && flushed; }));
+    EXPECT_EQ(*committed, make_error_code(store_errc::closed));
+}
+
 TEST_F(sqlite_store_test, a_damaged_database_is_moved_aside_and_the_store_starts_fresh) {
     fs::create_directories(dir_);
     std::ofstream(dir_ / "state.db", std::ios::binary) << std::string(8192, 'x');
