@@ -63,7 +63,7 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
                                            [this] { metrics_.count_api_connection(); });
     limiter_ =
         std::make_unique<monitor::rate_limiter>(io_.get_executor(), clock_, limits_of(config_.api));
-    discovery_ = make_discovery();
+    discovery_ = make_discovery(initial.discovered);
 }
 
 daemon::~daemon() {

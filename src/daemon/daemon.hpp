@@ -81,7 +81,9 @@ class daemon {
     void first_attempt_done();
     // Discovery's side (daemon_discovery.cpp): the runtime, wired to the two below, which
     // keep config_.clusters the list of every watched cluster.
-    std::unique_ptr<discovery_runtime> make_discovery();
+    // `stored`: the discovered set the store held at start.
+    std::unique_ptr<discovery_runtime> make_discovery(
+        const std::vector<state::discovered_record>& stored);
     void start_discovered(const cluster_config& c);
     void stop_discovered(const std::string& name, std::string_view why);
     void reload();

@@ -8,13 +8,16 @@
 
 namespace sesmon::daemon {
 
-std::unique_ptr<discovery_runtime> daemon::make_discovery() {
-    return make_discovery_runtime(
-        {io_.get_executor(), source_.get(), limiter_.get(), &clock_, &metrics_, logger_},
-        config_.state.directory,
-        {[this](const cluster_config& c) { start_discovered(c); },
-         [this](const std::string& name, std::string_view why) { stop_discovered(name, why); },
-         [this] { first_attempt_done(); }});
+std::unique_ptr<discovery_runtime> daemon::make_discovery(
+    const std::vector<state::discovered_record>& stored) {
+    return std::make_unique<discovery_runtime>(
+        discovery_deps{io_.get_executor(), source_.get(), limiter_.get(), &metrics_, store_.get(),
+                       logger_},
+        stored,
+        discovery_hooks{
+            [this](const cluster_config& c) { start_discovered(c); },
+            [this](const std::string& name, std::string_view why) { stop_discovered(name, why); },
+            [this] { first_attempt_done(); }});
 }
 
 void daemon::start_discovered(const cluster_config& c) {

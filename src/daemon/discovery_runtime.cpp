@@ -10,8 +10,8 @@
 #include <boost/system/system_error.hpp>
 
 #include "common/time_format.hpp"
-#include "discovery/known_file.hpp"
 #include "monitor/backoff.hpp"
+#include "state/store.hpp"
 #include "web/metrics.hpp"
 
 namespace sesmon::daemon {
@@ -36,27 +36,36 @@ bool contains(const std::vector<discovery::known_cluster>& list, const std::stri
                        [&](const auto& k) { return k.instance_no == instance_no; });
 }
 
+discovery::known_set known_set_of(const std::vector<state::discovered_record>& stored) {
+    discovery::known_set out;
+    out.reserve(stored.size());
+    for (const auto& r : stored)
+        out.push_back({r.instance_no, r.region, r.listed_name, r.name, r.misses});
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return discovery::instance_less(a.instance_no, b.instance_no);
+    });
+    return out;
+}
+
+std::vector<state::discovered_record> records_of(const discovery::known_set& known) {
+    std::vector<state::discovered_record> out;
+    out.reserve(known.size());
+    for (const auto& k : known)
+        out.push_back({k.instance_no, k.region, k.listed_name, k.name, k.misses});
+    return out;
+}
+
 }  // namespace
 
 discovery_runtime::discovery_runtime(discovery_deps deps,
-                                     std::unique_ptr<discovery::known_store> store,
+                                     const std::vector<state::discovered_record>& stored,
                                      discovery_hooks hooks)
     : deps_(std::move(deps)),
-      store_(std::move(store)),
       hooks_(std::move(hooks)),
+      known_(known_set_of(stored)),
+      saved_(known_),
       timer_(deps_.executor),
-      rng_(std::random_device{}()) {
-    known_ = store_->load();
-    saved_ = known_;
-}
-
-std::unique_ptr<discovery_runtime> make_discovery_runtime(discovery_deps deps,
-                                                          const std::string& state_directory,
-                                                          discovery_hooks hooks) {
-    auto store = std::make_unique<discovery::known_file>(
-        std::filesystem::path(state_directory) / "discovered.json", deps.logger, *deps.clock);
-    return std::make_unique<discovery_runtime>(std::move(deps), std::move(store), std::move(hooks));
-}
+      rng_(std::random_device{}()) {}
 
 discovery_runtime::~discovery_runtime() = default;
 
@@ -78,10 +87,7 @@ void discovery_runtime::extend(sesmon::config& cfg) {
     }
     const auto p = plan();
     known_ = p.known;
-    if (known_ != saved_) {
-        store_->save(known_);
-        saved_ = known_;
-    }
+    save_known();
     watched_.clear();
     for (const auto& c : p.watched)
         watched_[c.name] = c.instance_no;
@@ -226,10 +232,7 @@ discovery::watch_plan discovery_runtime::plan() const {
 void discovery_runtime::reconcile(const discovery::known_update* update) {
     const auto p = plan();
     known_ = p.known;
-    if (known_ != saved_) {
-        store_->save(known_);
-        saved_ = known_;
-    }
+    save_known();
     std::map<std::string, const cluster_config*> next;
     std::map<std::string, std::string> name_of;  // instance_no → new name
     for (const auto& c : p.watched) {
@@ -259,6 +262,16 @@ void discovery_runtime::reconcile(const discovery::known_update* update) {
         if (watched_.emplace(c.name, c.instance_no).second)
             hooks_.start(c);
     }
+}
+
+void discovery_runtime::save_known() {
+    if (known_ == saved_)
+        return;
+    state::batch b;
+    b.discovered = records_of(known_);
+    // Nobody waits: while the disk fails the store keeps the latest set and retries it.
+    deps_.store->commit(std::move(b), {});
+    saved_ = known_;
 }
 
 duration discovery_runtime::retry_delay() {

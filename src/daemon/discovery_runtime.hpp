@@ -1,9 +1,10 @@
 #pragma once
 // discovery_runtime: cluster discovery inside the daemon (SPEC §10). It owns the known set
-// (loaded from its store at start, so clusters found by an earlier run are watched before
-// the first listing answers), reads the cluster list every discovery.interval through the
-// daemon's API client and rate limiter, and starts and stops discovered clusters through
-// the daemon's own start/stop path (the one reload uses).
+// (as the state store held it at start, so clusters found by an earlier run are watched
+// before the first listing answers; every change is committed to the store, whole, through
+// its writer and group commit, and nobody waits for it), reads the cluster list every
+// discovery.interval through the daemon's API client and rate limiter, and starts and stops
+// discovered clusters through the daemon's own start/stop path (the one reload uses).
 //
 // - extend(cfg) runs at start and at every reload, before the daemon applies `cfg`: it
 //   appends the discovered clusters to cfg.clusters (after the static ones), so the
@@ -33,15 +34,19 @@
 #include "discovery/listing.hpp"
 #include "discovery/merge.hpp"
 #include "monitor/rate_limiter.hpp"
-#include "sesmon/clock.hpp"
 #include "sesmon/cluster_list.hpp"
 #include "sesmon/config.hpp"
+#include "sesmon/time.hpp"
+#include "state/records.hpp"
 
 namespace spdlog {
 class logger;
 }
 namespace sesmon::web {
 class metrics;
+}
+namespace sesmon::state {
+class store;
 }
 
 namespace sesmon::daemon {
@@ -60,15 +65,15 @@ struct discovery_deps {
     boost::asio::any_io_executor executor;
     cluster_list_source* source = nullptr;
     monitor::rate_limiter* limiter = nullptr;
-    const sesmon::clock* clock = nullptr;
     web::metrics* metrics = nullptr;
+    state::store* store = nullptr;  // where the known set is kept between runs
     std::shared_ptr<spdlog::logger> logger;
 };
 
 class discovery_runtime {
   public:
-    // Loads the known set from `store`.
-    discovery_runtime(discovery_deps deps, std::unique_ptr<discovery::known_store> store,
+    // `stored`: the discovered set the store held at start (initial_state::discovered).
+    discovery_runtime(discovery_deps deps, const std::vector<state::discovered_record>& stored,
                       discovery_hooks hooks);
     ~discovery_runtime();
     discovery_runtime(const discovery_runtime&) = delete;
@@ -94,14 +99,15 @@ class discovery_runtime {
     void on_failure(const discovery::listing_failure& failure);
     // Applies the known set: saves it when changed, starts and stops the difference.
     void reconcile(const discovery::known_update* update);
+    // Commits known_ to the store when it differs from what was last committed.
+    void save_known();
     discovery::watch_plan plan() const;
     duration retry_delay();
 
     discovery_deps deps_;
-    std::unique_ptr<discovery::known_store> store_;
     discovery_hooks hooks_;
     discovery::known_set known_;
-    discovery::known_set saved_;
+    discovery::known_set saved_;  // as last handed to the store
     std::vector<cluster_config> statics_;
     discovery_config section_;
     std::optional<discovery::filter_rules> rules_;
@@ -119,10 +125,5 @@ class discovery_runtime {
     int failures_ = 0;
     std::optional<api_error> last_error_;
 };
-
-// The runtime with its known set kept in <state_directory>/discovered.json (known_file).
-std::unique_ptr<discovery_runtime> make_discovery_runtime(discovery_deps deps,
-                                                          const std::string& state_directory,
-                                                          discovery_hooks hooks);
 
 }  // namespace sesmon::daemon

@@ -1,6 +1,7 @@
 #pragma once
-// known: the clusters discovery has seen in complete listings, and where that set is kept
-// between runs (so a restarted daemon watches them before its first listing answers).
+// known: the clusters discovery has seen in complete listings. The daemon keeps the set in
+// the state store between runs (so a restarted daemon watches them before its first
+// listing answers).
 #include <string>
 #include <vector>
 
@@ -22,15 +23,5 @@ using known_set = std::vector<known_cluster>;
 
 // Orders instance numbers as numbers ("99" < "100"), then as text.
 bool instance_less(const std::string& a, const std::string& b);
-
-// Where the known set is kept. Implementations log their own failures; neither call throws.
-class known_store {
-  public:
-    virtual ~known_store() = default;
-    // The set saved last; empty when there is none or it cannot be read.
-    virtual known_set load() = 0;
-    // Replaces the saved set with `set`. Must not wait for the disk: the event loop calls it.
-    virtual void save(known_set set) = 0;
-};
 
 }  // namespace sesmon::discovery

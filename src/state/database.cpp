@@ -70,6 +70,19 @@ CREATE TABLE node_statuses(
 CREATE INDEX node_statuses_by_upgrade ON node_statuses(upgrade_id, hostname, started_at);
 )sql";
 
+// Version 3 (issue 14): discovery's known set, so that a restart watches the discovered
+// clusters before the first listing answers. Replaced as a whole when it changes.
+constexpr const char* schema_v3 = R"sql(
+CREATE TABLE discovered_clusters(
+  instance_no TEXT PRIMARY KEY,
+  region      TEXT NOT NULL,
+  listed_name TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  misses      INTEGER NOT NULL DEFAULT 0 CHECK(misses >= 0),
+  updated_at  INTEGER NOT NULL
+);
+)sql";
+
 // Brings the schema from `from` to schema_version, one version per step, in one
 // transaction each. A new step is appended here with its own `case`.
 void migrate(sqlite::connection& db, std::int64_t from) {
@@ -79,6 +92,12 @@ void migrate(sqlite::connection& db, std::int64_t from) {
             switch (version) {
                 case 0:
                     db.exec(schema_v1);
+                    break;
+                // PLACEHOLDER (issue 14, for the lead's merge): version 1 → 2 is the
+                // `history` branch's step (issue 13: indexes), not on main yet. Until it
+                // lands this step does nothing; at the merge its `case 1` goes here.
+                case 2:
+                    db.exec(schema_v3);
                     break;
             }
             db.exec("PRAGMA user_version = " + std::to_string(version + 1));

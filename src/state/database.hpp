@@ -2,7 +2,7 @@
 // database: opening state.db — PRAGMAs in one place, the schema created and migrated by
 // `PRAGMA user_version`, and a damaged file moved aside so that the daemon always starts.
 //
-// Schema (version 1; docs/operations.md shows how to inspect it with the sqlite3 CLI):
+// Schema (version 3; docs/operations.md shows how to inspect it with the sqlite3 CLI):
 //   clusters(instance_no PK, name, state JSON, updated_at)     the trackers' memory
 //   events(id PK, instance_no, cluster, type, upgrade_id, occurred_at, body JSON)
 //   outbox(seq PK, notifier, event_id, status pending|delivered|dead, attempts,
@@ -10,6 +10,8 @@
 //   upgrades(id PK, instance_no, cluster, from_version, to_version, action_date,
 //            started_at, finished_at, ended_at, outcome, nodes_total, nodes_complete)
 //   node_statuses(upgrade_id, hostname, role, status, started_at, ended_at)
+//   discovered_clusters(instance_no PK, region, listed_name, name, misses, updated_at)
+//                                                               discovery's known set (v3)
 // Times are Unix seconds (UTC). JSON columns use the store's own formats (event_codec,
 // cluster_state_json), never the public webhook schema.
 #include <filesystem>
@@ -23,7 +25,7 @@ class logger;
 
 namespace sesmon::state {
 
-inline constexpr int schema_version = 1;
+inline constexpr int schema_version = 3;
 inline constexpr const char* database_file_name = "state.db";
 
 enum class open_purpose {

@@ -62,6 +62,18 @@ std::optional<cluster_record> read_cluster(sqlite::connection& db, const std::st
     return decode_cluster(s, log);
 }
 
+std::vector<discovered_record> read_discovered(sqlite::connection& db) {
+    sqlite::statement s(db,
+                        "SELECT instance_no, region, listed_name, name, misses FROM "
+                        "discovered_clusters ORDER BY instance_no");
+    std::vector<discovered_record> out;
+    while (s.step()) {
+        out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3),
+                       static_cast<int>(s.column_int(4))});
+    }
+    return out;
+}
+
 std::vector<delivery_record> read_deliveries(sqlite::connection& db, delivery_status status,
                                              const std::optional<std::string>& notifier,
                                              spdlog::logger& log) {

@@ -8,6 +8,8 @@
 #include <set>
 
 #include "harness.hpp"
+#include "state/database.hpp"
+#include "state/reads.hpp"
 
 namespace sesmon::daemon_test {
 namespace {
@@ -138,7 +140,12 @@ TEST_F(daemon_discovery_test, pages_filters_and_marks_what_it_watches) {
     EXPECT_EQ(log.find("cluster dev-01"), std::string::npos);
     EXPECT_EQ(log.find("prod-cache-tmp:"), std::string::npos);
     EXPECT_EQ(d.stop(), 0);
-    EXPECT_TRUE(fs::exists(dir_.path() / "state" / "discovered.json"));
+    // The known set is in state.db, each watched cluster under the name it was watched as.
+    std::set<std::string> stored;
+    for (const auto& r : state::read_discovered(*state::open_for_reading(dir_.path() / "state")))
+        stored.insert(r.name);
+    for (const auto& name : discovered_at_start)
+        EXPECT_EQ(stored.count(name), 1u) << name;
 }
 
 TEST_F(daemon_discovery_test,
