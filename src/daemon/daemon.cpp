@@ -105,7 +105,9 @@ int daemon::run() {
     wait_signals();
     dispatcher_->start();
     discovery_->extend(config_);  // appends the discovered clusters known from before
-    first_round_pending_ = config_.clusters.size() + (config_.discovery.enabled ? 1 : 0);
+    awaiting_first_listing_ = config_.discovery.enabled;
+    for (const auto& c : config_.clusters)
+        awaiting_first_poll_.insert(c.name);
     for (const auto& c : config_.clusters) {
         auto it = restored_.find(c.instance_no);
         start_cluster(c, it != restored_.end() ? std::move(it->second) : monitor::cluster_state{});
@@ -137,7 +139,7 @@ void daemon::start_server() {
         [this] { return view(); }, metrics_, config_.server.auth_token,
         [this] {
             const auto health = store_->health();
-            return web::readiness{first_round_pending_ == 0,
+            return web::readiness{ready(),
                                   health.degraded ? "state store degraded: " + health.reason : ""};
         },
         true);  // each cluster_runtime sets its own gauges after every poll
@@ -176,7 +178,7 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
         blind_ += int(after.blind) - int(before.blind);
         update_status();
     };
-    deps.first_attempt = [this] { first_attempt_done(); };
+    deps.first_attempt = [this, name = c.name] { first_attempt_done(name); };
     metrics_.set_discovered(c.name, c.discovered);
     auto rt = std::make_unique<cluster_runtime>(c, std::move(deps), std::move(restored));
     const auto flags = rt->flags();
@@ -205,10 +207,24 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
     clusters_[c.name] = std::move(rt);
 }
 
-void daemon::first_attempt_done() {
-    if (first_round_pending_ > 0 && --first_round_pending_ == 0) {
+bool daemon::ready() const {
+    return awaiting_first_poll_.empty() && !awaiting_first_listing_;
+}
+
+void daemon::first_attempt_done(const std::string& name) {
+    if (awaiting_first_poll_.erase(name) > 0)
+        log_if_ready();
+}
+
+void daemon::first_listing_done() {
+    if (std::exchange(awaiting_first_listing_, false))
+        log_if_ready();
+}
+
+// Each of the two conditions only ever turns true, so this logs once.
+void daemon::log_if_ready() {
+    if (ready())
         logger_->info("first poll round done: ready");
-    }
 }
 
 void daemon::stop_cluster(const std::string& name, std::string_view why) {
@@ -225,6 +241,7 @@ void daemon::stop_cluster(const std::string& name, std::string_view why) {
     rt->stop();
     logger_->info("cluster {}: no longer watched ({}its state stays in the store)", name,
                   why.empty() ? std::string() : std::string(why) + "; ");
+    first_attempt_done(name);  // its first attempt will not come: readiness stops waiting
     if (rt->watcher() && rt->watcher()->running()) {
         rt->watcher()->stop();
         auto* raw = rt.get();

@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -78,7 +79,11 @@ class daemon {
     void open_store();
     // `why` completes the log line: "no longer watched (<why>; its state stays ...)".
     void stop_cluster(const std::string& name, std::string_view why = {});
-    void first_attempt_done();
+    // Readiness (/readyz, "ready" in /api/v1/clusters): see awaiting_first_poll_.
+    bool ready() const;
+    void first_attempt_done(const std::string& name);
+    void first_listing_done();
+    void log_if_ready();
     // Discovery's side (daemon_discovery.cpp): the runtime, wired to the two below, which
     // keep config_.clusters the list of every watched cluster.
     // `stored`: the discovered set the store held at start.
@@ -139,7 +144,12 @@ class daemon {
     boost::asio::steady_timer stop_deadline_;
     service_notifier systemd_;
 
-    std::size_t first_round_pending_ = 0;
+    // Ready once every cluster watched at start (configured, or discovered by the last run)
+    // has had its first poll attempt and, when discovery was on at start, its first listing
+    // was attempted. A cluster stopped before its attempt no longer counts; clusters started
+    // later (reload, discovery) never do.
+    std::set<std::string> awaiting_first_poll_;
+    bool awaiting_first_listing_ = false;
     int in_progress_ = 0;
     int stalled_ = 0;
     int blind_ = 0;

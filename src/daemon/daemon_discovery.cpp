@@ -17,7 +17,7 @@ std::unique_ptr<discovery_runtime> daemon::make_discovery(
         discovery_hooks{
             [this](const cluster_config& c) { start_discovered(c); },
             [this](const std::string& name, std::string_view why) { stop_discovered(name, why); },
-            [this] { first_attempt_done(); }});
+            [this] { first_listing_done(); }});
 }
 
 void daemon::start_discovered(const cluster_config& c) {

@@ -200,7 +200,7 @@ web::daemon_view daemon::view() const {
     v.version = sesmon::version;
     v.started_at = started_at_;
     v.now = clock_.wall_now();
-    v.ready = first_round_pending_ == 0;
+    v.ready = ready();
     v.clusters.reserve(clusters_.size());
     for (const auto& [name, rt] : clusters_) {
         v.clusters.push_back(rt->view(v.now));

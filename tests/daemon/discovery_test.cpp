@@ -267,6 +267,51 @@ TEST_F(daemon_discovery_test, reload_reapplies_include_and_exclude_to_the_known_
     EXPECT_EQ(d.stop(), 0);
 }
 
+// --- readiness ---------------------------------------------------------------------------
+
+bool ready(daemon_process& d) {
+    return http("GET", d.server_port(), "/readyz").has_value();
+}
+
+TEST_F(daemon_discovery_test, readiness_waits_for_the_clusters_watched_at_start_not_for_new_ones) {
+    // mine's first poll hangs until the request times out (the harness's 2 s); meanwhile the
+    // first listing answers and the clusters it found start and poll.
+    set_faults(sim_,
+               R"({"faults":[{"kind":"timeout","route":"progress","cluster":"4002","count":1}]})");
+    auto& d = start(discovery_spec(sim_));
+    ASSERT_TRUE(found_all());
+    ASSERT_TRUE(d.wait_polls("prod-03", 1));
+    EXPECT_FALSE(ready(d)) << "ready before mine's first poll attempt:\n" << d.log_text();
+    ASSERT_TRUE(wait_until([&] { return ready(d); }, 10s)) << d.log_text();
+    EXPECT_EQ(d.stop(), 0);
+}
+
+TEST_F(daemon_discovery_test,
+       a_cluster_stopped_before_its_first_poll_does_not_hold_readiness_back) {
+    // mine's polls hang (for longer than the test); a reload removes it.
+    set_faults(sim_, R"({"faults":[{"kind":"timeout","route":"progress","cluster":"4002"}]})");
+    daemon_spec spec;
+    spec.endpoint = sim_.url();
+    spec.clusters = {{"mine", "4002", ""}, {"other", "4003", ""}};
+    spec.api_timeout = "60s";
+    auto& d = start(spec);
+    ASSERT_TRUE(d.wait_polls("other", 1));
+    EXPECT_FALSE(ready(d));
+    // A reload that changes nothing (discovery off: no listing to wait for) changes nothing.
+    d.process().signal(SIGHUP);
+    ASSERT_TRUE(wait_until(
+        [&] { return d.log_text().find("reloaded: 0 cluster(s) added") != std::string::npos; },
+        5s));
+    EXPECT_FALSE(ready(d)) << d.log_text();
+
+    spec.clusters.erase(spec.clusters.begin());
+    write_text(config(), daemon_config(spec, dir_.path()));
+    d.process().signal(SIGHUP);
+    ASSERT_TRUE(wait_until([&] { return ready(d); }, 10s)) << d.log_text();
+    EXPECT_NE(d.log_text().find("cluster mine: no longer watched"), std::string::npos);
+    EXPECT_EQ(d.stop(), 0);
+}
+
 // --- the operator commands --------------------------------------------------------------
 
 struct command_result {

@@ -214,7 +214,7 @@ void simulator::advance(int seconds) const {
 
 std::string daemon_config(const daemon_spec& spec, const fs::path& dir) {
     std::ostringstream y;
-    y << "api:\n  endpoint: " << spec.endpoint << "\n  timeout: 2s\n";
+    y << "api:\n  endpoint: " << spec.endpoint << "\n  timeout: " << spec.api_timeout << "\n";
     if (!spec.access_key_file.empty()) {
         y << "  access_key_file: " << spec.access_key_file << "\n";
         y << "  secret_key_file: " << spec.secret_key_file << "\n";
