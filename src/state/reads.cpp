@@ -63,6 +63,11 @@ std::optional<cluster_record> read_cluster(sqlite::connection& db, const std::st
 }
 
 std::vector<discovered_record> read_discovered(sqlite::connection& db) {
+    // A database opened read-only is not migrated (a degraded start on a disk that cannot be
+    // written): one of a schema before version 3 has no such table, and no discovered set.
+    if (db.query_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                     "'discovered_clusters'") == 0)
+        return {};
     sqlite::statement s(db,
                         "SELECT instance_no, region, listed_name, name, misses FROM "
                         "discovered_clusters ORDER BY instance_no");
