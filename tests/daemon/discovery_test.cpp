@@ -274,15 +274,17 @@ bool ready(daemon_process& d) {
 }
 
 TEST_F(daemon_discovery_test, readiness_waits_for_the_clusters_watched_at_start_not_for_new_ones) {
-    // mine's first poll hangs until the request times out (the harness's 2 s); meanwhile the
-    // first listing answers and the clusters it found start and poll.
+    // mine's first poll hangs until the request times out (6 s: time enough, on a loaded
+    // machine too, for the first listing to answer and the clusters it found to poll).
     set_faults(sim_,
                R"({"faults":[{"kind":"timeout","route":"progress","cluster":"4002","count":1}]})");
-    auto& d = start(discovery_spec(sim_));
+    auto spec = discovery_spec(sim_);
+    spec.api_timeout = "6s";
+    auto& d = start(spec);
     ASSERT_TRUE(found_all());
     ASSERT_TRUE(d.wait_polls("prod-03", 1));
     EXPECT_FALSE(ready(d)) << "ready before mine's first poll attempt:\n" << d.log_text();
-    ASSERT_TRUE(wait_until([&] { return ready(d); }, 10s)) << d.log_text();
+    ASSERT_TRUE(wait_until([&] { return ready(d); }, 15s)) << d.log_text();
     EXPECT_EQ(d.stop(), 0);
 }
 
