@@ -69,6 +69,13 @@ CREATE TABLE node_statuses(
 CREATE INDEX node_statuses_by_upgrade ON node_statuses(upgrade_id, hostname, started_at);
 )sql";
 
+// Version 2 (issue 13): the history list newest first, and the ETA's past upgrades of one
+// cluster, without a scan of every upgrade.
+constexpr const char* schema_v2 = R"sql(
+CREATE INDEX upgrades_by_start ON upgrades(started_at);
+CREATE INDEX upgrades_by_instance ON upgrades(instance_no, started_at);
+)sql";
+
 // Brings the schema from `from` to schema_version, one version per step, in one
 // transaction each. A new step is appended here with its own `case`.
 void migrate(sqlite::connection& db, std::int64_t from) {
@@ -78,6 +85,9 @@ void migrate(sqlite::connection& db, std::int64_t from) {
             switch (version) {
                 case 0:
                     db.exec(schema_v1);
+                    break;
+                case 1:
+                    db.exec(schema_v2);
                     break;
             }
             db.exec("PRAGMA user_version = " + std::to_string(version + 1));
@@ -160,9 +170,10 @@ std::unique_ptr<sqlite::connection> open_for_reading(const fs::path& directory, 
         file, immutable ? sqlite::open_mode::immutable : sqlite::open_mode::read_only);
     db->exec("PRAGMA busy_timeout = 5000");
     const std::int64_t version = db->query_int("PRAGMA user_version");
-    if (version != schema_version) {
+    if (version < min_readable_schema || version > schema_version) {
         throw sqlite::error(SQLITE_ERROR, file.string() + " has schema " + std::to_string(version) +
                                               ", this program reads " +
+                                              std::to_string(min_readable_schema) + " to " +
                                               std::to_string(schema_version));
     }
     return db;

@@ -1,0 +1,129 @@
+// Issue 13 end to end: config/scenarios/slow-node.yaml played 120 times faster than real
+// time (a scenario minute is half a second), the daemon's timeouts scaled alike — nodes of
+// 3 min, one of them 40 min in Upgrade_OpenSearch. The slower_than_peers stall comes long
+// before the fixed node_stage_timeout would; the ETA is in /api/v1/clusters while the
+// upgrade runs; afterwards the history API and `ses-upgrade-monitor history` show it.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <regex>
+
+#include "harness.hpp"
+
+namespace sesmon::daemon_test {
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+rapidjson::Document parse(const std::optional<std::string>& body) {
+    rapidjson::Document d;
+    d.Parse(body.value_or("null").c_str());
+    return d;
+}
+
+std::optional<clock_type::time_point> seen_at(daemon_process& d, const std::string& type,
+                                              std::chrono::milliseconds timeout) {
+    if (!wait_until([&] { return count(emitted_events(d.log_text()), type, "slow-node") > 0; },
+                    timeout))
+        return std::nullopt;
+    return clock_type::now();
+}
+
+TEST(daemon_history_test, a_slow_node_stalls_early_and_the_history_shows_its_timeline) {
+    temp_dir dir;
+    simulator sim(dir.path(), "config/scenarios/slow-node.yaml", 120);
+    daemon_spec spec;
+    spec.endpoint = sim.url();
+    // 45m, 10m and 12m at 1/120: 22.5 s, 5 s, 6 s.
+    spec.stall =
+        "{ node_stage_timeout: 22500ms, no_progress_timeout: 100000h, blind_timeout: 100000h, "
+        "adaptive_factor: 3, adaptive_min: 5s }";
+    spec.clusters = {{"slow-node", "1037301", ""}};
+    auto config = daemon_config(spec, dir.path()) + "eta:\n  node_prior: 6s\n";
+    write_text(dir.path() / "config.yaml", config);
+    daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log");
+    const unsigned short port = d.server_port();
+    ASSERT_NE(port, 0) << d.log_text();
+
+    const auto started = seen_at(d, "upgrade_started", 10s);
+    ASSERT_TRUE(started) << d.log_text();
+    // While it runs: the upgrade's history id and its expected finish.
+    const auto clusters = parse(http("GET", port, "/api/v1/clusters"));
+    ASSERT_TRUE(clusters.IsObject());
+    const auto& upgrade = clusters["clusters"][0]["upgrade"];
+    ASSERT_TRUE(upgrade["id"].IsString());
+    const std::string id = upgrade["id"].GetString();
+    EXPECT_TRUE(upgrade["expected_finish"].IsString());
+
+    // slow-node-d-3 enters Upgrade_OpenSearch ≈ 3.5 s in; its peers took ≈ 1 s there:
+    // slower_than_peers at adaptive_min (5 s) into the stage; the fixed timeout would need
+    // 22.5 s.
+    const auto stalled = seen_at(d, "upgrade_stalled", 30s);
+    ASSERT_TRUE(stalled) << d.log_text();
+    EXPECT_LT(*stalled - *started, 18s);
+    const auto during = parse(http("GET", port, "/api/v1/clusters"));
+    ASSERT_TRUE(during.IsObject());
+    EXPECT_STREQ(during["clusters"][0]["stall"]["reason"].GetString(), "slower_than_peers");
+
+    ASSERT_TRUE(seen_at(d, "upgrade_finished", 40s)) << d.log_text();
+    const auto log = d.log_text();
+    const auto events = emitted_events(log);
+    EXPECT_EQ(count(events, "upgrade_stalled"), 1u);  // not again at node_stage_timeout
+    EXPECT_EQ(count(events, "stall_cleared"), 1u);
+    EXPECT_NE(log.find("event=upgrade_stalled cluster=slow-node node=slow-node-d-3"),
+              std::string::npos)
+        << log;
+    EXPECT_NE(log.find("stall=slower_than_peers"), std::string::npos) << log;
+
+    // The history, through the API (read off the event loop) ...
+    const auto history = parse(http("GET", port, "/api/v1/history?cluster=slow-node"));
+    ASSERT_TRUE(history.IsObject()) << log;
+    ASSERT_EQ(history["upgrades"].Size(), 1u);
+    const auto& entry = history["upgrades"][0];
+    EXPECT_EQ(entry["id"].GetString(), id);
+    EXPECT_STREQ(entry["outcome"].GetString(), "finished");
+    EXPECT_EQ(entry["nodes"]["complete"].GetInt(), 5);
+    EXPECT_GT(entry["duration_seconds"].GetInt64(), 15);
+
+    const auto timeline = parse(http("GET", port, "/api/v1/upgrades/" + id));
+    ASSERT_TRUE(timeline.IsObject());
+    const auto& nodes = timeline["nodes"];
+    ASSERT_EQ(nodes.Size(), 5u);
+    std::vector<long long> in_opensearch;
+    for (rapidjson::SizeType i = 0; i < nodes.Size(); ++i) {
+        EXPECT_EQ(std::string(nodes[i]["hostname"].GetString()),
+                  "slow-node-d-" + std::to_string(i + 1));  // in upgrade order
+        const auto& statuses = nodes[i]["statuses"];
+        EXPECT_STREQ(statuses[statuses.Size() - 1]["status"].GetString(), "complete");
+        long long seconds = 0;
+        for (const auto& s : statuses.GetArray()) {
+            if (std::string(s["status"].GetString()) == "Upgrade_OpenSearch")
+                seconds += s["seconds"].GetInt64();
+        }
+        in_opensearch.push_back(seconds);
+    }
+    EXPECT_GE(in_opensearch[2], 15);  // 40 min / 120 = 20 s
+    EXPECT_LE(in_opensearch[0], 3);   // 2 min / 120 = 1 s, give or take a poll
+    EXPECT_FALSE(http("GET", port, "/api/v1/upgrades/0123456789abcdef"));  // 404
+
+    // ... and the command, on state.db while the daemon runs.
+    child cli({std::string(SESMON_BIN_DIR) + "/ses-upgrade-monitor", "history", "-c",
+               (dir.path() / "config.yaml").string(), "--format", "json"},
+              {}, dir.path() / "history.out", dir.path() / "history.err");
+    EXPECT_EQ(cli.wait(10s), 0) << read_text(dir.path() / "history.err");
+    const auto printed = parse(read_text(dir.path() / "history.out"));
+    ASSERT_TRUE(printed.IsObject()) << read_text(dir.path() / "history.out");
+    ASSERT_EQ(printed["upgrades"].Size(), 1u);
+    EXPECT_EQ(printed["upgrades"][0]["id"].GetString(), id);
+    child table({std::string(SESMON_BIN_DIR) + "/ses-upgrade-monitor", "history", "-c",
+                 (dir.path() / "config.yaml").string()},
+                {}, dir.path() / "table.out", dir.path() / "table.err");
+    EXPECT_EQ(table.wait(10s), 0);
+    const auto text = read_text(dir.path() / "table.out");
+    EXPECT_TRUE(std::regex_search(text, std::regex(id + R"(\s+slow-node\s+2140 → 2150\s+)")))
+        << text;
+    EXPECT_EQ(d.stop(), 0);
+}
+
+}  // namespace
+}  // namespace sesmon::daemon_test
