@@ -60,11 +60,12 @@ void finish(net::server_response& res) {
 
 router::router(std::function<daemon_view()> view, metrics& metrics,
                std::optional<secret> auth_token, std::function<readiness()> ready,
-               history_source* history)
+               bool gauges_kept_current, history_source* history)
     : view_(std::move(view)),
       metrics_(metrics),
       auth_token_(std::move(auth_token)),
       ready_(std::move(ready)),
+      gauges_kept_current_(gauges_kept_current),
       page_(make_dashboard_page()) {
     if (history)
         history_.emplace(*history);
@@ -95,7 +96,8 @@ net::server_response router::get(std::string_view path) const {
                                        "\n");
     }
     if (path == "/metrics") {
-        metrics_.sync_clusters(view_().clusters);
+        if (!gauges_kept_current_)
+            metrics_.sync_clusters(view_().clusters);
         auto res = text(200, metrics_.render());
         res.headers = {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}};
         return res;

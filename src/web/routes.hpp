@@ -42,12 +42,16 @@ struct readiness {
 class router {
   public:
     // `view` builds the current daemon_view. `ready` says what /readyz answers; when
-    // empty, view().ready decides. `metrics` is refreshed from the view on every scrape.
-    // `history`: where /api/v1/history and /api/v1/upgrades/{id} read from; without one
-    // those paths are unknown (404).
+    // empty, view().ready decides. The per-cluster gauges of `metrics` are refreshed from
+    // the view on every scrape, unless `gauges_kept_current` says their owner sets them
+    // itself (the daemon does, after every poll: building the view of 10,000 clusters on
+    // every scrape held its event loop for up to a second). `history`: where
+    // /api/v1/history and /api/v1/upgrades/{id} read from; without one those paths are
+    // unknown (404).
     router(std::function<daemon_view()> view, metrics& metrics,
            std::optional<secret> auth_token = std::nullopt,
-           std::function<readiness()> ready = nullptr, history_source* history = nullptr);
+           std::function<readiness()> ready = nullptr, bool gauges_kept_current = false,
+           history_source* history = nullptr);
 
     // Every route; the history routes complete when their read does.
     boost::asio::awaitable<net::server_response> answer(net::server_request request) const;
@@ -69,6 +73,7 @@ class router {
     metrics& metrics_;
     std::optional<secret> auth_token_;
     std::function<readiness()> ready_;
+    bool gauges_kept_current_;
     std::optional<history_api> history_;
     dashboard_page page_;
 };

@@ -99,7 +99,7 @@ class history_api_test : public ::testing::Test {
   protected:
     net::server_response get(const std::string& target, std::optional<secret> token = {},
                              std::string method = "GET") {
-        router r([] { return testing::sample_view(); }, metrics_, std::move(token), nullptr,
+        router r([] { return testing::sample_view(); }, metrics_, std::move(token), nullptr, false,
                  &source_);
         net::server_request req;
         req.method = std::move(method);
@@ -222,7 +222,7 @@ TEST_F(history_api_test, the_loop_serves_other_requests_while_a_history_read_wai
              [] {
                  return readiness{true, ""};
              },
-             &source_);
+             false, &source_);
     net::http_server_options options;
     options.listen = "127.0.0.1:0";
     net::http_server server(io_.get_executor(), options, r.handler(),
