@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <system_error>
 
 namespace sesmon::state {
@@ -77,20 +78,22 @@ CREATE INDEX upgrades_by_start ON upgrades(started_at);
 CREATE INDEX upgrades_by_instance ON upgrades(instance_no, started_at);
 )sql";
 
-// Brings the schema from `from` to schema_version, one version per step, in one
-// transaction each. A new step is appended here with its own `case`.
+// The migration steps by version: migration_steps[v] brings a database of version v to
+// v + 1, in one transaction. A new version appends its step here and raises
+// schema_version (database.hpp); the static_assert keeps the two together.
+constexpr const char* migration_steps[] = {
+    schema_v1,  // 0 -> 1: the whole schema
+    schema_v2,  // 1 -> 2: history indexes
+};
+static_assert(std::size(migration_steps) == schema_version,
+              "one migration step per schema version");
+
+// Brings the schema from `from` to schema_version, one step at a time.
 void migrate(sqlite::connection& db, std::int64_t from) {
     for (std::int64_t version = from; version < schema_version; ++version) {
         db.exec("BEGIN IMMEDIATE");
         try {
-            switch (version) {
-                case 0:
-                    db.exec(schema_v1);
-                    break;
-                case 1:
-                    db.exec(schema_v2);
-                    break;
-            }
+            db.exec(migration_steps[static_cast<std::size_t>(version)]);
             db.exec("PRAGMA user_version = " + std::to_string(version + 1));
             db.exec("COMMIT");
         } catch (...) {

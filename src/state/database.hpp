@@ -24,9 +24,11 @@ class logger;
 
 namespace sesmon::state {
 
+// Raised with each migration step (database.cpp, migration_steps).
 inline constexpr int schema_version = 2;
 // The oldest schema the read-only tools read: a database the daemon has not migrated yet
-// (the steps since only add indexes) still answers `history` and `deliveries`.
+// (the steps since only add indexes) still answers `history` and `deliveries`. A step that
+// adds or changes what those reads query raises it to its own version.
 inline constexpr int min_readable_schema = 1;
 inline constexpr const char* database_file_name = "state.db";
 
