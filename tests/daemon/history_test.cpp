@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <csignal>
 #include <regex>
 
 #include "harness.hpp"
@@ -122,6 +123,62 @@ TEST(daemon_history_test, a_slow_node_stalls_early_and_the_history_shows_its_tim
     const auto text = read_text(dir.path() / "table.out");
     EXPECT_TRUE(std::regex_search(text, std::regex(id + R"(\s+slow-node\s+2140 → 2150\s+)")))
         << text;
+    EXPECT_EQ(d.stop(), 0);
+}
+
+// The slower_than_peers deadline is a timer like the other stall deadlines: once the slow
+// node is in its stage, the polls are made 10 minutes apart (a reload), and the stall still
+// comes at its threshold, with no poll in between.
+TEST(daemon_history_test, slower_than_peers_fires_on_time_between_polls) {
+    temp_dir dir;
+    simulator sim(dir.path(), "config/scenarios/slow-node.yaml", 120);
+    daemon_spec spec;
+    spec.endpoint = sim.url();
+    // Peers 2 min in Upgrade_OpenSearch = 1 s here: 3 × 1 s, raised to adaptive_min (5 s).
+    spec.stall =
+        "{ node_stage_timeout: 100000h, no_progress_timeout: 100000h, blind_timeout: 100000h, "
+        "adaptive_factor: 3, adaptive_min: 5s }";
+    spec.clusters = {{"slow-node", "1037301", ""}};
+    const auto config = dir.path() / "config.yaml";
+    write_text(config, daemon_config(spec, dir.path()));
+    daemon_process d(config, dir.path() / "daemon.log");
+    ASSERT_NE(d.server_port(), 0) << d.log_text();
+
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return d.log_text().find("node=slow-node-d-3 role=D status=Upgrade_OpenSearch") !=
+                   std::string::npos;
+        },
+        15s))
+        << d.log_text();
+    const auto entered = clock_type::now();
+    spec.polling = "{ interval: 10m, idle_interval: 10m, jitter: 0, max_backoff: 10m }";
+    write_text(config, daemon_config(spec, dir.path()));
+    d.process().signal(SIGHUP);
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return d.log_text().find("cluster slow-node: configuration updated") !=
+                   std::string::npos;
+        },
+        3s))
+        << d.log_text();
+    // The poll already armed at the old interval still runs; none after it: wait until the
+    // count has not moved for a second.
+    long polls = d.successful_polls("slow-node");
+    auto moved_at = clock_type::now();
+    ASSERT_TRUE(wait_until(
+        [&] {
+            if (const long now = d.successful_polls("slow-node"); now != polls) {
+                polls = now;
+                moved_at = clock_type::now();
+            }
+            return clock_type::now() - moved_at >= 1s;
+        },
+        4s));
+    ASSERT_TRUE(seen_at(d, "upgrade_stalled", 10s)) << d.log_text();
+    EXPECT_LT(clock_type::now() - entered, 8s);  // 5 s after the stage began, give or take
+    EXPECT_EQ(d.successful_polls("slow-node"), polls) << d.log_text();  // none in between
+    EXPECT_NE(d.log_text().find("stall=slower_than_peers"), std::string::npos) << d.log_text();
     EXPECT_EQ(d.stop(), 0);
 }
 
