@@ -30,16 +30,24 @@ std::optional<clock_type::time_point> seen_at(daemon_process& d, const std::stri
     return clock_type::now();
 }
 
+// The daemon's configuration for config/scenarios/slow-node.yaml at 120× (a scenario minute
+// is half a second): slower_than_peers at 3 × the peers' median, at least 5 s (10 min at
+// 1/120); `node_stage_timeout` as given; no no-progress or blind alerts.
+daemon_spec slow_node_spec(const simulator& sim, const std::string& node_stage_timeout) {
+    daemon_spec spec;
+    spec.endpoint = sim.url();
+    spec.stall = "{ node_stage_timeout: " + node_stage_timeout +
+                 ", no_progress_timeout: 100000h, blind_timeout: 100000h, adaptive_factor: 3, "
+                 "adaptive_min: 5s }";
+    spec.clusters = {{"slow-node", "1037301", ""}};
+    return spec;
+}
+
 TEST(daemon_history_test, a_slow_node_stalls_early_and_the_history_shows_its_timeline) {
     temp_dir dir;
     simulator sim(dir.path(), "config/scenarios/slow-node.yaml", 120);
-    daemon_spec spec;
-    spec.endpoint = sim.url();
-    // 45m, 10m and 12m at 1/120: 22.5 s, 5 s, 6 s.
-    spec.stall =
-        "{ node_stage_timeout: 22500ms, no_progress_timeout: 100000h, blind_timeout: 100000h, "
-        "adaptive_factor: 3, adaptive_min: 5s }";
-    spec.clusters = {{"slow-node", "1037301", ""}};
+    // 45m and 12m at 1/120: 22.5 s, 6 s.
+    const daemon_spec spec = slow_node_spec(sim, "22500ms");
     auto config = daemon_config(spec, dir.path()) + "eta:\n  node_prior: 6s\n";
     write_text(dir.path() / "config.yaml", config);
     daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log");
@@ -132,13 +140,8 @@ TEST(daemon_history_test, a_slow_node_stalls_early_and_the_history_shows_its_tim
 TEST(daemon_history_test, slower_than_peers_fires_on_time_between_polls) {
     temp_dir dir;
     simulator sim(dir.path(), "config/scenarios/slow-node.yaml", 120);
-    daemon_spec spec;
-    spec.endpoint = sim.url();
     // Peers 2 min in Upgrade_OpenSearch = 1 s here: 3 × 1 s, raised to adaptive_min (5 s).
-    spec.stall =
-        "{ node_stage_timeout: 100000h, no_progress_timeout: 100000h, blind_timeout: 100000h, "
-        "adaptive_factor: 3, adaptive_min: 5s }";
-    spec.clusters = {{"slow-node", "1037301", ""}};
+    daemon_spec spec = slow_node_spec(sim, "100000h");
     const auto config = dir.path() / "config.yaml";
     write_text(config, daemon_config(spec, dir.path()));
     daemon_process d(config, dir.path() / "daemon.log");
