@@ -61,9 +61,11 @@ duration upgrade_summary::duration_at(wall_time now) const {
 
 std::vector<upgrade_summary> read_upgrades(sqlite::connection& db,
                                            const std::optional<std::string>& cluster, int limit) {
+    // Two statements, not `?1 IS NULL OR cluster = ?1`: that would keep SQLite from using
+    // upgrades_by_cluster (one cluster) and upgrades_by_start (all) alike.
     sqlite::statement s(db, std::string(upgrade_columns) +
-                                " WHERE ?1 IS NULL OR cluster = ?1 ORDER BY started_at DESC, id "
-                                "LIMIT ?2");
+                                (cluster ? " WHERE cluster = ?1" : " WHERE ?1 IS NULL") +
+                                " ORDER BY started_at DESC, id LIMIT ?2");
     s.bind(1, cluster).bind(2, std::clamp(limit, 0, max_history_limit));
     std::vector<upgrade_summary> out;
     while (s.step())
@@ -119,14 +121,17 @@ std::optional<duration> node_time(const node_timeline& node) {
 
 std::map<std::string, monitor::node_time_medians> read_node_time_medians(
     sqlite::connection& db, const std::optional<std::string>& instance_no, int upgrades) {
-    sqlite::statement s(db,
-                        "WITH recent AS (SELECT id, instance_no FROM (SELECT id, instance_no, "
-                        "row_number() OVER (PARTITION BY instance_no ORDER BY started_at DESC) "
-                        "AS k FROM upgrades WHERE outcome = 'finished' AND (?1 IS NULL OR "
-                        "instance_no = ?1)) WHERE k <= ?2) "
-                        "SELECT r.instance_no, n.upgrade_id, n.hostname, n.role, n.status, "
-                        "n.started_at FROM recent r JOIN node_statuses n ON n.upgrade_id = r.id "
-                        "ORDER BY r.instance_no, n.upgrade_id, n.hostname, n.started_at, n.rowid");
+    // One cluster's through upgrades_by_instance (see read_upgrades on the two forms).
+    sqlite::statement s(db, std::string("WITH recent AS (SELECT id, instance_no FROM (SELECT id, "
+                                        "instance_no, row_number() OVER (PARTITION BY instance_no "
+                                        "ORDER BY started_at DESC) AS k FROM upgrades WHERE "
+                                        "outcome = 'finished' AND ") +
+                                (instance_no ? "instance_no = ?1" : "?1 IS NULL") +
+                                ") WHERE k <= ?2) "
+                                "SELECT r.instance_no, n.upgrade_id, n.hostname, n.role, n.status, "
+                                "n.started_at FROM recent r JOIN node_statuses n ON n.upgrade_id = "
+                                "r.id ORDER BY r.instance_no, n.upgrade_id, n.hostname, "
+                                "n.started_at, n.rowid");
     s.bind(1, instance_no).bind(2, upgrades);
     std::map<std::string, std::vector<monitor::node_sample>> samples;
     std::string instance, upgrade;
