@@ -34,17 +34,13 @@ int history(const std::string& config_path, const std::optional<std::string>& cl
         return 1;
     }
     const stored_eta eta(cfg, *db);
-    const web::eta_lookup lookup = [&](const std::string& id) -> std::optional<wall_time> {
-        for (const auto& u : rows) {
-            if (u.id == id) {
-                try {
-                    return eta.of_stored(u.instance_no, id, now);
-                } catch (const std::exception&) {
-                    return std::nullopt;  // the estimate is an extra: never fail for it
-                }
-            }
+    const web::eta_lookup lookup =
+        [&](const state::upgrade_summary& u) -> std::optional<wall_time> {
+        try {
+            return eta.of_stored(u.instance_no, u.id, now);
+        } catch (const std::exception&) {
+            return std::nullopt;  // the estimate is an extra: never fail for it
         }
-        return std::nullopt;
     };
     if (format == "json") {
         std::cout << web::history_json(rows, now, lookup) << '\n';

@@ -16,7 +16,7 @@ std::string history_table(const std::vector<state::upgrade_summary>& upgrades, w
             std::chrono::duration_cast<std::chrono::seconds>(u.duration_at(now)));
         if (running)
             took += " so far";
-        const auto expected = running && eta ? eta(u.id) : std::nullopt;
+        const auto expected = running && eta ? eta(u) : std::nullopt;
         cells.push_back({u.id, u.cluster, u.from_version + " \u2192 " + u.to_version,
                          common::format_rfc3339_utc(u.started_at), took, u.outcome,
                          std::to_string(u.nodes_complete) + "/" + std::to_string(u.nodes_total),

@@ -100,7 +100,8 @@ void daemon::open_store() {
     history_reader_ =
         std::make_unique<state::history_reader>(io_.get_executor(), config_.state.directory);
     history_ = std::make_unique<reader_history>(
-        *history_reader_, clock_, [this](const std::string& id) { return expected_finish_of(id); });
+        *history_reader_, clock_,
+        [this](const state::upgrade_summary& u) { return expected_finish_of(u); });
 }
 
 void daemon::load_node_time_history(std::optional<std::string> instance_no) {
@@ -124,10 +125,19 @@ void daemon::load_node_time_history(std::optional<std::string> instance_no) {
         });
 }
 
-std::optional<wall_time> daemon::expected_finish_of(const std::string& upgrade_id) const {
+std::optional<wall_time> daemon::expected_finish_of(const state::upgrade_summary& u) const {
+    const auto of = [&](const cluster_runtime& rt) -> std::optional<wall_time> {
+        if (rt.tracker().upgrade_in_progress() && rt.history_id() == u.id)
+            return rt.expected_finish();
+        return std::nullopt;
+    };
+    // By the name the row was last written with; a renamed cluster by its instance_no.
+    if (const auto it = clusters_.find(u.cluster);
+        it != clusters_.end() && it->second->config().instance_no == u.instance_no)
+        return of(*it->second);
     for (const auto& [name, rt] : clusters_) {
-        if (rt->tracker().upgrade_in_progress() && rt->history_id() == upgrade_id)
-            return rt->expected_finish();
+        if (rt->config().instance_no == u.instance_no)
+            return of(*rt);
     }
     return std::nullopt;
 }

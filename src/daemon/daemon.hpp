@@ -45,6 +45,7 @@ class history_source;
 }  // namespace sesmon::web
 namespace sesmon::state {
 class store;
+struct upgrade_summary;
 class history_reader;
 }  // namespace sesmon::state
 
@@ -92,7 +93,7 @@ class daemon {
     // Reads past upgrades' node times (all clusters, or one) off the loop and hands them
     // to the clusters' trackers for the ETA.
     void load_node_time_history(std::optional<std::string> instance_no);
-    std::optional<wall_time> expected_finish_of(const std::string& upgrade_id) const;
+    std::optional<wall_time> expected_finish_of(const state::upgrade_summary& upgrade) const;
 
     daemon_options options_;
     std::shared_ptr<spdlog::logger> logger_;

@@ -15,7 +15,7 @@ namespace sesmon::daemon {
 
 class reader_history final : public web::history_source {
   public:
-    using eta_of = std::function<std::optional<wall_time>(const std::string& upgrade_id)>;
+    using eta_of = std::function<std::optional<wall_time>(const state::upgrade_summary&)>;
 
     reader_history(state::history_reader& reader, const sesmon::clock& clock, eta_of eta)
         : reader_(reader), clock_(clock), eta_(std::move(eta)) {}
@@ -23,8 +23,8 @@ class reader_history final : public web::history_source {
     void upgrades(std::optional<std::string> cluster, int limit,
                   callback<std::vector<state::upgrade_summary>> done) override;
     void timeline(std::string id, callback<std::optional<state::upgrade_timeline>> done) override;
-    std::optional<wall_time> expected_finish(const std::string& upgrade_id) const override {
-        return eta_(upgrade_id);
+    std::optional<wall_time> expected_finish(const state::upgrade_summary& upgrade) const override {
+        return eta_(upgrade);
     }
     wall_time now() const override { return clock_.wall_now(); }
 

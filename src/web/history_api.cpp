@@ -107,11 +107,12 @@ asio::awaitable<net::server_response> history_api::list(const net::server_reques
         [&](auto done) { source_.upgrades(cluster, limit, std::move(done)); });
     if (!got.result)
         co_return unavailable(got.error);
-    co_return reply(
-        200,
-        history_json(*got.result, source_.now(),
-                     [this](const std::string& id) { return source_.expected_finish(id); }),
-        "application/json");
+    co_return reply(200,
+                    history_json(*got.result, source_.now(),
+                                 [this](const state::upgrade_summary& u) {
+                                     return source_.expected_finish(u);
+                                 }),
+                    "application/json");
 }
 
 asio::awaitable<net::server_response> history_api::timeline(std::string id) const {
@@ -123,8 +124,10 @@ asio::awaitable<net::server_response> history_api::timeline(std::string id) cons
         co_return unavailable(got.error);
     if (!*got.result)
         co_return text(404, "no upgrade " + id);
-    co_return reply(200, timeline_json(**got.result, source_.now(), source_.expected_finish(id)),
-                    "application/json");
+    const auto& upgrade = (*got.result)->upgrade;
+    const auto eta =
+        upgrade.outcome == "in_progress" ? source_.expected_finish(upgrade) : std::nullopt;
+    co_return reply(200, timeline_json(**got.result, source_.now(), eta), "application/json");
 }
 
 }  // namespace sesmon::web

@@ -34,7 +34,8 @@ class history_source {
     virtual void timeline(std::string id,
                           callback<std::optional<state::upgrade_timeline>> done) = 0;
     // The expected finish of an upgrade in progress, which only the live trackers know.
-    virtual std::optional<wall_time> expected_finish(const std::string& upgrade_id) const = 0;
+    virtual std::optional<wall_time> expected_finish(
+        const state::upgrade_summary& upgrade) const = 0;
     virtual wall_time now() const = 0;
 };
 

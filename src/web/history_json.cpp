@@ -52,7 +52,7 @@ std::string history_json(const std::vector<state::upgrade_summary>& upgrades, wa
     json::key(w, "upgrades");
     w.StartArray();
     for (const auto& u : upgrades)
-        put_summary(w, u, now, eta ? eta(u.id) : std::nullopt);
+        put_summary(w, u, now, eta && u.outcome == "in_progress" ? eta(u) : std::nullopt);
     w.EndArray();
     w.EndObject();
     return json::text(buffer);

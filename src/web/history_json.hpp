@@ -13,9 +13,8 @@
 
 namespace sesmon::web {
 
-// The expected finish of an upgrade in progress, by history id (the running daemon knows
-// it; the CLI does not). May be empty.
-using eta_lookup = std::function<std::optional<wall_time>(const std::string& upgrade_id)>;
+// The expected finish of an upgrade in progress (asked for those only). May be empty.
+using eta_lookup = std::function<std::optional<wall_time>(const state::upgrade_summary&)>;
 
 // {"now", "upgrades": [{"id", "cluster", "instance_no", "from_version", "to_version",
 //   "action_date", "started_at", "finished_at", "ended_at", "outcome", "duration_seconds",

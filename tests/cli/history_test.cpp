@@ -35,8 +35,8 @@ TEST(history_view_test, one_row_per_upgrade_with_duration_outcome_and_expected_f
     done.finished_at = t0 - 48h + 95min;
     done.ended_at = t0 - 47h;
     done.nodes_complete = 8;
-    const web::eta_lookup eta = [](const std::string& id) -> std::optional<wall_time> {
-        if (id == "00000000000000aa")
+    const web::eta_lookup eta = [](const state::upgrade_summary& u) -> std::optional<wall_time> {
+        if (u.id == "00000000000000aa")
             return t0 + 50min;
         return t0;  // asked only for upgrades in progress
     };

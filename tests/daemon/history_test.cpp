@@ -73,6 +73,12 @@ TEST(daemon_history_test, a_slow_node_stalls_early_and_the_history_shows_its_tim
     const auto during = parse(http("GET", port, "/api/v1/clusters"));
     ASSERT_TRUE(during.IsObject());
     EXPECT_STREQ(during["clusters"][0]["stall"]["reason"].GetString(), "slower_than_peers");
+    // The history's row of the upgrade in progress carries the live expected finish.
+    const auto running = parse(http("GET", port, "/api/v1/history?cluster=slow-node"));
+    ASSERT_TRUE(running.IsObject());
+    ASSERT_EQ(running["upgrades"].Size(), 1u);
+    EXPECT_STREQ(running["upgrades"][0]["outcome"].GetString(), "in_progress");
+    EXPECT_TRUE(running["upgrades"][0]["expected_finish"].IsString());
 
     ASSERT_TRUE(seen_at(d, "upgrade_finished", 40s)) << d.log_text();
     const auto log = d.log_text();

@@ -76,8 +76,10 @@ class fake_source final : public history_source {
                    {"b", "D", {{"running", t0, {}}}}};
         done(std::optional<state::upgrade_timeline>(std::move(t)), "");
     }
-    std::optional<wall_time> expected_finish(const std::string& id) const override {
-        return id == "00000000000000aa" ? std::optional<wall_time>(t0 + 40min) : std::nullopt;
+    // Says t0 + 40 min for every upgrade it is asked about: only those in progress are asked.
+    std::optional<wall_time> expected_finish(const state::upgrade_summary& u) const override {
+        eta_asked.push_back(u.id);
+        return t0 + 40min;
     }
     wall_time now() const override { return t0 + 5min; }
 
@@ -88,6 +90,7 @@ class fake_source final : public history_source {
     }
 
     bool immediate = true;
+    mutable std::vector<std::string> eta_asked;
     std::string error;
     std::function<void()> held;
     std::optional<std::string> asked_cluster;
@@ -133,6 +136,7 @@ TEST_F(history_api_test, lists_upgrades_with_durations_outcome_and_the_live_eta)
     EXPECT_STREQ(list[0]["expected_finish"].GetString(), "2026-11-26T20:40:00Z");
     EXPECT_EQ(list[1]["duration_seconds"].GetInt64(), 1800);  // to finished_at
     EXPECT_TRUE(list[1]["expected_finish"].IsNull());
+    EXPECT_EQ(source_.eta_asked, std::vector<std::string>{"00000000000000aa"});
     EXPECT_EQ(list[1]["nodes"]["complete"].GetInt(), 2);
     EXPECT_EQ(list[1]["nodes"]["total"].GetInt(), 2);
 }
