@@ -46,7 +46,8 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
     auto initial = store_->take_initial();
     for (auto& c : initial.clusters)
         restored_.insert_or_assign(c.instance_no, std::move(c.state));
-    webhook_clients_ = std::make_unique<notify::client_pool>(io_.get_executor());
+    webhook_clients_ = std::make_unique<notify::client_pool>(
+        io_.get_executor(), notify::dispatcher_options{}.max_in_flight);
     notify::notifier_factory factory = [this](const notifier_config& nc) {
         notify::notifier_deps deps;
         deps.executor = io_.get_executor();
