@@ -43,6 +43,10 @@ struct stall_config {
     duration node_stage_timeout = 45min;
     duration no_progress_timeout = 60min;
     duration blind_timeout = 10min;
+    // slower_than_peers (SPEC §4): a node in one stage longer than adaptive_factor × the
+    // median stage time of the nodes already complete in this upgrade, and adaptive_min.
+    double adaptive_factor = 3;  // 0 switches the rule off
+    duration adaptive_min = 10min;
     friend bool operator==(const stall_config&, const stall_config&) = default;
 };
 
@@ -110,6 +114,11 @@ struct state_config {
     duration history_retention = 400 * 24h;  // finished upgrades, events, dead deliveries
 };
 
+// The expected finish of an upgrade (SPEC §4, ETA).
+struct eta_config {
+    duration node_prior = 12min;  // time per node until this upgrade or the history says better
+};
+
 struct server_config {
     std::string listen = "127.0.0.1:9717";  // "" = off
     std::optional<secret> auth_token;
@@ -129,6 +138,7 @@ struct config {
     discovery_config discovery;
     std::vector<notifier_config> notifiers;  // default: one `log` notifier named "log"
     state_config state;
+    eta_config eta;
     server_config server;
     logging_config logging;
 };

@@ -19,8 +19,9 @@ namespace {
 
 constexpr std::size_t max_config_size = 4 * 1024 * 1024;
 
-const std::vector<std::string_view> root_keys{
-    "api", "polling", "stall", "clusters", "discovery", "notifiers", "state", "server", "logging"};
+const std::vector<std::string_view> root_keys{"api",       "polling",   "stall", "clusters",
+                                              "discovery", "notifiers", "state", "eta",
+                                              "server",    "logging"};
 
 void read_state(const load_context& ctx, const map_reader& root, state_config& out) {
     const map_reader state = root.child("state", {"directory", "history_retention"});
@@ -181,6 +182,7 @@ sesmon::config parse(std::string_view yaml_text, const std::string& display_name
         out.discovery = read_discovery(root, out);
         out.clusters = read_clusters(ctx, root, out);
         read_state(ctx, root, out.state);
+        read_eta(root, out.eta);
         read_server(ctx, root, out.server);
         read_logging(root, out.logging);
     }

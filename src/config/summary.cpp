@@ -129,6 +129,12 @@ void write_schedule(std::ostream& out, const polling_config& p, const stall_conf
     out << "    stall after " << format_duration(st.node_stage_timeout) << " in one stage or "
         << format_duration(st.no_progress_timeout) << " without progress; blind after "
         << format_duration(st.blind_timeout) << "\n";
+    out << "    slower than peers: "
+        << (st.adaptive_factor > 0
+                ? number(st.adaptive_factor) + " x their median stage time, at least " +
+                      format_duration(st.adaptive_min)
+                : std::string("off"))
+        << "\n";
 }
 
 std::string notify_list(const std::vector<std::string>& notify) {
@@ -177,6 +183,8 @@ std::string summarize(const sesmon::config& cfg) {
         write_notifier(out, n);
     }
     out << "state directory: " << cfg.state.directory << "\n";
+    out << "eta: " << format_duration(cfg.eta.node_prior)
+        << " per node until this upgrade or the cluster's history says better\n";
     if (cfg.server.listen.empty()) {
         out << "server: off\n";
     } else {

@@ -43,10 +43,13 @@ class dispatcher;
 }  // namespace sesmon::notify
 namespace sesmon::web {
 class router;
-}
+class history_source;
+}  // namespace sesmon::web
 namespace sesmon::state {
 class store;
-}
+struct upgrade_summary;
+class history_reader;
+}  // namespace sesmon::state
 
 namespace sesmon::daemon {
 
@@ -102,6 +105,10 @@ class daemon {
     void sync_notification_metrics();
     void start_server();
     web::daemon_view view() const;
+    // Reads past upgrades' node times (all clusters, or one) off the loop and hands them
+    // to the clusters' trackers for the ETA.
+    void load_node_time_history(std::optional<std::string> instance_no);
+    std::optional<wall_time> expected_finish_of(const state::upgrade_summary& upgrade) const;
 
     daemon_options options_;
     std::shared_ptr<spdlog::logger> logger_;
@@ -116,6 +123,9 @@ class daemon {
     // Before the store: its writer thread reports commits to the metrics until it is closed.
     web::metrics metrics_;
     std::unique_ptr<state::store> store_;
+    // Read-only queries of state.db on their own thread (history API, ETA history).
+    std::unique_ptr<state::history_reader> history_reader_;
+    std::unique_ptr<web::history_source> history_;
     std::unique_ptr<notify::client_pool> webhook_clients_;  // one https_client per ca_file
     std::unique_ptr<notify::dispatcher> dispatcher_;
     std::unique_ptr<api_source> source_;

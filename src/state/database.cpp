@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <system_error>
 
 namespace sesmon::state {
@@ -70,6 +71,13 @@ CREATE TABLE node_statuses(
 CREATE INDEX node_statuses_by_upgrade ON node_statuses(upgrade_id, hostname, started_at);
 )sql";
 
+// Version 2 (issue 13): the history list newest first, and the ETA's past upgrades of one
+// cluster, without a scan of every upgrade.
+constexpr const char* schema_v2 = R"sql(
+CREATE INDEX upgrades_by_start ON upgrades(started_at);
+CREATE INDEX upgrades_by_instance ON upgrades(instance_no, started_at);
+)sql";
+
 // Version 3 (issue 14): discovery's known set, so that a restart watches the discovered
 // clusters before the first listing answers. Replaced as a whole when it changes.
 constexpr const char* schema_v3 = R"sql(
@@ -83,23 +91,23 @@ CREATE TABLE discovered_clusters(
 );
 )sql";
 
-// Brings the schema from `from` to schema_version, one version per step, in one
-// transaction each. A new step is appended here with its own `case`.
+// The migration steps by version: migration_steps[v] brings a database of version v to
+// v + 1, in one transaction. A new version appends its step here and raises
+// schema_version (database.hpp); the static_assert keeps the two together.
+constexpr const char* migration_steps[] = {
+    schema_v1,  // 0 -> 1: the whole schema
+    schema_v2,  // 1 -> 2: history indexes
+    schema_v3,  // 2 -> 3: discovered_clusters
+};
+static_assert(std::size(migration_steps) == schema_version,
+              "one migration step per schema version");
+
+// Brings the schema from `from` to schema_version, one step at a time.
 void migrate(sqlite::connection& db, std::int64_t from) {
     for (std::int64_t version = from; version < schema_version; ++version) {
         db.exec("BEGIN IMMEDIATE");
         try {
-            switch (version) {
-                case 0:
-                    db.exec(schema_v1);
-                    break;
-                // PLACEHOLDER (issue 14, for the lead's merge): version 1 → 2 is the
-                // `history` branch's step (issue 13: indexes), not on main yet. Until it
-                // lands this step does nothing; at the merge its `case 1` goes here.
-                case 2:
-                    db.exec(schema_v3);
-                    break;
-            }
+            db.exec(migration_steps[static_cast<std::size_t>(version)]);
             db.exec("PRAGMA user_version = " + std::to_string(version + 1));
             db.exec("COMMIT");
         } catch (...) {
@@ -205,9 +213,10 @@ std::unique_ptr<sqlite::connection> open_for_reading(const fs::path& directory, 
         file, immutable ? sqlite::open_mode::immutable : sqlite::open_mode::read_only);
     db->exec("PRAGMA busy_timeout = 5000");
     const std::int64_t version = db->query_int("PRAGMA user_version");
-    if (version != schema_version) {
+    if (version < min_readable_schema || version > schema_version) {
         throw sqlite::error(SQLITE_ERROR, file.string() + " has schema " + std::to_string(version) +
                                               ", this program reads " +
+                                              std::to_string(min_readable_schema) + " to " +
                                               std::to_string(schema_version));
     }
     return db;

@@ -12,6 +12,8 @@
 //   node_statuses(upgrade_id, hostname, role, status, started_at, ended_at)
 //   discovered_clusters(instance_no PK, region, listed_name, name, misses, updated_at)
 //                                                               discovery's known set (v3)
+// Version 2 adds indexes only (upgrades by start, by instance_no and start); version 3 the
+// discovered_clusters table.
 // Times are Unix seconds (UTC). JSON columns use the store's own formats (event_codec,
 // cluster_state_json), never the public webhook schema.
 #include <filesystem>
@@ -25,7 +27,13 @@ class logger;
 
 namespace sesmon::state {
 
+// Raised with each migration step (database.cpp, migration_steps).
 inline constexpr int schema_version = 3;
+// The oldest schema the read-only tools read: a database the daemon has not migrated yet
+// (the steps since add indexes, and discovered_clusters, which no tool reads) still answers
+// `history` and `deliveries`. A step that adds or changes what those reads query raises it
+// to its own version.
+inline constexpr int min_readable_schema = 1;
 inline constexpr const char* database_file_name = "state.db";
 
 enum class open_purpose {
@@ -57,7 +65,8 @@ void replace_damaged(const std::filesystem::path& directory, const std::string& 
 // makes the next start move the file aside.
 std::string check_integrity(sqlite::connection& db, const std::filesystem::path& directory);
 
-// Opens an existing state.db read-only (CLI, HTTP history): never creates, never migrates.
+// Opens an existing state.db read-only (CLI, HTTP history): never creates, never migrates;
+// reads schemas min_readable_schema to schema_version.
 // `immutable`: for the daemon's own start on a disk it cannot write (no writer can be
 // running then), where a WAL database would not open otherwise. Throws sqlite::error
 // (missing file, unreadable, other schema).

@@ -74,8 +74,7 @@ TEST_F(discovered_set_test, an_older_database_gains_the_table_and_keeps_its_rows
     {
         // What a daemon of schema version 1 (before discovery) left behind.
         sqlite::connection db(dir_ / database_file_name, sqlite::open_mode::read_write_create);
-        db.exec("DROP TABLE discovered_clusters");
-        db.exec("PRAGMA user_version = 1");
+        make_schema_1(db);
         // Read as it is (the degraded start reads without migrating): no set, no error.
         EXPECT_TRUE(read_discovered(db).empty());
     }
