@@ -28,6 +28,8 @@ bool all_digits(std::string_view text) {
     return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
+}  // namespace
+
 std::vector<std::string> read_notify(const map_reader& m,
                                      const std::vector<notifier_config>& notifiers) {
     std::vector<std::string> names;
@@ -55,14 +57,15 @@ std::vector<std::string> read_notify(const map_reader& m,
     return names;
 }
 
-}  // namespace
-
 std::vector<cluster_config> read_clusters(const load_context& ctx, const map_reader& root,
                                           const sesmon::config& partial) {
     std::vector<cluster_config> clusters;
     const YAML::Node list = root.value("clusters");
+    const bool may_be_empty = partial.discovery.enabled;
+    const std::string required = "at least one cluster is required";
     if (!list.IsDefined()) {
-        ctx.diag.add(root.key_mark("clusters"), "clusters", "at least one cluster is required");
+        if (!may_be_empty)
+            ctx.diag.add(root.key_mark("clusters"), "clusters", required);
         return clusters;
     }
     if (!list.IsSequence()) {
@@ -70,7 +73,8 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
         return clusters;
     }
     if (list.size() == 0) {
-        root.fail("clusters", "at least one cluster is required");
+        if (!may_be_empty)
+            root.fail("clusters", required);
         return clusters;
     }
     std::map<std::string, std::size_t> by_name;
@@ -108,9 +112,7 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
         }
         c.region = partial.api.region;
         if (m.read("region", c.region) && !valid_region(partial.api.site, c.region)) {
-            m.fail("region", "unknown region \"" + c.region + "\" for site " +
-                                 std::string(to_string(partial.api.site)) + " (expected " +
-                                 regions_of(partial.api.site) + ")");
+            m.fail("region", unknown_region(partial.api.site, c.region));
         }
         c.notify = read_notify(m, partial.notifiers);
         c.polling = partial.polling;

@@ -187,6 +187,19 @@ bool map_reader::read(std::string_view key, int& out) const {
     return read_number(key, "an integer", out);
 }
 
+bool map_reader::read(std::string_view key, bool& out) const {
+    const auto text = scalar(key, "true or false");
+    if (!text) {
+        return false;
+    }
+    if (*text != "true" && *text != "false") {
+        fail(key, "expected true or false, got \"" + *text + "\"");
+        return false;
+    }
+    out = *text == "true";
+    return true;
+}
+
 bool map_reader::read(std::string_view key, double& out) const {
     return read_number(key, "a number", out);
 }

@@ -68,6 +68,7 @@ class map_reader {
     // invalid value is reported and leaves `out` unchanged.
     bool read(std::string_view key, std::string& out) const;
     bool read(std::string_view key, int& out) const;
+    bool read(std::string_view key, bool& out) const;  // true or false
     bool read(std::string_view key, double& out) const;
     bool read(std::string_view key, duration& out) const;  // must be > 0
     // A list of strings; nullopt when absent or when any item is not a string (reported).

@@ -38,6 +38,10 @@ class api_source::client_bundle final : public progress_source {
     boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override {
         return client_.fetch_progress(std::move(target));
     }
+    boost::asio::awaitable<cluster_list_result> fetch_cluster_page(std::string region, int page_no,
+                                                                   int page_size) {
+        return client_.fetch_cluster_page(std::move(region), page_no, page_size);
+    }
     void set_pool_size(int max_in_flight) {
         http_.set_max_idle_connections_per_host(
             static_cast<std::size_t>(std::max(1, max_in_flight)));
@@ -73,6 +77,13 @@ void api_source::reconfigure(const api_config& api) {
 boost::asio::awaitable<progress_result> api_source::fetch_progress(cluster_target target) {
     auto source = current_;  // keeps this client alive for this fetch even across a reload
     co_return co_await source->fetch_progress(std::move(target));
+}
+
+boost::asio::awaitable<cluster_list_result> api_source::fetch_cluster_page(std::string region,
+                                                                           int page_no,
+                                                                           int page_size) {
+    auto source = current_;  // as above
+    co_return co_await source->fetch_cluster_page(std::move(region), page_no, page_size);
 }
 
 }  // namespace sesmon::daemon

@@ -1,7 +1,8 @@
 #pragma once
-// api_source: the daemon's progress_source. It forwards to the NAVER Cloud client built from
-// the current `api:` section; a reload that changes that section swaps the client without
-// disturbing the watchers (a fetch already running finishes on the client it started on).
+// api_source: the daemon's progress_source and cluster_list_source. It forwards to the NAVER
+// Cloud client built from the current `api:` section; a reload that changes that section
+// swaps the client without disturbing the watchers or discovery (a request already running
+// finishes on the client it started on).
 // The HTTPS client's keep-alive pool holds api.max_in_flight connections: every request
 // in flight can come back to a pooled connection, so a steady poll rate opens none.
 #include <boost/asio/any_io_executor.hpp>
@@ -9,6 +10,7 @@
 #include <memory>
 
 #include "sesmon/clock.hpp"
+#include "sesmon/cluster_list.hpp"
 #include "sesmon/config.hpp"
 #include "sesmon/progress_source.hpp"
 
@@ -18,7 +20,7 @@ class logger;
 
 namespace sesmon::daemon {
 
-class api_source final : public progress_source {
+class api_source final : public progress_source, public cluster_list_source {
   public:
     // Throws std::runtime_error when the client cannot be built (e.g. unreadable ca_file).
     // `on_connection_opened` (optional) runs for each new connection to the API.
@@ -27,6 +29,8 @@ class api_source final : public progress_source {
                std::function<void()> on_connection_opened = {});
 
     boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override;
+    boost::asio::awaitable<cluster_list_result> fetch_cluster_page(std::string region, int page_no,
+                                                                   int page_size) override;
 
     // Rebuilds the client when `api` differs in anything the client uses. Throws like the
     // constructor, leaving the current client in place.

@@ -66,10 +66,12 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
                                            [this] { metrics_.count_api_connection(); });
     limiter_ =
         std::make_unique<monitor::rate_limiter>(io_.get_executor(), clock_, limits_of(config_.api));
+    discovery_ = make_discovery(initial.discovered);
 }
 
 daemon::~daemon() {
     // Watchers hold references into this object; end their coroutines before members go.
+    discovery_->stop();
     for (auto& [name, rt] : clusters_) {
         rt->stop();
         if (rt->watcher())
@@ -149,13 +151,17 @@ int daemon::run() {
     signals_.add(SIGINT);
     wait_signals();
     dispatcher_->start();
-    first_round_pending_ = config_.clusters.size();
+    discovery_->extend(config_);  // appends the discovered clusters known from before
+    awaiting_first_listing_ = config_.discovery.enabled;
+    for (const auto& c : config_.clusters)
+        awaiting_first_poll_.insert(c.name);
     for (const auto& c : config_.clusters) {
         auto it = restored_.find(c.instance_no);
         start_cluster(c, it != restored_.end() ? std::move(it->second) : monitor::cluster_state{});
     }
     restored_.clear();
     load_node_time_history(std::nullopt);
+    discovery_->start();
     start_server();
     arm_metrics_sync();
     if (auto period = systemd_.start_watchdog()) {
@@ -181,7 +187,7 @@ void daemon::start_server() {
         [this] { return view(); }, metrics_, config_.server.auth_token,
         [this] {
             const auto health = store_->health();
-            return web::readiness{first_round_pending_ == 0,
+            return web::readiness{ready(),
                                   health.degraded ? "state store degraded: " + health.reason : ""};
         },
         true,  // each cluster_runtime sets its own gauges after every poll
@@ -227,11 +233,8 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
         blind_ += int(after.blind) - int(before.blind);
         update_status();
     };
-    deps.first_attempt = [this] {
-        if (first_round_pending_ > 0 && --first_round_pending_ == 0) {
-            logger_->info("first poll round done: ready");
-        }
-    };
+    deps.first_attempt = [this, name = c.name] { first_attempt_done(name); };
+    metrics_.set_discovered(c.name, c.discovered);
     auto rt = std::make_unique<cluster_runtime>(c, std::move(deps), std::move(restored));
     const auto flags = rt->flags();
     in_progress_ += flags.upgrade_in_progress;
@@ -253,13 +256,33 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
     rt->set_watcher(watcher);
     rt->start();
     watcher->start([this, raw = rt.get()] { retiring_.erase(raw); });
-    logger_->info("cluster {}: watching instance {} ({}), every {} ms in an upgrade, {} ms idle",
+    logger_->info("cluster {}: watching instance {} ({}), every {} ms in an upgrade, {} ms idle{}",
                   c.name, c.instance_no, c.region, c.polling.interval.count(),
-                  c.polling.idle_interval.count());
+                  c.polling.idle_interval.count(), c.discovered ? "; found by discovery" : "");
     clusters_[c.name] = std::move(rt);
 }
 
-void daemon::stop_cluster(const std::string& name) {
+bool daemon::ready() const {
+    return awaiting_first_poll_.empty() && !awaiting_first_listing_;
+}
+
+void daemon::first_attempt_done(const std::string& name) {
+    if (awaiting_first_poll_.erase(name) > 0)
+        log_if_ready();
+}
+
+void daemon::first_listing_done() {
+    if (std::exchange(awaiting_first_listing_, false))
+        log_if_ready();
+}
+
+// Each of the two conditions only ever turns true, so this logs once.
+void daemon::log_if_ready() {
+    if (ready())
+        logger_->info("first poll round done: ready");
+}
+
+void daemon::stop_cluster(const std::string& name, std::string_view why) {
     auto it = clusters_.find(name);
     if (it == clusters_.end())
         return;
@@ -271,7 +294,9 @@ void daemon::stop_cluster(const std::string& name) {
     blind_ -= flags.blind;
     metrics_.remove_cluster(name);
     rt->stop();
-    logger_->info("cluster {}: no longer watched (its state stays in the store)", name);
+    logger_->info("cluster {}: no longer watched ({}its state stays in the store)", name,
+                  why.empty() ? std::string() : std::string(why) + "; ");
+    first_attempt_done(name);  // its first attempt will not come: readiness stops waiting
     if (rt->watcher() && rt->watcher()->running()) {
         rt->watcher()->stop();
         auto* raw = rt.get();

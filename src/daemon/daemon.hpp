@@ -18,11 +18,13 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "daemon/api_source.hpp"
 #include "daemon/cluster_runtime.hpp"
+#include "daemon/discovery_runtime.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/service_notifier.hpp"
 #include "monitor/rate_limiter.hpp"
@@ -78,7 +80,20 @@ class daemon {
     void start_cluster(const cluster_config& c, monitor::cluster_state restored);
     void load_and_start_cluster(const cluster_config& c);
     void open_store();
-    void stop_cluster(const std::string& name);
+    // `why` completes the log line: "no longer watched (<why>; its state stays ...)".
+    void stop_cluster(const std::string& name, std::string_view why = {});
+    // Readiness (/readyz, "ready" in /api/v1/clusters): see awaiting_first_poll_.
+    bool ready() const;
+    void first_attempt_done(const std::string& name);
+    void first_listing_done();
+    void log_if_ready();
+    // Discovery's side (daemon_discovery.cpp): the runtime, wired to the two below, which
+    // keep config_.clusters the list of every watched cluster.
+    // `stored`: the discovered set the store held at start.
+    std::unique_ptr<discovery_runtime> make_discovery(
+        const std::vector<state::discovered_record>& stored);
+    void start_discovered(const cluster_config& c);
+    void stop_discovered(const std::string& name, std::string_view why);
     void reload();
     void apply(sesmon::config next);
     void begin_stop();
@@ -115,6 +130,7 @@ class daemon {
     std::unique_ptr<notify::dispatcher> dispatcher_;
     std::unique_ptr<api_source> source_;
     std::unique_ptr<monitor::rate_limiter> limiter_;
+    std::unique_ptr<discovery_runtime> discovery_;  // SPEC §10; idle while disabled
     std::unique_ptr<web::router> router_;
     std::unique_ptr<net::http_server> server_;
     struct retired_server {
@@ -138,7 +154,12 @@ class daemon {
     boost::asio::steady_timer stop_deadline_;
     service_notifier systemd_;
 
-    std::size_t first_round_pending_ = 0;
+    // Ready once every cluster watched at start (configured, or discovered by the last run)
+    // has had its first poll attempt and, when discovery was on at start, its first listing
+    // was attempted. A cluster stopped before its attempt no longer counts; clusters started
+    // later (reload, discovery) never do.
+    std::set<std::string> awaiting_first_poll_;
+    bool awaiting_first_listing_ = false;
     int in_progress_ = 0;
     int stalled_ = 0;
     int blind_ = 0;

@@ -44,6 +44,7 @@ void daemon::apply(sesmon::config next) {
     dispatcher_->reconfigure(next.notifiers);  // throws std::invalid_argument, changing nothing
     apply_logging(*logger_, next.logging, options_.log);
     limiter_->set_limits({next.api.max_requests_per_second, next.api.max_in_flight});
+    discovery_->extend(next);  // appends the discovered clusters: the steps below cover them
     if (next.state.directory != config_.state.directory) {
         logger_->warn("state.directory changed to {}: takes effect at the next restart",
                       next.state.directory);
@@ -79,6 +80,7 @@ void daemon::apply(sesmon::config next) {
             ++added;
         } else if (!(it->second->config() == c) || zone_changed) {
             it->second->reconfigure(c, next.api.time_zone_offset, next.eta.node_prior);
+            metrics_.set_discovered(c.name, c.discovered);
             logger_->info("cluster {}: configuration updated", c.name);
             ++changed;
         }
@@ -108,6 +110,7 @@ void daemon::begin_stop() {
     systemd_.stopping();
     systemd_.stop_watchdog();
     signals_.cancel();
+    discovery_->stop();
     for (auto& [name, rt] : clusters_) {
         rt->stop();
         if (rt->watcher())
@@ -158,7 +161,7 @@ asio::awaitable<void> daemon::finish_stop() {
     asio::steady_timer pause(io_);
     while (std::any_of(clusters_.begin(), clusters_.end(),
                        [](const auto& kv) { return kv.second->watcher()->running(); }) ||
-           !retiring_.empty()) {
+           !retiring_.empty() || discovery_->running()) {
         pause.expires_after(10ms);
         co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
     }
@@ -202,10 +205,12 @@ web::daemon_view daemon::view() const {
     v.version = sesmon::version;
     v.started_at = started_at_;
     v.now = clock_.wall_now();
-    v.ready = first_round_pending_ == 0;
+    v.ready = ready();
     v.clusters.reserve(clusters_.size());
-    for (const auto& [name, rt] : clusters_)
+    for (const auto& [name, rt] : clusters_) {
         v.clusters.push_back(rt->view(v.now));
+        v.clusters.back().discovered = rt->config().discovered;
+    }
     return v;
 }
 

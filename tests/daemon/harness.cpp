@@ -214,7 +214,7 @@ void simulator::advance(int seconds) const {
 
 std::string daemon_config(const daemon_spec& spec, const fs::path& dir) {
     std::ostringstream y;
-    y << "api:\n  endpoint: " << spec.endpoint << "\n  timeout: 2s\n";
+    y << "api:\n  endpoint: " << spec.endpoint << "\n  timeout: " << spec.api_timeout << "\n";
     if (!spec.access_key_file.empty()) {
         y << "  access_key_file: " << spec.access_key_file << "\n";
         y << "  secret_key_file: " << spec.secret_key_file << "\n";
@@ -232,6 +232,8 @@ std::string daemon_config(const daemon_spec& spec, const fs::path& dir) {
     y << "state:\n  directory: " << (dir / "state").string() << "\n";
     y << "server:\n  listen: \"127.0.0.1:0\"\n";
     y << "logging:\n  level: debug\n  format: text\n";
+    if (!spec.extra.empty())
+        y << spec.extra << "\n";
     return y.str();
 }
 

@@ -91,7 +91,9 @@ struct daemon_spec {
         "{ node_stage_timeout: 100000h, no_progress_timeout: 100000h, blind_timeout: 100000h }";
     std::string access_key_file;  // default: env keys test-ak/test-sk
     std::string secret_key_file;
+    std::string api_timeout = "2s";
     std::string api_extra;  // more YAML lines of the api section, each "  key: value\n"
+    std::string extra;      // more top-level YAML, e.g. "discovery: { enabled: true }"
 };
 
 // Writes the YAML configuration for `spec` (state in dir/state, server on port 0,
