@@ -15,8 +15,7 @@ int main(int argc, char** argv) {
 
     std::string config_path = sesmon::cli::default_config_path();
     const auto add_config = [&](CLI::App* sub) {
-        sub->add_option("-c,--config", config_path, "configuration file")
-            ->capture_default_str();
+        sub->add_option("-c,--config", config_path, "configuration file")->capture_default_str();
     };
 
     auto* run = app.add_subcommand("run", "run the daemon in the foreground");
@@ -46,10 +45,14 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : 2;
     }
 
-    if (*run) return sesmon::cli::run_daemon(config_path);
-    if (*check) return sesmon::cli::check_config(config_path);
-    if (*status) return sesmon::cli::status(config_path, cluster, format);
-    if (*notify) return sesmon::cli::test_notify(config_path, notifier);
+    if (*run)
+        return sesmon::cli::run_daemon(config_path);
+    if (*check)
+        return sesmon::cli::check_config(config_path);
+    if (*status)
+        return sesmon::cli::status(config_path, cluster, format);
+    if (*notify)
+        return sesmon::cli::test_notify(config_path, notifier);
     std::cout << app.help();
     return 2;
 }

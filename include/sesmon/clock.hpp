@@ -7,7 +7,7 @@
 namespace sesmon {
 
 class clock {
-public:
+  public:
     virtual ~clock() = default;
     virtual wall_time wall_now() const = 0;
     virtual steady_time steady_now() const = 0;
@@ -15,17 +15,16 @@ public:
 
 // The real clocks. Thread-safe, stateless.
 class system_clock final : public clock {
-public:
+  public:
     wall_time wall_now() const override {
-        return std::chrono::time_point_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now());
+        return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     }
     steady_time steady_now() const override { return std::chrono::steady_clock::now(); }
 };
 
 // A clock that only moves when told to. Not thread-safe: tests own it.
 class manual_clock final : public clock {
-public:
+  public:
     explicit manual_clock(wall_time start) : wall_(start) {}
     wall_time wall_now() const override { return wall_; }
     steady_time steady_now() const override { return steady_; }
@@ -34,7 +33,7 @@ public:
         steady_ += d;
     }
 
-private:
+  private:
     wall_time wall_;
     steady_time steady_{};
 };

@@ -49,9 +49,9 @@ struct stall_config {
 struct cluster_config {
     std::string name;
     std::string instance_no;
-    std::string region;                // effective: the override or api.region
-    std::vector<std::string> notify;   // effective: the list, or every notifier's name
-    polling_config polling;            // effective: merged with the global section
+    std::string region;               // effective: the override or api.region
+    std::vector<std::string> notify;  // effective: the list, or every notifier's name
+    polling_config polling;           // effective: merged with the global section
     stall_config stall;
     friend bool operator==(const cluster_config&, const cluster_config&) = default;
 };
@@ -72,7 +72,7 @@ struct notifier_config {
 
     // webhook
     webhook_format format = webhook_format::generic;
-    secret url;                       // from url: or url_file:
+    secret url;  // from url: or url_file:
     std::optional<secret> signing_secret;
     std::optional<secret> routing_key;  // pagerduty: routing_key_file
     std::vector<std::pair<std::string, std::string>> headers;

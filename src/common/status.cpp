@@ -20,11 +20,16 @@ constexpr std::string_view upgrade_prefix = "upgrade_";
 
 std::string_view to_string(node_phase phase) {
     switch (phase) {
-        case node_phase::pending: return "pending";
-        case node_phase::upgrading: return "upgrading";
-        case node_phase::complete: return "complete";
-        case node_phase::failed: return "failed";
-        case node_phase::unknown: return "unknown";
+        case node_phase::pending:
+            return "pending";
+        case node_phase::upgrading:
+            return "upgrading";
+        case node_phase::complete:
+            return "complete";
+        case node_phase::failed:
+            return "failed";
+        case node_phase::unknown:
+            return "unknown";
     }
     return "unknown";
 }
@@ -35,8 +40,10 @@ node_phase classify_status(std::string_view status) {
     if (word.find("fail") != std::string::npos || word.find("error") != std::string::npos) {
         return node_phase::failed;
     }
-    if (word == "running") return node_phase::pending;
-    if (word == "complete" || word == "completed") return node_phase::complete;
+    if (word == "running")
+        return node_phase::pending;
+    if (word == "complete" || word == "completed")
+        return node_phase::complete;
     if (word.size() > upgrade_prefix.size() && word.starts_with(upgrade_prefix)) {
         return node_phase::upgrading;
     }

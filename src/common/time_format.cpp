@@ -37,17 +37,23 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
 // "yyyy-MM-dd" + sep + "HH:mm:ss" as a naive (zone-less) time, counted as if UTC.
 std::optional<wall_time> parse_naive(std::string_view text, std::size_t& pos, char sep) {
     const auto y = read_digits(text, pos, 4);
-    if (!y || !expect(text, pos, '-')) return std::nullopt;
+    if (!y || !expect(text, pos, '-'))
+        return std::nullopt;
     const auto mo = read_digits(text, pos, 2);
-    if (!mo || !expect(text, pos, '-')) return std::nullopt;
+    if (!mo || !expect(text, pos, '-'))
+        return std::nullopt;
     const auto d = read_digits(text, pos, 2);
-    if (!d || !expect(text, pos, sep)) return std::nullopt;
+    if (!d || !expect(text, pos, sep))
+        return std::nullopt;
     const auto h = read_digits(text, pos, 2);
-    if (!h || !expect(text, pos, ':')) return std::nullopt;
+    if (!h || !expect(text, pos, ':'))
+        return std::nullopt;
     const auto mi = read_digits(text, pos, 2);
-    if (!mi || !expect(text, pos, ':')) return std::nullopt;
+    if (!mi || !expect(text, pos, ':'))
+        return std::nullopt;
     const auto s = read_digits(text, pos, 2);
-    if (!s) return std::nullopt;
+    if (!s)
+        return std::nullopt;
     const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)},
                              day{static_cast<unsigned>(*d)}};
     if (!ymd.ok() || *h > 23 || *mi > 59 || *s > 59) {
@@ -74,8 +80,7 @@ std::string format_local(wall_time local, const std::string& suffix) {
     std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02d",
                   static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                   static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                  static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()));
+                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
     return buf.data() + suffix;
 }
 
@@ -94,7 +99,9 @@ std::string format_rfc3339(wall_time t, seconds offset) {
     return format_local(t + offset, format_offset(offset));
 }
 
-std::string format_rfc3339_utc(wall_time t) { return format_local(t, "Z"); }
+std::string format_rfc3339_utc(wall_time t) {
+    return format_local(t, "Z");
+}
 
 std::optional<seconds> parse_zone_offset(std::string_view text) {
     if (text == "Z") {
@@ -133,8 +140,8 @@ std::optional<duration> parse_duration(std::string_view text) {
         long long millis;
     };
     // Longest suffix first where one is a prefix of another ("ms" before "m").
-    static constexpr std::array<unit, 4> units{{
-        {"h", 3'600'000}, {"m", 60'000}, {"s", 1'000}, {"ms", 1}}};
+    static constexpr std::array<unit, 4> units{
+        {{"h", 3'600'000}, {"m", 60'000}, {"s", 1'000}, {"ms", 1}}};
     if (text.empty()) {
         return std::nullopt;
     }

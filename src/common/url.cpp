@@ -3,8 +3,8 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
-#include <algorithm>
 #include <arpa/inet.h>
+#include <algorithm>
 #include <cctype>
 
 namespace sesmon::common {
@@ -26,15 +26,19 @@ std::optional<parsed_url> parse_url(std::string_view text) {
     out.scheme = u.scheme();
     std::transform(out.scheme.begin(), out.scheme.end(), out.scheme.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if ((out.scheme != "http" && out.scheme != "https") || u.has_userinfo() ||
-        u.has_fragment()) {
+    if ((out.scheme != "http" && out.scheme != "https") || u.has_userinfo() || u.has_fragment()) {
         return std::nullopt;
     }
     switch (u.host_type()) {
-        case boost::urls::host_type::ipv6: out.host = u.host_ipv6_address().to_string(); break;
+        case boost::urls::host_type::ipv6:
+            out.host = u.host_ipv6_address().to_string();
+            break;
         case boost::urls::host_type::ipv4:
-        case boost::urls::host_type::name: out.host = u.encoded_host(); break;
-        default: return std::nullopt;
+        case boost::urls::host_type::name:
+            out.host = u.encoded_host();
+            break;
+        default:
+            return std::nullopt;
     }
     if (out.host.empty()) {
         return std::nullopt;

@@ -58,7 +58,9 @@ std::string regions_of(api_site site) {
     return list_names(std::vector<std::string_view>(known.begin(), known.end()));
 }
 
-std::string_view to_string(api_site site) { return ncp::to_string(site); }
+std::string_view to_string(api_site site) {
+    return ncp::to_string(site);
+}
 
 std::string check_url(std::string_view url) {
     const auto parsed = common::parse_url(url);

@@ -38,7 +38,7 @@ class http_server;
 namespace sesmon::notify {
 class client_pool;
 class dispatcher;
-}
+}  // namespace sesmon::notify
 namespace sesmon::web {
 class router;
 }

@@ -77,8 +77,8 @@ asio::awaitable<bool> write_all(Stream& stream, std::string_view bytes, duration
 // A HEAD request gets the head of `res`, Content-Length included, and no body (RFC 9110 9.3.2).
 template <class Stream>
 asio::awaitable<bool> respond(http_server::state& st, Stream& stream,
-                              server_connection_entry& entry, server_response res,
-                              bool keep_alive, bool head_request = false) {
+                              server_connection_entry& entry, server_response res, bool keep_alive,
+                              bool head_request = false) {
     using fault = server_response::fault_kind;
     auto& socket = socket_of(stream);
     switch (res.fault) {

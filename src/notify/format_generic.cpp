@@ -1,8 +1,8 @@
 #include "notify/format_generic.hpp"
 
 #include <rapidjson/document.h>
-#include "common/time_format.hpp"
 #include "common/json_writer.hpp"
+#include "common/time_format.hpp"
 
 namespace sesmon::notify {
 

@@ -2,9 +2,9 @@
 
 #include <rapidjson/document.h>
 
+#include "common/json_writer.hpp"
 #include "common/time_format.hpp"
 #include "notify/format_generic.hpp"
-#include "common/json_writer.hpp"
 
 namespace sesmon::notify {
 

@@ -2,9 +2,9 @@
 
 #include <vector>
 
+#include "common/json_writer.hpp"
 #include "common/time_format.hpp"
 #include "notify/event_text.hpp"
-#include "common/json_writer.hpp"
 
 namespace sesmon::notify {
 

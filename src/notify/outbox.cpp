@@ -12,9 +12,9 @@
 #include <sstream>
 
 #include "common/atomic_file.hpp"
+#include "common/json_writer.hpp"
 #include "common/time_format.hpp"
 #include "notify/format_generic.hpp"
-#include "common/json_writer.hpp"
 
 namespace sesmon::notify {
 

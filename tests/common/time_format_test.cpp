@@ -39,8 +39,8 @@ TEST(time_format_test, durations_parse_in_every_documented_form) {
 }
 
 TEST(time_format_test, durations_reject_malformed_text) {
-    for (const char* bad : {"", "5", "m", "5x", "30m1h", "1s1s", "-5s", "1.5s", "5 m",
-                            "99999999999999999999h"}) {
+    for (const char* bad :
+         {"", "5", "m", "5x", "30m1h", "1s1s", "-5s", "1.5s", "5 m", "99999999999999999999h"}) {
         EXPECT_FALSE(parse_duration(bad).has_value()) << bad;
     }
 }

@@ -23,8 +23,7 @@ TEST(daemon_episodes_test, stuck_node_stalls_after_the_timeout_and_clears_when_i
     simulator sim(dir.path(), "tests/daemon/scenarios/episodes.yaml", 0);
     daemon_spec spec;
     spec.endpoint = sim.url();
-    spec.stall =
-        "{ node_stage_timeout: 3s, no_progress_timeout: 100000h, blind_timeout: 100000h }";
+    spec.stall = "{ node_stage_timeout: 3s, no_progress_timeout: 100000h, blind_timeout: 100000h }";
     spec.clusters = {{"stuck", "1037301", ""},
                      {"failing", "1037302", "stall: { node_stage_timeout: 100000h }"}};
     write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
