@@ -2,17 +2,11 @@
 #include <cctype>
 #include <string>
 
+#include "common/text.hpp"
 #include "sesmon/snapshot.hpp"
 
 namespace sesmon {
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 constexpr std::string_view upgrade_prefix = "upgrade_";
 
@@ -35,7 +29,7 @@ std::string_view to_string(node_phase phase) {
 }
 
 node_phase classify_status(std::string_view status) {
-    const std::string word = lower(status);
+    const std::string word = common::to_lower(status);
     // Failure words win over everything: "Upgrade_Failed" is a failure, not a stage.
     if (word.find("fail") != std::string::npos || word.find("error") != std::string::npos) {
         return node_phase::failed;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/text.hpp"
+
 namespace sesmon::common {
 
 std::string parsed_url::origin() const {
@@ -23,9 +25,7 @@ std::optional<parsed_url> parse_url(std::string_view text) {
     }
     const boost::urls::url_view& u = *parsed;
     parsed_url out;
-    out.scheme = u.scheme();
-    std::transform(out.scheme.begin(), out.scheme.end(), out.scheme.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.scheme = to_lower(u.scheme());
     if ((out.scheme != "http" && out.scheme != "https") || u.has_userinfo() || u.has_fragment()) {
         return std::nullopt;
     }
@@ -55,9 +55,7 @@ std::optional<parsed_url> parse_url(std::string_view text) {
 }
 
 bool is_loopback_host(std::string_view host) {
-    std::string lowered(host);
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lowered = to_lower(host);
     if (lowered == "localhost" || lowered == "localhost.") {
         return true;
     }

@@ -6,8 +6,8 @@
 #include <cctype>
 #include <string>
 
+#include "common/http_date.hpp"
 #include "common/time_format.hpp"
-#include "ncp/http_date.hpp"
 
 namespace sesmon::ncp {
 
@@ -173,11 +173,11 @@ std::optional<api_error> classify_response(int http_status, const http_headers& 
     http_response view;  // header lookup, case-insensitive
     view.headers = headers;
     if (const auto retry = view.header("Retry-After")) {
-        error->retry_after = parse_retry_after(*retry, our_now);
+        error->retry_after = common::parse_retry_after(*retry, our_now);
     }
     if (http_status == 401) {
         if (const auto date = view.header("Date")) {
-            if (const auto server_now = parse_http_date(*date)) {
+            if (const auto server_now = common::parse_http_date(*date)) {
                 const auto skew =
                     *server_now > our_now ? *server_now - our_now : our_now - *server_now;
                 if (skew >= clock_skew_threshold) {

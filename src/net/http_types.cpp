@@ -4,6 +4,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "common/text.hpp"
 #include "sesmon/http_client.hpp"
 
 namespace sesmon {
@@ -31,13 +32,8 @@ std::string_view to_string(http_error_kind kind) {
 }
 
 std::optional<std::string> http_response::header(std::string_view name) const {
-    const auto same = [&](const std::string& candidate) {
-        return std::equal(
-            candidate.begin(), candidate.end(), name.begin(), name.end(),
-            [](unsigned char a, unsigned char b) { return std::tolower(a) == std::tolower(b); });
-    };
     for (const auto& [key, value] : headers) {
-        if (same(key)) {
+        if (common::iequals(key, name)) {
             return value;
         }
     }
