@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstdio>
-#include <limits>
 
 namespace sesmon::common {
 namespace {
@@ -136,15 +135,17 @@ std::optional<wall_time> parse_rfc3339(std::string_view text) {
 
 std::optional<duration> parse_duration(std::string_view text) {
     struct unit {
-        std::string_view suffix;
+        char letter;
         long long millis;
     };
-    // Longest suffix first where one is a prefix of another ("ms" before "m").
-    static constexpr std::array<unit, 4> units{
-        {{"h", 3'600'000}, {"m", 60'000}, {"s", 1'000}, {"ms", 1}}};
+    // In the order they must appear; "ms" is told apart from "m" by its second letter.
+    static constexpr std::array<unit, 5> units{
+        {{'d', 86'400'000}, {'h', 3'600'000}, {'m', 60'000}, {'s', 1'000}, {'\0', 1}}};
+    constexpr std::size_t ms_unit = 4;
     if (text.empty()) {
         return std::nullopt;
     }
+    const long long limit = max_duration.count();
     long long total = 0;
     std::size_t next_unit = 0;  // units must come in decreasing order
     std::size_t pos = 0;
@@ -152,21 +153,23 @@ std::optional<duration> parse_duration(std::string_view text) {
         long long number = 0;
         const std::size_t start = pos;
         while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-            if (number > (std::numeric_limits<long long>::max() - 9) / 10) {
-                return std::nullopt;
-            }
             number = number * 10 + (text[pos] - '0');
+            if (number > limit) {
+                return std::nullopt;  // too long whatever the unit (and no overflow)
+            }
             ++pos;
         }
-        if (pos == start) {
+        if (pos == start || pos == text.size()) {
             return std::nullopt;
         }
         std::size_t matched = units.size();
+        std::size_t length = 1;
         if (text.substr(pos, 2) == "ms") {
-            matched = 3;
-        } else if (pos < text.size()) {
-            for (std::size_t i = 0; i < 3; ++i) {
-                if (text[pos] == units[i].suffix[0]) {
+            matched = ms_unit;
+            length = 2;
+        } else {
+            for (std::size_t i = 0; i < ms_unit; ++i) {
+                if (text[pos] == units[i].letter) {
                     matched = i;
                 }
             }
@@ -174,9 +177,9 @@ std::optional<duration> parse_duration(std::string_view text) {
         if (matched == units.size() || matched < next_unit) {
             return std::nullopt;
         }
-        pos += units[matched].suffix.size();
+        pos += length;
         next_unit = matched + 1;
-        if (number > (std::numeric_limits<long long>::max() - total) / units[matched].millis) {
+        if (number > (limit - total) / units[matched].millis) {
             return std::nullopt;
         }
         total += number * units[matched].millis;

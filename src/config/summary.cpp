@@ -36,6 +36,23 @@ std::string zone(std::chrono::seconds offset) {
     return text;
 }
 
+// "stall after 45m in one stage or 60m without progress; blind after 10m"; a check set to
+// 0s is off and says so.
+std::string stall_checks(const stall_config& stall) {
+    std::string line;
+    if (stall.node_stage_timeout.count() > 0) {
+        line = format_duration(stall.node_stage_timeout) + " in one stage";
+    }
+    if (stall.no_progress_timeout.count() > 0) {
+        line += (line.empty() ? "" : " or ") + format_duration(stall.no_progress_timeout) +
+                " without progress";
+    }
+    line = line.empty() ? "stall checks off" : "stall after " + line;
+    return line + (stall.blind_timeout.count() > 0
+                       ? "; blind after " + format_duration(stall.blind_timeout)
+                       : "; blind check off");
+}
+
 std::string events(const std::vector<event_type>& list) {
     if (list.size() == std::size(all_event_types)) {
         return "all";
@@ -145,9 +162,7 @@ std::string summarize(const sesmon::config& cfg) {
         out << "    polling every " << format_duration(c.polling.interval) << " (idle "
             << format_duration(c.polling.idle_interval) << ", jitter " << number(c.polling.jitter)
             << ", error backoff up to " << format_duration(c.polling.max_backoff) << ")\n";
-        out << "    stall after " << format_duration(c.stall.node_stage_timeout)
-            << " in one stage or " << format_duration(c.stall.no_progress_timeout)
-            << " without progress; blind after " << format_duration(c.stall.blind_timeout) << "\n";
+        out << "    " << stall_checks(c.stall) << "\n";
     }
     out << "notifiers (" << cfg.notifiers.size() << "):\n";
     for (const notifier_config& n : cfg.notifiers) {
