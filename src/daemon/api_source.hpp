@@ -23,12 +23,20 @@ class api_source final : public progress_source {
 
     boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override;
 
-    // Rebuilds the client when `api` differs in anything the client uses. Throws like the
-    // constructor, leaving the current client in place.
-    void reconfigure(const api_config& api);
+    // A client for a new `api:` section, built but not yet in use (SIGHUP builds every new
+    // part before it swaps any). `client` is null when nothing the client uses changed.
+    struct prepared {
+        std::shared_ptr<progress_source> client;
+        api_config api;
+    };
+    // Throws like the constructor; changes nothing.
+    prepared prepare(const api_config& api) const;
+    // Puts a prepared client in place (fetches already running finish on the old one).
+    // Never throws.
+    void install(prepared next);
 
   private:
-    std::shared_ptr<progress_source> build(const api_config& api);
+    std::shared_ptr<progress_source> build(const api_config& api) const;
 
     boost::asio::any_io_executor executor_;
     const sesmon::clock& clock_;

@@ -10,7 +10,6 @@
 #include "net/http_server.hpp"
 #include "notify/client_pool.hpp"
 #include "notify/dispatcher.hpp"
-#include "notify/factory.hpp"
 #include "sesmon/version.hpp"
 #include "state/store.hpp"
 #include "web/routes.hpp"
@@ -41,20 +40,9 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
     store_ = std::make_unique<state::store>(config_.state.directory, logger_, clock_);
     webhook_clients_ = std::make_unique<notify::client_pool>(io_.get_executor());
     handoff_ = std::make_unique<handoff>(config_.state.directory, logger_);
-    notify::notifier_factory factory = [this](const notifier_config& nc) {
-        notify::notifier_deps deps;
-        deps.executor = io_.get_executor();
-        deps.clock = &clock_;
-        deps.logger = logger_;
-        deps.log_format = config_.logging.format;
-        deps.http_client_for = [this](const std::string& ca) -> http_client& {
-            return webhook_clients_->client_for(ca);
-        };
-        return notify::make_notifier(nc, deps);
-    };
     dispatcher_ = std::make_unique<notify::dispatcher>(io_.get_executor(), config_.notifiers,
                                                        config_.state.directory, clock_, logger_,
-                                                       std::move(factory));
+                                                       notifier_factory());
     source_ = std::make_unique<api_source>(io_.get_executor(), clock_, logger_, config_.api);
     limiter_ =
         std::make_unique<monitor::rate_limiter>(io_.get_executor(), clock_, limits_of(config_.api));
@@ -95,19 +83,6 @@ int daemon::run() {
     io_.run();
     logger_->info("stopped");
     return 0;
-}
-
-void daemon::start_server() {
-    if (config_.server.listen.empty())
-        return;
-    router_ = std::make_unique<web::router>([this] { return view(); }, metrics_,
-                                            config_.server.auth_token,
-                                            [this] { return first_round_pending_ == 0; });
-    net::http_server_options o;
-    o.listen = config_.server.listen;
-    server_ =
-        std::make_unique<net::http_server>(io_.get_executor(), o, router_->handler(), logger_);
-    server_->start();
 }
 
 void daemon::start_cluster(const cluster_config& c) {
