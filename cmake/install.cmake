@@ -3,7 +3,8 @@
 #   bin/                             ses-upgrade-monitor, ses-upgrade-sim
 #   lib/systemd/system/              ses-upgrade-monitor.service (ExecStart follows the prefix)
 #   share/doc/ses-upgrade-monitor/   README.md, docs/*.md, config.example.yaml
-#   /etc/ses-upgrade-monitor/        config.yaml, only if none exists yet
+#   /etc/ses-upgrade-monitor/        config.yaml (config/config.installed.yaml: inert until
+#                                    edited, it lists no cluster), only if none exists yet
 #
 # The configuration lives in /etc whatever the prefix, because that is where the daemon
 # looks by default (SPEC §2); SESMON_INSTALL_SYSCONFDIR moves it for unusual layouts.
@@ -32,12 +33,15 @@ install(CODE "
 install(FILES README.md DESTINATION ${SESMON_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${SESMON_DOCDIR} FILES_MATCHING PATTERN "*.md")
 
-# The example configuration: always as documentation; as the live config.yaml only when
-# there is none, so reinstalling never overwrites an operator's cluster list. (The .deb
-# stages into an empty DESTDIR, so the package always carries it — as a conffile.)
+# The example configuration (every key, placeholders included) as documentation; as the
+# live config.yaml, config/config.installed.yaml — inert until edited: no cluster, so
+# nothing runs on placeholders — and only when there is none, so reinstalling never
+# overwrites an operator's cluster list. (The .deb stages into an empty DESTDIR, so the
+# package always carries it — as a conffile.)
 install(CODE "
   set(example \"${CMAKE_SOURCE_DIR}/config/config.example.yaml\")
-  if(EXISTS \"\${example}\")
+  set(installed \"${CMAKE_SOURCE_DIR}/config/config.installed.yaml\")
+  if(EXISTS \"\${example}\" AND EXISTS \"\${installed}\")
     # file(INSTALL) adds DESTDIR itself; file(COPY_FILE) below does not.
     file(INSTALL \"\${example}\" DESTINATION \"\${CMAKE_INSTALL_PREFIX}/${SESMON_DOCDIR}\")
     set(conf_dir \"\$ENV{DESTDIR}${SESMON_INSTALL_SYSCONFDIR}/ses-upgrade-monitor\")
@@ -45,12 +49,12 @@ install(CODE "
       message(STATUS \"Keeping existing: \${conf_dir}/config.yaml\")
     else()
       file(MAKE_DIRECTORY \"\${conf_dir}\")
-      file(COPY_FILE \"\${example}\" \"\${conf_dir}/config.yaml\")
+      file(COPY_FILE \"\${installed}\" \"\${conf_dir}/config.yaml\")
       file(CHMOD \"\${conf_dir}/config.yaml\" PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
       message(STATUS \"Installing: \${conf_dir}/config.yaml\")
     endif()
   else()
-    message(WARNING \"config/config.example.yaml is missing: no configuration installed\")
+    message(WARNING \"config/config.example.yaml or config.installed.yaml is missing: no configuration installed\")
   endif()
 ")
 

@@ -37,6 +37,17 @@ int main(int argc, char** argv) {
     std::string notifier;
     notify->add_option("--notifier", notifier, "notifier name")->required();
 
+    auto* deliveries =
+        app.add_subcommand("deliveries", "list pending and dead notification deliveries");
+    add_config(deliveries);
+    bool only_pending = false;
+    bool only_dead = false;
+    auto* pending_flag = deliveries->add_flag("--pending", only_pending, "only pending ones");
+    deliveries->add_flag("--dead", only_dead, "only dead ones (given up)")->excludes(pending_flag);
+    deliveries->add_option("--format", format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}))
+        ->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -53,6 +64,10 @@ int main(int argc, char** argv) {
         return sesmon::cli::status(config_path, cluster, format);
     if (*notify)
         return sesmon::cli::test_notify(config_path, notifier);
+    if (*deliveries) {
+        const std::string which = only_pending ? "pending" : only_dead ? "dead" : "all";
+        return sesmon::cli::deliveries(config_path, which, format);
+    }
     std::cout << app.help();
     return 2;
 }

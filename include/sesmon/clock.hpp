@@ -32,6 +32,8 @@ class manual_clock final : public clock {
         wall_ += std::chrono::duration_cast<std::chrono::seconds>(d);
         steady_ += d;
     }
+    // The wall clock alone jumps (an NTP or manual step); steady time does not move.
+    void step_wall(duration d) { wall_ += std::chrono::duration_cast<std::chrono::seconds>(d); }
 
   private:
     wall_time wall_;

@@ -91,6 +91,7 @@ enum class log_format { text, json };
 
 struct state_config {
     std::string directory = "/var/lib/ses-upgrade-monitor";
+    duration history_retention = 400 * 24h;  // finished upgrades, events, dead deliveries
 };
 
 struct server_config {

@@ -16,5 +16,7 @@ int check_config(const std::string& config_path);
 int status(const std::string& config_path, const std::optional<std::string>& cluster,
            const std::string& format);
 int test_notify(const std::string& config_path, const std::string& notifier);
+// `which`: "pending", "dead" or "all".
+int deliveries(const std::string& config_path, const std::string& which, const std::string& format);
 
 }  // namespace sesmon::cli

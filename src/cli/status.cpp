@@ -78,14 +78,17 @@ int status(const std::string& config_path, const std::optional<std::string>& clu
     ncp::client api(*http, cfg.api);
     const auto statuses = poll_all(io, api, *clusters, cfg.api.max_in_flight);
 
-    const web::daemon_view view =
-        to_view(statuses, system_clock().wall_now(), cfg.api.time_zone_offset);
+    const wall_time now = system_clock().wall_now();
+    const web::daemon_view view = to_view(statuses, now, cfg.api.time_zone_offset);
     if (format == "json") {
         std::cout << web::to_json(view) << '\n';
     } else {
         std::cout << web::to_table(view.clusters);
     }
     std::cout.flush();
+    if (const auto note = clock_note(statuses, now)) {
+        std::cerr << "ses-upgrade-monitor: " << *note << '\n';
+    }
     int exit_code = 0;
     for (const auto& s : statuses) {
         if (!s.result) {

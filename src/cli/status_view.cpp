@@ -1,5 +1,6 @@
 #include "cli/status_view.hpp"
 
+#include "common/time_format.hpp"
 #include "sesmon/version.hpp"
 
 namespace sesmon::cli {
@@ -29,6 +30,25 @@ web::daemon_view to_view(const std::vector<cluster_status>& statuses, wall_time 
     for (const auto& s : statuses)
         view.clusters.push_back(to_view(s, now, api_offset));
     return view;
+}
+
+std::optional<std::string> clock_note(const std::vector<cluster_status>& statuses, wall_time now) {
+    constexpr auto tolerance = std::chrono::minutes(1);
+    duration ahead{0};
+    for (const auto& s : statuses) {
+        if (!s.result)
+            continue;
+        for (const auto& n : s.result->nodes) {
+            if (n.updated_at && *n.updated_at - now > ahead)
+                ahead = *n.updated_at - now;
+        }
+    }
+    if (ahead <= tolerance)
+        return std::nullopt;
+    return "note: nodes' updatedDate is up to " +
+           common::format_duration(std::chrono::duration_cast<std::chrono::seconds>(ahead)) +
+           " ahead of this host's clock (a clock out of sync, or a simulator faster than real "
+           "time): no time in status, and no stall, is shown for such nodes";
 }
 
 }  // namespace sesmon::cli

@@ -4,6 +4,8 @@
 // (web::to_json, the /api/v1/clusters document) of the CLI say what the daemon would say.
 // Pure functions of the configured cluster, its poll result and the current time.
 #include <chrono>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "sesmon/config.hpp"
@@ -28,5 +30,12 @@ web::cluster_view to_view(const cluster_status& status, wall_time now,
 // `now`, ready (the poll round was attempted), clusters in the given order.
 web::daemon_view to_view(const std::vector<cluster_status>& statuses, wall_time now,
                          std::chrono::seconds api_offset);
+
+// Time in status is measured against this host's clock, so a node whose updatedDate lies
+// in its future shows none ("-"), and cannot be called stalled. When that is the case by
+// more than a minute for any node (this host's clock behind the API's, or a simulator
+// playing faster than real time or advanced by hand), the note that says so; otherwise
+// nullopt.
+std::optional<std::string> clock_note(const std::vector<cluster_status>& statuses, wall_time now);
 
 }  // namespace sesmon::cli

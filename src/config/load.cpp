@@ -24,7 +24,8 @@ const std::vector<std::string_view> root_keys{"api",       "polling", "stall",  
                                               "notifiers", "state",   "server", "logging"};
 
 void read_state(const load_context& ctx, const map_reader& root, state_config& out) {
-    const map_reader state = root.child("state", {"directory"});
+    const map_reader state = root.child("state", {"directory", "history_retention"});
+    state.read("history_retention", out.history_retention);
     std::string directory;
     if (state.read("directory", directory) && !directory.empty()) {
         out.directory = ctx.resolve(directory);

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "common/time_format.hpp"
+#include "config/suggest.hpp"
 
 namespace sesmon::config_file {
 namespace {
@@ -73,7 +74,8 @@ map_reader::map_reader(diagnostics& diag, const YAML::Node& node, std::string pa
             known = known || name == key;
         }
         if (!known) {
-            diag_->add(key_node.Mark(), join_path(path_, key), "unknown key");
+            diag_->add(key_node.Mark(), join_path(path_, key),
+                       "unknown key" + did_you_mean(key, allowed));
             continue;
         }
         if (std::any_of(entries_.begin(), entries_.end(),
@@ -240,8 +242,10 @@ std::optional<std::vector<located_string>> map_reader::read_strings(std::string_
 void map_reader::report_unknown_enum(std::string_view key, std::string_view what,
                                      const std::string& given,
                                      const std::vector<std::string_view>& names) const {
-    fail(key, "unknown " + std::string(what) + " \"" + given + "\" (expected " + list_names(names) +
-                  ")");
+    const auto hint = closest_name(given, names);
+    fail(key, "unknown " + std::string(what) + " \"" + given + "\" (" +
+                  (hint ? "did you mean \"" + std::string(*hint) + "\"? " : "") + "expected " +
+                  list_names(names) + ")");
 }
 
 map_reader map_reader::child(std::string_view key, std::vector<std::string_view> allowed) const {

@@ -4,6 +4,7 @@
 
 #include "common/time_format.hpp"
 #include "notify/dispatcher.hpp"
+#include "state/records.hpp"
 #include "state/store.hpp"
 #include "web/metrics.hpp"
 
@@ -30,11 +31,44 @@ long long seconds_since(wall_time since, wall_time now) {
 
 }  // namespace
 
-cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps)
+cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
+                                 monitor::cluster_state restored)
     : cluster_(std::move(cluster)),
       deps_(std::move(deps)),
       tracker_(ref_of(cluster_), tracker_options_of(cluster_, deps_.zone_offset),
-               deps_.store->load(cluster_.instance_no)) {}
+               std::move(restored)),
+      deadline_timer_(deps_.executor) {}
+
+void cluster_runtime::start() {
+    arm_deadline();
+}
+
+void cluster_runtime::stop() {
+    stopped_ = true;
+    armed_for_.reset();
+    deadline_timer_.cancel();
+}
+
+void cluster_runtime::arm_deadline() {
+    const auto next = stopped_ ? std::nullopt : tracker_.next_deadline();
+    if (next == armed_for_)
+        return;
+    armed_for_ = next;
+    deadline_timer_.cancel();
+    if (!next)
+        return;
+    deadline_timer_.expires_at(deps_.decision_clock->steady_at(*next));
+    deadline_timer_.async_wait([this](boost::system::error_code ec) {
+        if (!ec)
+            on_deadline();
+    });
+}
+
+void cluster_runtime::on_deadline() {
+    armed_for_.reset();
+    const auto before = flags();
+    settle(tracker_.tick(deps_.decision_clock->now()), before);
+}
 
 cluster_flags cluster_runtime::flags() const {
     const auto& st = tracker_.state();
@@ -43,8 +77,7 @@ cluster_flags cluster_runtime::flags() const {
 
 bool cluster_runtime::on_success(const snapshot& s, duration elapsed) {
     const auto before = flags();
-    const auto now = deps_.clock->wall_now();
-    auto result = tracker_.observe(s, now);
+    auto result = tracker_.observe(s, deps_.decision_clock->now());
     for (const auto& status : result.new_unknown_statuses) {
         deps_.logger->warn("cluster {}: unknown node status \"{}\" (treated as unknown)",
                            cluster_.name, status);
@@ -56,7 +89,7 @@ bool cluster_runtime::on_success(const snapshot& s, duration elapsed) {
     for (const auto& host : result.nodes_disappeared) {
         deps_.logger->info("cluster {}: node {} left the upgrade's node list", cluster_.name, host);
     }
-    last_success_at_ = now;
+    last_success_at_ = deps_.clock->wall_now();
     last_error_.clear();
     after_poll(std::move(result.events), before, "ok", elapsed);
     return result.upgrade_in_progress;
@@ -64,7 +97,7 @@ bool cluster_runtime::on_success(const snapshot& s, duration elapsed) {
 
 void cluster_runtime::on_failure(const api_error& error, duration elapsed) {
     const auto before = flags();
-    auto events = tracker_.poll_failed(error, deps_.clock->wall_now());
+    auto events = tracker_.poll_failed(error, deps_.decision_clock->now());
     last_error_ = error.message;
     after_poll(std::move(events), before, to_string(error.kind), elapsed);
 }
@@ -74,26 +107,7 @@ void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags&
     last_poll_at_ = deps_.clock->wall_now();
     last_poll_result_ = std::string(result);
     deps_.metrics->record_poll(cluster_.name, result, seconds(elapsed));
-
-    // Events and the state that records them must both survive a crash, or neither
-    // (handoff.hpp). Without events, changes are only marked and written by the 1 s flush.
-    if (!events.empty()) {
-        const bool handed = deps_.handoff->write(cluster_.instance_no, events);
-        deps_.store->discard(cluster_.instance_no);  // an older pending write must not follow
-        if (!deps_.store->save(cluster_.instance_no, tracker_.state())) {
-            deps_.store->mark_dirty(cluster_.instance_no, tracker_.state());  // retried by flush
-        }
-        tracker_.mark_saved();
-        submit(events);
-        if (handed)
-            deps_.handoff->clear(cluster_.instance_no);
-    } else if (tracker_.changed_since_save()) {
-        deps_.store->mark_dirty(cluster_.instance_no, tracker_.state());
-        tracker_.mark_saved();
-    }
-    const auto after = flags();
-    if (after != before && deps_.flags_changed)
-        deps_.flags_changed(before, after);
+    settle(std::move(events), before);
     if (!attempted_) {
         attempted_ = true;
         if (deps_.first_attempt)
@@ -101,36 +115,50 @@ void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags&
     }
 }
 
-void cluster_runtime::submit(const std::vector<event>& events) {
-    for (const auto& e : events) {
-        deps_.dispatcher->submit(e, cluster_.notify);
-        // After submit: an event counts as emitted once it is in the outbox.
-        deps_.metrics->record_event(to_string(e.type));
-        deps_.logger->debug("cluster {}: emitted {} id={}", cluster_.name, to_string(e.type), e.id);
+void cluster_runtime::settle(std::vector<event> events, const cluster_flags& before) {
+    if (!events.empty() || tracker_.changed_since_save()) {
+        commit(std::move(events));
+        tracker_.mark_saved();
     }
+    const auto after = flags();
+    if (after != before && deps_.flags_changed)
+        deps_.flags_changed(before, after);
+    arm_deadline();
 }
 
-void cluster_runtime::resume_handoff() {
-    for (const auto& e : deps_.handoff->take(cluster_.instance_no, tracker_.state())) {
-        std::vector<std::string> missing;
-        for (const auto& name : cluster_.notify) {
-            if (!deps_.handoff->in_outbox(name, e.id))
-                missing.push_back(name);
-        }
-        if (missing.empty())
-            continue;
-        deps_.logger->info("cluster {}: handing over {} cut off by a crash", cluster_.name,
-                           to_string(e.type));
-        deps_.dispatcher->submit(e, missing);
-        deps_.metrics->record_event(to_string(e.type));
-        deps_.logger->debug("cluster {}: emitted {} id={}", cluster_.name, to_string(e.type), e.id);
+void cluster_runtime::commit(std::vector<event> events) {
+    state::batch b;
+    b.clusters.push_back({cluster_.instance_no, cluster_.name, tracker_.state()});
+    if (events.empty()) {
+        deps_.store->commit(std::move(b), {});
+        return;
     }
+    std::vector<state::routed_event> routed;
+    routed.reserve(events.size());
+    for (event& e : events) {
+        auto notifiers = deps_.dispatcher->route(e, cluster_.notify);
+        routed.push_back({std::move(e), std::move(notifiers)});
+    }
+    b.events = routed;
+    // Runs on the loop once the state and the events are durable together — or the store
+    // is degraded, and the events go out from memory (it keeps retrying the write).
+    deps_.store->commit(std::move(b), [dispatcher = deps_.dispatcher, metrics = deps_.metrics,
+                                       logger = deps_.logger, name = cluster_.name,
+                                       routed = std::move(routed)](std::error_code ec) {
+        for (const state::routed_event& r : routed) {
+            dispatcher->enqueue(r.event, r.notifiers);
+            metrics->record_event(to_string(r.event.type));
+            logger->debug("cluster {}: emitted {} id={}{}", name, to_string(r.event.type),
+                          r.event.id, ec ? " (not on disk: " + ec.message() + ")" : "");
+        }
+    });
 }
 
 void cluster_runtime::reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset) {
     cluster_ = cluster;
     tracker_.set_options(tracker_options_of(cluster_, zone_offset));
     tracker_.set_cluster(ref_of(cluster_));
+    arm_deadline();  // new timeouts move the deadlines
     if (watcher_)
         watcher_->update(cluster_.polling);
 }

@@ -1,9 +1,10 @@
 #pragma once
 // cluster_runtime: one configured cluster inside the daemon — its tracker (upgrade state
 // machine), its watcher (poll loop), and what the status surfaces need to know about its
-// last poll. It is the watcher's poll_handler: each poll result goes through the tracker,
-// the resulting events go to the dispatcher (durable outbox) and the state goes to the
-// store, in that order (see docs/daemon.md, "State").
+// last poll. It is the watcher's poll_handler: each poll result goes through the tracker;
+// the tracker's new state and the events it emitted are committed to the state store
+// together, and the events reach the dispatcher only once that commit is durable (the
+// exactly-once order of SPEC §6; docs/daemon.md, "State").
 //
 // Single-threaded (the io_context thread). Must outlive its watcher's coroutine: the daemon
 // keeps a stopped runtime until the watcher reports it has exited.
@@ -12,7 +13,10 @@
 #include <optional>
 #include <string>
 
-#include "daemon/handoff.hpp"
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "monitor/anchored_clock.hpp"
 #include "monitor/cluster_watcher.hpp"
 #include "monitor/tracker.hpp"
 #include "sesmon/clock.hpp"
@@ -43,11 +47,13 @@ struct cluster_flags {
 };
 
 struct runtime_deps {
-    const sesmon::clock* clock = nullptr;
+    boost::asio::any_io_executor executor;  // for the deadline timer
+    const sesmon::clock* clock = nullptr;   // real wall time: what is shown (last poll)
+    // The trackers' time: stall and blind decisions and the times they store (SPEC §4).
+    const monitor::anchored_clock* decision_clock = nullptr;
     notify::dispatcher* dispatcher = nullptr;
     web::metrics* metrics = nullptr;
     state::store* store = nullptr;
-    daemon::handoff* handoff = nullptr;
     std::shared_ptr<spdlog::logger> logger;
     std::chrono::seconds zone_offset = std::chrono::hours(9);
     // Called after a poll changed the cluster's flags (old, new).
@@ -58,7 +64,8 @@ struct runtime_deps {
 
 class cluster_runtime final : public monitor::poll_handler {
   public:
-    cluster_runtime(cluster_config cluster, runtime_deps deps);
+    // `restored` is the cluster's state as the store held it (or a fresh one).
+    cluster_runtime(cluster_config cluster, runtime_deps deps, monitor::cluster_state restored);
 
     bool on_success(const snapshot& s, duration elapsed) override;
     void on_failure(const api_error& error, duration elapsed) override;
@@ -71,9 +78,11 @@ class cluster_runtime final : public monitor::poll_handler {
     const monitor::tracker& tracker() const { return tracker_; }
     cluster_flags flags() const;
     web::cluster_view view(wall_time now) const;
-    // At start: submits the events a crash cut off between saving the state and handing
-    // them to the dispatcher (see handoff.hpp).
-    void resume_handoff();
+
+    // Arms the first deadline timer (a stall or blindness restored from the store).
+    void start();
+    // Cancels the deadline timer for good (the cluster is removed, or the daemon stops).
+    void stop();
 
     void set_watcher(std::shared_ptr<monitor::cluster_watcher> watcher) {
         watcher_ = std::move(watcher);
@@ -81,7 +90,13 @@ class cluster_runtime final : public monitor::poll_handler {
     const std::shared_ptr<monitor::cluster_watcher>& watcher() const { return watcher_; }
 
   private:
-    void submit(const std::vector<event>& events);
+    // Commits the tracker's state with `events`; they go to the dispatcher once durable.
+    void commit(std::vector<event> events);
+    // After a poll or a deadline: commit what changed, report flag changes, re-arm.
+    void settle(std::vector<event> events, const cluster_flags& before);
+    // The deadline timer: fires at the tracker's next_deadline(), then ticks it.
+    void arm_deadline();
+    void on_deadline();
     void after_poll(std::vector<event> events, const cluster_flags& before, std::string_view result,
                     duration elapsed);
 
@@ -89,6 +104,9 @@ class cluster_runtime final : public monitor::poll_handler {
     runtime_deps deps_;
     monitor::tracker tracker_;
     std::shared_ptr<monitor::cluster_watcher> watcher_;
+    boost::asio::steady_timer deadline_timer_;
+    std::optional<wall_time> armed_for_;
+    bool stopped_ = false;
     std::optional<wall_time> last_poll_at_;
     std::optional<wall_time> last_success_at_;
     std::string last_poll_result_;

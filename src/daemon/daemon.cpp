@@ -10,8 +10,10 @@
 #include "net/http_server.hpp"
 #include "notify/client_pool.hpp"
 #include "notify/dispatcher.hpp"
+#include "notify/format_generic.hpp"
+#include "notify/routing.hpp"
 #include "sesmon/version.hpp"
-#include "state/store.hpp"
+#include "state/sqlite_store.hpp"
 #include "web/routes.hpp"
 
 namespace sesmon::daemon {
@@ -34,15 +36,17 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
       config_(std::move(cfg)),
       started_at_(clock_.wall_now()),
       signals_(io_),
-      flush_timer_(io_),
+      metrics_timer_(io_),
       stop_deadline_(io_),
       systemd_(io_.get_executor(), logger_) {
-    store_ = std::make_unique<state::store>(config_.state.directory, logger_, clock_);
+    open_store();
+    auto initial = store_->take_initial();
+    for (auto& c : initial.clusters)
+        restored_.insert_or_assign(c.instance_no, std::move(c.state));
     webhook_clients_ = std::make_unique<notify::client_pool>(io_.get_executor());
-    handoff_ = std::make_unique<handoff>(config_.state.directory, logger_);
     dispatcher_ = std::make_unique<notify::dispatcher>(io_.get_executor(), config_.notifiers,
-                                                       config_.state.directory, clock_, logger_,
-                                                       notifier_factory());
+                                                       *store_, std::move(initial.pending), clock_,
+                                                       logger_, notifier_factory());
     source_ = std::make_unique<api_source>(io_.get_executor(), clock_, logger_, config_.api);
     limiter_ =
         std::make_unique<monitor::rate_limiter>(io_.get_executor(), clock_, limits_of(config_.api));
@@ -51,11 +55,32 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
 daemon::~daemon() {
     // Watchers hold references into this object; end their coroutines before members go.
     for (auto& [name, rt] : clusters_) {
+        rt->stop();
         if (rt->watcher())
             rt->watcher()->stop();
     }
     io_.restart();
     io_.run_for(100ms);
+    store_->close();
+}
+
+void daemon::open_store() {
+    state::sqlite_store_options o;
+    o.directory = config_.state.directory;
+    o.history_retention = config_.state.history_retention;
+    o.on_commit = [this](double seconds) { metrics_.record_store_commit(seconds); };
+    o.on_error = [this] { metrics_.record_store_error(); };
+    // A state directory of the per-file versions is imported once (legacy_import.hpp).
+    o.legacy.parse_generic = [](std::string_view text) { return notify::parse_generic(text); };
+    o.legacy.route = [this](const event& e) {
+        for (const auto& c : config_.clusters) {
+            if (c.instance_no == e.cluster.instance_no)
+                return notify::route(config_.notifiers, e, c.notify);
+        }
+        return std::vector<std::string>{};
+    };
+    store_ = std::make_unique<state::sqlite_store>(io_.get_executor(), std::move(o), logger_);
+    store_->on_health_change([this](const state::store_health&) { update_status(); });
 }
 
 int daemon::run() {
@@ -65,10 +90,13 @@ int daemon::run() {
     wait_signals();
     dispatcher_->start();
     first_round_pending_ = config_.clusters.size();
-    for (const auto& c : config_.clusters)
-        start_cluster(c);
+    for (const auto& c : config_.clusters) {
+        auto it = restored_.find(c.instance_no);
+        start_cluster(c, it != restored_.end() ? std::move(it->second) : monitor::cluster_state{});
+    }
+    restored_.clear();
     start_server();
-    arm_flush();
+    arm_metrics_sync();
     if (auto period = systemd_.start_watchdog()) {
         logger_->info("systemd watchdog on: pinging every {} ms", period->count());
     }
@@ -85,13 +113,26 @@ int daemon::run() {
     return 0;
 }
 
-void daemon::start_cluster(const cluster_config& c) {
+void daemon::load_and_start_cluster(const cluster_config& c) {
+    // Read through the store's queue: the state sees every write queued before (a cluster
+    // removed and added back resumes where it stopped, nothing emitted twice).
+    store_->load_cluster(c.instance_no, [this, c](std::optional<state::cluster_record> r) {
+        const auto wanted = std::find_if(config_.clusters.begin(), config_.clusters.end(),
+                                         [&](const cluster_config& x) { return x == c; });
+        if (stopping_ || clusters_.count(c.name) != 0 || wanted == config_.clusters.end())
+            return;  // another reload overtook this one
+        start_cluster(c, r ? std::move(r->state) : monitor::cluster_state{});
+    });
+}
+
+void daemon::start_cluster(const cluster_config& c, monitor::cluster_state restored) {
     runtime_deps deps;
+    deps.executor = io_.get_executor();
     deps.clock = &clock_;
+    deps.decision_clock = &decision_clock_;
     deps.dispatcher = dispatcher_.get();
     deps.metrics = &metrics_;
     deps.store = store_.get();
-    deps.handoff = handoff_.get();
     deps.logger = logger_;
     deps.zone_offset = config_.api.time_zone_offset;
     deps.flags_changed = [this](const cluster_flags& before, const cluster_flags& after) {
@@ -105,8 +146,7 @@ void daemon::start_cluster(const cluster_config& c) {
             logger_->info("first poll round done: ready");
         }
     };
-    auto rt = std::make_unique<cluster_runtime>(c, std::move(deps));
-    rt->resume_handoff();
+    auto rt = std::make_unique<cluster_runtime>(c, std::move(deps), std::move(restored));
     const auto flags = rt->flags();
     in_progress_ += flags.upgrade_in_progress;
     stalled_ += flags.stalled;
@@ -124,6 +164,7 @@ void daemon::start_cluster(const cluster_config& c) {
     auto watcher = std::make_shared<monitor::cluster_watcher>(
         io_.get_executor(), *source_, *limiter_, clock_, rng_, *rt, logger_, std::move(wo));
     rt->set_watcher(watcher);
+    rt->start();
     watcher->start([this, raw = rt.get()] { retiring_.erase(raw); });
     logger_->info("cluster {}: watching instance {} ({}), every {} ms in an upgrade, {} ms idle",
                   c.name, c.instance_no, c.region, c.polling.interval.count(),
@@ -142,7 +183,8 @@ void daemon::stop_cluster(const std::string& name) {
     stalled_ -= flags.stalled;
     blind_ -= flags.blind;
     metrics_.remove_cluster(name);
-    logger_->info("cluster {}: no longer watched (its state file stays)", name);
+    rt->stop();
+    logger_->info("cluster {}: no longer watched (its state stays in the store)", name);
     if (rt->watcher() && rt->watcher()->running()) {
         rt->watcher()->stop();
         auto* raw = rt.get();

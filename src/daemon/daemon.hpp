@@ -9,10 +9,11 @@
 // - SIGHUP: RELOADING=1, reload the file; invalid → one error line, the old configuration
 //   stays. Valid → every new part that can fail (API client, notifiers, status server) is
 //   built first and swapped in only when all succeeded, so a failed reload changes nothing;
-//   then clusters added start, removed stop (their state file stays), kept ones keep their
-//   tracker state and timers and take new options; then READY=1.
-// - SIGTERM/SIGINT: STOPPING=1, watchers stop, state is flushed, pending deliveries get up
-//   to 5 s, the loop ends. A second SIGTERM/SIGINT during that ends the loop at once.
+//   then clusters added start, removed stop (their state stays in the store), kept ones
+//   keep their tracker state and timers and take new options; then READY=1.
+// - SIGTERM/SIGINT: STOPPING=1, watchers stop, the state store commits what is queued,
+//   pending deliveries get up to 5 s, their results are committed, the loop ends. A second
+//   SIGTERM/SIGINT during that commits what is queued and ends the loop at once.
 // Single-threaded: everything runs on the one io_context thread.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -57,8 +58,8 @@ namespace sesmon::daemon {
 struct daemon_options {
     std::string config_path;  // re-read on SIGHUP
     log_target log;
-    duration stop_grace = std::chrono::seconds(5);  // pending deliveries at SIGTERM
-    duration flush_interval = std::chrono::seconds(1);
+    duration stop_grace = std::chrono::seconds(5);        // pending deliveries at SIGTERM
+    duration metrics_interval = std::chrono::seconds(1);  // notification counters → /metrics
 };
 
 class daemon {
@@ -78,7 +79,9 @@ class daemon {
     bool unclean() const { return unclean_; }
 
   private:
-    void start_cluster(const cluster_config& c);
+    void start_cluster(const cluster_config& c, monitor::cluster_state restored);
+    void load_and_start_cluster(const cluster_config& c);
+    void open_store();
     void stop_cluster(const std::string& name);
     void reload();
     void apply(sesmon::config next);
@@ -99,9 +102,14 @@ class daemon {
     void swap_server(server_change change, const server_config& next);
     void begin_stop();
     void wait_second_signal();
+    // Ends the event loop now (after the store's queued commit, if the disk answers within a
+    // second), abandoning the tasks still running: the caller then exits without destroying
+    // the daemon.
+    void exit_now();
     boost::asio::awaitable<void> finish_stop();
+    boost::asio::awaitable<void> store_flushed();
     void wait_signals();
-    void arm_flush();
+    void arm_metrics_sync();
     void update_status();
     void sync_notification_metrics();
     void start_server();
@@ -112,17 +120,18 @@ class daemon {
     // Declared first so that it is destroyed last: everything below holds its executor.
     boost::asio::io_context io_;
     sesmon::system_clock clock_;
+    monitor::anchored_clock decision_clock_{clock_};  // the trackers' time (SPEC §4)
     std::mt19937_64 rng_;
     sesmon::config config_;
     wall_time started_at_;
 
+    // Before the store: its writer thread reports commits to the metrics until it is closed.
+    web::metrics metrics_;
     std::unique_ptr<state::store> store_;
-    std::unique_ptr<handoff> handoff_;
     std::unique_ptr<notify::client_pool> webhook_clients_;  // one https_client per ca_file
     std::unique_ptr<notify::dispatcher> dispatcher_;
     std::unique_ptr<api_source> source_;
     std::unique_ptr<monitor::rate_limiter> limiter_;
-    web::metrics metrics_;
     // Outlives every server: a replaced server's unwinding connections still call it.
     std::unique_ptr<web::router> router_;
     std::unique_ptr<net::http_server> server_;
@@ -133,12 +142,14 @@ class daemon {
     };
     std::map<std::string, notification_seen> notification_seen_;
 
+    // The stored states loaded at start, by instance_no; taken by start_cluster.
+    std::map<std::string, monitor::cluster_state> restored_;
     std::map<std::string, std::unique_ptr<cluster_runtime>> clusters_;
     // Stopped clusters whose watcher coroutine has not ended yet.
     std::map<cluster_runtime*, std::unique_ptr<cluster_runtime>> retiring_;
 
     boost::asio::signal_set signals_;
-    boost::asio::steady_timer flush_timer_;
+    boost::asio::steady_timer metrics_timer_;
     boost::asio::steady_timer stop_deadline_;
     service_notifier systemd_;
 

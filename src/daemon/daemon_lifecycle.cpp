@@ -1,5 +1,4 @@
-// daemon: stop (SIGTERM/SIGINT), periodic state flush, status surfaces. Reload (SIGHUP) is in
-// daemon_reload.cpp.
+// daemon: stop (SIGTERM/SIGINT), status surfaces. Reload (SIGHUP) is in daemon_reload.cpp.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -27,6 +26,7 @@ void daemon::begin_stop() {
     systemd_.stop_watchdog();
     wait_second_signal();
     for (auto& [name, rt] : clusters_) {
+        rt->stop();
         if (rt->watcher())
             rt->watcher()->stop();
     }
@@ -36,8 +36,7 @@ void daemon::begin_stop() {
     }
     if (server_)
         server_->stop();
-    flush_timer_.cancel();
-    store_->flush();
+    metrics_timer_.cancel();
     // Whatever happens below, the process ends: a request that ignores cancellation must
     // not keep it alive.
     stop_deadline_.expires_after(options_.stop_grace + 2s);
@@ -46,8 +45,7 @@ void daemon::begin_stop() {
             return;
         logger_->warn("stop: tasks still running after {} ms; exiting anyway",
                       (options_.stop_grace + 2s).count());
-        unclean_ = true;
-        io_.stop();
+        exit_now();
     });
     asio::co_spawn(io_, finish_stop(), [this](std::exception_ptr e) {
         if (e) {
@@ -58,28 +56,12 @@ void daemon::begin_stop() {
             }
             signals_.cancel();
         }
-        store_->flush();
     });
 }
 
-asio::awaitable<void> daemon::finish_stop() {
-    co_await dispatcher_->stop(options_.stop_grace);
-    // Watchers end promptly once cancelled; give them a moment, bounded by stop_deadline_.
-    asio::steady_timer pause(io_);
-    while (std::any_of(clusters_.begin(), clusters_.end(),
-                       [](const auto& kv) { return kv.second->watcher()->running(); }) ||
-           !retiring_.empty()) {
-        pause.expires_after(10ms);
-        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-    store_->flush();
-    stop_deadline_.cancel();
-    signals_.cancel();  // no second signal to wait for: the loop may end
-}
-
-// During the stop a second SIGTERM/SIGINT (an impatient operator, systemd's
-// FinalKillSignal aside) ends the event loop at once: state is already flushed, and what
-// was not delivered stays in the outbox for the next start.
+// During the stop a second SIGTERM/SIGINT (an operator pressing Ctrl-C twice, `systemctl
+// kill` after `stop`) ends the event loop at once: what was not delivered stays pending in
+// the store for the next start.
 void daemon::wait_second_signal() {
     signals_.async_wait([this](boost::system::error_code ec, int signo) {
         if (ec)
@@ -91,20 +73,54 @@ void daemon::wait_second_signal() {
         }
         logger_->warn("second {} while stopping: exiting now; undelivered events stay queued",
                       signo == SIGTERM ? "SIGTERM" : "SIGINT");
-        store_->flush();
-        unclean_ = true;  // tasks are abandoned mid-flight: do not tear them down
-        io_.stop();
+        exit_now();
     });
 }
 
-void daemon::arm_flush() {
-    flush_timer_.expires_after(options_.flush_interval);
-    flush_timer_.async_wait([this](boost::system::error_code ec) {
+void daemon::exit_now() {
+    unclean_ = true;
+    // What the store has queued gets its commit if the disk answers within a second; if not,
+    // the next start recovers as from a SIGKILL (SPEC §6: both or neither).
+    const auto stop = [this] { io_.stop(); };
+    store_->flush(stop);
+    stop_deadline_.expires_after(1s);
+    stop_deadline_.async_wait([stop](boost::system::error_code ec) {
+        if (!ec)
+            stop();
+    });
+}
+
+// Resumes once every write queued so far was attempted (and its handlers ran).
+asio::awaitable<void> daemon::store_flushed() {
+    asio::steady_timer done(io_, asio::steady_timer::time_point::max());
+    store_->flush([&done] { done.cancel(); });
+    co_await done.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+asio::awaitable<void> daemon::finish_stop() {
+    // The polls' last commits first: their events join the deliveries below.
+    co_await store_flushed();
+    co_await dispatcher_->stop(options_.stop_grace);
+    // Watchers end promptly once cancelled; give them a moment, bounded by stop_deadline_.
+    asio::steady_timer pause(io_);
+    while (std::any_of(clusters_.begin(), clusters_.end(),
+                       [](const auto& kv) { return kv.second->watcher()->running(); }) ||
+           !retiring_.empty()) {
+        pause.expires_after(10ms);
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    co_await store_flushed();  // the delivery results
+    stop_deadline_.cancel();
+    signals_.cancel();  // no second signal to wait for: the loop may end
+}
+
+void daemon::arm_metrics_sync() {
+    metrics_timer_.expires_after(options_.metrics_interval);
+    metrics_timer_.async_wait([this](boost::system::error_code ec) {
         if (ec || stopping_)
             return;
-        store_->flush();
         sync_notification_metrics();
-        arm_flush();
+        arm_metrics_sync();
     });
 }
 
@@ -122,9 +138,11 @@ void daemon::sync_notification_metrics() {
 }
 
 void daemon::update_status() {
+    const auto health = store_->health();
     systemd_.status(std::to_string(clusters_.size()) + " cluster(s), " +
                     std::to_string(in_progress_) + " upgrade(s) in progress, " +
-                    std::to_string(stalled_) + " stalled, " + std::to_string(blind_) + " blind");
+                    std::to_string(stalled_) + " stalled, " + std::to_string(blind_) + " blind" +
+                    (health.degraded ? "; state store degraded: " + health.reason : ""));
 }
 
 web::daemon_view daemon::view() const {

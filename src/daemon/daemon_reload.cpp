@@ -72,15 +72,13 @@ void daemon::apply(sesmon::config next) {
         stop_cluster(name);
         ++removed;
     }
-    if (!to_stop.empty())
-        store_->flush();
     const bool zone_changed = next.api.time_zone_offset != config_.api.time_zone_offset;
     config_.api.time_zone_offset = next.api.time_zone_offset;
     for (const auto& c : next.clusters) {
         auto it = clusters_.find(c.name);
         if (it == clusters_.end()) {
             config_.clusters = next.clusters;  // start_cluster reads the cluster count
-            start_cluster(c);
+            load_and_start_cluster(c);
             ++added;
         } else if (!(it->second->config() == c) || zone_changed) {
             it->second->reconfigure(c, next.api.time_zone_offset);
@@ -142,9 +140,13 @@ void daemon::start_server() {
 void daemon::ensure_router() {
     if (router_)
         return;
-    router_ = std::make_unique<web::router>([this] { return view(); }, metrics_,
-                                            config_.server.auth_token,
-                                            [this] { return first_round_pending_ == 0; });
+    router_ = std::make_unique<web::router>(
+        [this] { return view(); }, metrics_, config_.server.auth_token,
+        [this] {
+            const auto health = store_->health();
+            return web::readiness{first_round_pending_ == 0,
+                                  health.degraded ? "state store degraded: " + health.reason : ""};
+        });
 }
 
 std::unique_ptr<net::http_server> daemon::bind_server(const std::string& listen) {

@@ -75,6 +75,13 @@ class tracker {
     // succeeded) or monitor_blind (when polls are failing). Never clears anything.
     std::vector<event> tick(wall_time now);
 
+    // The earliest time at which tick() would emit something if no poll result came first:
+    // the next stall deadline (a node's stage or the no-progress timeout) while an upgrade
+    // is in progress and not stalled, or the blind deadline while polls are failing.
+    // nullopt when no deadline is pending. The caller arms a timer for it (SPEC §4:
+    // deadlines do not wait for a poll).
+    std::optional<wall_time> next_deadline() const;
+
     const cluster_state& state() const { return state_; }
     const cluster_ref& cluster() const { return cluster_; }
     const tracker_options& options() const { return options_; }

@@ -79,6 +79,38 @@ void tracker::close_stall(wall_time now, std::vector<event>& out) {
     emit_upgrade_event(out, std::move(e), {}, {}, stall.number);
 }
 
+std::optional<wall_time> tracker::next_deadline() const {
+    std::optional<wall_time> next;
+    const auto consider = [&](wall_time t) {
+        if (!next || t < *next)
+            next = t;
+    };
+    const blind_episode& blind = state_.blind;
+    if (blind.first_failure) {
+        // tick() then only looks at blindness (check_blind's rule).
+        if (!blind.open && enabled(options_.stall.blind_timeout)) {
+            consider(session_success_.value_or(*blind.first_failure) +
+                     std::chrono::ceil<std::chrono::seconds>(options_.stall.blind_timeout));
+        }
+        return next;
+    }
+    if (!upgrade_in_progress() || state_.upgrade->absent_polls != 0 || state_.upgrade->stall.open)
+        return next;
+    const upgrade_record& rec = *state_.upgrade;
+    const stall_config& cfg = options_.stall;
+    if (enabled(cfg.node_stage_timeout)) {
+        const auto timeout = std::chrono::ceil<std::chrono::seconds>(cfg.node_stage_timeout);
+        for (const node_record& n : rec.nodes) {
+            if (n.listed && classify_status(n.status) == node_phase::upgrading)
+                consider(n.since + timeout);
+        }
+    }
+    if (enabled(cfg.no_progress_timeout))
+        consider(rec.last_change +
+                 std::chrono::ceil<std::chrono::seconds>(cfg.no_progress_timeout));
+    return next;
+}
+
 void tracker::check_blind(wall_time now, std::vector<event>& out) {
     blind_episode& blind = state_.blind;
     if (blind.open || !blind.first_failure || !enabled(options_.stall.blind_timeout))

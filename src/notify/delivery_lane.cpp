@@ -8,10 +8,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <unordered_set>
 
 #include "common/time_format.hpp"
-#include "notify/format_pagerduty.hpp"
 #include "notify/retry_policy.hpp"
+#include "state/store.hpp"
 
 namespace sesmon::notify {
 
@@ -27,80 +28,82 @@ std::string node_part(const event& e) {
 }  // namespace
 
 delivery_lane::delivery_lane(asio::any_io_executor executor, notifier_config config,
-                             std::shared_ptr<notifier> instance, std::filesystem::path state_dir,
+                             std::shared_ptr<notifier> instance, state::store& store,
                              sesmon::clock& clock, std::shared_ptr<spdlog::logger> logger,
                              std::size_t max_in_flight,
                              std::shared_ptr<std::function<double()>> random)
     : executor_(std::move(executor)),
       config_(std::move(config)),
       notifier_(std::move(instance)),
-      state_dir_(std::move(state_dir)),
+      store_(store),
       clock_(clock),
       logger_(std::move(logger)),
       max_in_flight_(std::max<std::size_t>(1, max_in_flight)),
-      random_(std::move(random)),
-      outbox_(state_dir_, config_.name, logger_) {}
+      random_(std::move(random)) {}
 
-void delivery_lane::load() {
-    auto entries = outbox_.load();
-    if (!entries.empty()) {
-        logger_->info("notify {}: resuming {} pending deliveries from {}", config_.name,
-                      entries.size(), outbox_.directory().string());
-    }
-    for (auto& entry : entries) {
-        const std::string cluster = entry.event.cluster.name;
-        queues_[cluster].entries.push_back(std::move(entry));
-        ++pending_;
-    }
+void delivery_lane::expect_load() {
+    loading_ = true;
 }
 
-bool delivery_lane::accepts(event_type type) const {
-    if (config_.type == notifier_type::webhook && config_.format == webhook_format::pagerduty &&
-        !accepted_by_pagerduty(type)) {
-        return false;
+void delivery_lane::load(std::vector<state::delivery_record> rows) {
+    if (!rows.empty()) {
+        logger_->info("notify {}: resuming {} pending deliveries", config_.name, rows.size());
     }
-    if (config_.events.empty()) {
-        return type != event_type::node_changed;  // the documented default
+    // Rows are older than anything enqueued while they were read: they go first.
+    auto later = std::move(queues_);
+    queues_.clear();
+    pending_ = 0;
+    std::unordered_set<std::string> queued_ids;
+    for (state::delivery_record& row : rows) {
+        queued_ids.insert(row.event.id);
+        push({std::move(row.event), row.attempts, row.next_attempt});
     }
-    return std::find(config_.events.begin(), config_.events.end(), type) != config_.events.end();
+    for (auto& [cluster, queue] : later) {
+        for (queued& entry : queue.entries) {
+            if (queued_ids.insert(entry.event.id).second)
+                push(std::move(entry));
+        }
+    }
+    loading_ = false;
+    if (can_run())
+        start();
+}
+
+void delivery_lane::push(queued entry) {
+    const std::string cluster = entry.event.cluster.name;
+    cluster_queue& queue = queues_[cluster];
+    queue.entries.push_back(std::move(entry));
+    ++pending_;
+    if (can_run() && !queue.worker_running)
+        spawn_worker(cluster);
 }
 
 void delivery_lane::enqueue(const event& e) {
-    std::error_code ec;
-    outbox_entry entry = outbox_.put(e, ec);
-    if (ec) {
-        logger_->error(
-            "notify {}: cannot persist {} for cluster {} in {}: {} (delivering from memory)",
-            config_.name, to_string(e.type), e.cluster.name, outbox_.directory().string(),
-            ec.message());
-    }
-    cluster_queue& queue = queues_[e.cluster.name];
-    queue.entries.push_back(std::move(entry));
-    ++pending_;
-    if (started_ && !closed_ && !queue.worker_running) {
-        spawn_worker(e.cluster.name);
-    }
+    push({e, 0, std::nullopt});
 }
 
 void delivery_lane::start() {
     started_ = true;
-    for (auto& [cluster, queue] : queues_) {
-        if (!queue.entries.empty() && !queue.worker_running && !closed_) {
-            spawn_worker(cluster);
-        }
+    if (!can_run())
+        return;
+    // A worker may run at once (co_spawn dispatches) and change queues_: names first.
+    std::vector<std::string> idle;
+    for (const auto& [cluster, queue] : queues_) {
+        if (!queue.entries.empty() && !queue.worker_running)
+            idle.push_back(cluster);
     }
+    for (const std::string& cluster : idle)
+        spawn_worker(cluster);
 }
 
 void delivery_lane::close() {
     closed_ = true;
     for (auto& [cluster, queue] : queues_) {
-        if (queue.cancel) {
+        if (queue.cancel)
             queue.cancel->emit(asio::cancellation_type::terminal);
-        }
     }
-    for (auto& waiter : slot_waiters_) {
+    for (auto& waiter : slot_waiters_)
         waiter->cancel();
-    }
     slot_waiters_.clear();
 }
 
@@ -124,9 +127,8 @@ void delivery_lane::spawn_worker(const std::string& cluster) {
         executor_, drain(cluster),
         asio::bind_cancellation_slot(signal->slot(), [self = shared_from_this(), signal,
                                                       cluster](const std::exception_ptr& error) {
-            if (!error) {
+            if (!error)
                 return;
-            }
             try {
                 std::rethrow_exception(error);
             } catch (const std::exception& e) {
@@ -143,13 +145,11 @@ asio::awaitable<bool> delivery_lane::acquire_slot() {
         slot_waiters_.push_back(waiter);
         co_await waiter->async_wait(asio::as_tuple(asio::use_awaitable));
         auto it = std::find(slot_waiters_.begin(), slot_waiters_.end(), waiter);
-        if (it != slot_waiters_.end()) {
+        if (it != slot_waiters_.end())
             slot_waiters_.erase(it);
-        }
     }
-    if (closed_) {
+    if (closed_)
         co_return false;
-    }
     ++in_flight_;
     co_return true;
 }
@@ -162,30 +162,33 @@ void delivery_lane::release_slot() {
     }
 }
 
-void delivery_lane::finish(const std::string& cluster, const outbox_entry& entry) {
-    outbox_.remove(entry);
+void delivery_lane::pop(const std::string& cluster, const std::string& event_id) {
     cluster_queue& queue = queues_[cluster];
-    if (!queue.entries.empty() && queue.entries.front().sequence == entry.sequence) {
+    if (!queue.entries.empty() && queue.entries.front().event.id == event_id) {
         queue.entries.pop_front();
         --pending_;
     }
 }
 
-void delivery_lane::dead_letter(const std::string& cluster, const outbox_entry& entry,
+duration delivery_lane::until_expiry(const event& e) const {
+    const auto expires = e.occurred_at + config_.retry.max_age;
+    return std::max(duration::zero(),
+                    std::chrono::duration_cast<duration>(expires - clock_.wall_now()));
+}
+
+void delivery_lane::record(const queued& entry, state::delivery_status status, int attempts,
+                           std::optional<wall_time> next_attempt, const std::string& error) {
+    store_.record(
+        {config_.name, entry.event.id, status, attempts, next_attempt, error, clock_.wall_now()});
+}
+
+void delivery_lane::dead_letter(const std::string& cluster, const queued& entry,
                                 const std::string& reason) {
     const event& e = entry.event;
     logger_->error("notify {}: dead-lettered {} for cluster {}{}: {}", config_.name,
                    to_string(e.type), cluster, node_part(e), reason);
-    if (auto ec = append_dead_letter(state_dir_, config_.name, e, reason, clock_.wall_now())) {
-        // Keep the event in the outbox rather than lose it; it is retried at the next start.
-        logger_->error("notify {}: cannot write the dead-letter file: {}; event {} stays in {}",
-                       config_.name, ec.message(), e.id, outbox_.directory().string());
-        cluster_queue& queue = queues_[cluster];
-        queue.entries.pop_front();
-        --pending_;
-    } else {
-        finish(cluster, entry);
-    }
+    record(entry, state::delivery_status::dead, entry.attempts, std::nullopt, reason);
+    pop(cluster, e.id);
     ++counters_.dead_lettered;
 }
 
@@ -193,23 +196,30 @@ asio::awaitable<void> delivery_lane::drain(std::string cluster) {
     auto self = shared_from_this();  // the lane outlives this worker
     // close() cancels this worker: its waits then end with an error code, not an exception.
     co_await asio::this_coro::throw_if_cancelled(false);
-    int failures = 0;
     asio::steady_timer backoff(executor_);
     while (!closed_) {
         auto it = queues_.find(cluster);
-        if (it == queues_.end() || it->second.entries.empty()) {
+        if (it == queues_.end() || it->second.entries.empty())
             break;
-        }
-        const outbox_entry entry = it->second.entries.front();
+        queued entry = it->second.entries.front();
         const event& e = entry.event;
         if (expired(config_.retry, e.occurred_at, clock_.wall_now())) {
             dead_letter(cluster, entry, "expired");
-            failures = 0;
             continue;
         }
-        if (!co_await acquire_slot()) {
-            break;
+        if (entry.not_before && *entry.not_before > clock_.wall_now()) {
+            // A retry scheduled before a restart: keep its time (a Retry-After, say), but
+            // not past max_age (the expiry check above then gives it up).
+            const duration wait = std::min<duration>(
+                {*entry.not_before - clock_.wall_now(), config_.retry.max_backoff,
+                 std::max<duration>(until_expiry(e), duration(1000))});
+            it->second.entries.front().not_before.reset();
+            backoff.expires_after(wait);
+            co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+            continue;
         }
+        if (!co_await acquire_slot())
+            break;
         std::shared_ptr<notifier> instance = notifier_;
         const steady_time began = clock_.steady_now();
         delivery_outcome outcome;
@@ -223,33 +233,58 @@ asio::awaitable<void> delivery_lane::drain(std::string cluster) {
         if (outcome.latency == duration::zero()) {
             outcome.latency = std::chrono::duration_cast<duration>(clock_.steady_now() - began);
         }
+        const int attempts = entry.attempts + 1;
         switch (outcome.result) {
             case delivery_outcome::kind::delivered:
                 logger_->info("notify {}: delivered {} for cluster {}{} ({}, {})", config_.name,
                               to_string(e.type), cluster, node_part(e), outcome.detail,
                               common::format_duration(outcome.latency));
                 ++counters_.delivered;
-                finish(cluster, entry);
-                failures = 0;
+                record(entry, state::delivery_status::delivered, attempts, std::nullopt, "");
+                pop(cluster, e.id);
                 break;
             case delivery_outcome::kind::rejected:
+                entry.attempts = attempts;
                 dead_letter(cluster, entry, outcome.detail);
-                failures = 0;
                 break;
             case delivery_outcome::kind::retry: {
                 if (closed_) {
-                    logger_->info(
-                        "notify {}: stopped; {} for cluster {}{} stays in the outbox ({})",
-                        config_.name, to_string(e.type), cluster, node_part(e), outcome.detail);
+                    logger_->info("notify {}: stopped; {} for cluster {}{} stays pending ({})",
+                                  config_.name, to_string(e.type), cluster, node_part(e),
+                                  outcome.detail);
+                    record(entry, state::delivery_status::pending, attempts, std::nullopt,
+                           outcome.detail);
                     break;
                 }
-                ++failures;
                 ++counters_.retried;
                 const duration delay =
-                    backoff_delay(config_.retry, failures, (*random_)(), outcome.retry_after);
+                    backoff_delay(config_.retry, attempts, (*random_)(), outcome.retry_after);
+                const duration to_expiry = until_expiry(e);
+                if (to_expiry <= delay) {
+                    // Given up when max_age passes, not when a longer wait would end.
+                    logger_->warn(
+                        "notify {}: {} for cluster {}{} not delivered ({}); it expires "
+                        "in {}, before a retry is due",
+                        config_.name, to_string(e.type), cluster, node_part(e), outcome.detail,
+                        common::format_duration(to_expiry));
+                    entry.attempts = attempts;
+                    backoff.expires_after(to_expiry);
+                    co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+                    if (!closed_)
+                        dead_letter(cluster, entry, "expired");
+                    break;
+                }
                 logger_->warn("notify {}: {} for cluster {}{} not delivered ({}); retry {} in {}",
                               config_.name, to_string(e.type), cluster, node_part(e),
-                              outcome.detail, failures, common::format_duration(delay));
+                              outcome.detail, attempts, common::format_duration(delay));
+                record(entry, state::delivery_status::pending, attempts,
+                       clock_.wall_now() + std::chrono::ceil<std::chrono::seconds>(delay),
+                       outcome.detail);
+                if (auto q = queues_.find(cluster); q != queues_.end() &&
+                                                    !q->second.entries.empty() &&
+                                                    q->second.entries.front().event.id == e.id) {
+                    q->second.entries.front().attempts = attempts;
+                }
                 backoff.expires_after(delay);
                 co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
                 break;
@@ -262,7 +297,7 @@ asio::awaitable<void> delivery_lane::drain(std::string cluster) {
         it->second.cancel.reset();
         if (it->second.entries.empty()) {
             queues_.erase(it);
-        } else if (started_ && !closed_) {
+        } else if (can_run()) {
             spawn_worker(cluster);  // only reachable if a wake raced the exit; keep going
         }
     }

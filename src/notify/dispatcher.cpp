@@ -10,6 +10,8 @@
 #include <stdexcept>
 
 #include "notify/delivery_lane.hpp"
+#include "notify/routing.hpp"
+#include "state/store.hpp"
 
 namespace sesmon::notify {
 
@@ -38,21 +40,33 @@ void check_unique(const std::vector<notifier_config>& notifiers) {
 }  // namespace
 
 dispatcher::dispatcher(asio::any_io_executor executor, std::vector<notifier_config> notifiers,
-                       std::filesystem::path state_dir, sesmon::clock& clock,
-                       std::shared_ptr<spdlog::logger> logger, notifier_factory factory,
-                       dispatcher_options options)
+                       state::store& store, std::vector<state::delivery_record> pending,
+                       sesmon::clock& clock, std::shared_ptr<spdlog::logger> logger,
+                       notifier_factory factory, dispatcher_options options)
     : executor_(std::move(executor)),
-      state_dir_(std::move(state_dir)),
+      store_(store),
       clock_(clock),
       logger_(std::move(logger)),
       factory_(std::move(factory)),
       options_(std::move(options)),
       random_(make_random(options_.random)) {
     check_unique(notifiers);
+    std::map<std::string, std::vector<state::delivery_record>> by_notifier;
+    for (auto& row : pending)
+        by_notifier[row.notifier].push_back(std::move(row));
     for (const auto& config : notifiers) {
         auto lane = make_lane(config, factory_(config));
-        lane->load();
+        lane->load(std::move(by_notifier[config.name]));
+        by_notifier.erase(config.name);
         lanes_.emplace(config.name, std::move(lane));
+    }
+    for (const auto& [name, rows] : by_notifier) {
+        if (!rows.empty()) {
+            logger_->warn(
+                "notify: {} deliveries pending for notifier {}, which is not "
+                "configured; they stay in the store until it is",
+                rows.size(), name);
+        }
     }
 }
 
@@ -67,8 +81,8 @@ std::shared_ptr<delivery_lane> dispatcher::make_lane(const notifier_config& conf
     if (!instance) {
         throw std::invalid_argument("notifier '" + config.name + "' could not be created");
     }
-    return std::make_shared<delivery_lane>(executor_, config, std::move(instance), state_dir_,
-                                           clock_, logger_, options_.max_in_flight, random_);
+    return std::make_shared<delivery_lane>(executor_, config, std::move(instance), store_, clock_,
+                                           logger_, options_.max_in_flight, random_);
 }
 
 void dispatcher::start() {
@@ -78,19 +92,27 @@ void dispatcher::start() {
     }
 }
 
-void dispatcher::submit(const event& e, const std::vector<std::string>& notifier_names) {
-    for (const auto& name : notifier_names) {
+std::vector<std::string> dispatcher::route(const event& e,
+                                           const std::vector<std::string>& notify_list) const {
+    std::vector<std::string> out;
+    for (const std::string& name : notify_list) {
         auto it = lanes_.find(name);
         if (it == lanes_.end()) {
             logger_->warn(
                 "notify: cluster {} names notifier {}, which is not configured; {} "
                 "not sent there",
                 e.cluster.name, name, to_string(e.type));
-            continue;
+        } else if (accepts(it->second->config(), e.type)) {
+            out.push_back(name);
         }
-        if (it->second->accepts(e.type)) {
+    }
+    return out;
+}
+
+void dispatcher::enqueue(const event& e, const std::vector<std::string>& notifiers) {
+    for (const auto& name : notifiers) {
+        if (auto it = lanes_.find(name); it != lanes_.end())
             it->second->enqueue(e);
-        }
     }
 }
 
@@ -113,9 +135,9 @@ asio::awaitable<void> dispatcher::stop(duration grace) {
     stopped_ = true;
     if (auto left = pending(); left > 0) {
         logger_->warn(
-            "notify: stopping with {} deliveries pending; they stay in {} for the next "
-            "start",
-            left, (state_dir_ / "outbox").string());
+            "notify: stopping with {} deliveries pending; they stay in the state store for "
+            "the next start",
+            left);
     }
     for (auto& [name, lane] : lanes_) {
         lane->close();
@@ -143,7 +165,11 @@ void dispatcher::reconfigure(std::vector<notifier_config> notifiers) {
             continue;
         }
         auto lane = make_lane(notifiers[i], std::move(instances[i]));
-        lane->load();
+        // Its pending rows (if a notifier of this name existed before) come from the store.
+        lane->expect_load();
+        store_.load_pending(name, [lane](std::vector<state::delivery_record> rows) {
+            lane->load(std::move(rows));
+        });
         if (stopped_) {
             lane->close();
         } else if (started_) {
@@ -154,7 +180,8 @@ void dispatcher::reconfigure(std::vector<notifier_config> notifiers) {
     }
     for (auto& [name, lane] : lanes_) {
         lane->close();
-        logger_->info("notify: notifier {} removed; its pending events stay on disk", name);
+        logger_->info("notify: notifier {} removed; its pending deliveries stay in the store",
+                      name);
     }
     lanes_ = std::move(next);
 }

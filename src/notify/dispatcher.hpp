@@ -1,26 +1,27 @@
 #pragma once
-// dispatcher: routes events to notifiers with durable, ordered, at-least-once delivery
+// dispatcher: delivers committed events to notifiers — ordered, at-least-once, with retries
 // (SPEC §5). The daemon owns one.
 //
-// - submit() applies the cluster's `notify` list and each notifier's `events` filter, writes
-//   the event to that notifier's on-disk outbox (state_dir/outbox/<notifier>/) and only
-//   then returns; delivery happens later on the executor.
+// Durability is the state store's: the daemon asks route() which notifiers an event goes
+// to, commits the event with those outbox rows (state::store::commit), and only then hands
+// it over with enqueue(). The dispatcher writes back what became of each delivery
+// (delivered, retry scheduled, dead) through state::store::record. At start it resumes the
+// pending rows the store loaded.
 // - Order is kept per (notifier, cluster): a cluster's later event is attempted only after
 //   its earlier one was delivered or dead-lettered. Each (notifier, cluster) pair has its own
 //   queue, so a slow or dead receiver for one cluster never delays another cluster or
 //   another notifier. At most `max_in_flight` attempts run at once per notifier; a queue
 //   waiting out a backoff holds no slot.
 // - Transient failures are retried with exponential backoff and full jitter, honouring
-//   Retry-After; permanent ones, and events older than retry.max_age, go to
-//   state_dir/dead-letter/<notifier>.jsonl and are logged at error level.
+//   Retry-After; permanent ones, and events older than retry.max_age, are dead (kept in the
+//   store, `ses-upgrade-monitor deliveries --dead`) and logged at error level.
 //
 // Threading: not thread-safe. Construct, call and destroy it on the executor's thread (the
 // daemon's single io_context thread). Destroying it abandons in-flight attempts; what was
-// not delivered stays in the outbox and is resumed by the next dispatcher on that state_dir.
+// not delivered stays pending in the store and is resumed at the next start.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -32,9 +33,13 @@
 #include "sesmon/event.hpp"
 #include "sesmon/notifier.hpp"
 #include "sesmon/time.hpp"
+#include "state/records.hpp"
 
 namespace spdlog {
 class logger;
+}
+namespace sesmon::state {
+class store;
 }
 
 namespace sesmon::notify {
@@ -50,8 +55,8 @@ using notifier_factory =
 struct notifier_counters {
     std::uint64_t delivered = 0;      // attempts that succeeded
     std::uint64_t retried = 0;        // attempts that failed transiently (each one counts)
-    std::uint64_t dead_lettered = 0;  // events moved to the dead-letter file
-    std::size_t pending = 0;          // events in the outbox now
+    std::uint64_t dead_lettered = 0;  // deliveries given up (dead)
+    std::size_t pending = 0;          // deliveries waiting now
 };
 
 struct dispatcher_options {
@@ -63,34 +68,41 @@ struct dispatcher_options {
 
 class dispatcher {
   public:
-    // Reads each notifier's outbox from disk (pending events are queued, not attempted until
-    // start()). Throws std::invalid_argument if the factory rejects a configuration.
+    // Queues `pending` (the store's pending deliveries, in outbox order) for their notifiers;
+    // rows of notifiers not configured stay in the store. Nothing is attempted before
+    // start(). Throws std::invalid_argument if the factory rejects a configuration.
     dispatcher(boost::asio::any_io_executor executor,
-               std::vector<sesmon::notifier_config> notifiers, std::filesystem::path state_dir,
-               sesmon::clock& clock, std::shared_ptr<spdlog::logger> logger,
-               notifier_factory factory, dispatcher_options options = {});
+               std::vector<sesmon::notifier_config> notifiers, state::store& store,
+               std::vector<state::delivery_record> pending, sesmon::clock& clock,
+               std::shared_ptr<spdlog::logger> logger, notifier_factory factory,
+               dispatcher_options options = {});
     ~dispatcher();
     dispatcher(const dispatcher&) = delete;
     dispatcher& operator=(const dispatcher&) = delete;
 
-    // Starts delivering: the pending events found on disk first, then whatever is submitted.
+    // Starts delivering: the pending deliveries from the store first, then what is enqueued.
     void start();
 
-    // Queues `e` for each notifier named in `notifier_names` (the cluster's `notify` list)
-    // whose filter accepts it. Returns after the event is in the outbox on disk (if the write
-    // fails, the failure is logged and the event is still delivered from memory). Unknown
-    // names are logged and skipped. Safe to call before start().
-    void submit(const sesmon::event& e, const std::vector<std::string>& notifier_names);
+    // The notifiers `e` goes to: the names of the cluster's `notify` list that are
+    // configured and whose filter accepts it (routing.hpp). Unknown names are logged.
+    std::vector<std::string> route(const sesmon::event& e,
+                                   const std::vector<std::string>& notify_list) const;
 
-    // SIGTERM: keeps delivering for up to `grace` (SPEC §6: 5 s) or until every outbox is
-    // empty, then stops every queue. Undelivered events stay in the outbox for the next start.
-    // After it returns, submit() only persists.
+    // Queues a committed event for `notifiers` (what route() said when it was committed;
+    // names no longer configured are skipped: their rows stay pending in the store).
+    // Safe to call before start().
+    void enqueue(const sesmon::event& e, const std::vector<std::string>& notifiers);
+
+    // SIGTERM: keeps delivering for up to `grace` (SPEC §6: 5 s) or until nothing is
+    // pending, then stops every queue. Undelivered events stay pending in the store for the
+    // next start. After it returns, enqueue() only counts.
     boost::asio::awaitable<void> stop(sesmon::duration grace);
 
     // SIGHUP: notifiers are matched by name. Kept names get the new configuration (a new
-    // notifier instance; their queues and outbox continue); new names start; removed names
-    // stop, and their outbox stays on disk until a notifier of that name returns. Throws
-    // std::invalid_argument (changing nothing) if the factory rejects a configuration.
+    // notifier instance; their queues continue); new names start with their pending rows,
+    // read from the store; removed names stop, and their rows stay pending in the store
+    // until a notifier of that name returns. Throws std::invalid_argument (changing nothing)
+    // if the factory rejects a configuration.
     void reconfigure(std::vector<sesmon::notifier_config> notifiers);
 
     // Per notifier name, the configured notifiers only.
@@ -101,7 +113,7 @@ class dispatcher {
                                              std::unique_ptr<sesmon::notifier> instance);
 
     boost::asio::any_io_executor executor_;
-    std::filesystem::path state_dir_;
+    state::store& store_;
     sesmon::clock& clock_;
     std::shared_ptr<spdlog::logger> logger_;
     notifier_factory factory_;

@@ -1,73 +1,75 @@
 #pragma once
-// store: the durable per-cluster state (SPEC §6) — one JSON file per cluster,
-// <directory>/clusters/<instance_no>.json, holding monitor::cluster_state.
+// store: where the daemon's durable state lives (SPEC §6) — cluster states, the events they
+// emitted, the notification outbox and the upgrade history. One interface, two backends:
+// sqlite_store (state.db, the default) and, in HA mode, a store in etcd.
 //
-// Writes are atomic (temp file, fsync, rename, fsync directory: common::write_file_atomically)
-// and coalesced: the daemon calls mark_dirty() whenever a tracker's state changed and
-// flush() on a timer (e.g. every second) and at shutdown, so each changed cluster costs at
-// most one write per flush however often it changed.
+// The contract the daemon builds exactly-once alerting on:
+// - commit(b, done) makes the batch durable as one unit: the clusters' states and the
+//   events they record as emitted, with one outbox row per (event, notifier). `done` runs
+//   on the daemon's executor once that is durable (error code empty) or has failed
+//   (degraded: the caller delivers the events from memory and the store keeps retrying the
+//   write). Only after `done` may the events reach a notifier.
+// - Batches become durable in the order they were committed; their `done` run in that order.
+// - record(u) writes a delivery result; results are grouped with other writes and nobody
+//   waits for them (a crash before they are durable repeats a delivery: at-least-once).
+// - Reads through load_cluster/load_pending see every write queued before them.
+// - Nothing here blocks the calling thread on the disk, except construction (open, migrate,
+//   import, initial load) and close().
 //
-// A state file that cannot be read or parsed never stops the daemon: load() renames it to
-// <file>.corrupt-<unix seconds>, logs a warning and returns a fresh state.
-//
-// Not thread-safe: one owner (the daemon's event loop). I/O errors are logged and reported
-// as values; only the constructor throws (the state directory cannot be created).
-#include <cstddef>
-#include <filesystem>
-#include <map>
-#include <memory>
+// Threading: call from the daemon's event-loop thread only. Completion handlers are posted
+// to the executor given at construction and run there.
+#include <functional>
+#include <optional>
 #include <string>
+#include <system_error>
+#include <vector>
 
-#include "monitor/cluster_state.hpp"
-#include "sesmon/clock.hpp"
-
-namespace spdlog {
-class logger;
-}
+#include "state/records.hpp"
 
 namespace sesmon::state {
 
+// Error codes handed to commit handlers.
+enum class store_errc {
+    degraded = 1,  // the write failed (disk full, read-only, I/O error); retried later
+    slow,          // the write has not finished in time (hung disk); it may still finish
+    closed,        // the store was closed before the write could be attempted
+};
+const std::error_category& store_category();
+std::error_code make_error_code(store_errc e);
+
 class store {
   public:
-    // Creates `directory` and its clusters/ subdirectory (mode 0700) when missing and
-    // removes temp files a crash left behind. `clk` names corrupt files; both `log` and
-    // `clk` must outlive the store. Throws std::system_error if the directories cannot be
-    // created.
-    store(std::filesystem::path directory, std::shared_ptr<spdlog::logger> log, const clock& clk);
+    using commit_handler = std::function<void(std::error_code)>;
 
-    // The saved state of the cluster, or cluster_state{} when there is none. Unreadable,
-    // unparsable, other-format or other-cluster files are moved aside (warning) and a
-    // fresh state is returned. Never throws for file contents or I/O errors.
-    monitor::cluster_state load(const std::string& instance_no);
+    virtual ~store() = default;
 
-    // Writes the cluster's state now. False (and an error log line) if the write failed.
-    bool save(const std::string& instance_no, const monitor::cluster_state& state);
+    // What the store held when it was opened (moved out: call once, at start).
+    virtual initial_state take_initial() = 0;
 
-    // Remembers `state` as the cluster's latest; the next flush() writes it (a later
-    // mark_dirty of the same cluster before the flush replaces it).
-    void mark_dirty(const std::string& instance_no, const monitor::cluster_state& state);
+    // See the contract above. `done` may be empty for batches nobody waits for.
+    virtual void commit(batch b, commit_handler done) = 0;
+    virtual void record(delivery_update u) = 0;
 
-    // Forgets a pending write (the cluster was removed from the configuration). Its file
-    // stays, so re-adding the cluster later resumes without repeating events.
-    void discard(const std::string& instance_no);
+    // The stored state of one cluster (a cluster added by a reload), or nullopt.
+    virtual void load_cluster(std::string instance_no,
+                              std::function<void(std::optional<cluster_record>)> done) = 0;
+    // The pending deliveries of one notifier (a notifier added by a reload), in outbox order.
+    virtual void load_pending(std::string notifier,
+                              std::function<void(std::vector<delivery_record>)> done) = 0;
 
-    // Writes every cluster marked since the last flush, once each. Returns how many were
-    // written; failed ones stay pending for the next flush, with one error line per flush.
-    std::size_t flush();
+    // `done` runs once every write queued before this call has been attempted.
+    virtual void flush(std::function<void()> done) = 0;
 
-    std::size_t pending() const { return dirty_.size(); }
+    // Makes one last attempt at everything queued and stops; blocks until done. Commit
+    // handlers still waiting complete with store_errc::closed. Idempotent.
+    virtual void close() = 0;
 
-    // Where the cluster's state lives. Instance numbers that are not plain
-    // [A-Za-z0-9_-] (≤ 64 chars) are hashed, so a name can never leave clusters/.
-    std::filesystem::path file_of(const std::string& instance_no) const;
-
-  private:
-    void move_aside(const std::filesystem::path& file, const std::string& reason);
-
-    std::filesystem::path clusters_dir_;
-    std::shared_ptr<spdlog::logger> log_;
-    const clock& clock_;
-    std::map<std::string, monitor::cluster_state> dirty_;
+    virtual store_health health() const = 0;
+    // Called on the executor whenever health() changes.
+    virtual void on_health_change(std::function<void(const store_health&)> observer) = 0;
 };
 
 }  // namespace sesmon::state
+
+template <>
+struct std::is_error_code_enum<sesmon::state::store_errc> : std::true_type {};

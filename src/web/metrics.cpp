@@ -24,6 +24,9 @@ constexpr std::array<node_phase, 5> all_phases = {node_phase::pending, node_phas
 const prometheus::Histogram::BucketBoundaries poll_buckets = {0.05, 0.1, 0.25, 0.5, 1,
                                                               2.5,  5,   10,   30};
 
+const prometheus::Histogram::BucketBoundaries commit_buckets = {0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                                0.05,  0.1,    0.25,  1,    5};
+
 std::size_t phase_index(std::string_view phase) {
     for (std::size_t i = 0; i < all_phases.size(); ++i) {
         if (to_string(all_phases[i]) == phase)
@@ -99,6 +102,18 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                            .Help("Events waiting in the notifier's outbox.")
                            .Register(*registry_);
     poll_duration_all_ = &poll_duration_->Add({}, poll_buckets);
+    store_commit_ = &prometheus::BuildHistogram()
+                         .Name(prefix + "store_commit_seconds")
+                         .Help("Duration of one group commit of the state store (one fsync).")
+                         .Register(*registry_)
+                         .Add({}, commit_buckets);
+    store_errors_ = &prometheus::BuildCounter()
+                         .Name(prefix + "store_errors_total")
+                         .Help(
+                             "Failed write attempts of the state store (disk full, read-only, "
+                             "I/O error).")
+                         .Register(*registry_)
+                         .Add({});
     // Every event type starts at 0, so rate() and increase() see the first one.
     for (event_type type : all_event_types)
         events_->Add({{"type", std::string(to_string(type))}});
@@ -140,6 +155,14 @@ void metrics::record_poll(std::string_view cluster, std::string_view result, dou
     }
     it->second->Increment();
     poll_duration_all_->Observe(seconds);
+}
+
+void metrics::record_store_commit(double seconds) {
+    store_commit_->Observe(seconds);  // prometheus-cpp metrics are thread-safe
+}
+
+void metrics::record_store_error() {
+    store_errors_->Increment();
 }
 
 void metrics::record_event(std::string_view type) {

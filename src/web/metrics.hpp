@@ -45,6 +45,10 @@ class metrics {
     // One delivery attempt: result "delivered" | "retry" | "rejected" (delivery_outcome).
     void record_notification(std::string_view notifier, std::string_view result);
     void set_outbox_pending(std::string_view notifier, double pending);
+    // The state store: one group commit that took `seconds`; one failed write attempt.
+    // Called from the store's writer thread.
+    void record_store_commit(double seconds);
+    void record_store_error();
 
     // The gauges of one cluster: upgrade_in_progress, nodes{phase} (all five phases, zeros
     // included), stalled, last_success_timestamp_seconds (absent until a poll succeeded).
@@ -77,6 +81,8 @@ class metrics {
     prometheus::Family<prometheus::Counter>* notifications_;
     prometheus::Family<prometheus::Gauge>* outbox_pending_;
     prometheus::Histogram* poll_duration_all_;
+    prometheus::Histogram* store_commit_;
+    prometheus::Counter* store_errors_;
     std::map<std::string, cluster_series, std::less<>> clusters_;
     std::map<std::string, notifier_series, std::less<>> notifiers_;
 };

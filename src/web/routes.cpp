@@ -46,7 +46,7 @@ net::server_response text(int status, std::string body) {
 }  // namespace
 
 router::router(std::function<daemon_view()> view, metrics& metrics,
-               std::optional<secret> auth_token, std::function<bool()> ready)
+               std::optional<secret> auth_token, std::function<readiness()> ready)
     : view_(std::move(view)),
       metrics_(metrics),
       auth_token_(std::move(auth_token)),
@@ -71,9 +71,11 @@ bool router::authorized(const net::server_request& request) const {
 
 net::server_response router::get(std::string_view path) const {
     if (path == "/readyz") {
-        const bool ready = ready_ ? ready_() : view_().ready;
-        return ready ? text(200, "ready\n")
-                     : text(503, "not ready: the first poll round has not been attempted\n");
+        const readiness r = ready_ ? ready_() : readiness{view_().ready, ""};
+        const std::string note = r.note.empty() ? "" : "; " + r.note;
+        return r.ready ? text(200, "ready" + note + "\n")
+                       : text(503, "not ready: the first poll round has not been attempted" + note +
+                                       "\n");
     }
     if (path == "/metrics") {
         metrics_.sync_clusters(view_().clusters);

@@ -27,12 +27,20 @@
 
 namespace sesmon::web {
 
+// What /readyz answers: 200 when `ready`, else 503; `note` (e.g. "state store degraded:
+// disk full") is added to the body either way.
+struct readiness {
+    bool ready = false;
+    std::string note;
+};
+
 class router {
   public:
-    // `view` builds the current daemon_view. `ready` says whether /readyz is 200; when
+    // `view` builds the current daemon_view. `ready` says what /readyz answers; when
     // empty, view().ready decides. `metrics` is refreshed from the view on every scrape.
     router(std::function<daemon_view()> view, metrics& metrics,
-           std::optional<secret> auth_token = std::nullopt, std::function<bool()> ready = nullptr);
+           std::optional<secret> auth_token = std::nullopt,
+           std::function<readiness()> ready = nullptr);
 
     net::server_response handle(const net::server_request& request) const;
 
@@ -50,7 +58,7 @@ class router {
     std::function<daemon_view()> view_;
     metrics& metrics_;
     std::optional<secret> auth_token_;
-    std::function<bool()> ready_;
+    std::function<readiness()> ready_;
     dashboard_page page_;
 };
 

@@ -40,13 +40,20 @@ bool no_data(const cluster_view& c) {
            c.nodes_total == 0 && !c.last_poll_result.empty() && c.last_poll_result != "ok";
 }
 
+// A one-off poll (`status`) has no finished_at: every node complete on a version change
+// is a finished upgrade too.
+bool every_node_complete_on_a_change(const cluster_view& c) {
+    return c.nodes_total > 0 && c.nodes_complete >= c.nodes_total && !c.from_version.empty() &&
+           !c.to_version.empty() && c.from_version != c.to_version;
+}
+
 std::string state_words(const cluster_view& c) {
     std::vector<std::string> words;
     if (no_data(c)) {
         words.emplace_back("no data");
     } else if (c.upgrade_in_progress) {
         words.emplace_back("upgrading");
-    } else if (c.finished_at) {
+    } else if (c.finished_at || every_node_complete_on_a_change(c)) {
         words.emplace_back("finished");
     } else {
         words.emplace_back("no upgrade");

@@ -86,7 +86,7 @@ TEST(check_config_test, program_exits_2_with_one_line_per_problem) {
     const run_result r =
         run_check_config(dir, config, "NCLOUD_ACCESS_KEY=AK-cli-1 NCLOUD_SECRET_KEY=SK-cli-2");
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_EQ(r.err, config + ":4:5: clusters[0].regoin: unknown key\n");
+    EXPECT_EQ(r.err, config + ":4:5: clusters[0].regoin: unknown key (did you mean \"region\"?)\n");
     EXPECT_EQ(r.out, "");
 }
 
@@ -141,6 +141,39 @@ TEST(check_config_test, program_prints_the_summary_and_exits_0_for_a_valid_file)
     EXPECT_NE(r.out.find("access key: env NCLOUD_ACCESS_KEY"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("AK-cli-1"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("SK-cli-2"), std::string::npos) << r.out;
+}
+
+TEST(check_config_test, program_refuses_a_command_notifier_whose_program_is_missing) {
+    testing::scratch_dir dir;
+    const std::string config = dir.write(
+        "pager.yaml",
+        "clusters:\n  - { name: prod-logs, instance_no: \"1037001\" }\n"
+        "notifiers:\n  - { name: pager, type: command, argv: [/nonexistent/page-oncall] }\n",
+        0644);
+    const run_result r =
+        run_check_config(dir, config, "NCLOUD_ACCESS_KEY=AK-cli-1 NCLOUD_SECRET_KEY=SK-cli-2");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, config +
+                         ":4:42: notifiers[0].argv[0]: /nonexistent/page-oncall: No such file or "
+                         "directory (install it, or fix argv[0])\n");
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(check_config_test, program_warns_about_a_placeholder_host_and_still_accepts) {
+    testing::scratch_dir dir;
+    const std::string config = dir.write(
+        "hook.yaml",
+        "clusters:\n  - { name: prod-logs, instance_no: \"1037001\" }\n"
+        "notifiers:\n  - { name: hook, type: webhook, url: \"https://example.com/h/T0K3N\" }\n",
+        0644);
+    const run_result r =
+        run_check_config(dir, config, "NCLOUD_ACCESS_KEY=AK-cli-1 NCLOUD_SECRET_KEY=SK-cli-2");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, config +
+                         ":4:39: notifiers[0].url: warning: webhook host example.com is an "
+                         "example/placeholder host: replace it with the real one\n");
+    EXPECT_NE(r.out.find("prod-logs"), std::string::npos) << r.out;
+    EXPECT_EQ(r.err.find("T0K3N"), std::string::npos);
 }
 
 }  // namespace

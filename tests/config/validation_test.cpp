@@ -25,9 +25,10 @@ clusters:
   - name: prod-search
     instanc_no: "1037002"
 )";
-    EXPECT_EQ(error_of(yaml),
-              "config.yaml:14:5: clusters[1].instanc_no: unknown key\n"
-              "config.yaml:13:5: clusters[1].instance_no: required");
+    EXPECT_EQ(
+        error_of(yaml),
+        "config.yaml:14:5: clusters[1].instanc_no: unknown key (did you mean \"instance_no\"?)\n"
+        "config.yaml:13:5: clusters[1].instance_no: required");
 }
 
 TEST(validation_test, error_exposes_each_problem_separately) {
@@ -44,7 +45,7 @@ TEST(validation_test, error_exposes_each_problem_separately) {
 
 TEST(validation_test, unknown_top_level_and_nested_keys) {
     EXPECT_EQ(error_of(one_cluster + "polling:\n  intervall: 5s\n"),
-              "config.yaml:5:3: polling.intervall: unknown key");
+              "config.yaml:5:3: polling.intervall: unknown key (did you mean \"interval\"?)");
     EXPECT_EQ(error_of(one_cluster + "discovery: true\n"),
               "config.yaml:4:1: discovery: unknown key");
     EXPECT_EQ(error_of(one_cluster + "notifiers:\n  - { name: j, type: log, retry: {} }\n"),

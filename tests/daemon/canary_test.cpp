@@ -3,8 +3,8 @@
 // (webhooks delivered and dead-lettered, a command run, a reload), and then every surface an
 // operator or a receiver can read is searched for them.
 //
-// To cover a new surface (history, deliveries, state.db, ...), add one entry to
-// `surfaces()` below: a name and how to read its text.
+// To cover a new surface (`history`, ...), add one entry to `surfaces()` below: a name and
+// how to read its text. state.db is read as one of the state directory's files.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -112,7 +112,7 @@ class canary_test : public ::testing::Test {
     }
 
     std::optional<std::string> get(daemon_process& d, const std::string& target) {
-        return http("GET", d.server_port(), target,
+        return http("GET", d.server_port(), target, "",
                     "Authorization: Bearer " + value("HTTP auth token") + "\r\n");
     }
 
@@ -139,6 +139,16 @@ class canary_test : public ::testing::Test {
              [&] {
                  return run_command(dir_.path(), "status-json",
                                     {"status", "-c", config_.string(), "--format", "json"});
+             }},
+            {"deliveries (table)",
+             [&] {
+                 return run_command(dir_.path(), "deliveries-table",
+                                    {"deliveries", "-c", config_.string()});
+             }},
+            {"deliveries (json)",
+             [&] {
+                 return run_command(dir_.path(), "deliveries-json",
+                                    {"deliveries", "-c", config_.string(), "--format", "json"});
              }},
             {"check-config",
              [&] {

@@ -89,5 +89,48 @@ TEST(daemon_episodes_test, auth_failures_longer_than_blind_timeout_go_blind_then
     EXPECT_EQ(d.log_text().find("not-the-secret"), std::string::npos);
 }
 
+// SPEC §4: deadlines are timers of their own. A 429 asking to come back in an hour must not
+// delay monitor_blind past blind_timeout (+ 1 s).
+TEST(daemon_episodes_test, blind_fires_on_time_although_the_api_says_retry_in_an_hour) {
+    temp_dir dir;
+    simulator sim(dir.path(), "tests/daemon/scenarios/episodes.yaml", 0);
+    daemon_spec spec;
+    spec.endpoint = sim.url();
+    spec.polling = "{ interval: 100ms, idle_interval: 100ms, jitter: 0.1, max_backoff: 2h }";
+    spec.stall = "{ node_stage_timeout: 0s, no_progress_timeout: 0s, blind_timeout: 3s }";
+    spec.clusters = {{"stuck", "1037301", ""}};
+    write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
+    sim.faults(R"({"faults":[{"kind":"rate_limit","retry_after":3600}]})");
+    const auto started = clock_type::now();
+    daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log");
+    ASSERT_TRUE(has(d, "monitor_blind", "stuck", 10s)) << d.log_text();
+    const auto took = clock_type::now() - started;
+    // From the first (failed) poll: 3 s, plus at most 1 s of whole-second rounding and the
+    // daemon's start.
+    EXPECT_GE(took, 2s);
+    EXPECT_LT(took, 5s) << d.log_text();
+    EXPECT_EQ(d.stop(), 0);
+}
+
+// A stall is noticed by its own timer, not by the next poll (10 minutes away here).
+TEST(daemon_episodes_test, a_stall_fires_on_time_between_polls) {
+    temp_dir dir;
+    simulator sim(dir.path(), "tests/daemon/scenarios/episodes.yaml", 0);
+    sim.advance(30);  // st-1 in Upgrade_OpenSearch before the daemon's first poll
+    daemon_spec spec;
+    spec.endpoint = sim.url();
+    spec.polling = "{ interval: 10m, idle_interval: 10m, jitter: 0, max_backoff: 10m }";
+    spec.stall = "{ node_stage_timeout: 3s, no_progress_timeout: 0s, blind_timeout: 0s }";
+    spec.clusters = {{"stuck", "1037301", ""}};
+    write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
+    daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log");
+    ASSERT_TRUE(has(d, "upgrade_started", "stuck", 5s)) << d.log_text();
+    const auto seen = clock_type::now();
+    ASSERT_TRUE(has(d, "upgrade_stalled", "stuck", 6s)) << d.log_text();
+    EXPECT_LT(clock_type::now() - seen, 5s);
+    EXPECT_LE(d.successful_polls("stuck"), 1);  // no poll in between
+    EXPECT_EQ(d.stop(), 0);
+}
+
 }  // namespace
 }  // namespace sesmon::daemon_test

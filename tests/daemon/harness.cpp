@@ -111,7 +111,8 @@ void write_text(const fs::path& path, const std::string& text, fs::perms perms) 
 }
 
 std::optional<std::string> http(const std::string& method, unsigned short port,
-                                const std::string& target, const std::string& headers) {
+                                const std::string& target, const std::string& body,
+                                const std::string& headers) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return std::nullopt;
@@ -125,10 +126,10 @@ std::optional<std::string> http(const std::string& method, unsigned short port,
         close(fd);
         return std::nullopt;
     }
-    const std::string req = method + " " + target +
-                            " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: "
-                            "close\r\n" +
-                            headers + "\r\n";
+    const std::string req =
+        method + " " + target +
+        " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\nConnection: close\r\n" + headers + "\r\n" + body;
     if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
         close(fd);
         return std::nullopt;
@@ -142,8 +143,8 @@ std::optional<std::string> http(const std::string& method, unsigned short port,
     if (resp.size() < 12 || resp.compare(0, 9, "HTTP/1.1 ") != 0 || resp[9] != '2') {
         return std::nullopt;
     }
-    const auto body = resp.find("\r\n\r\n");
-    return body == std::string::npos ? std::string() : resp.substr(body + 4);
+    const auto head_end = resp.find("\r\n\r\n");
+    return head_end == std::string::npos ? std::string() : resp.substr(head_end + 4);
 }
 
 std::vector<emitted> emitted_events(const std::string& log) {
@@ -200,6 +201,11 @@ simulator::simulator(const fs::path& dir, const std::string& scenario, double ti
         10s);
     if (port_ == 0)
         throw std::runtime_error("simulator did not start: " + read_text(dir / "sim.log"));
+}
+
+void simulator::faults(const std::string& json) const {
+    if (!http("POST", port_, "/_sim/faults", json))
+        throw std::runtime_error("faults refused: " + json);
 }
 
 void simulator::advance(int seconds) const {

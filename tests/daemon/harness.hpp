@@ -47,7 +47,8 @@ void write_text(const fs::path& path, const std::string& text, fs::perms perms =
 // nullopt when the connection failed or the status was not 2xx. `headers`: more header
 // lines, each ending in "\r\n" ("Authorization: Bearer x\r\n").
 std::optional<std::string> http(const std::string& method, unsigned short port,
-                                const std::string& target, const std::string& headers = "");
+                                const std::string& target, const std::string& body = "",
+                                const std::string& headers = "");
 
 // An event the daemon emitted, from its debug line "cluster C: emitted TYPE id=ID".
 struct emitted {
@@ -69,6 +70,8 @@ class simulator {
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     // POST /_sim/advance?seconds=N.
     void advance(int seconds) const;
+    // POST /_sim/faults with this JSON body (docs/simulator.md).
+    void faults(const std::string& json) const;
 
   private:
     fs::path dir_;

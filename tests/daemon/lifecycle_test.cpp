@@ -7,7 +7,10 @@
 #include <csignal>
 #include <set>
 
+#include <spdlog/spdlog.h>
 #include "harness.hpp"
+#include "state/database.hpp"
+#include "state/reads.hpp"
 
 namespace sesmon::daemon_test {
 namespace {
@@ -59,8 +62,9 @@ TEST(daemon_lifecycle_test, reload_starts_added_and_stops_removed_clusters_witho
     std::set<std::string> ids;
     for (const auto& e : events)
         EXPECT_TRUE(ids.insert(e.id).second) << "twice: " << e.id;
-    // The state of the removed cluster stays on disk.
-    EXPECT_TRUE(fs::exists(dir.path() / "state" / "clusters" / "1037301.json"));
+    // The state of the removed cluster stays in the store.
+    auto db = state::open_for_reading(dir.path() / "state");
+    EXPECT_TRUE(state::read_cluster(*db, "1037301", *spdlog::default_logger()));
 }
 
 // A datagram socket standing in for systemd's NOTIFY_SOCKET.

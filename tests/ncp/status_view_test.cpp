@@ -143,5 +143,21 @@ TEST(status_view_test, json_is_the_api_document_with_snapshot_and_error) {
     EXPECT_EQ(bad["nodes"].Size(), 0u);
 }
 
+TEST(status_view_test, no_clock_note_when_node_times_are_in_the_past) {
+    EXPECT_EQ(clock_note({seed_status(), auth_failure()}, now), std::nullopt);
+    // Up to a minute ahead is the API's second resolution and ordinary clock drift.
+    EXPECT_EQ(clock_note({seed_status()}, now - 30min + 1min), std::nullopt);
+}
+
+TEST(status_view_test, node_times_ahead_of_this_host_get_a_note_saying_why_none_is_shown) {
+    // The MO nodes' updatedDate is 30 minutes before `now`: 10 minutes after `now - 40min`.
+    const auto note = clock_note({auth_failure(), seed_status()}, now - 40min);
+    ASSERT_TRUE(note.has_value());
+    EXPECT_EQ(*note,
+              "note: nodes' updatedDate is up to 10m ahead of this host's clock (a clock out of "
+              "sync, or a simulator faster than real time): no time in status, and no stall, "
+              "is shown for such nodes");
+}
+
 }  // namespace
 }  // namespace sesmon::cli

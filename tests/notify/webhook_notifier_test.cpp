@@ -18,6 +18,7 @@
 #include "notify/signing.hpp"
 #include "sample_event.hpp"
 #include "sesmon/version.hpp"
+#include "store_harness.hpp"
 #include "support/run_awaitable.hpp"
 #include "support/scripted_server.hpp"
 #include "support/test_certs.hpp"
@@ -207,9 +208,12 @@ class webhook_dispatch_test : public webhook_notifier_test {
         deps.logger = logger_;
         deps.http_client_for = [this](const std::string&) -> http_client& { return client_; };
         return std::make_unique<dispatcher>(
-            ioc_.get_executor(), std::vector<notifier_config>{std::move(c)}, state_.path(), clock_,
-            logger_, [deps](const notifier_config& nc) { return make_notifier(nc, deps); });
+            ioc_.get_executor(), std::vector<notifier_config>{std::move(c)}, store_.store(),
+            std::vector<state::delivery_record>{}, clock_, logger_,
+            [deps](const notifier_config& nc) { return make_notifier(nc, deps); });
     }
+
+    test::store_harness store_{ioc_, state_.path()};
 };
 
 TEST_F(webhook_dispatch_test, retries_reuse_the_webhook_id_until_delivered) {
@@ -219,7 +223,7 @@ TEST_F(webhook_dispatch_test, retries_reuse_the_webhook_id_until_delivered) {
     auto d = make(config());
     d->start();
     const event e = test::stalled_event();
-    d->submit(e, {"ops"});
+    store_.submit(*d, e, {"ops"});
     ASSERT_TRUE(run_until([&] { return d->counters().at("ops").delivered == 1; }));
     const auto requests = server_.requests();
     ASSERT_EQ(requests.size(), 3u);
@@ -235,12 +239,11 @@ TEST_F(webhook_dispatch_test, http_400_dead_letters_with_an_error_line_that_hide
     server_.push({.status = 400, .body = "bad payload"});
     auto d = make(config());
     d->start();
-    d->submit(test::stalled_event(), {"ops"});
+    store_.submit(*d, test::stalled_event(), {"ops"});
     ASSERT_TRUE(run_until([&] { return d->counters().at("ops").dead_lettered == 1; }));
-    std::ifstream dead(state_.path() / "dead-letter" / "ops.jsonl");
-    std::string line;
-    ASSERT_TRUE(std::getline(dead, line));
-    EXPECT_NE(line.find(R"("reason":"HTTP 400")"), std::string::npos) << line;
+    const auto dead = store_.rows(state::delivery_status::dead);
+    ASSERT_EQ(dead.size(), 1u);
+    EXPECT_EQ(dead[0].last_error, "HTTP 400");
     const std::string log = log_.str();
     EXPECT_NE(log.find("error notify ops: dead-lettered upgrade_stalled for cluster prod-logs "
                        "node prod-logs-do-6tnm: HTTP 400"),

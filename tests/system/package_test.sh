@@ -12,10 +12,10 @@ trap 'rm -rf "$work"' EXIT
 fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 check() { local what=$1; shift; if "$@"; then echo "ok: $what"; else fail "$what"; fi; }
-# dpkg-dev (dpkg-shlibdeps) and fakeroot: silent when present, apt-get otherwise.
-"$src/scripts/bootstrap" package || true
-for tool in cpack dpkg-deb dpkg-shlibdeps; do
-  command -v $tool >/dev/null || { echo "FAIL: $tool missing (scripts/bootstrap package)" >&2; exit 1; }
+# What cpack -G DEB runs (dpkg-shlibdeps for Depends, file to find the binaries, fakeroot):
+# installed by `scripts/bootstrap package` before the tests start, never from here.
+for tool in cpack dpkg-deb dpkg-shlibdeps file fakeroot objdump; do
+  command -v $tool >/dev/null || { echo "FAIL: $tool missing: run scripts/bootstrap package" >&2; exit 1; }
 done
 have_sim=0
 [ -x "$build/bin/ses-upgrade-sim" ] && have_sim=1
@@ -33,8 +33,8 @@ check "install: unit runs the installed program" \
 check "install: README in share/doc" test -f "$dest/usr/local/share/doc/ses-upgrade-monitor/README.md"
 check "install: example config in share/doc" \
   cmp -s "$src/config/config.example.yaml" "$dest/usr/local/share/doc/ses-upgrade-monitor/config.example.yaml"
-check "install: config.yaml created from the example" \
-  cmp -s "$src/config/config.example.yaml" "$dest/etc/ses-upgrade-monitor/config.yaml"
+check "install: config.yaml created from the inert template" \
+  cmp -s "$src/config/config.installed.yaml" "$dest/etc/ses-upgrade-monitor/config.yaml"
 echo "# operator's cluster list" >"$dest/etc/ses-upgrade-monitor/config.yaml"
 DESTDIR="$dest" cmake --install "$build" --prefix /usr/local >"$work/install2.log" 2>&1 || fail "second cmake --install"
 check "install: an existing config.yaml is kept" \
@@ -98,7 +98,18 @@ check "extracted program runs" "$root/usr/bin/ses-upgrade-monitor" --version
 check "extracted unit runs /usr/bin/ses-upgrade-monitor" \
   grep -qx 'ExecStart=/usr/bin/ses-upgrade-monitor run -c /etc/ses-upgrade-monitor/config.yaml' \
   "$root/usr/lib/systemd/system/ses-upgrade-monitor.service"
-check "extracted config is the example" cmp -s "$src/config/config.example.yaml" "$root/etc/ses-upgrade-monitor/config.yaml"
+check "extracted config is the inert template" cmp -s "$src/config/config.installed.yaml" "$root/etc/ses-upgrade-monitor/config.yaml"
+# Inert until edited, and it says so: with keys, check-config refuses it for the missing
+# cluster list alone (nothing would be polled or sent), and the file's first line says why.
+conf="$root/etc/ses-upgrade-monitor/config.yaml"
+check "installed config says it is inert until edited" grep -q 'INERT UNTIL EDITED' <(head -n 1 "$conf")
+inert_check=$(NCLOUD_ACCESS_KEY=ak NCLOUD_SECRET_KEY=sk "$root/usr/bin/ses-upgrade-monitor" check-config -c "$conf" 2>&1) && rc=0 || rc=$?
+check "installed config: check-config exits 2" test "$rc" = 2
+check "installed config: refused only for its empty cluster list" \
+  test "$inert_check" = "$conf:17:11: clusters: at least one cluster is required"
+check "installed config: no placeholder host, no command notifier" \
+  bash -c "! grep -Eq 'example\.(com|org|net)|type: *command' '$conf'"
+check "postinst does not start an unedited config" grep -qF "grep -q '^clusters: \[\]'" "$work/ctrl/postinst"
 
 if [ $fails -ne 0 ]; then echo "package test: $fails check(s) failed" >&2; exit 1; fi
 echo "PASS: package"

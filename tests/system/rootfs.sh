@@ -23,7 +23,7 @@ if [ -x "$root/lib/systemd/systemd" ]; then
   exit 0
 fi
 
-command -v debootstrap >/dev/null || { echo "rootfs: debootstrap missing (scripts/bootstrap container)" >&2; exit 1; }
+command -v debootstrap >/dev/null || { echo "rootfs: debootstrap missing: run scripts/bootstrap system" >&2; exit 1; }
 mkdir -p "$cache"
 tmp=$(mktemp -d "$cache/.build-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

@@ -6,7 +6,7 @@ set -euo pipefail
 src=${1:?source dir}
 bin=${2:?bin dir}
 unit="$src/systemd/ses-upgrade-monitor.service"
-command -v systemd-analyze >/dev/null || { echo "FAIL: systemd-analyze not installed" >&2; exit 1; }
+command -v systemd-analyze >/dev/null || { echo "FAIL: systemd-analyze missing: run scripts/bootstrap system" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0

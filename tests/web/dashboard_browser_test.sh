@@ -45,11 +45,10 @@ if grep -q "is not built yet" "$tmp/probe.out"; then
 fi
 [ -x "$bin/ses-upgrade-sim" ] || fail "ses-upgrade-sim is not built"
 
-# --- the browser: Debian's chromium, installed by the project's bootstrap ----------------
-if ! command -v chromium >/dev/null 2>&1; then
-  "$src/scripts/bootstrap" browser || fail "could not install chromium"
-fi
-command -v curl >/dev/null 2>&1 || fail "curl missing (scripts/bootstrap installs it)"
+# --- the browser: Debian's chromium, installed by `scripts/bootstrap browser` (scripts/test
+# runs it before ctest starts; a test never installs anything itself) ---------------------
+command -v chromium >/dev/null 2>&1 || fail "chromium missing: run scripts/bootstrap browser"
+command -v curl >/dev/null 2>&1 || fail "curl missing: run scripts/bootstrap"
 
 # --- the simulator: the seed scenario, plain HTTP, any free port -------------------------
 scenario=""

@@ -66,6 +66,8 @@ TEST(metrics_test, render_is_valid_exposition_with_every_spec_metric_and_type) {
         {"ses_upgrade_monitor_events_total", "counter"},
         {"ses_upgrade_monitor_notifications_total", "counter"},
         {"ses_upgrade_monitor_outbox_pending", "gauge"},
+        {"ses_upgrade_monitor_store_commit_seconds", "histogram"},
+        {"ses_upgrade_monitor_store_errors_total", "counter"},
     };
     EXPECT_EQ(e.types, expected);
     for (const auto& [family, type] : expected) {

@@ -41,9 +41,15 @@ class routes_test : public ::testing::Test {
     metrics metrics_;
     daemon_view view_ = testing::sample_view();
     bool ready_ = false;
-    router open_{[this] { return view_; }, metrics_, std::nullopt, [this] { return ready_; }};
+    std::string note_;
+    router open_{[this] { return view_; }, metrics_, std::nullopt,
+                 [this] {
+                     return readiness{ready_, note_};
+                 }};
     router locked_{[this] { return view_; }, metrics_, secret("s3cret-token", "file /t"),
-                   [this] { return ready_; }};
+                   [this] {
+                       return readiness{ready_, note_};
+                   }};
 };
 
 TEST_F(routes_test, healthz_answers_ok) {
@@ -57,6 +63,18 @@ TEST_F(routes_test, readyz_is_503_until_the_first_poll_round_then_200) {
     EXPECT_EQ(open_.handle(request("GET", "/readyz")).status, 503);
     ready_ = true;
     EXPECT_EQ(open_.handle(request("GET", "/readyz")).status, 200);
+}
+
+TEST_F(routes_test, readyz_carries_a_degraded_note_without_changing_its_status) {
+    ready_ = true;
+    note_ = "state store degraded: database or disk is full";
+    const auto res = open_.handle(request("GET", "/readyz"));
+    EXPECT_EQ(res.status, 200);
+    EXPECT_EQ(res.body, "ready; state store degraded: database or disk is full\n");
+    ready_ = false;
+    EXPECT_EQ(open_.handle(request("GET", "/readyz")).body,
+              "not ready: the first poll round has not been attempted; state store degraded: "
+              "database or disk is full\n");
 }
 
 TEST_F(routes_test, readyz_follows_the_view_when_no_provider_is_given) {

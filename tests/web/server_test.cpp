@@ -50,7 +50,10 @@ reply fetch(unsigned short port, const std::string& method, const std::string& t
 class server_test : public ::testing::Test {
   protected:
     void start(std::optional<secret> token) {
-        router_.emplace([this] { return view_; }, metrics_, std::move(token), [] { return true; });
+        router_.emplace([this] { return view_; }, metrics_, std::move(token),
+                        [] {
+                            return readiness{true, ""};
+                        });
         net::http_server_options options;
         options.listen = "127.0.0.1:0";
         server_.emplace(io_.get_executor(), options, router_->handler(),

@@ -36,6 +36,20 @@ TEST(status_table_test, a_finished_upgrade_shows_a_full_bar) {
         << table;
 }
 
+// `status` polls once and has no history: every node complete on a version change is how
+// it knows the upgrade finished.
+TEST(status_table_test, every_node_complete_on_a_version_change_says_finished) {
+    cluster_view c;
+    c.name = "done";
+    c.from_version = "2140";
+    c.to_version = "2150";
+    c.nodes_total = c.nodes_complete = 8;
+    c.last_poll_result = "ok";
+    const std::string table = to_table({c});
+    EXPECT_NE(table.find("[########################]  8/8 nodes  finished\n"), std::string::npos)
+        << table;
+}
+
 TEST(status_table_test, a_cluster_never_polled_successfully_shows_no_data_and_the_reason) {
     cluster_view c;
     c.name = "prod-logs";

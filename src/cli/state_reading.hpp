@@ -1,0 +1,23 @@
+#pragma once
+// state_reading: what the commands that only read state.db (`deliveries`, `history`) share —
+// loading the configuration for its state.directory without needing the API keys (an
+// operator's shell has no systemd credentials), and opening the database read-only.
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "sesmon/config.hpp"
+#include "state/sqlite.hpp"
+
+namespace sesmon::cli {
+
+// The configuration, or nullopt after printing its problems to `err`. Missing API keys are
+// not a problem here (the keys are never used).
+std::optional<sesmon::config> load_for_state_reading(const std::string& path, std::ostream& err);
+
+// state.db of `cfg`, read-only; nullptr after printing why not to `err`.
+std::unique_ptr<state::sqlite::connection> open_state_for_reading(const sesmon::config& cfg,
+                                                                  std::ostream& err);
+
+}  // namespace sesmon::cli

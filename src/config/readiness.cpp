@@ -1,0 +1,129 @@
+#include "config/readiness.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+#include "common/url.hpp"
+
+namespace sesmon::config_file {
+namespace {
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// An issue at a node of the file's text (no position when the text has no such node).
+issue at(const YAML::Node& node, std::string path, std::string message) {
+    issue out{0, 0, std::move(path), std::move(message)};
+    if (node.IsDefined() && node.Mark().line >= 0) {
+        out.line = node.Mark().line + 1;
+        out.column = node.Mark().column + 1;
+    }
+    return out;
+}
+
+// notifiers[index].key in the file's text, or an undefined node.
+YAML::Node notifier_node(const YAML::Node& root, std::size_t index, const std::string& key) {
+    try {
+        const YAML::Node list = root["notifiers"];
+        if (list.IsSequence() && index < list.size() && list[index].IsMap())
+            return list[index][key];
+    } catch (const YAML::Exception&) {
+    }
+    return YAML::Node(YAML::NodeType::Undefined);
+}
+
+std::string program_problem(const std::string& program) {
+    struct stat st {};
+    if (::stat(program.c_str(), &st) != 0) {
+        const int code = errno;
+        return program + ": " + std::error_code(code, std::generic_category()).message() +
+               " (install it, or fix argv[0])";
+    }
+    if (!S_ISREG(st.st_mode))
+        return program + " is not a regular file";
+    if (::access(program.c_str(), X_OK) != 0 || (st.st_mode & 0111) == 0)
+        return program + " is not executable (chmod +x, or fix argv[0])";
+    return "";
+}
+
+std::string placeholder_warning(const std::string& host, std::string_view what) {
+    return "warning: " + std::string(what) + " host " + host +
+           " is an example/placeholder host: replace it with the real one";
+}
+
+}  // namespace
+
+bool is_placeholder_host(std::string_view host) {
+    std::string h(host);
+    std::transform(h.begin(), h.end(), h.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!h.empty() && h.back() == '.')
+        h.pop_back();
+    for (const std::string_view domain : {"example.com", "example.net", "example.org"}) {
+        if (h == domain || ends_with(h, "." + std::string(domain)))
+            return true;
+    }
+    for (const std::string_view tld : {"example", "invalid", "test"}) {
+        if (h == tld || ends_with(h, "." + std::string(tld)))
+            return true;
+    }
+    return false;
+}
+
+readiness check_readiness(const sesmon::config& cfg, std::string_view yaml_text) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(yaml_text));
+    } catch (const YAML::Exception&) {  // it loaded before; without it, issues have no position
+    }
+    readiness out;
+    for (std::size_t i = 0; i < cfg.notifiers.size(); ++i) {
+        const notifier_config& n = cfg.notifiers[i];
+        const std::string path = "notifiers[" + std::to_string(i) + "]";
+        if (n.type == notifier_type::command && !n.argv.empty()) {
+            if (auto problem = program_problem(n.argv.front()); !problem.empty()) {
+                YAML::Node argv = notifier_node(root, i, "argv");
+                if (argv.IsSequence() && argv.size() > 0)
+                    argv = argv[0];
+                out.errors.push_back(at(argv, path + ".argv[0]", std::move(problem)));
+            }
+        }
+        if (n.type == notifier_type::webhook) {
+            const auto url = common::parse_url(n.url.reveal());
+            if (url && is_placeholder_host(url->host)) {
+                const std::string key = n.url.origin().starts_with("file ") ? "url_file" : "url";
+                out.warnings.push_back(at(notifier_node(root, i, key), path + "." + key,
+                                          placeholder_warning(url->host, "webhook")));
+            }
+        }
+    }
+    if (const auto endpoint = common::parse_url(cfg.api.endpoint);
+        endpoint && is_placeholder_host(endpoint->host)) {
+        YAML::Node node(YAML::NodeType::Undefined);
+        try {
+            if (root["api"].IsMap())
+                node = root["api"]["endpoint"];
+        } catch (const YAML::Exception&) {
+        }
+        out.warnings.push_back(
+            at(node, "api.endpoint", placeholder_warning(endpoint->host, "API endpoint")));
+    }
+    return out;
+}
+
+readiness check_readiness(const sesmon::config& cfg) {
+    std::ifstream in(cfg.source_path, std::ios::binary);
+    const std::string text(std::istreambuf_iterator<char>(in), {});
+    return check_readiness(cfg, text);
+}
+
+}  // namespace sesmon::config_file

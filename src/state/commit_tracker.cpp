@@ -1,0 +1,133 @@
+#include "state/commit_tracker.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "common/time_format.hpp"
+
+namespace sesmon::state {
+namespace asio = boost::asio;
+
+commit_tracker::commit_tracker(asio::any_io_executor executor, duration stuck_after,
+                               std::shared_ptr<spdlog::logger> log)
+    : executor_(std::move(executor)),
+      stuck_after_(stuck_after),
+      log_(std::move(log)),
+      watchdog_(executor_) {}
+
+std::uint64_t commit_tracker::wait(store::commit_handler done) {
+    if (closed_ || failing_ || slow_) {
+        const std::error_code ec = closed_ ? make_error_code(store_errc::closed)
+                                   : slow_ ? make_error_code(store_errc::slow)
+                                           : make_error_code(store_errc::degraded);
+        if (done)
+            asio::post(executor_, [done = std::move(done), ec] { done(ec); });
+        return 0;
+    }
+    const std::uint64_t ticket = next_ticket_++;
+    if (done) {
+        waiting_.emplace(ticket, waiting{std::move(done), std::chrono::steady_clock::now()});
+        arm_watchdog();
+    }
+    return ticket;
+}
+
+void commit_tracker::completed(const std::vector<std::uint64_t>& tickets,
+                               const std::string& failure) {
+    const std::error_code ec =
+        failure.empty() ? std::error_code() : make_error_code(store_errc::degraded);
+    for (std::uint64_t ticket : tickets) {
+        auto it = waiting_.find(ticket);
+        if (it == waiting_.end())
+            continue;  // released earlier (slow disk, close): its handler already ran
+        auto done = std::move(it->second.done);
+        waiting_.erase(it);
+        done(ec);
+    }
+}
+
+void commit_tracker::report(bool ok, const std::string& failure) {
+    if (closed_)
+        return;
+    slow_ = false;
+    failing_ = !ok;
+    if (!ok)
+        failure_ = failure;
+    if (failing_) {
+        // Handlers of writes the failed group did not hold must not wait for the retry.
+        release_all(make_error_code(store_errc::degraded));
+        set_health({true, failure_});
+    } else {
+        set_health({});
+    }
+}
+
+void commit_tracker::start_degraded(const std::string& failure) {
+    failing_ = true;
+    failure_ = failure;
+    set_health({true, failure_});
+}
+
+void commit_tracker::close() {
+    closed_ = true;
+    watchdog_.cancel();
+    release_all(make_error_code(store_errc::closed));
+}
+
+void commit_tracker::arm_watchdog() {
+    if (watchdog_armed_ || closed_)
+        return;
+    watchdog_armed_ = true;
+    watchdog_.expires_after(std::max<duration>(stuck_after_ / 4, std::chrono::milliseconds(10)));
+    watchdog_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        self->watchdog_armed_ = false;
+        if (!ec)
+            self->check_stuck();
+    });
+}
+
+void commit_tracker::check_stuck() {
+    if (waiting_.empty() || closed_)
+        return;
+    const auto oldest = waiting_.begin()->second.since;  // tickets grow with time
+    if (std::chrono::steady_clock::now() - oldest < stuck_after_) {
+        arm_watchdog();
+        return;
+    }
+    slow_ = true;
+    release_all(make_error_code(store_errc::slow));
+    set_health({true, "a write has not finished after " + common::format_duration(stuck_after_) +
+                          " (slow or hung disk)"});
+}
+
+void commit_tracker::release_all(std::error_code ec) {
+    auto released = std::move(waiting_);
+    waiting_.clear();
+    for (auto& [ticket, w] : released)
+        w.done(ec);
+}
+
+void commit_tracker::set_health(store_health next) {
+    if (next == health_)
+        return;
+    const auto now = std::chrono::steady_clock::now();
+    if (next.degraded && !health_.degraded) {
+        degraded_since_ = now;
+        log_->error(
+            "state store degraded: {}; polling and alerting continue from memory, "
+            "writes are retried",
+            next.reason);
+    } else if (next.degraded) {
+        log_->warn("state store still degraded: {}", next.reason);
+    } else {
+        log_->info(
+            "state store recovered after {}: the writes held in memory are on disk",
+            common::format_duration(std::chrono::duration_cast<duration>(now - degraded_since_)));
+    }
+    health_ = std::move(next);
+    if (observer_)
+        observer_(health_);
+}
+
+}  // namespace sesmon::state

@@ -1,0 +1,54 @@
+#pragma once
+// database: opening state.db — PRAGMAs in one place, the schema created and migrated by
+// `PRAGMA user_version`, and a damaged file moved aside so that the daemon always starts.
+//
+// Schema (version 1; docs/operations.md shows how to inspect it with the sqlite3 CLI):
+//   clusters(instance_no PK, name, state JSON, updated_at)     the trackers' memory
+//   events(id PK, instance_no, cluster, type, upgrade_id, occurred_at, body JSON)
+//   outbox(seq PK, notifier, event_id, status pending|delivered|dead, attempts,
+//          next_attempt, last_error, updated_at; UNIQUE(notifier, event_id))
+//   upgrades(id PK, instance_no, cluster, from_version, to_version, action_date,
+//            started_at, finished_at, ended_at, outcome, nodes_total, nodes_complete)
+//   node_statuses(upgrade_id, hostname, role, status, started_at, ended_at)
+// Times are Unix seconds (UTC). JSON columns use the store's own formats (event_codec,
+// cluster_state_json), never the public webhook schema.
+#include <filesystem>
+#include <memory>
+
+#include "state/sqlite.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace sesmon::state {
+
+inline constexpr int schema_version = 1;
+inline constexpr const char* database_file_name = "state.db";
+
+enum class open_purpose {
+    // At start: the file is checked (PRAGMA quick_check); a file that is not a database,
+    // fails the check, or was written by a newer schema is moved aside
+    // (state.db.corrupt-<unix time>, with its -wal and -shm) with an error line, and a fresh
+    // one is created — the daemon always starts.
+    start,
+    // Reopening after a failed write: no check, and a damaged file is never replaced while
+    // the daemon runs (its clusters' states would be lost); it stays degraded instead.
+    reopen,
+};
+
+// Opens <directory>/state.db for the writer: WAL, synchronous=FULL, foreign keys, the
+// schema at `schema_version`. Throws sqlite::error when the directory cannot hold a
+// database (permissions, read-only, disk full) or, on reopen, the file is damaged: the
+// caller runs degraded and retries.
+std::unique_ptr<sqlite::connection> open_for_writing(const std::filesystem::path& directory,
+                                                     open_purpose purpose, spdlog::logger& log);
+
+// Opens an existing state.db read-only (CLI, HTTP history): never creates, never migrates.
+// `immutable`: for the daemon's own start on a disk it cannot write (no writer can be
+// running then), where a WAL database would not open otherwise. Throws sqlite::error
+// (missing file, unreadable, other schema).
+std::unique_ptr<sqlite::connection> open_for_reading(const std::filesystem::path& directory,
+                                                     bool immutable = false);
+
+}  // namespace sesmon::state

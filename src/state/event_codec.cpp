@@ -1,0 +1,143 @@
+#include "state/event_codec.hpp"
+
+#include <rapidjson/document.h>
+
+#include "common/json_writer.hpp"
+
+namespace sesmon::state {
+namespace {
+
+namespace json = common::json;
+using value = rapidjson::Value;
+
+void put_time(json::writer& w, std::string_view key, const std::optional<wall_time>& t) {
+    json::key(w, key);
+    if (t) {
+        w.Int64(t->time_since_epoch().count());
+    } else {
+        w.Null();
+    }
+}
+
+void put_int(json::writer& w, std::string_view key, long long n) {
+    json::key(w, key);
+    w.Int64(n);
+}
+
+std::string text_of(const value& object, const char* key) {
+    const auto it = object.FindMember(key);
+    if (it == object.MemberEnd() || !it->value.IsString())
+        return {};
+    return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+long long int_of(const value& object, const char* key) {
+    const auto it = object.FindMember(key);
+    return it != object.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
+}
+
+std::optional<wall_time> time_of(const value& object, const char* key) {
+    const auto it = object.FindMember(key);
+    if (it == object.MemberEnd() || !it->value.IsInt64())
+        return std::nullopt;
+    return wall_time(std::chrono::seconds(it->value.GetInt64()));
+}
+
+const value* object_of(const value& object, const char* key) {
+    const auto it = object.FindMember(key);
+    return it != object.MemberEnd() && it->value.IsObject() ? &it->value : nullptr;
+}
+
+}  // namespace
+
+std::string encode_event(const event& e) {
+    rapidjson::StringBuffer buffer;
+    json::writer w(buffer);
+    w.StartObject();
+    put_int(w, "format", event_codec_format);
+    json::put(w, "id", e.id);
+    json::put(w, "type", to_string(e.type));
+    put_time(w, "occurred_at", e.occurred_at);
+    json::put(w, "summary", e.summary);
+    json::key(w, "cluster");
+    w.StartObject();
+    json::put(w, "name", e.cluster.name);
+    json::put(w, "instance_no", e.cluster.instance_no);
+    json::put(w, "region", e.cluster.region);
+    w.EndObject();
+    if (e.upgrade) {
+        const upgrade_info& u = *e.upgrade;
+        json::key(w, "upgrade");
+        w.StartObject();
+        json::put(w, "from_version", u.from_version);
+        json::put(w, "to_version", u.to_version);
+        json::put(w, "action_date", u.action_date);
+        put_int(w, "nodes_total", u.nodes_total);
+        put_int(w, "nodes_complete", u.nodes_complete);
+        put_time(w, "started_at", u.started_at);
+        put_time(w, "finished_at", u.finished_at);
+        w.EndObject();
+    }
+    if (e.node) {
+        const node_info& n = *e.node;
+        json::key(w, "node");
+        w.StartObject();
+        json::put(w, "hostname", n.hostname);
+        json::put(w, "role", n.role);
+        json::put(w, "status", n.status);
+        json::put(w, "previous_status", n.previous_status);
+        put_time(w, "status_since", n.status_since);
+        w.EndObject();
+    }
+    if (e.stall) {
+        json::key(w, "stall");
+        w.StartObject();
+        json::put(w, "reason", e.stall->reason);
+        put_int(w, "stalled_for_seconds", e.stall->stalled_for_seconds);
+        w.EndObject();
+    }
+    if (e.error)
+        json::put(w, "error", *e.error);
+    w.EndObject();
+    return json::text(buffer);
+}
+
+std::optional<event> decode_event(std::string_view text) {
+    rapidjson::Document doc;
+    doc.Parse(text.data(), text.size());
+    if (doc.HasParseError() || !doc.IsObject() || int_of(doc, "format") != event_codec_format)
+        return std::nullopt;
+    event e;
+    e.id = text_of(doc, "id");
+    const auto type = parse_event_type(text_of(doc, "type"));
+    const auto occurred = time_of(doc, "occurred_at");
+    const value* cluster = object_of(doc, "cluster");
+    if (e.id.empty() || !type || !occurred || cluster == nullptr)
+        return std::nullopt;
+    e.type = *type;
+    e.occurred_at = *occurred;
+    e.summary = text_of(doc, "summary");
+    e.cluster = {text_of(*cluster, "name"), text_of(*cluster, "instance_no"),
+                 text_of(*cluster, "region")};
+    if (const value* u = object_of(doc, "upgrade")) {
+        e.upgrade = upgrade_info{text_of(*u, "from_version"),
+                                 text_of(*u, "to_version"),
+                                 text_of(*u, "action_date"),
+                                 static_cast<int>(int_of(*u, "nodes_total")),
+                                 static_cast<int>(int_of(*u, "nodes_complete")),
+                                 time_of(*u, "started_at"),
+                                 time_of(*u, "finished_at")};
+    }
+    if (const value* n = object_of(doc, "node")) {
+        e.node = node_info{text_of(*n, "hostname"), text_of(*n, "role"), text_of(*n, "status"),
+                           text_of(*n, "previous_status"), time_of(*n, "status_since")};
+    }
+    if (const value* s = object_of(doc, "stall")) {
+        e.stall = stall_info{text_of(*s, "reason"), int_of(*s, "stalled_for_seconds")};
+    }
+    if (const auto it = doc.FindMember("error"); it != doc.MemberEnd() && it->value.IsString())
+        e.error = std::string(it->value.GetString(), it->value.GetStringLength());
+    return e;
+}
+
+}  // namespace sesmon::state

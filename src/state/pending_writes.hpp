@@ -1,0 +1,34 @@
+#pragma once
+// pending_writes: what the writer thread has been given and not yet committed — one group
+// commit's worth, or, while the disk fails, everything since it began failing. Coalesced so
+// that a long outage costs memory in proportion to what changed, not to how often:
+// a cluster keeps only its latest state, a delivery only its latest result. Events are kept
+// in order (each is a row of its own).
+#include <cstddef>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "state/records.hpp"
+
+namespace sesmon::state {
+
+struct pending_writes {
+    std::unordered_map<std::string, cluster_record> clusters;                   // by instance_no
+    std::vector<routed_event> events;                                           // in commit order
+    std::map<std::pair<std::string, std::string>, delivery_update> deliveries;  // (notifier, id)
+
+    void add(batch b);
+    void add(delivery_update u);
+    bool empty() const { return clusters.empty() && events.empty() && deliveries.empty(); }
+    std::size_t size() const { return clusters.size() + events.size() + deliveries.size(); }
+    void clear();
+
+    // While degraded: drops the oldest events beyond `limit` (they were delivered from
+    // memory; only their record is lost). Returns how many were dropped.
+    std::size_t trim_events(std::size_t limit);
+};
+
+}  // namespace sesmon::state

@@ -1,0 +1,97 @@
+#include "state/reads.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "monitor/cluster_state_json.hpp"
+#include "state/event_codec.hpp"
+
+namespace sesmon::state {
+namespace {
+
+wall_time from_unix(std::int64_t seconds) {
+    return wall_time(std::chrono::seconds(seconds));
+}
+
+std::optional<cluster_record> decode_cluster(const sqlite::statement& row, spdlog::logger& log) {
+    const std::string instance_no = row.column_text(0);
+    std::string error;
+    auto parsed = monitor::cluster_state_from_json(row.column_text(2), error);
+    if (!parsed || parsed->instance_no != instance_no) {
+        log.warn(
+            "state: the stored state of cluster {} (instance {}) does not read ({}); it "
+            "starts fresh",
+            row.column_text(1), instance_no,
+            parsed ? "written for instance " + parsed->instance_no : error);
+        return std::nullopt;
+    }
+    return cluster_record{instance_no, row.column_text(1), std::move(parsed->state)};
+}
+
+constexpr const char* select_clusters = "SELECT instance_no, name, state FROM clusters";
+
+}  // namespace
+
+std::string_view to_string(delivery_status status) {
+    switch (status) {
+        case delivery_status::pending:
+            return "pending";
+        case delivery_status::delivered:
+            return "delivered";
+        case delivery_status::dead:
+            return "dead";
+    }
+    return "pending";
+}
+
+std::vector<cluster_record> read_clusters(sqlite::connection& db, spdlog::logger& log) {
+    std::vector<cluster_record> out;
+    sqlite::statement s(db, select_clusters);
+    while (s.step()) {
+        if (auto c = decode_cluster(s, log))
+            out.push_back(std::move(*c));
+    }
+    return out;
+}
+
+std::optional<cluster_record> read_cluster(sqlite::connection& db, const std::string& instance_no,
+                                           spdlog::logger& log) {
+    sqlite::statement s(db, std::string(select_clusters) + " WHERE instance_no = ?1");
+    s.bind(1, instance_no);
+    if (!s.step())
+        return std::nullopt;
+    return decode_cluster(s, log);
+}
+
+std::vector<delivery_record> read_deliveries(sqlite::connection& db, delivery_status status,
+                                             const std::optional<std::string>& notifier,
+                                             spdlog::logger& log) {
+    sqlite::statement s(db,
+                        "SELECT o.notifier, o.seq, e.body, o.attempts, o.next_attempt, "
+                        "o.last_error, o.updated_at FROM outbox o JOIN events e ON e.id = "
+                        "o.event_id WHERE o.status = ?1 AND (?2 IS NULL OR o.notifier = ?2) "
+                        "ORDER BY o.seq");
+    s.bind(1, to_string(status)).bind(2, notifier);
+    std::vector<delivery_record> out;
+    while (s.step()) {
+        auto e = decode_event(s.column_text(2));
+        if (!e) {
+            log.warn("state: outbox row {} for notifier {} has an unreadable event; skipped",
+                     s.column_int(1), s.column_text(0));
+            continue;
+        }
+        delivery_record r;
+        r.notifier = s.column_text(0);
+        r.sequence = s.column_int(1);
+        r.event = std::move(*e);
+        r.status = status;
+        r.attempts = static_cast<int>(s.column_int(3));
+        if (!s.column_is_null(4))
+            r.next_attempt = from_unix(s.column_int(4));
+        r.last_error = s.column_text(5);
+        r.updated_at = from_unix(s.column_int(6));
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+}  // namespace sesmon::state

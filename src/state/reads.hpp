@@ -1,0 +1,27 @@
+#pragma once
+// reads: queries over state.db shared by the writer (initial load, reloads) and the
+// read-only tools (`deliveries`, the HTTP history). A row that does not decode (a damaged
+// or hand-edited row) is skipped with a warning, never fatal.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "state/records.hpp"
+#include "state/sqlite.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace sesmon::state {
+
+std::vector<cluster_record> read_clusters(sqlite::connection& db, spdlog::logger& log);
+std::optional<cluster_record> read_cluster(sqlite::connection& db, const std::string& instance_no,
+                                           spdlog::logger& log);
+
+// Outbox rows with `status`, oldest first; only `notifier`'s when given.
+std::vector<delivery_record> read_deliveries(sqlite::connection& db, delivery_status status,
+                                             const std::optional<std::string>& notifier,
+                                             spdlog::logger& log);
+
+}  // namespace sesmon::state

@@ -1,0 +1,81 @@
+#pragma once
+// records: the values that go into and come out of the state store (SPEC §6). Plain data,
+// no I/O; the storage format of each is the store's business (see schema.cpp).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "monitor/cluster_state.hpp"
+#include "sesmon/event.hpp"
+#include "sesmon/time.hpp"
+
+namespace sesmon::state {
+
+// One cluster's tracker state, as the tracker left it after a poll.
+struct cluster_record {
+    std::string instance_no;
+    std::string name;
+    monitor::cluster_state state;
+};
+
+// An event and the notifiers it goes to (the cluster's `notify` list after each notifier's
+// `events` filter). The store writes one outbox row per notifier; an event that no notifier
+// takes is still kept (history).
+struct routed_event {
+    sesmon::event event;
+    std::vector<std::string> notifiers;
+};
+
+enum class delivery_status { pending, delivered, dead };
+
+std::string_view to_string(delivery_status status);
+
+// What became of one (notifier, event) delivery: an attempt failed and another is scheduled
+// (pending), it was delivered, or it was given up (dead, with the reason in last_error).
+struct delivery_update {
+    std::string notifier;
+    std::string event_id;
+    delivery_status status = delivery_status::pending;
+    int attempts = 0;
+    std::optional<wall_time> next_attempt;
+    std::string last_error;
+    wall_time at{};
+};
+
+// An outbox row, as read back: the event with its delivery bookkeeping.
+struct delivery_record {
+    std::string notifier;
+    std::int64_t sequence = 0;  // outbox order (submission order across all notifiers)
+    sesmon::event event;
+    delivery_status status = delivery_status::pending;
+    int attempts = 0;
+    std::optional<wall_time> next_attempt;
+    std::string last_error;
+    wall_time updated_at{};
+};
+
+// Everything one group of polls produced: the latest state of each changed cluster and the
+// events that state records as emitted. The store commits a batch atomically: both or
+// neither survive a crash.
+struct batch {
+    std::vector<cluster_record> clusters;
+    std::vector<routed_event> events;
+    bool empty() const { return clusters.empty() && events.empty(); }
+};
+
+// What the store held when it was opened: loaded once at start, before the event loop runs.
+struct initial_state {
+    std::vector<cluster_record> clusters;
+    std::vector<delivery_record> pending;  // in outbox order
+};
+
+// Whether writes reach the disk. Degraded: the last commit failed or has been running too
+// long; the daemon keeps polling and alerting from memory and the store keeps retrying.
+struct store_health {
+    bool degraded = false;
+    std::string reason;  // one line, for STATUS=, /readyz and logs
+    friend bool operator==(const store_health&, const store_health&) = default;
+};
+
+}  // namespace sesmon::state

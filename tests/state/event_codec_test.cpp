@@ -1,0 +1,45 @@
+#include "state/event_codec.hpp"
+
+#include "state/store_fixture.hpp"
+
+namespace sesmon::state::test {
+namespace {
+
+TEST(event_codec_test, every_field_round_trips) {
+    auto e = store_fixture::make_event(event_type::upgrade_stalled, "node-a", "Upgrade_Plugin", 3);
+    e.upgrade->finished_at = t0 + 1h;
+    e.stall = stall_info{"node_stage_timeout", 2820};
+    e.error = "HTTP 503 \"quoted\"\n";
+    EXPECT_EQ(decode_event(encode_event(e)), e);
+}
+
+TEST(event_codec_test, absent_parts_stay_absent) {
+    auto e = store_fixture::make_event(event_type::monitor_blind);
+    e.upgrade.reset();
+    const auto back = decode_event(encode_event(e));
+    ASSERT_TRUE(back);
+    EXPECT_FALSE(back->upgrade);
+    EXPECT_FALSE(back->node);
+    EXPECT_FALSE(back->stall);
+    EXPECT_FALSE(back->error);
+    EXPECT_EQ(*back, e);
+}
+
+TEST(event_codec_test, the_stored_form_is_not_the_webhook_schema) {
+    const auto text = encode_event(store_fixture::make_event(event_type::upgrade_started));
+    EXPECT_EQ(text.find("ses-upgrade-monitor/v1"), std::string::npos);
+    EXPECT_NE(text.find("\"format\":1"), std::string::npos);
+}
+
+TEST(event_codec_test, anything_else_is_refused) {
+    for (std::string_view bad : {"", "{", "[]", "{\"format\":2,\"id\":\"x\"}",
+                                 "{\"format\":1,\"id\":\"x\",\"type\":\"nope\",\"occurred_at\":1,"
+                                 "\"cluster\":{}}",
+                                 "{\"format\":1,\"type\":\"monitor_blind\",\"occurred_at\":1,"
+                                 "\"cluster\":{}}"}) {
+        EXPECT_FALSE(decode_event(bad)) << bad;
+    }
+}
+
+}  // namespace
+}  // namespace sesmon::state::test
