@@ -2,7 +2,10 @@
 // api_source: the daemon's progress_source. It forwards to the NAVER Cloud client built from
 // the current `api:` section; a reload that changes that section swaps the client without
 // disturbing the watchers (a fetch already running finishes on the client it started on).
+// The HTTPS client's keep-alive pool holds api.max_in_flight connections: every request
+// in flight can come back to a pooled connection, so a steady poll rate opens none.
 #include <boost/asio/any_io_executor.hpp>
+#include <functional>
 #include <memory>
 
 #include "sesmon/clock.hpp"
@@ -16,17 +19,22 @@ class logger;
 namespace sesmon::daemon {
 
 class api_source final : public progress_source {
+    class client_bundle;
+
   public:
     // Throws std::runtime_error when the client cannot be built (e.g. unreadable ca_file).
+    // `on_connection_opened` (optional) runs for each new connection to the API.
     api_source(boost::asio::any_io_executor executor, const sesmon::clock& clock,
-               std::shared_ptr<spdlog::logger> logger, const api_config& api);
+               std::shared_ptr<spdlog::logger> logger, const api_config& api,
+               std::function<void()> on_connection_opened = {});
 
     boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override;
 
     // A client for a new `api:` section, built but not yet in use (SIGHUP builds every new
-    // part before it swaps any). `client` is null when nothing the client uses changed.
+    // part before it swaps any). `client` is null when nothing the client uses changed (the
+    // current client is kept; only its pool is resized to the new max_in_flight).
     struct prepared {
-        std::shared_ptr<progress_source> client;
+        std::shared_ptr<client_bundle> client;
         api_config api;
     };
     // Throws like the constructor; changes nothing.
@@ -36,13 +44,14 @@ class api_source final : public progress_source {
     void install(prepared next);
 
   private:
-    std::shared_ptr<progress_source> build(const api_config& api) const;
+    std::shared_ptr<client_bundle> build(const api_config& api) const;
 
     boost::asio::any_io_executor executor_;
     const sesmon::clock& clock_;
     std::shared_ptr<spdlog::logger> logger_;
     api_config api_;
-    std::shared_ptr<progress_source> current_;
+    std::function<void()> on_connection_opened_;
+    std::shared_ptr<client_bundle> current_;
 };
 
 }  // namespace sesmon::daemon

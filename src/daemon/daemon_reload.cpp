@@ -146,7 +146,8 @@ void daemon::ensure_router() {
             const auto health = store_->health();
             return web::readiness{first_round_pending_ == 0,
                                   health.degraded ? "state store degraded: " + health.reason : ""};
-        });
+        },
+        true);  // each cluster_runtime sets its own gauges after every poll
 }
 
 std::unique_ptr<net::http_server> daemon::bind_server(const std::string& listen) {

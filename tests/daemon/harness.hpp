@@ -96,6 +96,7 @@ struct daemon_spec {
     std::string notifiers;  // more entries after the `journal` log notifier ("  - name: ...")
     std::string listen = "127.0.0.1:0";
     std::string logging_format = "text";
+    std::string api_extra;  // more YAML lines of the api section, each "  key: value\n"
 };
 
 // Writes the YAML configuration for `spec` (state in dir/state, server on port 0,
@@ -113,6 +114,8 @@ class daemon_process {
     unsigned short server_port();
     // ses_upgrade_monitor_polls_total{cluster,result="ok"} from /metrics; -1 if unavailable.
     long successful_polls(const std::string& cluster);
+    // The sum of a metric's samples (any labels) from /metrics; -1 if unavailable.
+    double metric_sum(const std::string& name);
     // Waits until `n` more successful polls of `cluster` happened than when called.
     bool wait_polls(const std::string& cluster, long n, std::chrono::milliseconds timeout = 10s);
     // SIGTERM and wait; the exit code.

@@ -61,7 +61,11 @@ deb=$(ls "$work"/pkg/ses-upgrade-monitor_*.deb)
 # Real packages only: a virtual one (libspdlog1.10-fmt9) comes with its provider, which
 # rootfs.sh's base list carries; if not, dpkg -i below says what is missing.
 mapfile -t deps < <(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/^ *//; s/[ (|].*//' | grep . |
-  while read -r p; do apt-cache show --no-all-versions "$p" 2>/dev/null | grep -q "^Package:" && echo "$p"; done)
+  while read -r p; do
+    # Not grep -q: it exits at the first match, and apt-cache's next write then dies of
+    # SIGPIPE, which pipefail reports as failure (seen with libsqlite3-0).
+    apt-cache show --no-all-versions "$p" 2>/dev/null | grep "^Package:" >/dev/null && echo "$p"
+  done)
 cached=$("$here/rootfs.sh" "${deps[@]}")
 root="$work/root"
 cp -a "$cached" "$root"
