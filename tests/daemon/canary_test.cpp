@@ -201,6 +201,13 @@ TEST_F(canary_test, no_secret_appears_on_any_surface) {
     const auto hooks = http("GET", sim_->port(), "/_sim/hooks");
     ASSERT_TRUE(hooks && hooks->find("webhook-signature") != std::string::npos);
     ASSERT_TRUE(get(d, "/api/v1/clusters"));
+    // The store holds the upgrades and the dead deliveries that `deliveries` lists.
+    ASSERT_TRUE(fs::exists(dir_.path() / "state" / "state.db"));
+    ASSERT_NE(all_files(dir_.path() / "state").find("failing"), std::string::npos);
+    ASSERT_NE(run_command(dir_.path(), "deliveries-dead",
+                          {"deliveries", "-c", config_.string(), "--dead", "--format", "json"})
+                  .find("\"gone\""),
+              std::string::npos);
 
     for (const auto& s : surfaces(d)) {
         const std::string text = s.read();
