@@ -95,7 +95,7 @@ void read_api(const load_context& ctx, const map_reader& root, api_config& out) 
             api.fail("endpoint", problem);
         }
     }
-    out.ca_file = ctx.readable_file(api, "ca_file");
+    out.ca_file = ctx.ca_file(api, "ca_file");
     api.read("timeout", out.timeout);
     if (api.read("max_in_flight", out.max_in_flight) && out.max_in_flight < 1) {
         api.fail("max_in_flight", "must be at least 1");

@@ -15,10 +15,12 @@ void read_polling(const map_reader& m, polling_config& out) {
     }
 }
 
+// 0s switches a stall or blind check off (docs/configuration.md).
 void read_stall(const map_reader& m, stall_config& out) {
-    m.read("node_stage_timeout", out.node_stage_timeout);
-    m.read("no_progress_timeout", out.no_progress_timeout);
-    m.read("blind_timeout", out.blind_timeout);
+    constexpr auto off_allowed = map_reader::zero_duration::allowed;
+    m.read("node_stage_timeout", out.node_stage_timeout, off_allowed);
+    m.read("no_progress_timeout", out.no_progress_timeout, off_allowed);
+    m.read("blind_timeout", out.blind_timeout, off_allowed);
     read_adaptive_stall(m, out);
 }
 

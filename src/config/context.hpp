@@ -35,6 +35,9 @@ struct load_context {
     // Checks that the file named by `key` (resolved) can be opened for reading; returns the
     // resolved path, "" when absent or on a reported problem.
     std::string readable_file(const map_reader& m, std::string_view key) const;
+    // readable_file for a `ca_file` key, which must also load as a PEM CA bundle
+    // (common/ca_bundle.hpp): a bad bundle is a configuration error, not a failure at `run`.
+    std::string ca_file(const map_reader& m, std::string_view key) const;
 };
 
 // Names of clusters and notifiers: used in state file names, metric labels and URLs.

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "common/ca_bundle.hpp"
 #include "common/url.hpp"
 #include "config/context.hpp"
 #include "config/secret_file.hpp"
@@ -154,6 +155,18 @@ std::string load_context::readable_file(const map_reader& m, std::string_view ke
     if (::access(resolved.c_str(), R_OK) != 0) {
         m.fail(key, "cannot read " + resolved + ": " +
                         std::error_code(errno, std::generic_category()).message());
+        return "";
+    }
+    return resolved;
+}
+
+std::string load_context::ca_file(const map_reader& m, std::string_view key) const {
+    std::string resolved = readable_file(m, key);
+    if (resolved.empty()) {
+        return "";
+    }
+    if (auto problem = common::ca_bundle_problem(resolved); !problem.empty()) {
+        m.fail(key, std::move(problem));
         return "";
     }
     return resolved;

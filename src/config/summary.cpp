@@ -36,6 +36,23 @@ std::string zone(std::chrono::seconds offset) {
     return text;
 }
 
+// "stall after 45m in one stage or 60m without progress; blind after 10m"; a check set to
+// 0s is off and says so.
+std::string stall_checks(const stall_config& stall) {
+    std::string line;
+    if (stall.node_stage_timeout.count() > 0) {
+        line = format_duration(stall.node_stage_timeout) + " in one stage";
+    }
+    if (stall.no_progress_timeout.count() > 0) {
+        line += (line.empty() ? "" : " or ") + format_duration(stall.no_progress_timeout) +
+                " without progress";
+    }
+    line = line.empty() ? "stall checks off" : "stall after " + line;
+    return line + (stall.blind_timeout.count() > 0
+                       ? "; blind after " + format_duration(stall.blind_timeout)
+                       : "; blind check off");
+}
+
 std::string events(const std::vector<event_type>& list) {
     if (list.size() == std::size(all_event_types)) {
         return "all";
@@ -126,9 +143,7 @@ void write_schedule(std::ostream& out, const polling_config& p, const stall_conf
     out << "    polling every " << format_duration(p.interval) << " (idle "
         << format_duration(p.idle_interval) << ", jitter " << number(p.jitter)
         << ", error backoff up to " << format_duration(p.max_backoff) << ")\n";
-    out << "    stall after " << format_duration(st.node_stage_timeout) << " in one stage or "
-        << format_duration(st.no_progress_timeout) << " without progress; blind after "
-        << format_duration(st.blind_timeout) << "\n";
+    out << "    " << stall_checks(st) << "\n";
     out << "    slower than peers: "
         << (st.adaptive_factor > 0
                 ? number(st.adaptive_factor) + " x their median stage time, at least " +

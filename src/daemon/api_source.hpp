@@ -21,6 +21,8 @@ class logger;
 namespace sesmon::daemon {
 
 class api_source final : public progress_source, public cluster_list_source {
+    class client_bundle;
+
   public:
     // Throws std::runtime_error when the client cannot be built (e.g. unreadable ca_file).
     // `on_connection_opened` (optional) runs for each new connection to the API.
@@ -32,14 +34,21 @@ class api_source final : public progress_source, public cluster_list_source {
     boost::asio::awaitable<cluster_list_result> fetch_cluster_page(std::string region, int page_no,
                                                                    int page_size) override;
 
-    // Rebuilds the client when `api` differs in anything the client uses. Throws like the
-    // constructor, leaving the current client in place.
-    void reconfigure(const api_config& api);
+    // A client for a new `api:` section, built but not yet in use (SIGHUP builds every new
+    // part before it swaps any). `client` is null when nothing the client uses changed (the
+    // current client is kept; only its pool is resized to the new max_in_flight).
+    struct prepared {
+        std::shared_ptr<client_bundle> client;
+        api_config api;
+    };
+    // Throws like the constructor; changes nothing.
+    prepared prepare(const api_config& api) const;
+    // Puts a prepared client in place (fetches already running finish on the old one).
+    // Never throws.
+    void install(prepared next);
 
   private:
-    class client_bundle;
-
-    std::shared_ptr<client_bundle> build(const api_config& api);
+    std::shared_ptr<client_bundle> build(const api_config& api) const;
 
     boost::asio::any_io_executor executor_;
     const sesmon::clock& clock_;

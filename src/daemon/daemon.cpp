@@ -11,7 +11,6 @@
 #include "net/http_server.hpp"
 #include "notify/client_pool.hpp"
 #include "notify/dispatcher.hpp"
-#include "notify/factory.hpp"
 #include "notify/format_generic.hpp"
 #include "notify/routing.hpp"
 #include "sesmon/version.hpp"
@@ -48,20 +47,9 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
         restored_.insert_or_assign(c.instance_no, std::move(c.state));
     webhook_clients_ = std::make_unique<notify::client_pool>(
         io_.get_executor(), notify::dispatcher_options{}.max_in_flight);
-    notify::notifier_factory factory = [this](const notifier_config& nc) {
-        notify::notifier_deps deps;
-        deps.executor = io_.get_executor();
-        deps.clock = &clock_;
-        deps.logger = logger_;
-        deps.log_format = config_.logging.format;
-        deps.http_client_for = [this](const std::string& ca) -> http_client& {
-            return webhook_clients_->client_for(ca);
-        };
-        return notify::make_notifier(nc, deps);
-    };
     dispatcher_ = std::make_unique<notify::dispatcher>(io_.get_executor(), config_.notifiers,
                                                        *store_, std::move(initial.pending), clock_,
-                                                       logger_, std::move(factory));
+                                                       logger_, notifier_factory());
     source_ = std::make_unique<api_source>(io_.get_executor(), clock_, logger_, config_.api,
                                            [this] { metrics_.count_api_connection(); });
     limiter_ =
@@ -178,25 +166,6 @@ int daemon::run() {
     io_.run();
     logger_->info("stopped");
     return 0;
-}
-
-void daemon::start_server() {
-    if (config_.server.listen.empty())
-        return;
-    router_ = std::make_unique<web::router>(
-        [this] { return view(); }, metrics_, config_.server.auth_token,
-        [this] {
-            const auto health = store_->health();
-            return web::readiness{ready(),
-                                  health.degraded ? "state store degraded: " + health.reason : ""};
-        },
-        true,  // each cluster_runtime sets its own gauges after every poll
-        history_.get());
-    net::http_server_options o;
-    o.listen = config_.server.listen;
-    server_ =
-        std::make_unique<net::http_server>(io_.get_executor(), o, router_->handler(), logger_);
-    server_->start();
 }
 
 void daemon::load_and_start_cluster(const cluster_config& c) {

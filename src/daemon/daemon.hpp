@@ -7,14 +7,18 @@
 // - run(): starts the dispatcher, the watchers and the server, sends READY=1, and turns the
 //   event loop until a stop. Returns the exit code: 0 after SIGTERM/SIGINT.
 // - SIGHUP: RELOADING=1, reload the file; invalid → one error line, the old configuration
-//   stays; valid → clusters added start, removed stop (their state file stays), kept ones
+//   stays. Valid → every new part that can fail (API client, notifiers, status server) is
+//   built first and swapped in only when all succeeded, so a failed reload changes nothing;
+//   then clusters added start, removed stop (their state stays in the store), kept ones
 //   keep their tracker state and timers and take new options; then READY=1.
 // - SIGTERM/SIGINT: STOPPING=1, watchers stop, the state store commits what is queued,
-//   pending deliveries get up to 5 s, their results are committed, the loop ends.
+//   pending deliveries get up to 5 s, their results are committed, the loop ends. A second
+//   SIGTERM/SIGINT during that commits what is queued and ends the loop at once.
 // Single-threaded: everything runs on the one io_context thread.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -31,6 +35,7 @@
 #include "sesmon/clock.hpp"
 #include "sesmon/config.hpp"
 #include "sesmon/http_client.hpp"
+#include "sesmon/notifier.hpp"
 #include "web/metrics.hpp"
 #include "web/view_model.hpp"
 
@@ -40,6 +45,8 @@ class http_server;
 namespace sesmon::notify {
 class client_pool;
 class dispatcher;
+using notifier_factory =
+    std::function<std::unique_ptr<sesmon::notifier>(const sesmon::notifier_config&)>;
 }  // namespace sesmon::notify
 namespace sesmon::web {
 class router;
@@ -96,7 +103,27 @@ class daemon {
     void stop_discovered(const std::string& name, std::string_view why);
     void reload();
     void apply(sesmon::config next);
+    // The notifier factory the dispatcher uses: hands out what apply() built beforehand,
+    // else builds with the running configuration's logging format.
+    notify::notifier_factory notifier_factory();
+    std::unique_ptr<sesmon::notifier> build_notifier(const notifier_config& config,
+                                                     log_format format);
+    void forget_removed_notifiers(const std::vector<notifier_config>& next);
+    // The status server: one router for the daemon's life, and a server bound to `listen`.
+    void ensure_router();
+    std::unique_ptr<net::http_server> bind_server(const std::string& listen);
+    struct server_change {
+        bool listen_changed = false;
+        std::unique_ptr<net::http_server> server;  // bound to the new listen; null = off
+    };
+    server_change prepare_server(const server_config& next);
+    void swap_server(server_change change, const server_config& next);
     void begin_stop();
+    void wait_second_signal();
+    // Ends the event loop now (after the store's queued commit, if the disk answers within a
+    // second), abandoning the tasks still running: the caller then exits without destroying
+    // the daemon.
+    void exit_now();
     boost::asio::awaitable<void> finish_stop();
     boost::asio::awaitable<void> store_flushed();
     void wait_signals();
@@ -131,13 +158,11 @@ class daemon {
     std::unique_ptr<api_source> source_;
     std::unique_ptr<monitor::rate_limiter> limiter_;
     std::unique_ptr<discovery_runtime> discovery_;  // SPEC §10; idle while disabled
+    // Outlives every server: a replaced server's unwinding connections still call it.
     std::unique_ptr<web::router> router_;
     std::unique_ptr<net::http_server> server_;
-    struct retired_server {
-        std::unique_ptr<net::http_server> server;
-        std::unique_ptr<web::router> router;
-    };
-    std::vector<retired_server> retired_servers_;
+    // Notifiers apply() built for the configuration it is about to swap in, by name.
+    std::map<std::string, std::unique_ptr<sesmon::notifier>> prebuilt_notifiers_;
     struct notification_seen {
         std::uint64_t delivered = 0, retried = 0, dead_lettered = 0;
     };

@@ -111,7 +111,8 @@ void write_text(const fs::path& path, const std::string& text, fs::perms perms) 
 }
 
 std::optional<std::string> http(const std::string& method, unsigned short port,
-                                const std::string& target, const std::string& body) {
+                                const std::string& target, const std::string& body,
+                                const std::string& headers) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return std::nullopt;
@@ -128,7 +129,7 @@ std::optional<std::string> http(const std::string& method, unsigned short port,
     const std::string req =
         method + " " + target +
         " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + std::to_string(body.size()) +
-        "\r\nConnection: close\r\n\r\n" + body;
+        "\r\nConnection: close\r\n" + headers + "\r\n" + body;
     if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
         close(fd);
         return std::nullopt;
@@ -166,7 +167,8 @@ std::size_t count(const std::vector<emitted>& events, const std::string& type,
 }
 
 simulator::simulator(const fs::path& dir, const std::string& scenario, double time_scale,
-                     std::vector<std::string> extra)
+                     std::vector<std::string> extra, const std::string& access_key,
+                     const std::string& secret_key)
     : dir_(dir) {
     std::vector<std::string> argv{std::string(SESMON_BIN_DIR) + "/ses-upgrade-sim",
                                   "--listen",
@@ -175,9 +177,9 @@ simulator::simulator(const fs::path& dir, const std::string& scenario, double ti
                                   "--scenario",
                                   std::string(SESMON_SOURCE_DIR) + "/" + scenario,
                                   "--access-key",
-                                  "test-ak",
+                                  access_key,
                                   "--secret-key",
-                                  "test-sk",
+                                  secret_key,
                                   "--time-scale",
                                   std::to_string(time_scale),
                                   "--log-level",
@@ -228,10 +230,10 @@ std::string daemon_config(const daemon_spec& spec, const fs::path& dir) {
         if (!c.extra.empty())
             y << "    " << c.extra << "\n";
     }
-    y << "notifiers:\n  - name: journal\n    type: log\n";
+    y << "notifiers:\n  - name: journal\n    type: log\n" << spec.notifiers;
     y << "state:\n  directory: " << (dir / "state").string() << "\n";
-    y << "server:\n  listen: \"127.0.0.1:0\"\n";
-    y << "logging:\n  level: debug\n  format: text\n";
+    y << "server:\n  listen: \"" << spec.listen << "\"\n";
+    y << "logging:\n  level: debug\n  format: " << spec.logging_format << "\n";
     if (!spec.extra.empty())
         y << spec.extra << "\n";
     return y.str();
