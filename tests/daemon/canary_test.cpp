@@ -3,7 +3,7 @@
 // (webhooks delivered and dead-lettered, a command run, a reload), and then every surface an
 // operator or a receiver can read is searched for them.
 //
-// To cover a new surface (`history`, ...), add one entry to `surfaces()` below: a name and
+// To cover a new surface, add one entry to `surfaces()` below: a name and
 // how to read its text. state.db is read as one of the state directory's files.
 #include <gtest/gtest.h>
 
@@ -150,6 +150,17 @@ class canary_test : public ::testing::Test {
                  return run_command(dir_.path(), "deliveries-json",
                                     {"deliveries", "-c", config_.string(), "--format", "json"});
              }},
+            {"history (table)",
+             [&] {
+                 return run_command(dir_.path(), "history-table",
+                                    {"history", "-c", config_.string()});
+             }},
+            {"history (json)",
+             [&] {
+                 return run_command(dir_.path(), "history-json",
+                                    {"history", "-c", config_.string(), "--format", "json"});
+             }},
+            {"/api/v1/history", page("/api/v1/history")},
             {"check-config",
              [&] {
                  return run_command(dir_.path(), "check", {"check-config", "-c", config_.string()});
@@ -207,6 +218,11 @@ TEST_F(canary_test, no_secret_appears_on_any_surface) {
     ASSERT_NE(run_command(dir_.path(), "deliveries-dead",
                           {"deliveries", "-c", config_.string(), "--dead", "--format", "json"})
                   .find("\"gone\""),
+              std::string::npos);
+    // ... and the history of the upgrades that `history` and /api/v1/history show.
+    ASSERT_NE(run_command(dir_.path(), "history-check",
+                          {"history", "-c", config_.string(), "--format", "json"})
+                  .find("failing"),
               std::string::npos);
 
     for (const auto& s : surfaces(d)) {
