@@ -57,6 +57,7 @@ void read_stall(const map_reader& m, stall_config& out);
 std::vector<notifier_config> read_notifiers(const load_context& ctx, const map_reader& root);
 std::vector<cluster_config> read_clusters(const load_context& ctx, const map_reader& root,
                                           const sesmon::config& partial);
+void read_ha(const load_context& ctx, const map_reader& root, std::optional<ha_config>& out);
 
 inline const std::vector<std::string_view> polling_keys{"interval", "idle_interval", "jitter",
                                                         "max_backoff"};

@@ -121,6 +121,22 @@ void write_notifier(std::ostream& out, const notifier_config& n) {
     }
 }
 
+void write_ha(std::ostream& out, const std::optional<ha_config>& ha) {
+    if (!ha) {
+        out << "ha: off (this daemon alone polls and alerts)\n";
+        return;
+    }
+    out << "ha: member " << ha->member << " of group " << ha->prefix << ", lease "
+        << format_duration(ha->lease_ttl) << "\n";
+    out << "  etcd: " << join(ha->endpoints) << "\n";
+    if (!ha->ca_file.empty())
+        out << "    extra CA file: " << ha->ca_file << "\n";
+    if (!ha->cert_file.empty())
+        out << "    client certificate: " << ha->cert_file << ", key " << ha->key_file << "\n";
+    if (!ha->username.empty())
+        out << "    user " << ha->username << ", password from " << ha->password->origin() << "\n";
+}
+
 }  // namespace
 
 std::string summarize(const sesmon::config& cfg) {
@@ -164,6 +180,7 @@ std::string summarize(const sesmon::config& cfg) {
     }
     out << "logging: level " << level_name(cfg.logging.level) << ", format "
         << (cfg.logging.format == log_format::json ? "json" : "text") << "\n";
+    write_ha(out, cfg.ha);
     return out.str();
 }
 
