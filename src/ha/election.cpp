@@ -197,8 +197,10 @@ void election::depose(const std::string& reason) {
     notify_changed();
 }
 
-void election::leader_key_changed(const std::optional<key_value>& kv) {
+void election::leader_key_changed(const std::optional<key_value>& kv, std::int64_t revision) {
     if (role_ == role::leader) {
+        if (term_ && revision < term_->leader_revision)
+            return;  // read before this term began
         if (!kv) {
             depose("the leader key was deleted");
         } else if (term_ && kv->create_revision != term_->leader_revision) {

@@ -104,8 +104,9 @@ class election {
     std::optional<term> current_term() const;
     election_status status() const;
 
-    // From the group's watch: the leader key now holds `kv`, or was deleted (nullopt).
-    void leader_key_changed(const std::optional<key_value>& kv);
+    // From the group's watch: the leader key holds `kv`, or does not exist (nullopt), as of
+    // etcd revision `revision` (news older than this member's term is ignored).
+    void leader_key_changed(const std::optional<key_value>& kv, std::int64_t revision);
     // From the group store: a write fenced on `t` failed its compare.
     void fenced_out(const term& t);
     // Any etcd request's outcome (nullopt: it answered), for the once-per-episode log.

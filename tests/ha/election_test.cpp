@@ -135,7 +135,7 @@ TEST_F(election_test, leader_key_deletion_told_by_the_watch_starts_a_campaign_at
     ASSERT_TRUE(run_until([&] { return b->e.status().leader == "a"; }));
     run_for(100ms);  // b is asleep until its next check, 0.5 s away
     sesmon::test::run_awaitable(io_, a->e.resign());
-    b->e.leader_key_changed(std::nullopt);
+    b->e.leader_key_changed(std::nullopt, 1);
     const auto began = steady::now();
     ASSERT_TRUE(run_until([&] { return b->e.may_act(); }, 3s));
     EXPECT_LT(steady::now() - began, 400ms);
@@ -159,7 +159,9 @@ TEST_F(election_test, deleting_the_leader_key_deposes_the_leader) {
     auto a = add("a");
     a->start();
     ASSERT_TRUE(run_until([&] { return a->leads(); }));
-    a->e.leader_key_changed(std::nullopt);  // what the watch reports
+    a->e.leader_key_changed(std::nullopt, a->elected[0].leader_revision - 1);  // older news
+    EXPECT_TRUE(a->e.may_act());
+    a->e.leader_key_changed(std::nullopt, a->elected[0].leader_revision + 1);  // the watch's
     EXPECT_FALSE(a->e.may_act());
     ASSERT_EQ(a->deposed.size(), 1u);
     EXPECT_EQ(a->deposed[0], "the leader key was deleted");
