@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "ncp/client.hpp"
 #include "net/https_client.hpp"
 
@@ -9,19 +11,13 @@ namespace sesmon::daemon {
 
 namespace {
 
-// One API client with the HTTPS client (and its connection pool) it talks through.
-class client_bundle final : public progress_source {
-  public:
-    client_bundle(boost::asio::any_io_executor executor, const api_config& api)
-        : http_(std::move(executor), net::https_client_options{api.ca_file}), client_(http_, api) {}
-    boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override {
-        co_return co_await client_.fetch_progress(std::move(target));
-    }
-
-  private:
-    net::https_client http_;
-    ncp::client client_;
-};
+net::https_client_options http_options(const api_config& api, std::function<void()> opened) {
+    net::https_client_options o;
+    o.ca_file = api.ca_file;
+    o.max_idle_connections_per_host = static_cast<std::size_t>(std::max(1, api.max_in_flight));
+    o.on_connection_opened = std::move(opened);
+    return o;
+}
 
 bool client_relevant_change(const api_config& a, const api_config& b) {
     return a.site != b.site || a.region != b.region || a.endpoint != b.endpoint ||
@@ -32,14 +28,40 @@ bool client_relevant_change(const api_config& a, const api_config& b) {
 
 }  // namespace
 
+// One API client with the HTTPS client (and its connection pool) it talks through.
+class api_source::client_bundle final : public progress_source {
+  public:
+    client_bundle(boost::asio::any_io_executor executor, const api_config& api,
+                  std::function<void()> opened)
+        : http_(std::move(executor), http_options(api, std::move(opened))), client_(http_, api) {}
+    // Not a coroutine itself: hands back the client's own (one frame less per poll).
+    boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override {
+        return client_.fetch_progress(std::move(target));
+    }
+    void set_pool_size(int max_in_flight) {
+        http_.set_max_idle_connections_per_host(
+            static_cast<std::size_t>(std::max(1, max_in_flight)));
+    }
+
+  private:
+    net::https_client http_;
+    ncp::client client_;
+};
+
 api_source::api_source(boost::asio::any_io_executor executor, const sesmon::clock& clock,
-                       std::shared_ptr<spdlog::logger> logger, const api_config& api)
-    : executor_(std::move(executor)), clock_(clock), logger_(std::move(logger)), api_(api) {
+                       std::shared_ptr<spdlog::logger> logger, const api_config& api,
+                       std::function<void()> on_connection_opened)
+    : executor_(std::move(executor)),
+      clock_(clock),
+      logger_(std::move(logger)),
+      api_(api),
+      on_connection_opened_(std::move(on_connection_opened)) {
     current_ = build(api_);
 }
 
 void api_source::reconfigure(const api_config& api) {
     if (!client_relevant_change(api, api_)) {
+        current_->set_pool_size(api.max_in_flight);
         api_ = api;
         return;
     }
@@ -57,8 +79,8 @@ boost::asio::awaitable<progress_result> api_source::fetch_progress(cluster_targe
 
 namespace sesmon::daemon {
 
-std::shared_ptr<progress_source> api_source::build(const api_config& api) {
-    return std::make_shared<client_bundle>(executor_, api);
+std::shared_ptr<api_source::client_bundle> api_source::build(const api_config& api) {
+    return std::make_shared<client_bundle>(executor_, api, on_connection_opened_);
 }
 
 }  // namespace sesmon::daemon

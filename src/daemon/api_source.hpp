@@ -2,7 +2,10 @@
 // api_source: the daemon's progress_source. It forwards to the NAVER Cloud client built from
 // the current `api:` section; a reload that changes that section swaps the client without
 // disturbing the watchers (a fetch already running finishes on the client it started on).
+// The HTTPS client's keep-alive pool holds api.max_in_flight connections: every request
+// in flight can come back to a pooled connection, so a steady poll rate opens none.
 #include <boost/asio/any_io_executor.hpp>
+#include <functional>
 #include <memory>
 
 #include "sesmon/clock.hpp"
@@ -18,8 +21,10 @@ namespace sesmon::daemon {
 class api_source final : public progress_source {
   public:
     // Throws std::runtime_error when the client cannot be built (e.g. unreadable ca_file).
+    // `on_connection_opened` (optional) runs for each new connection to the API.
     api_source(boost::asio::any_io_executor executor, const sesmon::clock& clock,
-               std::shared_ptr<spdlog::logger> logger, const api_config& api);
+               std::shared_ptr<spdlog::logger> logger, const api_config& api,
+               std::function<void()> on_connection_opened = {});
 
     boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override;
 
@@ -28,13 +33,16 @@ class api_source final : public progress_source {
     void reconfigure(const api_config& api);
 
   private:
-    std::shared_ptr<progress_source> build(const api_config& api);
+    class client_bundle;
+
+    std::shared_ptr<client_bundle> build(const api_config& api);
 
     boost::asio::any_io_executor executor_;
     const sesmon::clock& clock_;
     std::shared_ptr<spdlog::logger> logger_;
     api_config api_;
-    std::shared_ptr<progress_source> current_;
+    std::function<void()> on_connection_opened_;
+    std::shared_ptr<client_bundle> current_;
 };
 
 }  // namespace sesmon::daemon

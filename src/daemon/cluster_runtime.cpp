@@ -37,9 +37,11 @@ cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
       deps_(std::move(deps)),
       tracker_(ref_of(cluster_), tracker_options_of(cluster_, deps_.zone_offset),
                std::move(restored)),
+      metrics_(deps_.metrics->cluster(cluster_.name)),
       deadline_timer_(deps_.executor) {}
 
 void cluster_runtime::start() {
+    publish_gauges();
     arm_deadline();
 }
 
@@ -102,11 +104,15 @@ void cluster_runtime::on_failure(const api_error& error, duration elapsed) {
     after_poll(std::move(events), before, to_string(error.kind), elapsed);
 }
 
+void cluster_runtime::on_poll_started(duration lateness) {
+    deps_.metrics->record_poll_lateness(seconds(lateness));
+}
+
 void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags& before,
                                  std::string_view result, duration elapsed) {
     last_poll_at_ = deps_.clock->wall_now();
     last_poll_result_ = std::string(result);
-    deps_.metrics->record_poll(cluster_.name, result, seconds(elapsed));
+    deps_.metrics->record_poll(metrics_, result, seconds(elapsed));
     settle(std::move(events), before);
     if (!attempted_) {
         attempted_ = true;
@@ -123,7 +129,23 @@ void cluster_runtime::settle(std::vector<event> events, const cluster_flags& bef
     const auto after = flags();
     if (after != before && deps_.flags_changed)
         deps_.flags_changed(before, after);
+    publish_gauges();
     arm_deadline();
+}
+
+void cluster_runtime::publish_gauges() {
+    const auto& st = tracker_.state();
+    web::metrics::cluster_gauges g;
+    g.upgrade_in_progress = tracker_.upgrade_in_progress();
+    g.stalled = st.upgrade && st.upgrade->stall.open;
+    if (st.upgrade) {
+        for (const auto& n : st.upgrade->nodes) {
+            if (n.listed)
+                ++g.nodes[static_cast<std::size_t>(classify_status(n.status))];
+        }
+    }
+    g.last_success = last_success_at_ ? last_success_at_ : st.blind.last_success;
+    deps_.metrics->set_cluster(metrics_, g);
 }
 
 void cluster_runtime::commit(std::vector<event> events) {

@@ -21,6 +21,7 @@
 #include "monitor/tracker.hpp"
 #include "sesmon/clock.hpp"
 #include "sesmon/config.hpp"
+#include "web/metrics.hpp"
 #include "web/view_model.hpp"
 
 namespace spdlog {
@@ -28,9 +29,6 @@ class logger;
 }
 namespace sesmon::notify {
 class dispatcher;
-}
-namespace sesmon::web {
-class metrics;
 }
 namespace sesmon::state {
 class store;
@@ -69,6 +67,7 @@ class cluster_runtime final : public monitor::poll_handler {
 
     bool on_success(const snapshot& s, duration elapsed) override;
     void on_failure(const api_error& error, duration elapsed) override;
+    void on_poll_started(duration lateness) override;
 
     // A reloaded configuration of the same cluster (same instance_no): new stall timeouts
     // and notify list apply from the next poll; nothing already emitted is emitted again.
@@ -96,6 +95,8 @@ class cluster_runtime final : public monitor::poll_handler {
     void settle(std::vector<event> events, const cluster_flags& before);
     // The deadline timer: fires at the tracker's next_deadline(), then ticks it.
     void arm_deadline();
+    // This cluster's gauges in /metrics (the router does not rebuild them from the view).
+    void publish_gauges();
     void on_deadline();
     void after_poll(std::vector<event> events, const cluster_flags& before, std::string_view result,
                     duration elapsed);
@@ -104,6 +105,7 @@ class cluster_runtime final : public monitor::poll_handler {
     runtime_deps deps_;
     monitor::tracker tracker_;
     std::shared_ptr<monitor::cluster_watcher> watcher_;
+    web::metrics::cluster_handle metrics_;  // this cluster's series, found once
     boost::asio::steady_timer deadline_timer_;
     std::optional<wall_time> armed_for_;
     bool stopped_ = false;

@@ -59,7 +59,8 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
     dispatcher_ = std::make_unique<notify::dispatcher>(io_.get_executor(), config_.notifiers,
                                                        *store_, std::move(initial.pending), clock_,
                                                        logger_, std::move(factory));
-    source_ = std::make_unique<api_source>(io_.get_executor(), clock_, logger_, config_.api);
+    source_ = std::make_unique<api_source>(io_.get_executor(), clock_, logger_, config_.api,
+                                           [this] { metrics_.count_api_connection(); });
     limiter_ =
         std::make_unique<monitor::rate_limiter>(io_.get_executor(), clock_, limits_of(config_.api));
 }
@@ -134,7 +135,8 @@ void daemon::start_server() {
             const auto health = store_->health();
             return web::readiness{first_round_pending_ == 0,
                                   health.degraded ? "state store degraded: " + health.reason : ""};
-        });
+        },
+        true);  // each cluster_runtime sets its own gauges after every poll
     net::http_server_options o;
     o.listen = config_.server.listen;
     server_ =
@@ -190,6 +192,7 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
     // Spread the first polls of many clusters over up to one interval (at most 5 s).
     if (config_.clusters.size() > 1)
         wo.first_poll_spread = std::min<duration>(c.polling.interval, 5s);
+    wo.schedule_grid = 10ms;  // polls due within 10 ms of each other share a wake-up
     auto watcher = std::make_shared<monitor::cluster_watcher>(
         io_.get_executor(), *source_, *limiter_, clock_, rng_, *rt, logger_, std::move(wo));
     rt->set_watcher(watcher);

@@ -82,6 +82,12 @@ double cluster_watcher::draw() {
 }
 
 void cluster_watcher::arm(steady_time at) {
+    if (const auto grid = options_.schedule_grid; grid > duration::zero()) {
+        const auto since_epoch = at.time_since_epoch();
+        const auto rest = since_epoch % grid;
+        if (rest != since_epoch.zero())
+            at += grid - rest;
+    }
     next_poll_at_ = at;
     timer_.expires_at(at);  // cancels a pending wait; run() then waits for the new time
 }
@@ -118,6 +124,9 @@ asio::awaitable<void> cluster_watcher::poll_once() {
     auto permit = co_await limiter_.acquire();
     if (stopping_)
         co_return;
+    // next_poll_at_ is the time the timer was armed for (arm() also runs on poll_now/update).
+    handler_.on_poll_started(
+        std::chrono::duration_cast<duration>(steady_clock::now() - next_poll_at_));
     const auto started = clock_.steady_now();
     auto result = co_await source_.fetch_progress(options_.target);
     permit.release();

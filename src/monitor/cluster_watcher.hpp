@@ -45,6 +45,9 @@ class poll_handler {
     virtual bool on_success(const snapshot& s, duration elapsed) = 0;
     // A failed poll.
     virtual void on_failure(const api_error& error, duration elapsed) = 0;
+    // A poll starts (its permit granted, the request about to go) `lateness` after the time
+    // it was scheduled for: the rate limiter's queue plus any delay of the event loop.
+    virtual void on_poll_started(duration lateness) { (void)lateness; }
 };
 
 struct watcher_options {
@@ -56,6 +59,10 @@ struct watcher_options {
     // Delay of the very first poll is uniform in [0, first_poll_spread], so that a daemon
     // starting with many clusters does not fire them all at once. 0 = poll immediately.
     duration first_poll_spread{0};
+    // Poll times are rounded up to a multiple of this (on the steady clock), so that the
+    // watchers of many clusters wake the event loop together, a few polls per wake-up,
+    // instead of once per poll (each wake-up is a context switch). 0 = exact times.
+    duration schedule_grid{0};
 };
 
 class cluster_watcher : public std::enable_shared_from_this<cluster_watcher> {

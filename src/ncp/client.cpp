@@ -14,21 +14,32 @@ std::int64_t system_timestamp_ms() {
 }
 
 client::client(http_client& http, api_config config, timestamp_source now_ms)
-    : http_(http), config_(std::move(config)), now_ms_(std::move(now_ms)) {}
+    : http_(http),
+      config_(std::move(config)),
+      now_ms_(std::move(now_ms)),
+      signer_(config_.access_key.reveal(), config_.secret_key.reveal()) {}
+
+const client::route_result& client::route_for(const std::string& region) {
+    if (const auto it = routes_.find(region); it != routes_.end())
+        return it->second;
+    const auto where =
+        resolve_endpoint(config_.site, region.empty() ? config_.region : region, config_.endpoint);
+    route_result route = where ? route_result(make_progress_route(*where))
+                               : route_result(boost::system::in_place_error, where.error());
+    return routes_.emplace(region, std::move(route)).first->second;
+}
 
 boost::asio::awaitable<progress_result> client::fetch_progress(cluster_target target) {
-    const std::string region = target.region.empty() ? config_.region : target.region;
-    const auto where = resolve_endpoint(config_.site, region, config_.endpoint);
-    if (!where) {
+    const auto& route = route_for(target.region);
+    if (!route) {
         api_error e;
         e.kind = api_error_kind::bad_request;
-        e.message = where.error().message;
+        e.message = route.error().message;
         co_return e;
     }
     const std::int64_t now_ms = now_ms_();
-    const credentials keys{config_.access_key.reveal(), config_.secret_key.reveal()};
     http_request request =
-        build_progress_request(*where, target.instance_no, keys, now_ms, config_.timeout);
+        build_progress_request(*route, target.instance_no, signer_, now_ms, config_.timeout);
     // A named awaitable: GCC 12 mishandles temporaries inside co_await expressions.
     auto sending = http_.send(std::move(request));
     http_result response = co_await std::move(sending);
@@ -42,11 +53,11 @@ boost::asio::awaitable<progress_result> client::fetch_progress(cluster_target ta
         co_return e;
     }
     const wall_time our_now{std::chrono::seconds(now_ms / 1000)};
-    if (auto error =
-            classify_response(response->status, response->headers, response->body, our_now)) {
+    const json_body body(std::move(response->body), &json_scratch_);
+    if (auto error = classify_response(response->status, response->headers, body, our_now)) {
         co_return std::move(*error);
     }
-    auto parsed = parse_progress(response->body, config_.time_zone_offset);
+    auto parsed = parse_progress(body, config_.time_zone_offset);
     if (!parsed) {
         api_error e = parsed.error();
         e.http_status = response->status;

@@ -4,11 +4,17 @@
 // Never throws for network, HTTP or parse failures: they come back as api_error
 // (http_error → network, except an oversized body → invalid_response).
 //
-// Keys are sesmon::secret and appear in no message. The client holds a reference to the
+// Keys are sesmon::secret and appear in no message; HMAC is keyed once, at construction.
+// Each region's URL is worked out once (first use). The response body is parsed once, for
+// the error classifier and the progress parser both. The client holds a reference to the
 // http_client, which must outlive it. Not thread-safe (one executor, like http_client).
 #include <cstdint>
 #include <functional>
+#include <map>
 
+#include "ncp/json_body.hpp"
+#include "ncp/request.hpp"
+#include "ncp/signer.hpp"
 #include "sesmon/config.hpp"
 #include "sesmon/http_client.hpp"
 #include "sesmon/progress_source.hpp"
@@ -28,9 +34,18 @@ class client final : public progress_source {
     boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override;
 
   private:
+    using route_result = boost::system::result<progress_route, endpoint_error>;
+    // The route of a region (target.region, "" = api.region), resolved on first use.
+    const route_result& route_for(const std::string& region);
+
     http_client& http_;
     api_config config_;
     timestamp_source now_ms_;
+    signer signer_;
+    std::map<std::string, route_result, std::less<>> routes_;
+    // Memory for the response's JSON tree, reused by every fetch (each parses and drops
+    // its tree without a co_await in between).
+    json_scratch json_scratch_;
 };
 
 }  // namespace sesmon::ncp

@@ -1,7 +1,5 @@
 #include "ncp/error_classifier.hpp"
 
-#include <rapidjson/document.h>
-
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -149,14 +147,24 @@ api_error status_error(int status) {
 
 }  // namespace
 
-std::optional<api_error> classify_response(int http_status, const http_headers& headers,
-                                           std::string_view body, wall_time our_now) {
-    rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
-    const bool json_object = !doc.HasParseError() && doc.IsObject();
+std::optional<std::string_view> find_header(const http_headers& headers, std::string_view name) {
+    const auto same = [&](std::string_view candidate) {
+        return std::equal(
+            candidate.begin(), candidate.end(), name.begin(), name.end(),
+            [](unsigned char a, unsigned char b) { return std::tolower(a) == std::tolower(b); });
+    };
+    for (const auto& [key, value] : headers) {
+        if (same(key))
+            return std::string_view(value);
+    }
+    return std::nullopt;
+}
 
+std::optional<api_error> classify_response(int http_status, const http_headers& headers,
+                                           const json_body& body, wall_time our_now) {
     std::optional<api_error> error;
-    if (json_object) {
+    if (body.is_object()) {
+        const auto& doc = body.doc();
         if (const auto it = doc.FindMember("error");
             it != doc.MemberEnd() && it->value.IsObject()) {
             error = gateway_error(http_status, it->value);
@@ -170,13 +178,11 @@ std::optional<api_error> classify_response(int http_status, const http_headers& 
     if (!error)
         return std::nullopt;
 
-    http_response view;  // header lookup, case-insensitive
-    view.headers = headers;
-    if (const auto retry = view.header("Retry-After")) {
+    if (const auto retry = find_header(headers, "Retry-After")) {
         error->retry_after = parse_retry_after(*retry, our_now);
     }
     if (http_status == 401) {
-        if (const auto date = view.header("Date")) {
+        if (const auto date = find_header(headers, "Date")) {
             if (const auto server_now = parse_http_date(*date)) {
                 const auto skew =
                     *server_now > our_now ? *server_now - our_now : our_now - *server_now;
@@ -190,6 +196,11 @@ std::optional<api_error> classify_response(int http_status, const http_headers& 
         }
     }
     return error;
+}
+
+std::optional<api_error> classify_response(int http_status, const http_headers& headers,
+                                           std::string_view body, wall_time our_now) {
+    return classify_response(http_status, headers, json_body(std::string(body)), our_now);
 }
 
 }  // namespace sesmon::ncp

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string_view>
 
+#include "ncp/json_body.hpp"
 #include "sesmon/api_error.hpp"
 #include "sesmon/http_client.hpp"
 
@@ -22,7 +23,14 @@ namespace sesmon::ncp {
 
 inline constexpr auto clock_skew_threshold = std::chrono::minutes(5);
 
+// On a body already parsed (the client parses once for this and parse_progress).
+std::optional<api_error> classify_response(int http_status, const http_headers& headers,
+                                           const json_body& body, wall_time our_now);
+// Parses `body` first.
 std::optional<api_error> classify_response(int http_status, const http_headers& headers,
                                            std::string_view body, wall_time our_now);
+
+// The value of the first header called `name` (ASCII case-insensitive), without copying.
+std::optional<std::string_view> find_header(const http_headers& headers, std::string_view name);
 
 }  // namespace sesmon::ncp

@@ -1,8 +1,5 @@
 #include "ncp/progress_parser.hpp"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-
 #include <charconv>
 #include <optional>
 #include <string>
@@ -15,6 +12,18 @@ namespace {
 
 using json = rapidjson::Value;
 using parse_result = boost::system::result<snapshot, api_error>;
+
+// Where a value sits ("result.nodeStatusVoList[2]"), put into words only for an error:
+// a successful parse builds no path strings.
+struct where {
+    std::string_view base;
+    int index = -1;  // array element, or -1
+    std::string text() const {
+        return index < 0 ? std::string(base)
+                         : std::string(base) + "[" + std::to_string(index) + "]";
+    }
+    std::string dot(const char* name) const { return text() + "." + name; }
+};
 
 api_error invalid(const std::string& path, const std::string& what) {
     api_error e;
@@ -50,7 +59,7 @@ const json* member(const json& object, const char* name) {
 // only where `allow_number`.
 boost::system::result<std::optional<std::string>, api_error> text_field(const json& object,
                                                                         const char* name,
-                                                                        const std::string& path,
+                                                                        const where& path,
                                                                         bool allow_number) {
     const json* v = member(object, name);
     if (v == nullptr || v->IsNull())
@@ -59,15 +68,14 @@ boost::system::result<std::optional<std::string>, api_error> text_field(const js
         return std::optional<std::string>{std::string(v->GetString(), v->GetStringLength())};
     if (allow_number && v->IsInt64())
         return std::optional<std::string>{std::to_string(v->GetInt64())};
-    return wrong_type(path + "." + name, allow_number ? "string or integer" : "string", *v);
+    return wrong_type(path.dot(name), allow_number ? "string or integer" : "string", *v);
 }
 
 // nodeCount: integer or decimal string, 0..max_progress_nodes. Missing → nullopt.
 boost::system::result<std::optional<int>, api_error> count_field(const json& object,
                                                                  const char* name,
-                                                                 const std::string& path) {
+                                                                 const where& path) {
     const json* v = member(object, name);
-    const std::string where = path + "." + name;
     if (v == nullptr || v->IsNull())
         return std::optional<int>{};
     long long n = -1;
@@ -78,13 +86,13 @@ boost::system::result<std::optional<int>, api_error> count_field(const json& obj
         const char* last = first + v->GetStringLength();
         const auto [end, ec] = std::from_chars(first, last, n);
         if (ec != std::errc() || end != last || first == last) {
-            return invalid(where, "not an integer: \"" + std::string(first, last) + "\"");
+            return invalid(path.dot(name), "not an integer: \"" + std::string(first, last) + "\"");
         }
     } else {
-        return wrong_type(where, "integer", *v);
+        return wrong_type(path.dot(name), "integer", *v);
     }
     if (n < 0 || n > max_progress_nodes) {
-        return invalid(where, "absurd value " + std::to_string(n));
+        return invalid(path.dot(name), "absurd value " + std::to_string(n));
     }
     return std::optional<int>{static_cast<int>(n)};
 }
@@ -94,9 +102,9 @@ boost::system::result<std::optional<version_info>, api_error> parse_version(
     const json* v = member(result, "versionVo");
     if (v == nullptr || v->IsNull())
         return std::optional<version_info>{};
-    const std::string path = "result.versionVo";
+    const where path{"result.versionVo"};
     if (!v->IsObject())
-        return wrong_type(path, "object", *v);
+        return wrong_type(path.text(), "object", *v);
     auto current = text_field(*v, "currentVersionCode", path, true);
     if (!current)
         return current.error();
@@ -114,22 +122,21 @@ boost::system::result<std::optional<version_info>, api_error> parse_version(
     return std::optional<version_info>{std::move(out)};
 }
 
-boost::system::result<node_observation, api_error> parse_node(const json& v,
-                                                              const std::string& path,
+boost::system::result<node_observation, api_error> parse_node(const json& v, const where& path,
                                                               std::chrono::seconds zone_offset) {
     if (!v.IsObject())
-        return wrong_type(path, "object", v);
+        return wrong_type(path.text(), "object", v);
     const char* host_key = member(v, "hostname") != nullptr ? "hostname" : "hostName";
     auto host = text_field(v, host_key, path, false);
     if (!host)
         return host.error();
     if (!*host)
-        return invalid(path + ".hostname", "missing");
+        return invalid(path.dot("hostname"), "missing");
     auto status = text_field(v, "status", path, false);
     if (!status)
         return status.error();
     if (!*status)
-        return invalid(path + ".status", "missing");
+        return invalid(path.dot("status"), "missing");
     auto role = text_field(v, "nodeRoleCode", path, false);
     if (!role)
         return role.error();
@@ -148,19 +155,17 @@ boost::system::result<node_observation, api_error> parse_node(const json& v,
 }  // namespace
 
 parse_result parse_progress(std::string_view body, std::chrono::seconds zone_offset) {
-    if (body.size() > max_progress_body_bytes) {
+    return parse_progress(json_body(std::string(body)), zone_offset);
+}
+
+parse_result parse_progress(const json_body& body, std::chrono::seconds zone_offset) {
+    if (body.too_large()) {
         return invalid("body", "larger than " + std::to_string(max_progress_body_bytes) +
                                    " bytes (" + std::to_string(body.size()) + ")");
     }
-    rapidjson::Document doc;
-    // Iterative: deeply nested garbage cannot exhaust the stack.
-    doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(),
-                                                                                      body.size());
-    if (doc.HasParseError()) {
-        return invalid("body", std::string("malformed JSON at offset ") +
-                                   std::to_string(doc.GetErrorOffset()) + ": " +
-                                   rapidjson::GetParseError_En(doc.GetParseError()));
-    }
+    if (!body.parsed())
+        return invalid("body", body.parse_error());
+    const auto& doc = body.doc();
     if (!doc.IsObject())
         return wrong_type("body", "object", doc);
 
@@ -184,11 +189,12 @@ parse_result parse_progress(std::string_view body, std::chrono::seconds zone_off
         return wrong_type("result", "object", *result);
 
     snapshot out;
-    auto name = text_field(*result, "name", "result", false);
+    const where at_result{"result"};
+    auto name = text_field(*result, "name", at_result, false);
     if (!name)
         return name.error();
     out.cluster_name = name->value_or("");
-    auto count = count_field(*result, "nodeCount", "result");
+    auto count = count_field(*result, "nodeCount", at_result);
     if (!count)
         return count.error();
     auto version = parse_version(*result, zone_offset);
@@ -206,8 +212,8 @@ parse_result parse_progress(std::string_view body, std::chrono::seconds zone_off
         }
         out.nodes.reserve(list->Size());
         for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
-            auto node = parse_node((*list)[i], "result.nodeStatusVoList[" + std::to_string(i) + "]",
-                                   zone_offset);
+            auto node = parse_node(
+                (*list)[i], where{"result.nodeStatusVoList", static_cast<int>(i)}, zone_offset);
             if (!node)
                 return node.error();
             out.nodes.push_back(std::move(*node));

@@ -15,14 +15,18 @@
 #include <cstddef>
 #include <string_view>
 
+#include "ncp/json_body.hpp"
 #include "sesmon/api_error.hpp"
 #include "sesmon/snapshot.hpp"
 
 namespace sesmon::ncp {
 
-inline constexpr std::size_t max_progress_body_bytes = 8 * 1024 * 1024;
 inline constexpr int max_progress_nodes = 10000;
 
+// On a body already parsed (shared with classify_response).
+boost::system::result<snapshot, api_error> parse_progress(const json_body& body,
+                                                          std::chrono::seconds zone_offset);
+// Parses `body` first.
 boost::system::result<snapshot, api_error> parse_progress(std::string_view body,
                                                           std::chrono::seconds zone_offset);
 

@@ -47,8 +47,30 @@ std::string host_header(const common::parsed_url& url) {
     return default_port ? host : host + ":" + url.port;
 }
 
-http::request<http::string_body> to_beast(const http_request& request,
-                                          const common::parsed_url& url) {
+const std::string& default_user_agent() {
+    static const std::string agent = std::string("ses-upgrade-monitor/") + sesmon::version;
+    return agent;
+}
+
+// Prune the idle pool at most this often: it walks every pooled connection.
+constexpr auto prune_period = std::chrono::seconds(1);
+// Parsed URLs kept at most (API regions, webhook URLs): past it the cache starts over.
+constexpr std::size_t max_cached_targets = 256;
+
+}  // namespace
+
+// A URL as send() needs it, parsed once.
+struct https_client::target {
+    common::parsed_url url;
+    std::string origin;         // "https://host:port", for messages and the pool
+    std::string host_header;    // Host
+    idle_list* idle = nullptr;  // this origin's pool (an entry of idle_)
+};
+
+namespace {
+
+http::request<http::string_body> to_beast(http_request& request, const common::parsed_url& url,
+                                          const std::string& host) {
     http::request<http::string_body> req;
     const auto verb = http::string_to_verb(request.method);
     if (verb == http::verb::unknown) {
@@ -62,13 +84,13 @@ http::request<http::string_body> to_beast(const http_request& request,
         req.insert(name, value);
     }
     if (!has_header(request.headers, "Host")) {
-        req.set(http::field::host, host_header(url));
+        req.set(http::field::host, host);
     }
     if (!has_header(request.headers, "User-Agent")) {
-        req.set(http::field::user_agent, std::string("ses-upgrade-monitor/") + sesmon::version);
+        req.set(http::field::user_agent, default_user_agent());
     }
-    req.body() = request.body;
-    if (!request.body.empty() || verb == http::verb::post || verb == http::verb::put ||
+    req.body() = std::move(request.body);
+    if (!req.body().empty() || verb == http::verb::post || verb == http::verb::put ||
         verb == http::verb::patch) {
         req.prepare_payload();
     }
@@ -162,47 +184,63 @@ void https_client::close_idle() {
         for (auto& connection : list) {
             connection->close();
         }
+        list.clear();
     }
-    idle_.clear();
 }
 
 void https_client::prune_idle() {
-    const auto oldest = std::chrono::steady_clock::now() - options_.idle_timeout;
-    for (auto it = idle_.begin(); it != idle_.end();) {
-        auto& list = it->second;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - pruned_at_ < prune_period)
+        return;
+    pruned_at_ = now;
+    const auto oldest = now - options_.idle_timeout;
+    for (auto& [origin, list] : idle_) {
         std::erase_if(list, [&](const connection_ptr& c) {
             if (c->idle_since >= oldest)
                 return false;
             c->close();
             return true;
         });
-        it = list.empty() ? idle_.erase(it) : std::next(it);
     }
 }
 
-https_client::connection_ptr https_client::take_idle(const std::string& origin) {
-    auto it = idle_.find(origin);
-    if (it == idle_.end() || it->second.empty()) {
+std::shared_ptr<const https_client::target> https_client::target_for(const std::string& url) {
+    if (const auto it = targets_.find(url); it != targets_.end())
+        return it->second;
+    auto parsed = common::parse_url(url);
+    if (!parsed)
         return nullptr;
-    }
-    auto connection = std::move(it->second.back());  // most recently used: likeliest alive
-    it->second.pop_back();
+    if (targets_.size() >= max_cached_targets)
+        targets_.clear();
+    auto t = std::make_shared<target>();
+    t->origin = parsed->origin();
+    t->host_header = host_header(*parsed);
+    t->idle = &idle_[t->origin];
+    t->url = std::move(*parsed);
+    return targets_.emplace(url, std::move(t)).first->second;
+}
+
+https_client::connection_ptr https_client::take_idle(idle_list& idle) {
+    if (idle.empty())
+        return nullptr;
+    auto connection = std::move(idle.back());  // most recently used: likeliest alive
+    idle.pop_back();
     return connection;
 }
 
-void https_client::put_idle(const std::string& origin, connection_ptr connection) {
-    auto& list = idle_[origin];
-    if (list.size() >= options_.max_idle_connections_per_host) {
+void https_client::put_idle(idle_list& idle, connection_ptr connection) {
+    if (idle.size() >= options_.max_idle_connections_per_host) {
         connection->close();
         return;
     }
     connection->idle_since = std::chrono::steady_clock::now();
-    list.push_back(std::move(connection));
+    idle.push_back(std::move(connection));
 }
 
-asio::awaitable<https_client::open_result> https_client::open(const common::parsed_url& url,
+asio::awaitable<https_client::open_result> https_client::open(const target& to,
                                                               steady_time deadline) {
-    const std::string origin = url.origin();
+    const common::parsed_url& url = to.url;
+    const std::string& origin = to.origin;
     auto connection =
         std::make_unique<https_connection>(executor_, url.tls() ? &tls_context_ : nullptr);
 
@@ -245,6 +283,8 @@ asio::awaitable<https_client::open_result> https_client::open(const common::pars
                              "cannot connect to " + origin + ": " + connect_ec.message()};
     }
     ++connections_opened_;
+    if (options_.on_connection_opened)
+        options_.on_connection_opened();
     connection->tcp().socket().set_option(tcp::no_delay(true), ec);
 
     if (connection->is_tls()) {
@@ -279,26 +319,27 @@ asio::awaitable<void> https_client::close_gracefully(connection_ptr connection,
 }
 
 asio::awaitable<http_result> https_client::send(http_request request) {
-    const auto url = common::parse_url(request.url);
-    if (!url) {
+    const auto to = target_for(request.url);
+    if (to == nullptr) {
         co_return http_error{http_error_kind::invalid_url,
                              "invalid URL: not an absolute http(s) URL"};
     }
-    if (!url->tls() && !common::is_loopback_host(url->host)) {
+    const auto& url = to->url;
+    if (!url.tls() && !common::is_loopback_host(url.host)) {
         co_return http_error{
             http_error_kind::invalid_url,
-            "plain http:// is only allowed to loopback hosts, not to " + url->origin()};
+            "plain http:// is only allowed to loopback hosts, not to " + to->origin};
     }
-    const std::string origin = url->origin();
+    const std::string& origin = to->origin;
     const auto deadline = std::chrono::steady_clock::now() + request.timeout;
-    auto req = to_beast(request, *url);
+    auto req = to_beast(request, url, to->host_header);
     prune_idle();
 
     for (int attempt = 0;; ++attempt) {
-        auto connection = take_idle(origin);
+        auto connection = take_idle(*to->idle);
         const bool reused = connection != nullptr;
         if (!reused) {
-            auto opened = co_await open(*url, deadline);
+            auto opened = co_await open(*to, deadline);
             if (!opened) {
                 co_return opened.error();
             }
@@ -311,7 +352,7 @@ asio::awaitable<http_result> https_client::send(http_request request) {
         if (!outcome.ec) {
             if (outcome.keep_alive) {
                 connection->tcp().expires_never();
-                put_idle(origin, std::move(connection));
+                put_idle(*to->idle, std::move(connection));
             } else {
                 co_await close_gracefully(std::move(connection), deadline);
             }

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <fstream>
 #include <system_error>
 
 namespace sesmon::state {
@@ -116,14 +117,11 @@ void configure_writer(sqlite::connection& db) {
 }
 
 // Opens, checks and migrates; throws sqlite::error (corrupt() for a damaged file).
-std::unique_ptr<sqlite::connection> open_checked(const fs::path& file, bool check) {
+// Opens, checks the header and schema version, and migrates; throws sqlite::error (corrupt()
+// for a damaged file). The whole-file check is check_integrity's, off the start path.
+std::unique_ptr<sqlite::connection> open_checked(const fs::path& file) {
     auto db = std::make_unique<sqlite::connection>(file, sqlite::open_mode::read_write_create);
     configure_writer(*db);
-    if (check) {
-        const std::string result = db->query_text("PRAGMA quick_check");
-        if (result != "ok")
-            throw sqlite::error(SQLITE_CORRUPT, "quick_check: " + result);
-    }
     const std::int64_t version = db->query_int("PRAGMA user_version");
     if (version > schema_version) {
         throw sqlite::error(SQLITE_NOTADB, "written by a newer version (schema " +
@@ -131,7 +129,15 @@ std::unique_ptr<sqlite::connection> open_checked(const fs::path& file, bool chec
                                                std::to_string(schema_version) + ")");
     }
     migrate(*db, version);
+    // The database holds no secret, but nobody else needs to read it either.
+    std::error_code ec;
+    fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace,
+                    ec);
     return db;
+}
+
+fs::path damaged_marker(const fs::path& directory) {
+    return directory / (std::string(database_file_name) + ".damaged");
 }
 
 }  // namespace
@@ -140,15 +146,35 @@ std::unique_ptr<sqlite::connection> open_for_writing(const fs::path& directory,
                                                      open_purpose purpose, spdlog::logger& log) {
     const fs::path file = directory / database_file_name;
     if (purpose == open_purpose::reopen)
-        return open_checked(file, false);
+        return open_checked(file);
+    std::error_code ec;
+    if (fs::exists(damaged_marker(directory), ec)) {
+        std::ifstream in(damaged_marker(directory));
+        std::string reason;
+        std::getline(in, reason);
+        move_aside(file, "found damaged while running: " + reason, log);
+        fs::remove(damaged_marker(directory), ec);
+    }
     try {
-        return open_checked(file, true);
+        return open_checked(file);
     } catch (const sqlite::error& e) {
         if (!e.corrupt())
             throw;
         move_aside(file, e.what(), log);
     }
-    return open_checked(file, true);
+    return open_checked(file);
+}
+
+void replace_damaged(const fs::path& directory, const std::string& reason, spdlog::logger& log) {
+    move_aside(directory / database_file_name, reason, log);
+}
+
+std::string check_integrity(sqlite::connection& db, const fs::path& directory) {
+    const std::string result = db.query_text("PRAGMA quick_check");
+    if (result == "ok")
+        return {};
+    std::ofstream(damaged_marker(directory)) << result << '\n';
+    return result;
 }
 
 std::unique_ptr<sqlite::connection> open_for_reading(const fs::path& directory, bool immutable) {

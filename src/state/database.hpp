@@ -27,22 +27,33 @@ inline constexpr int schema_version = 1;
 inline constexpr const char* database_file_name = "state.db";
 
 enum class open_purpose {
-    // At start: the file is checked (PRAGMA quick_check); a file that is not a database,
-    // fails the check, or was written by a newer schema is moved aside
-    // (state.db.corrupt-<unix time>, with its -wal and -shm) with an error line, and a fresh
-    // one is created — the daemon always starts.
+    // At start: a file that is not a database or was written by a newer schema — or that
+    // check_integrity found damaged while the daemon last ran — is moved aside
+    // (state.db.corrupt-<unix time>, with its -wal and -shm) with an error line, and a
+    // fresh one is created: the daemon always starts. The whole-file check is not done
+    // here (it reads the whole file: start must stay fast), see check_integrity.
     start,
-    // Reopening after a failed write: no check, and a damaged file is never replaced while
-    // the daemon runs (its clusters' states would be lost); it stays degraded instead.
+    // Reopening after a failed write: a damaged file is never replaced while the daemon
+    // runs (its clusters' states would be lost); the caller stays degraded instead.
     reopen,
 };
 
 // Opens <directory>/state.db for the writer: WAL, synchronous=FULL, foreign keys, the
-// schema at `schema_version`. Throws sqlite::error when the directory cannot hold a
-// database (permissions, read-only, disk full) or, on reopen, the file is damaged: the
-// caller runs degraded and retries.
+// schema at `schema_version`, mode 0600. Throws sqlite::error when the directory cannot
+// hold a database (permissions, read-only, disk full) or, on reopen, the file is damaged:
+// the caller runs degraded and retries.
 std::unique_ptr<sqlite::connection> open_for_writing(const std::filesystem::path& directory,
                                                      open_purpose purpose, spdlog::logger& log);
+
+// Moves a database found damaged while reading it at start aside (as above); the caller
+// then opens a fresh one.
+void replace_damaged(const std::filesystem::path& directory, const std::string& reason,
+                     spdlog::logger& log);
+
+// PRAGMA quick_check of the whole file (the writer runs it once after start, off the event
+// loop). "" when it is sound; otherwise the problem, and a marker file next to state.db
+// makes the next start move the file aside.
+std::string check_integrity(sqlite::connection& db, const std::filesystem::path& directory);
 
 // Opens an existing state.db read-only (CLI, HTTP history): never creates, never migrates.
 // `immutable`: for the daemon's own start on a disk it cannot write (no writer can be

@@ -73,12 +73,18 @@ sqlite_store::~sqlite_store() {
 void sqlite_store::open_at_start() {
     ensure_directory(options_.directory);
     try {
-        db_ = open_for_writing(options_.directory, open_purpose::start, *log_);
-        if (has_legacy_layout(options_.directory))
-            import_legacy(*db_, options_.directory, options_.legacy, wall_now(), *log_);
-        statements_ = std::make_unique<write_statements>(*db_);
-        initial_.clusters = read_clusters(*db_, *log_);
-        initial_.pending = read_deliveries(*db_, delivery_status::pending, std::nullopt, *log_);
+        try {
+            load_initial();
+        } catch (const sqlite::error& e) {
+            if (!e.corrupt())
+                throw;
+            // Damage the header check did not see, met while reading: start fresh.
+            statements_.reset();
+            db_.reset();
+            initial_ = {};
+            replace_damaged(options_.directory, e.what(), *log_);
+            load_initial();
+        }
         return;
     } catch (const std::exception& e) {
         statements_.reset();
@@ -102,7 +108,45 @@ void sqlite_store::open_at_start() {
     }
 }
 
+void sqlite_store::load_initial() {
+    db_ = open_for_writing(options_.directory, open_purpose::start, *log_);
+    if (has_legacy_layout(options_.directory))
+        import_legacy(*db_, options_.directory, options_.legacy, wall_now(), *log_);
+    statements_ = std::make_unique<write_statements>(*db_);
+    initial_.clusters = read_clusters(*db_, *log_);
+    initial_.pending = read_deliveries(*db_, delivery_status::pending, std::nullopt, *log_);
+}
+
+void sqlite_store::check_once() {
+    if (!db_)
+        return;
+    try {
+        const std::string problem = check_integrity(*db_, options_.directory);
+        if (problem.empty())
+            return;
+        log_->error(
+            "state: state.db fails its integrity check ({}); it goes on being used and is "
+            "moved aside at the next start",
+            problem);
+        asio::post(executor_, [tracker = tracker_, problem] {
+            tracker->report(false, "state.db is damaged: " + problem);
+        });
+    } catch (const std::exception& e) {
+        log_->warn("state: could not check state.db: {}", e.what());
+    }
+}
+
 void sqlite_store::enqueue(work_item item) {
+    if (closed_) {
+        // Nobody will serve it: answer reads with nothing and flushes at once.
+        if (item.cluster_done)
+            asio::post(executor_, [done = std::move(item.cluster_done)] { done(std::nullopt); });
+        if (item.pending_done)
+            asio::post(executor_, [done = std::move(item.pending_done)] { done({}); });
+        if (item.flush_done)
+            asio::post(executor_, std::move(item.flush_done));
+        return;
+    }
     {
         std::lock_guard lock(mutex_);
         queue_.push_back(std::move(item));
@@ -115,13 +159,10 @@ void sqlite_store::commit(batch b, commit_handler done) {
     item.type = work_item::kind::commit;
     item.ticket = tracker_->wait(std::move(done));
     item.writes = std::move(b);
-    if (!closed_)
-        enqueue(std::move(item));
+    enqueue(std::move(item));
 }
 
 void sqlite_store::record(delivery_update u) {
-    if (closed_)
-        return;
     work_item item;
     item.type = work_item::kind::delivery;
     item.delivery = std::move(u);
@@ -185,14 +226,16 @@ steady::time_point sqlite_store::next_wakeup() const {
 }
 
 void sqlite_store::writer_main() {
+    check_once();  // reads the whole file: here, not in the start-up path
     std::unique_lock lock(mutex_);
     for (;;) {
         wake_.wait_until(lock, next_wakeup(), [this] { return closing_ || !queue_.empty(); });
         if (!queue_.empty() && !closing_) {
-            // The group: everything queued within group_window of its first item.
-            const auto until = queue_.front().queued + options_.group_window;
-            wake_.wait_until(lock, until, [this] { return closing_; });
+            // At most one group per window: what arrives meanwhile joins the next one.
+            wake_.wait_until(lock, last_commit_ + options_.group_window,
+                             [this] { return closing_; });
         }
+        last_commit_ = steady::now();
         std::deque<work_item> work;
         work.swap(queue_);
         const bool closing = closing_;

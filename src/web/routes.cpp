@@ -53,11 +53,13 @@ net::server_response text(int status, std::string body) {
 }  // namespace
 
 router::router(std::function<daemon_view()> view, metrics& metrics,
-               std::optional<secret> auth_token, std::function<readiness()> ready)
+               std::optional<secret> auth_token, std::function<readiness()> ready,
+               bool gauges_kept_current)
     : view_(std::move(view)),
       metrics_(metrics),
       auth_token_(std::move(auth_token)),
       ready_(std::move(ready)),
+      gauges_kept_current_(gauges_kept_current),
       page_(make_dashboard_page()) {}
 
 bool router::authorized(const net::server_request& request) const {
@@ -85,7 +87,8 @@ net::server_response router::get(std::string_view path) const {
                                        "\n");
     }
     if (path == "/metrics") {
-        metrics_.sync_clusters(view_().clusters);
+        if (!gauges_kept_current_)
+            metrics_.sync_clusters(view_().clusters);
         auto res = text(200, metrics_.render());
         res.headers = {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}};
         return res;

@@ -37,10 +37,13 @@ struct readiness {
 class router {
   public:
     // `view` builds the current daemon_view. `ready` says what /readyz answers; when
-    // empty, view().ready decides. `metrics` is refreshed from the view on every scrape.
+    // empty, view().ready decides. The per-cluster gauges of `metrics` are refreshed from
+    // the view on every scrape, unless `gauges_kept_current` says their owner sets them
+    // itself (the daemon does, after every poll: building the view of 10,000 clusters on
+    // every scrape held its event loop for up to a second).
     router(std::function<daemon_view()> view, metrics& metrics,
            std::optional<secret> auth_token = std::nullopt,
-           std::function<readiness()> ready = nullptr);
+           std::function<readiness()> ready = nullptr, bool gauges_kept_current = false);
 
     net::server_response handle(const net::server_request& request) const;
 
@@ -55,6 +58,7 @@ class router {
     metrics& metrics_;
     std::optional<secret> auth_token_;
     std::function<readiness()> ready_;
+    bool gauges_kept_current_;
     dashboard_page page_;
 };
 

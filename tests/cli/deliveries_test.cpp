@@ -30,15 +30,20 @@ event sample(const std::string& id, event_type type, const std::string& node = "
     return e;
 }
 
+// A stall alert to Slack, waiting for its fourth attempt after three 503s.
+state::delivery_record pending_stall() {
+    return {"ops-slack",
+            1,
+            sample("a1", event_type::upgrade_stalled, "n-1"),
+            state::delivery_status::pending,
+            3,
+            t0 + 90s,
+            "HTTP 503",
+            t0};
+}
+
 TEST(deliveries_view_test, the_table_has_one_row_per_delivery) {
-    state::delivery_record pending{"ops-slack",
-                                   1,
-                                   sample("a1", event_type::upgrade_stalled, "n-1"),
-                                   state::delivery_status::pending,
-                                   3,
-                                   t0 + 90s,
-                                   "HTTP 503",
-                                   t0};
+    const state::delivery_record pending = pending_stall();
     state::delivery_record dead{"pager",
                                 2,
                                 sample("b2", event_type::upgrade_failed),
@@ -59,14 +64,7 @@ TEST(deliveries_view_test, the_table_has_one_row_per_delivery) {
 }
 
 TEST(deliveries_view_test, json_carries_the_event_and_the_delivery) {
-    state::delivery_record pending{"ops-slack",
-                                   1,
-                                   sample("a1", event_type::upgrade_stalled, "n-1"),
-                                   state::delivery_status::pending,
-                                   3,
-                                   t0 + 90s,
-                                   "HTTP 503",
-                                   t0};
+    const state::delivery_record pending = pending_stall();
     rapidjson::Document doc;
     doc.Parse(deliveries_json({pending}).c_str());
     ASSERT_FALSE(doc.HasParseError());

@@ -34,9 +34,10 @@ TEST(daemon_episodes_test, stuck_node_stalls_after_the_timeout_and_clears_when_i
     ASSERT_TRUE(has(d, "upgrade_started", "stuck", 5s));
     const auto seen = clock_type::now();
     ASSERT_TRUE(has(d, "upgrade_stalled", "stuck", 10s)) << d.log_text();
-    // 3 s from first sight; the tracker counts whole wall-clock seconds, so the stall may
-    // fire up to 1 s early, never more.
-    EXPECT_GE(clock_type::now() - seen, 2s);
+    // 3 s from first sight; the tracker counts whole seconds, so the stall may fire up to
+    // 1 s early. `seen` is when upgrade_started's line appeared, which is after its commit
+    // (up to a few hundred ms on a loaded machine), so allow that much more.
+    EXPECT_GE(clock_type::now() - seen, 1500ms);
 
     sim.advance(45);  // fl-1 fails one minute into its stage
     ASSERT_TRUE(has(d, "upgrade_failed", "failing", 5s)) << d.log_text();

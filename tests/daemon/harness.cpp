@@ -219,6 +219,7 @@ std::string daemon_config(const daemon_spec& spec, const fs::path& dir) {
         y << "  access_key_file: " << spec.access_key_file << "\n";
         y << "  secret_key_file: " << spec.secret_key_file << "\n";
     }
+    y << spec.api_extra;
     y << "polling: " << spec.polling << "\n";
     y << "stall: " << spec.stall << "\n";
     y << "clusters:\n";
@@ -276,6 +277,20 @@ long daemon_process::successful_polls(const std::string& cluster) {
     if (!std::regex_search(*body, m, series))
         return 0;
     return static_cast<long>(std::stod(m[1]));
+}
+
+double daemon_process::metric_sum(const std::string& name) {
+    const auto port = server_port();
+    const auto body = port == 0 ? std::nullopt : http("GET", port, "/metrics");
+    if (!body)
+        return -1;
+    const std::regex sample("(^|\n)" + name + "(\\{[^}]*\\})? ([0-9.e+]+)");
+    double sum = 0;
+    for (auto it = std::sregex_iterator(body->begin(), body->end(), sample);
+         it != std::sregex_iterator(); ++it) {
+        sum += std::stod((*it)[3]);
+    }
+    return sum;
 }
 
 bool daemon_process::wait_polls(const std::string& cluster, long n,

@@ -91,6 +91,7 @@ struct daemon_spec {
         "{ node_stage_timeout: 100000h, no_progress_timeout: 100000h, blind_timeout: 100000h }";
     std::string access_key_file;  // default: env keys test-ak/test-sk
     std::string secret_key_file;
+    std::string api_extra;  // more YAML lines of the api section, each "  key: value\n"
 };
 
 // Writes the YAML configuration for `spec` (state in dir/state, server on port 0,
@@ -108,6 +109,8 @@ class daemon_process {
     unsigned short server_port();
     // ses_upgrade_monitor_polls_total{cluster,result="ok"} from /metrics; -1 if unavailable.
     long successful_polls(const std::string& cluster);
+    // The sum of a metric's samples (any labels) from /metrics; -1 if unavailable.
+    double metric_sum(const std::string& name);
     // Waits until `n` more successful polls of `cluster` happened than when called.
     bool wait_polls(const std::string& cluster, long n, std::chrono::milliseconds timeout = 10s);
     // SIGTERM and wait; the exit code.

@@ -52,7 +52,9 @@ class fake_handler final : public poll_handler {
         return in_progress;
     }
     void on_failure(const api_error&, duration) override { ++failures; }
+    void on_poll_started(duration lateness) override { latenesses.push_back(lateness); }
     bool in_progress = true;
+    std::vector<duration> latenesses;
     int successes = 0;
     int failures = 0;
 };
@@ -229,6 +231,49 @@ TEST_F(watcher_test, the_global_rate_limit_spans_all_watchers) {
     // Fair: every watcher got a share.
     for (int i = 0; i < 10; ++i)
         EXPECT_GE(source.calls["c" + std::to_string(i)].size(), 3u);
+}
+
+TEST_F(watcher_test, a_poll_that_waits_for_its_permit_reports_that_wait_as_lateness) {
+    // One request at a time; the first poll holds it for 200 ms, so the second, due at the
+    // same instant, starts at least 200 ms later than the first.
+    rate_limiter limiter(io.get_executor(), clock, {0, 1});
+    source.delays["a"] = 200ms;
+    source.delays["b"] = 200ms;
+    handler.in_progress = false;  // one poll each within the test
+    auto a = make(limiter, "a", polling(10s, 10s));
+    auto b = make(limiter, "b", polling(10s, 10s));
+    a->start();
+    b->start();
+    io.run_for(600ms);
+    a->stop();
+    b->stop();
+    io.run_for(10ms);
+    ASSERT_EQ(handler.latenesses.size(), 2u);
+    EXPECT_GE(handler.latenesses[0], 0ms);
+    EXPECT_GE(handler.latenesses[1] - handler.latenesses[0], 195ms);
+}
+
+TEST_F(watcher_test, a_schedule_grid_starts_polls_on_its_multiples) {
+    rate_limiter limiter(io.get_executor(), clock, {0, 0});
+    watcher_options o;
+    o.name = "a";
+    o.target = {"a", "KR"};
+    o.polling = polling(37ms, 37ms);
+    o.schedule_grid = 50ms;
+    auto w = std::make_shared<cluster_watcher>(io.get_executor(), source, limiter, clock, rng,
+                                               handler, logger, o);
+    w->start();
+    io.run_for(400ms);
+    w->stop();
+    io.run_for(10ms);
+    ASSERT_GE(source.calls["a"].size(), 3u);
+    // Every poll after the first is scheduled on a multiple of 50 ms: the next one is due
+    // there, exactly, and no earlier than the interval asks.
+    for (auto g : gaps("a")) {
+        EXPECT_GE(g, 33ms);  // 37 ms − 10 % jitter
+    }
+    const auto due = w->next_poll_at().time_since_epoch();
+    EXPECT_EQ(due % 50ms, due.zero());
 }
 
 }  // namespace

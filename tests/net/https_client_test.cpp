@@ -348,5 +348,40 @@ TEST_F(https_client_test, idle_connections_beyond_the_limit_are_closed) {
     EXPECT_EQ(client.idle_connections(), 1u);
 }
 
+TEST_F(https_client_test,
+       a_pool_sized_to_the_concurrency_opens_no_connection_after_the_first_wave) {
+    const auto cert = loopback_certificate();
+    scripted_server server({.tls = true, .certificate = cert});
+    server.set_handler(
+        [](const test::recorded_request&) { return scripted_reply{.body = "ok", .delay = 50ms}; });
+    int opened = 0;
+    https_client client(ioc_.get_executor(), {.ca_file = cert.cert_file.string(),
+                                              .max_idle_connections_per_host = 3,
+                                              .on_connection_opened = [&] { ++opened; }});
+
+    // Three at once, three times, to different paths of one origin: only the first wave
+    // connects (and shakes hands); the others find every connection back in the pool.
+    auto wave = [&](int n) -> boost::asio::awaitable<int> {
+        using namespace boost::asio::experimental::awaitable_operators;
+        http_request a{.url = server.base_url() + "/a" + std::to_string(n)};
+        http_request b{.url = server.base_url() + "/b"};
+        http_request c{.url = server.base_url() + "/c?x=" + std::to_string(n)};
+        auto first = client.send(a);
+        auto second = client.send(b);
+        auto third = client.send(c);
+        auto [ra, rb, rc] = co_await (std::move(first) && std::move(second) && std::move(third));
+        co_return (ra ? 1 : 0) + (rb ? 1 : 0) + (rc ? 1 : 0);
+    };
+    for (int n = 0; n < 3; ++n) {
+        EXPECT_EQ(test::run_awaitable(ioc_, wave(n)), 3);
+    }
+    EXPECT_EQ(client.connections_opened(), 3u);
+    EXPECT_EQ(opened, 3);
+    EXPECT_EQ(server.connections_accepted(), 3u);
+    EXPECT_EQ(client.idle_connections(), 3u);
+    EXPECT_EQ(server.requests().size(), 9u);
+    EXPECT_EQ(server.requests().at(8).target.substr(0, 3), "/c?");
+}
+
 }  // namespace
 }  // namespace sesmon::net

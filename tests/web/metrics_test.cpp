@@ -35,6 +35,14 @@ cluster_view sample_cluster(const std::string& name) {
     return c;
 }
 
+using labels = std::map<std::string, std::string>;
+
+// The value of one series, or -1 when it is absent.
+double value_of(const testing::exposition& e, const std::string& name, const labels& l) {
+    const auto* s = e.find(name, l);
+    return s ? s->value : -1.0;
+}
+
 // A metrics object that has seen some of everything.
 void exercise(metrics& m) {
     m.record_poll("prod-logs", "ok", 0.2);
@@ -66,6 +74,8 @@ TEST(metrics_test, render_is_valid_exposition_with_every_spec_metric_and_type) {
         {"ses_upgrade_monitor_events_total", "counter"},
         {"ses_upgrade_monitor_notifications_total", "counter"},
         {"ses_upgrade_monitor_outbox_pending", "gauge"},
+        {"ses_upgrade_monitor_poll_lateness_seconds", "histogram"},
+        {"ses_upgrade_monitor_api_connections_opened_total", "counter"},
         {"ses_upgrade_monitor_store_commit_seconds", "histogram"},
         {"ses_upgrade_monitor_store_errors_total", "counter"},
     };
@@ -80,9 +90,8 @@ TEST(metrics_test, counters_gauges_and_histogram_carry_the_recorded_values) {
     exercise(m);
     const auto e = check_exposition(m.render());
     ASSERT_TRUE(e.errors.empty()) << all_errors(e);
-    auto value = [&](const std::string& name, const std::map<std::string, std::string>& labels) {
-        const auto* s = e.find(name, labels);
-        return s ? s->value : -1.0;
+    const auto value = [&](const std::string& name, const labels& l) {
+        return value_of(e, name, l);
     };
     const std::string p = "ses_upgrade_monitor_";
     EXPECT_EQ(value(p + "polls_total", {{"cluster", "prod-logs"}, {"result", "ok"}}), 2);
@@ -150,6 +159,77 @@ TEST(metrics_test, label_values_with_quotes_backslashes_and_newlines_are_escaped
     const auto* s = e.find("ses_upgrade_monitor_polls_total", {{"cluster", odd}, {"result", "ok"}});
     ASSERT_NE(s, nullptr);
     EXPECT_EQ(s->value, 1);
+}
+
+TEST(metrics_test, a_cluster_handle_records_polls_without_a_name_and_goes_quiet_when_removed) {
+    metrics m;
+    const auto handle = m.cluster("prod-logs");
+    m.record_poll(handle, "ok", 0.1);
+    m.record_poll(handle, "ok", 0.2);
+    m.record_poll(handle, "throttled", 0.3);
+    auto e = check_exposition(m.render());
+    ASSERT_TRUE(e.errors.empty()) << all_errors(e);
+    const std::string polls = "ses_upgrade_monitor_polls_total";
+    ASSERT_NE(e.find(polls, {{"cluster", "prod-logs"}, {"result", "ok"}}), nullptr);
+    EXPECT_EQ(e.find(polls, {{"cluster", "prod-logs"}, {"result", "ok"}})->value, 2);
+    EXPECT_EQ(e.find(polls, {{"cluster", "prod-logs"}, {"result", "throttled"}})->value, 1);
+    // The handle and the name reach the same series.
+    m.record_poll("prod-logs", "ok", 0.1);
+    e = check_exposition(m.render());
+    EXPECT_EQ(e.find(polls, {{"cluster", "prod-logs"}, {"result", "ok"}})->value, 3);
+
+    // A poll that ends after its cluster was removed (reload) must not bring it back.
+    m.remove_cluster("prod-logs");
+    m.record_poll(handle, "ok", 0.1);
+    EXPECT_EQ(m.render().find("prod-logs"), std::string::npos) << m.render();
+    EXPECT_EQ(check_exposition(m.render())
+                  .find("ses_upgrade_monitor_poll_duration_seconds_count", {})
+                  ->value,
+              5);
+}
+
+TEST(metrics_test, gauges_set_through_a_handle_need_no_view) {
+    metrics m;
+    const auto handle = m.cluster("prod-logs");
+    metrics::cluster_gauges g;
+    g.upgrade_in_progress = true;
+    g.nodes = {1, 2, 3, 0, 0};
+    g.last_success = wall_time(std::chrono::seconds(1'790'000'000));
+    m.set_cluster(handle, g);
+    auto e = check_exposition(m.render());
+    ASSERT_TRUE(e.errors.empty()) << all_errors(e);
+    const std::string p = "ses_upgrade_monitor_";
+    EXPECT_EQ(value_of(e, p + "upgrade_in_progress", {{"cluster", "prod-logs"}}), 1);
+    EXPECT_EQ(value_of(e, p + "stalled", {{"cluster", "prod-logs"}}), 0);
+    EXPECT_EQ(value_of(e, p + "nodes", {{"cluster", "prod-logs"}, {"phase", "upgrading"}}), 2);
+    EXPECT_EQ(value_of(e, p + "nodes", {{"cluster", "prod-logs"}, {"phase", "complete"}}), 3);
+    EXPECT_EQ(value_of(e, p + "last_success_timestamp_seconds", {{"cluster", "prod-logs"}}),
+              1'790'000'000);
+    g.stalled = true;
+    m.set_cluster(handle, g);
+    e = check_exposition(m.render());
+    EXPECT_EQ(value_of(e, p + "stalled", {{"cluster", "prod-logs"}}), 1);
+}
+
+TEST(metrics_test, poll_lateness_and_api_connections_are_recorded) {
+    metrics m;
+    m.record_poll_lateness(0.002);
+    m.record_poll_lateness(0.7);
+    m.record_poll_lateness(-0.001);  // a poll started a hair early counts as on time
+    m.count_api_connection();
+    m.count_api_connection();
+    const auto e = check_exposition(m.render());
+    ASSERT_TRUE(e.errors.empty()) << all_errors(e);
+    const auto value = [&](const std::string& name, const labels& l) {
+        return value_of(e, name, l);
+    };
+    const std::string p = "ses_upgrade_monitor_";
+    EXPECT_EQ(value(p + "poll_lateness_seconds_count", {}), 3);
+    EXPECT_EQ(value(p + "poll_lateness_seconds_bucket", {{"le", "0.001"}}), 1);
+    EXPECT_EQ(value(p + "poll_lateness_seconds_bucket", {{"le", "0.005"}}), 2);
+    EXPECT_EQ(value(p + "poll_lateness_seconds_bucket", {{"le", "1"}}), 3);
+    EXPECT_NEAR(value(p + "poll_lateness_seconds_sum", {}), 0.702, 1e-9);
+    EXPECT_EQ(value(p + "api_connections_opened_total", {}), 2);
 }
 
 // promtool (Debian package `prometheus`) is the reference checker; it is large, so the

@@ -100,6 +100,28 @@ TEST_F(routes_test, metrics_is_valid_exposition_refreshed_from_the_view) {
     EXPECT_EQ(res.body.find("staging"), std::string::npos) << res.body;
 }
 
+TEST_F(routes_test, metrics_whose_gauges_are_kept_current_do_not_build_the_view) {
+    int views = 0;
+    router r(
+        [&] {
+            ++views;
+            return view_;
+        },
+        metrics_, std::nullopt,
+        [] {
+            return readiness{true, ""};
+        },
+        true);
+    metrics_.set_cluster(metrics_.cluster("owned"), {.stalled = true});
+    const auto res = r.handle(request("GET", "/metrics"));
+    EXPECT_EQ(res.status, 200);
+    EXPECT_EQ(views, 0);
+    const auto e = testing::check_exposition(res.body);
+    const auto* stalled = e.find("ses_upgrade_monitor_stalled", {{"cluster", "owned"}});
+    ASSERT_NE(stalled, nullptr);
+    EXPECT_EQ(stalled->value, 1);
+}
+
 TEST_F(routes_test, clusters_api_returns_the_view_as_json_and_is_not_cached) {
     auto res = open_.handle(request("GET", "/api/v1/clusters?pretty=0"));
     EXPECT_EQ(res.status, 200);
