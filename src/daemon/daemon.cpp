@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "config/load.hpp"
+#include "daemon/ha_member.hpp"
 #include "net/http_server.hpp"
 #include "notify/client_pool.hpp"
 #include "notify/dispatcher.hpp"
@@ -45,6 +46,15 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
     for (auto& c : initial.clusters)
         restored_.insert_or_assign(c.instance_no, std::move(c.state));
     webhook_clients_ = std::make_unique<notify::client_pool>(io_.get_executor());
+    dispatcher_ = make_dispatcher(std::move(initial.pending));
+    source_ = std::make_unique<api_source>(io_.get_executor(), clock_, logger_, config_.api,
+                                           [this] { metrics_.count_api_connection(); });
+    limiter_ =
+        std::make_unique<monitor::rate_limiter>(io_.get_executor(), clock_, limits_of(config_.api));
+}
+
+std::unique_ptr<notify::dispatcher> daemon::make_dispatcher(
+    std::vector<state::delivery_record> pending) {
     notify::notifier_factory factory = [this](const notifier_config& nc) {
         notify::notifier_deps deps;
         deps.executor = io_.get_executor();
@@ -54,18 +64,17 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
         deps.http_client_for = [this](const std::string& ca) -> http_client& {
             return webhook_clients_->client_for(ca);
         };
-        return notify::make_notifier(nc, deps);
+        auto made = notify::make_notifier(nc, deps);
+        return ha_ ? ha_->fence(std::move(made)) : std::move(made);  // HA: leader only
     };
-    dispatcher_ = std::make_unique<notify::dispatcher>(io_.get_executor(), config_.notifiers,
-                                                       *store_, std::move(initial.pending), clock_,
-                                                       logger_, std::move(factory));
-    source_ = std::make_unique<api_source>(io_.get_executor(), clock_, logger_, config_.api,
-                                           [this] { metrics_.count_api_connection(); });
-    limiter_ =
-        std::make_unique<monitor::rate_limiter>(io_.get_executor(), clock_, limits_of(config_.api));
+    return std::make_unique<notify::dispatcher>(io_.get_executor(), config_.notifiers, *store_,
+                                                std::move(pending), clock_, logger_,
+                                                std::move(factory));
 }
 
 daemon::~daemon() {
+    if (ha_)
+        ha_->stop();
     // Watchers hold references into this object; end their coroutines before members go.
     for (auto& [name, rt] : clusters_) {
         rt->stop();
@@ -92,7 +101,12 @@ void daemon::open_store() {
         }
         return std::vector<std::string>{};
     };
-    store_ = std::make_unique<state::sqlite_store>(io_.get_executor(), std::move(o), logger_);
+    auto local = std::make_unique<state::sqlite_store>(io_.get_executor(), std::move(o), logger_);
+    if (config_.ha) {
+        open_ha_store(std::move(local));  // state.db keeps the history; the group is in etcd
+        return;
+    }
+    store_ = std::move(local);
     store_->on_health_change([this](const state::store_health&) { update_status(); });
 }
 
@@ -108,6 +122,8 @@ int daemon::run() {
         start_cluster(c, it != restored_.end() ? std::move(it->second) : monitor::cluster_state{});
     }
     restored_.clear();
+    if (ha_)
+        start_ha();
     start_server();
     arm_metrics_sync();
     if (auto period = systemd_.start_watchdog()) {
@@ -132,6 +148,8 @@ void daemon::start_server() {
     router_ = std::make_unique<web::router>(
         [this] { return view(); }, metrics_, config_.server.auth_token,
         [this] {
+            if (ha_)
+                return ha_->readiness(first_round_pending_ == 0, ha_active_);
             const auto health = store_->health();
             return web::readiness{first_round_pending_ == 0,
                                   health.degraded ? "state store degraded: " + health.reason : ""};
@@ -156,7 +174,8 @@ void daemon::load_and_start_cluster(const cluster_config& c) {
     });
 }
 
-void daemon::start_cluster(const cluster_config& c, monitor::cluster_state restored) {
+std::unique_ptr<cluster_runtime> daemon::make_runtime(const cluster_config& c,
+                                                      monitor::cluster_state restored) {
     runtime_deps deps;
     deps.executor = io_.get_executor();
     deps.clock = &clock_;
@@ -182,7 +201,15 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
     in_progress_ += flags.upgrade_in_progress;
     stalled_ += flags.stalled;
     blind_ += flags.blind;
+    return rt;
+}
 
+void daemon::start_cluster(const cluster_config& c, monitor::cluster_state restored) {
+    if (ha_ && !ha_active_) {
+        add_group_view(c);  // a standby shows the group's state and polls nothing
+        return;
+    }
+    auto rt = make_runtime(c, std::move(restored));
     monitor::watcher_options wo;
     wo.name = c.name;
     wo.target = {c.instance_no, c.region};
@@ -193,8 +220,9 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
     if (config_.clusters.size() > 1)
         wo.first_poll_spread = std::min<duration>(c.polling.interval, 5s);
     wo.schedule_grid = 10ms;  // polls due within 10 ms of each other share a wake-up
+    progress_source& source = ha_ ? ha_->source(*source_) : *source_;  // HA: leader only
     auto watcher = std::make_shared<monitor::cluster_watcher>(
-        io_.get_executor(), *source_, *limiter_, clock_, rng_, *rt, logger_, std::move(wo));
+        io_.get_executor(), source, *limiter_, clock_, rng_, *rt, logger_, std::move(wo));
     rt->set_watcher(watcher);
     rt->start();
     watcher->start([this, raw = rt.get()] { retiring_.erase(raw); });
@@ -204,7 +232,7 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
     clusters_[c.name] = std::move(rt);
 }
 
-void daemon::stop_cluster(const std::string& name) {
+void daemon::stop_cluster(const std::string& name, bool announce) {
     auto it = clusters_.find(name);
     if (it == clusters_.end())
         return;
@@ -216,7 +244,8 @@ void daemon::stop_cluster(const std::string& name) {
     blind_ -= flags.blind;
     metrics_.remove_cluster(name);
     rt->stop();
-    logger_->info("cluster {}: no longer watched (its state stays in the store)", name);
+    if (announce)
+        logger_->info("cluster {}: no longer watched (its state stays in the store)", name);
     if (rt->watcher() && rt->watcher()->running()) {
         rt->watcher()->stop();
         auto* raw = rt.get();

@@ -29,6 +29,7 @@
 #include "sesmon/clock.hpp"
 #include "sesmon/config.hpp"
 #include "sesmon/http_client.hpp"
+#include "state/records.hpp"
 #include "web/metrics.hpp"
 #include "web/view_model.hpp"
 
@@ -47,6 +48,8 @@ class store;
 }
 
 namespace sesmon::daemon {
+
+class ha_member;
 
 struct daemon_options {
     std::string config_path;  // re-read on SIGHUP
@@ -73,9 +76,14 @@ class daemon {
 
   private:
     void start_cluster(const cluster_config& c, monitor::cluster_state restored);
+    std::unique_ptr<cluster_runtime> make_runtime(const cluster_config& c,
+                                                  monitor::cluster_state restored);
     void load_and_start_cluster(const cluster_config& c);
     void open_store();
-    void stop_cluster(const std::string& name);
+    std::unique_ptr<notify::dispatcher> make_dispatcher(
+        std::vector<state::delivery_record> pending);
+    // `announce`: one log line (not when an HA member hands its clusters over).
+    void stop_cluster(const std::string& name, bool announce = true);
     void reload();
     void apply(sesmon::config next);
     void begin_stop();
@@ -87,6 +95,14 @@ class daemon {
     void sync_notification_metrics();
     void start_server();
     web::daemon_view view() const;
+
+    // HA (daemon_ha.cpp): a member of a group polls and delivers only while it leads.
+    void open_ha_store(std::unique_ptr<state::store> local);
+    void start_ha();
+    void become_leader(state::initial_state initial);
+    void become_standby(const std::string& reason);
+    void show_group_cluster(const state::cluster_record& c);
+    void add_group_view(const cluster_config& c);
 
     daemon_options options_;
     std::shared_ptr<spdlog::logger> logger_;
@@ -100,6 +116,9 @@ class daemon {
 
     // Before the store: its writer thread reports commits to the metrics until it is closed.
     web::metrics metrics_;
+    // HA mode only; before the store, which is then the group's (etcd) and refers to it.
+    std::unique_ptr<ha_member> ha_;
+    bool ha_active_ = false;  // this member leads: its clusters poll, its dispatcher delivers
     std::unique_ptr<state::store> store_;
     std::unique_ptr<notify::client_pool> webhook_clients_;  // one https_client per ca_file
     std::unique_ptr<notify::dispatcher> dispatcher_;

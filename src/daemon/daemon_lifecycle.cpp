@@ -8,6 +8,7 @@
 
 #include "config/load.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/ha_member.hpp"
 #include "net/http_server.hpp"
 #include "notify/dispatcher.hpp"
 #include "sesmon/version.hpp"
@@ -43,6 +44,10 @@ void daemon::apply(sesmon::config next) {
     dispatcher_->reconfigure(next.notifiers);  // throws std::invalid_argument, changing nothing
     apply_logging(*logger_, next.logging, options_.log);
     limiter_->set_limits({next.api.max_requests_per_second, next.api.max_in_flight});
+    if (next.ha != config_.ha) {
+        logger_->warn("ha changed: takes effect at the next restart");
+        next.ha = config_.ha;
+    }
     if (next.state.directory != config_.state.directory) {
         logger_->warn("state.directory changed to {}: takes effect at the next restart",
                       next.state.directory);
@@ -101,6 +106,8 @@ void daemon::begin_stop() {
     if (stopping_)
         return;
     stopping_ = true;
+    if (ha_)
+        ha_->stop_campaigning();  // a standby must not take over now; a leader keeps its lease
     systemd_.stopping();
     systemd_.stop_watchdog();
     signals_.cancel();
@@ -158,6 +165,8 @@ asio::awaitable<void> daemon::finish_stop() {
         co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     co_await store_flushed();  // the delivery results
+    if (ha_)
+        co_await ha_->resign();  // last: a standby takes over with nothing left to repeat
     stop_deadline_.cancel();
 }
 
@@ -167,6 +176,8 @@ void daemon::arm_metrics_sync() {
         if (ec || stopping_)
             return;
         sync_notification_metrics();
+        // The HA gate also closes with time alone (no renewal confirmed for ttl/2).
+        metrics_.set_leader(!ha_ || ha_->may_act());
         arm_metrics_sync();
     });
 }
@@ -186,7 +197,9 @@ void daemon::sync_notification_metrics() {
 
 void daemon::update_status() {
     const auto health = store_->health();
-    systemd_.status(std::to_string(clusters_.size()) + " cluster(s), " +
+    metrics_.set_leader(!ha_ || ha_->may_act());
+    systemd_.status((ha_ ? "HA " + ha_->status_line() + "; " : std::string()) +
+                    std::to_string(clusters_.size()) + " cluster(s), " +
                     std::to_string(in_progress_) + " upgrade(s) in progress, " +
                     std::to_string(stalled_) + " stalled, " + std::to_string(blind_) + " blind" +
                     (health.degraded ? "; state store degraded: " + health.reason : ""));
@@ -198,6 +211,8 @@ web::daemon_view daemon::view() const {
     v.started_at = started_at_;
     v.now = clock_.wall_now();
     v.ready = first_round_pending_ == 0;
+    if (ha_)
+        v.ha = ha_->view();
     v.clusters.reserve(clusters_.size());
     for (const auto& [name, rt] : clusters_)
         v.clusters.push_back(rt->view(v.now));

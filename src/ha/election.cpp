@@ -109,7 +109,9 @@ election_status election::status() const {
     s.leader = leader_;
     s.acting = may_act();
     if (unreachable_) {
-        s.problem = "etcd unreachable: " + *unreachable_;
+        s.problem = unreachable_->starts_with("etcd unreachable")
+                        ? *unreachable_
+                        : "etcd unreachable: " + *unreachable_;
     } else if (role_ == role::leader && !s.acting) {
         s.problem = "leadership not confirmed by etcd for " +
                     common::format_duration(
@@ -137,12 +139,12 @@ void election::note_etcd(const std::optional<etcd_error>& error) {
         unreachable_ = error->describe();
         unreachable_since_ = clock_.steady_now();
         log_->warn(
-            "HA: {}; this member neither polls nor alerts until etcd answers again (logged once "
-            "until then)",
-            *unreachable_);
+            "HA: member {}: {}; it neither polls nor alerts until etcd answers again (logged "
+            "once until then)",
+            options_.member, *unreachable_);
         notify_changed();
     } else if (!error && unreachable_) {
-        log_->info("HA: etcd answers again (after {})",
+        log_->info("HA: member {}: etcd answers again (after {})", options_.member,
                    common::format_duration(std::chrono::duration_cast<duration>(
                        clock_.steady_now() - unreachable_since_)));
         unreachable_.reset();
@@ -210,7 +212,9 @@ void election::leader_key_changed(const std::optional<key_value>& kv, std::int64
     }
     if (!kv) {
         wake();  // campaign now rather than at the next check
-    } else if (role_ == role::standby) {
+    } else if (role_ == role::standby && kv->value != options_.member) {
+        // This member's own name: its campaign's answer is on the way, or an earlier run's
+        // key that follow() revokes. Neither makes it a standby of itself.
         set_leader(kv->value);
     }
 }
@@ -269,7 +273,11 @@ asio::awaitable<void> election::follow() {
             notify_changed();
         }
         set_leader("");
-        co_await campaign();
+        if (campaigning_) {
+            co_await campaign();
+        } else {
+            co_await sleep(check_every);
+        }
         co_return;
     }
     const key_value& holder = got->kvs.front();

@@ -96,6 +96,8 @@ class election {
     boost::asio::awaitable<void> resign();
     // Stops campaigning; leaves the lease to expire. Idempotent.
     void stop();
+    // A standby no longer campaigns (the daemon is stopping); a leader keeps renewing.
+    void stop_campaigning() { campaigning_ = false; }
 
     // See the gate above. Cheap; call it before every poll and every delivery.
     bool may_act() const;
@@ -147,6 +149,7 @@ class election {
     steady_time unreachable_since_{};
     bool running_ = false;
     bool stopped_ = false;
+    bool campaigning_ = true;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

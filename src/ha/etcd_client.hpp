@@ -77,6 +77,7 @@ class etcd_client {
 
     // The endpoint requests go to now.
     std::string current_endpoint() const { return transport_.current_endpoint(); }
+    const boost::asio::any_io_executor& executor() const { return transport_.executor(); }
     etcd_transport& transport() { return transport_; }
 
   private:

@@ -83,6 +83,7 @@ class etcd_transport {
     boost::asio::awaitable<etcd_result<std::unique_ptr<etcd_stream>>> open_stream(
         std::string path, std::string body, std::string authorization, duration timeout);
 
+    const boost::asio::any_io_executor& executor() const { return executor_; }
     // The endpoint requests go to now (an origin: "https://10.0.0.5:2379").
     std::string current_endpoint() const;
     // Connections opened so far (tests prove reuse with it).

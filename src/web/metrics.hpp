@@ -75,6 +75,8 @@ class metrics {
     // Called from the store's writer thread.
     void record_store_commit(double seconds);
     void record_store_error();
+    // Whether this daemon polls and alerts (HA: the leader, while its leadership is confirmed).
+    void set_leader(bool leader);
 
     // The gauges of one cluster: upgrade_in_progress, nodes{phase} (all five phases, zeros
     // included), stalled, last_success_timestamp_seconds (absent until a poll succeeded).
@@ -113,6 +115,7 @@ class metrics {
     prometheus::Counter* api_connections_;
     prometheus::Histogram* store_commit_;
     prometheus::Counter* store_errors_;
+    prometheus::Gauge* leader_;
     cluster_series clusters_;
     std::map<std::string, notifier_series, std::less<>> notifiers_;
 };

@@ -229,13 +229,13 @@ TEST_F(election_test, etcd_down_closes_the_gate_at_half_the_ttl_and_deposes_at_t
     EXPECT_EQ(a->e.status().current, role::unknown);
     // One warning for the whole outage.
     const std::string text = log_.str();
-    const auto first = text.find("HA: etcd unreachable");
+    const auto first = text.find("HA: member a: etcd unreachable");
     ASSERT_NE(first, std::string::npos) << text;
-    EXPECT_EQ(text.find("HA: etcd unreachable", first + 1), std::string::npos) << text;
+    EXPECT_EQ(text.find("HA: member a: etcd unreachable", first + 1), std::string::npos) << text;
 
     etcd_->start();
     ASSERT_TRUE(run_until([&] { return a->e.may_act(); }, 10s)) << log_.str();
-    EXPECT_NE(log_.str().find("HA: etcd answers again"), std::string::npos);
+    EXPECT_NE(log_.str().find("HA: member a: etcd answers again"), std::string::npos);
     EXPECT_EQ(a->e.status().problem, "");
 }
 
