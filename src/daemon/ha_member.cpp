@@ -92,12 +92,16 @@ void ha_member::start(hooks h) {
 
 boost::asio::awaitable<void> ha_member::resign() {
     co_await election_.resign();
-    mirror_.stop();
+    stop();
 }
 
+// Ends every coroutine of the member (the group store's writer included) so that the
+// event loop can run out.
 void ha_member::stop() {
     election_.stop();
     mirror_.stop();
+    if (group_store_ != nullptr)
+        group_store_->end_term();
 }
 
 progress_source& ha_member::source(progress_source& inner) {

@@ -73,7 +73,7 @@ void etcd_store::set_health(store_health next) {
     if (next.degraded) {
         log_->warn("HA: writing the group's state to etcd fails: {}; retrying (alerts wait)",
                    next.reason);
-    } else {
+    } else if (term_) {  // a term that ends drops its writes: nothing works again
         log_->info("HA: writing the group's state to etcd works again");
     }
     health_ = std::move(next);
