@@ -47,6 +47,13 @@ void write_text(const fs::path& path, const std::string& text, fs::perms perms =
 // nullopt when the connection failed or the status was not 2xx.
 std::optional<std::string> http(const std::string& method, unsigned short port,
                                 const std::string& target, const std::string& body = "");
+// The same, with any status: nullopt only when the connection failed.
+struct http_reply {
+    int status = 0;
+    std::string body;
+};
+std::optional<http_reply> http_exchange(const std::string& method, unsigned short port,
+                                        const std::string& target, const std::string& body = "");
 
 // An event the daemon emitted, from its debug line "cluster C: emitted TYPE id=ID".
 struct emitted {
@@ -92,6 +99,8 @@ struct daemon_spec {
     std::string access_key_file;  // default: env keys test-ak/test-sk
     std::string secret_key_file;
     std::string api_extra;  // more YAML lines of the api section, each "  key: value\n"
+    std::string notifiers = "  - name: journal\n    type: log\n";  // the list's YAML lines
+    std::string extra;  // more top-level YAML (e.g. an `ha:` section)
 };
 
 // Writes the YAML configuration for `spec` (state in dir/state, server on port 0,
