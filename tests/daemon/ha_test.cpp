@@ -115,6 +115,15 @@ class ha_pair : public ::testing::Test {
         ASSERT_FALSE(initial_state_.empty());
     }
 
+    // Deliveries the sink answered with an error status.
+    std::size_t refused() {
+        rapidjson::Document doc;
+        doc.Parse(http("GET", sim_->port(), "/_sim/hooks?name=sink").value_or("[]").c_str());
+        std::size_t n = 0;
+        for (const auto& hook : doc.GetArray())
+            n += hook["status"].GetInt() != 200;
+        return n;
+    }
     std::vector<delivery> received() {
         return deliveries(http("GET", sim_->port(), "/_sim/hooks?name=sink").value_or(""));
     }
@@ -179,6 +188,10 @@ class ha_pair : public ::testing::Test {
         return r;
     }
 
+    // POST /_sim/hooks/fail (docs/simulator.md).
+    void hooks_fail(const std::string& json) {
+        ASSERT_TRUE(http("POST", sim_->port(), "/_sim/hooks/fail", json));
+    }
     // Ids received more than once.
     std::map<std::string, int> repeats() {
         std::map<std::string, int> seen, out;
@@ -318,6 +331,43 @@ TEST_F(ha_pair, etcd_down_past_the_ttl_nobody_alerts_both_report_it_and_alerts_r
                   std::string::npos)
             << logs();
     }
+}
+
+TEST_F(ha_pair, a_paused_leader_delivers_nothing_after_it_wakes_until_it_checked_its_leadership) {
+    start_pair();
+    auto& a = member("a");
+    auto& b = member("b");
+    drive(a, 100);
+    settle();
+    // The sink refuses for 100 s of virtual time: a holds deliveries it retries every 300 ms.
+    hooks_fail(R"({"name": "sink", "mode": "503", "seconds": 100})");
+    sim_->advance(20);
+    ASSERT_TRUE(wait_until([&] { return refused() >= 2; }, 10s)) << logs();
+
+    a.process().signal(SIGSTOP);  // as a VM freeze: no timer, no renewal runs
+    sim_->advance(100);           // the sink accepts again
+    ASSERT_TRUE(wait_until([&] { return leads(b); }, 10s)) << logs();
+    settle();
+    const auto log_at_wake = a.log_text().size();
+    a.process().signal(SIGCONT);
+    // On waking, a's retry timers are all due; its gate is closed (no renewal confirmed for
+    // more than ttl/2), and the renewal it then tries finds the lease gone.
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return a.log_text().find("HA: member a no longer leads", log_at_wake) !=
+                   std::string::npos;
+        },
+        10s))
+        << logs();
+    std::this_thread::sleep_for(500ms);
+    EXPECT_EQ(a.log_text().find("notify sink: delivered", log_at_wake), std::string::npos)
+        << logs();
+    EXPECT_TRUE(repeats().empty()) << logs();
+
+    finish(b);
+    const auto r = check();
+    EXPECT_EQ(r.exit_code, 0) << r.output << logs();
+    EXPECT_TRUE(repeats().empty()) << r.output;
 }
 
 }  // namespace
