@@ -267,6 +267,8 @@ asio::awaitable<void> election::follow() {
         co_await sleep(check_every);
         co_return;
     }
+    if (first_revision_ == 0)
+        first_revision_ = got->header.revision;
     if (got->kvs.empty()) {
         if (role_ != role::standby) {
             role_ = role::standby;
@@ -281,7 +283,8 @@ asio::awaitable<void> election::follow() {
         co_return;
     }
     const key_value& holder = got->kvs.front();
-    if (holder.value == options_.member && holder.lease != 0) {
+    const bool own_name = holder.value == options_.member && holder.lease != 0;
+    if (own_name && (holder.create_revision <= first_revision_ || granted_.count(holder.lease))) {
         // This member's name while it does not lead: an earlier run of it (killed), or a
         // term it lost. Either is over, so its lease need not be waited out.
         if (holder.lease != stale_lease_)
@@ -291,6 +294,16 @@ asio::awaitable<void> election::follow() {
                 holder.lease);
         stale_lease_ = holder.lease;
         co_return;
+    }
+    if (own_name && holder.lease != duplicate_lease_) {
+        // Created since this process started, on a lease it never had: another process
+        // runs under the same ha.member. Revoking its lease would depose it, and it would
+        // then do the same here: follow it instead.
+        duplicate_lease_ = holder.lease;
+        log_->error(
+            "HA: another process leads as member {} (lease {}): ha.member must differ between "
+            "the members of a group; this one stays standby",
+            options_.member, holder.lease);
     }
     if (role_ != role::standby) {
         role_ = role::standby;
@@ -305,6 +318,11 @@ asio::awaitable<void> election::campaign() {
     const auto ttl_seconds = std::chrono::duration_cast<std::chrono::seconds>(options_.ttl).count();
     auto lease = co_await client_.lease_grant(ttl_seconds, request_timeout());
     note_etcd(lease ? std::nullopt : std::optional(lease.error()));
+    if (lease) {
+        if (granted_.size() >= 64)
+            granted_.erase(granted_.begin());  // the oldest
+        granted_.insert(lease->id);
+    }
     if (!lease || stopped_) {
         if (lease)
             stale_lease_ = lease->id;

@@ -33,6 +33,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "ha/etcd_client.hpp"
@@ -144,7 +145,12 @@ class election {
     std::optional<term> term_;
     steady_time confirmed_at_{};  // send time of the last renewal etcd confirmed
     bool paused_ = false;
-    std::int64_t stale_lease_ = 0;            // to revoke once etcd answers
+    std::int64_t stale_lease_ = 0;  // to revoke once etcd answers
+    // Telling this member's earlier run from another process under the same name: the
+    // etcd revision of this run's first read, and the leases this run was granted.
+    std::int64_t first_revision_ = 0;
+    std::set<std::int64_t> granted_;
+    std::int64_t duplicate_lease_ = 0;        // the duplicate's lease last logged
     std::optional<std::string> unreachable_;  // the episode's first error
     steady_time unreachable_since_{};
     bool running_ = false;

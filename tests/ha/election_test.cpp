@@ -256,5 +256,30 @@ TEST_F(election_test, a_restarted_member_revokes_its_earlier_runs_key_instead_of
     EXPECT_NE(log_.str().find("names this member from an earlier run"), std::string::npos);
 }
 
+TEST_F(election_test,
+       two_live_processes_under_one_member_name_settle_instead_of_deposing_each_other) {
+    auto first = add("a");
+    first->start();
+    ASSERT_TRUE(run_until([&] { return first->leads(); }));
+    // A copy of the same configuration: the second takes the key for its earlier run's
+    // (once), the first then sees a key made since it started, on a lease it never had.
+    auto second = add("a");
+    second->start();
+    ASSERT_TRUE(run_until([&] { return second->leads(); }, 5s)) << log_.str();
+    ASSERT_TRUE(run_until(
+        [&] { return log_.str().find("another process leads as member a") != std::string::npos; },
+        5s))
+        << log_.str();
+    const auto terms = first->elected.size() + second->elected.size();
+    run_for(3s);  // more than the TTL: nobody revokes the other's lease any more
+    EXPECT_TRUE(second->leads()) << log_.str();
+    EXPECT_FALSE(first->leads());
+    EXPECT_EQ(first->elected.size() + second->elected.size(), terms) << log_.str();
+    const auto line = log_.str().find("another process leads as member a");
+    EXPECT_EQ(log_.str().find("another process leads as member a", line + 1), std::string::npos)
+        << "logged more than once\n"
+        << log_.str();
+}
+
 }  // namespace
 }  // namespace sesmon::ha
