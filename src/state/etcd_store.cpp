@@ -71,8 +71,9 @@ void etcd_store::set_health(store_health next) {
     if (next == health_)
         return;
     if (next.degraded) {
-        log_->warn("HA: writing the group's state to etcd fails: {}; retrying (alerts wait)",
-                   next.reason);
+        if (!health_.degraded)  // once per episode, not per changed reason
+            log_->warn("HA: writing the group's state to etcd fails: {}; retrying (alerts wait)",
+                       next.reason);
     } else if (term_) {  // a term that ends drops its writes: nothing works again
         log_->info("HA: writing the group's state to etcd works again");
     }
