@@ -12,6 +12,14 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class Server(ThreadingHTTPServer):
+    # A listen backlog like a production receiver's (nginx: 511), not socketserver's 5: with
+    # 5, a burst of new connections overflows it and the kernel drops SYNs, which the sender
+    # retries after 1 s — the benchmark would measure its own receiver.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -33,8 +41,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), Handler)
     server.out = open(sys.argv[2], "a", buffering=1)
     with open(sys.argv[1], "w") as f:
         f.write(str(server.server_address[1]))

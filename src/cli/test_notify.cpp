@@ -95,7 +95,7 @@ int test_notify(const std::string& config_path, const std::string& notifier_name
     auto logger = std::make_shared<spdlog::logger>(
         "test-notify", std::make_shared<spdlog::sinks::stderr_sink_st>());
     logger->set_pattern("%v");
-    notify::client_pool clients(ioc.get_executor());
+    notify::client_pool clients(ioc.get_executor(), 1);  // one delivery
     notify::notifier_deps deps;
     deps.executor = ioc.get_executor();
     deps.clock = &clock;

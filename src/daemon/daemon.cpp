@@ -45,7 +45,8 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
     auto initial = store_->take_initial();
     for (auto& c : initial.clusters)
         restored_.insert_or_assign(c.instance_no, std::move(c.state));
-    webhook_clients_ = std::make_unique<notify::client_pool>(io_.get_executor());
+    webhook_clients_ = std::make_unique<notify::client_pool>(
+        io_.get_executor(), notify::dispatcher_options{}.max_in_flight);
     dispatcher_ = make_dispatcher(std::move(initial.pending));
     source_ = std::make_unique<api_source>(io_.get_executor(), clock_, logger_, config_.api,
                                            [this] { metrics_.count_api_connection(); });

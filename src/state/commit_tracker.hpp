@@ -5,12 +5,18 @@
 // has not finished within `stuck_after` releases every waiting handler with
 // store_errc::slow, and later commits complete at once, until the writer reports again.
 //
+// Handlers run in the order their commits were handed over, a few milliseconds' worth per
+// turn of the event loop: after a disk stall thousands complete at once, and running them
+// in one go would hold up everything else on the loop (a /metrics scrape, the webhooks
+// already due) for as long as they take together.
+//
 // Touched only on the event-loop thread; the writer reaches it through posted calls, which
 // hold a shared_ptr to it (so a late report never lands on a destroyed object).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,6 +46,10 @@ class commit_tracker : public std::enable_shared_from_this<commit_tracker> {
     // when they are durable, else the error line.
     void completed(const std::vector<std::uint64_t>& tickets, const std::string& failure);
 
+    // From the writer (posted): runs `answer` (a read's result, a flush marker) after every
+    // handler handed over before it, so an answer never overtakes the commits it follows.
+    void run_in_order(std::function<void()> answer);
+
     // From the writer (posted): whether writes reach the disk now.
     void report(bool ok, const std::string& failure);
 
@@ -62,6 +72,10 @@ class commit_tracker : public std::enable_shared_from_this<commit_tracker> {
     void arm_watchdog();
     void check_stuck();
     void release_all(std::error_code ec);
+    // Queues `done` to run with `ec` after everything queued before it.
+    void hand_over(store::commit_handler done, std::error_code ec);
+    // Runs queued handlers for about a slice, then posts itself for the rest.
+    void run_ready();
     void set_health(store_health next);
 
     boost::asio::any_io_executor executor_;
@@ -70,6 +84,8 @@ class commit_tracker : public std::enable_shared_from_this<commit_tracker> {
     boost::asio::steady_timer watchdog_;
     bool watchdog_armed_ = false;
     std::map<std::uint64_t, waiting> waiting_;
+    std::deque<std::function<void()>> ready_;
+    bool run_posted_ = false;
     std::uint64_t next_ticket_ = 1;
     bool failing_ = false;  // the writer's last attempt failed
     bool slow_ = false;     // a commit outlived stuck_after

@@ -329,6 +329,14 @@ bool sqlite_store::try_commit(std::string& failure) {
     }
 }
 
+void sqlite_store::answer(std::function<void()> reply) {
+    // Through the tracker: a read answered after a commit reaches the loop after that
+    // commit's handlers (which run in slices), never before them.
+    asio::post(executor_, [tracker = tracker_, reply = std::move(reply)]() mutable {
+        tracker->run_in_order(std::move(reply));
+    });
+}
+
 void sqlite_store::serve(work_item& item) {
     switch (item.type) {
         case work_item::kind::load_cluster: {
@@ -343,9 +351,8 @@ void sqlite_store::serve(work_item& item) {
                                 e.what());
                 }
             }
-            asio::post(executor_, [done = std::move(item.cluster_done), found = std::move(found)] {
-                done(found);
-            });
+            answer(
+                [done = std::move(item.cluster_done), found = std::move(found)] { done(found); });
             break;
         }
         case work_item::kind::load_pending: {
@@ -368,13 +375,11 @@ void sqlite_store::serve(work_item& item) {
                 return it != pending_.deliveries.end() &&
                        it->second.status != delivery_status::pending;
             });
-            asio::post(executor_, [done = std::move(item.pending_done), rows = std::move(rows)] {
-                done(rows);
-            });
+            answer([done = std::move(item.pending_done), rows = std::move(rows)] { done(rows); });
             break;
         }
         case work_item::kind::flush:
-            asio::post(executor_, std::move(item.flush_done));
+            answer(std::move(item.flush_done));
             break;
         default:
             break;

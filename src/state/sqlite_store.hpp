@@ -98,6 +98,8 @@ class sqlite_store final : public store {
     void run_group(std::deque<work_item>& work, bool closing);
     bool try_commit(std::string& failure);
     void serve(work_item& item);
+    // Posts a read's result or a flush marker to the loop, in order behind the commits.
+    void answer(std::function<void()> reply);
     void maybe_prune();
     std::chrono::steady_clock::time_point next_wakeup() const;
 

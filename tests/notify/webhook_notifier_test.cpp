@@ -11,6 +11,7 @@
 
 #include "common/crypto.hpp"
 #include "net/https_client.hpp"
+#include "notify/client_pool.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/factory.hpp"
 #include "notify/format_generic.hpp"
@@ -152,12 +153,16 @@ TEST_F(webhook_notifier_test, unusable_configurations_are_refused) {
 // The whole path: dispatcher, outbox, factory, webhook notifier, real HTTP.
 class webhook_dispatch_test : public webhook_notifier_test {
   protected:
-    std::unique_ptr<dispatcher> make(notifier_config c) {
+    using client_for = std::function<http_client&(const std::string& ca_file)>;
+
+    std::unique_ptr<dispatcher> make(notifier_config c, client_for clients = {}) {
         notifier_deps deps;
         deps.executor = ioc_.get_executor();
         deps.clock = &clock_;
         deps.logger = logger_;
-        deps.http_client_for = [this](const std::string&) -> http_client& { return client_; };
+        deps.http_client_for = clients
+                                   ? std::move(clients)
+                                   : [this](const std::string&) -> http_client& { return client_; };
         return std::make_unique<dispatcher>(
             ioc_.get_executor(), std::vector<notifier_config>{std::move(c)}, store_.store(),
             std::vector<state::delivery_record>{}, clock_, logger_,
@@ -202,6 +207,35 @@ TEST_F(webhook_dispatch_test, http_400_dead_letters_with_an_error_line_that_hide
         << log;
     EXPECT_EQ(log.find("s3cr3t"), std::string::npos) << log;
     EXPECT_EQ(log.find("/hooks"), std::string::npos) << log;
+}
+
+TEST_F(webhook_dispatch_test, the_next_burst_of_deliveries_finds_the_first_bursts_connections) {
+    // The daemon's wiring: one client per ca_file, keeping as many idle connections per
+    // receiver as a notifier runs attempts at once. With a smaller pool (4, the client's
+    // default) every burst opened new connections — TLS handshakes, and at a receiver with
+    // a short listen backlog a SYN retried after 1 s.
+    const std::size_t burst = dispatcher_options{}.max_in_flight;
+    client_pool pool(ioc_.get_executor(), burst);
+    server_.set_handler([](const auto&) { return scripted_reply{.status = 204, .delay = 50ms}; });
+    auto d =
+        make(config(), [&](const std::string& ca) -> http_client& { return pool.client_for(ca); });
+    std::size_t after_first_burst = 0;
+    for (std::size_t wave = 1; wave <= 2; ++wave) {
+        for (std::size_t i = 0; i < burst; ++i) {
+            const std::string cluster = "c" + std::to_string(i);
+            store_.submit(*d,
+                          test::simple_event(std::to_string(wave) + cluster, cluster,
+                                             event_type::upgrade_started),
+                          {"ops"});
+        }
+        if (wave == 1)
+            d->start();  // the first burst's attempts all start at once: one connection each
+        ASSERT_TRUE(run_until([&] { return d->counters().at("ops").delivered == wave * burst; }));
+        if (wave == 1)
+            after_first_burst = server_.connections_accepted();
+    }
+    EXPECT_EQ(after_first_burst, burst);
+    EXPECT_EQ(server_.connections_accepted(), burst);  // the second burst opened none
 }
 
 }  // namespace
