@@ -78,6 +78,7 @@ TEST(metrics_test, render_is_valid_exposition_with_every_spec_metric_and_type) {
         {"ses_upgrade_monitor_api_connections_opened_total", "counter"},
         {"ses_upgrade_monitor_store_commit_seconds", "histogram"},
         {"ses_upgrade_monitor_store_errors_total", "counter"},
+        {"ses_upgrade_monitor_leader", "gauge"},
     };
     EXPECT_EQ(e.types, expected);
     for (const auto& [family, type] : expected) {
