@@ -37,6 +37,17 @@ int main(int argc, char** argv) {
     std::string notifier;
     notify->add_option("--notifier", notifier, "notifier name")->required();
 
+    auto* history = app.add_subcommand("history", "list past and current upgrades, newest first");
+    add_config(history);
+    int limit = 50;
+    history->add_option("--cluster", cluster, "only this cluster's upgrades");
+    history->add_option("--limit", limit, "at most this many upgrades (1-1000)")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    history->add_option("--format", format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}))
+        ->capture_default_str();
+
     auto* deliveries =
         app.add_subcommand("deliveries", "list pending and dead notification deliveries");
     add_config(deliveries);
@@ -64,6 +75,8 @@ int main(int argc, char** argv) {
         return sesmon::cli::status(config_path, cluster, format);
     if (*notify)
         return sesmon::cli::test_notify(config_path, notifier);
+    if (*history)
+        return sesmon::cli::history(config_path, cluster, limit, format);
     if (*deliveries) {
         const std::string which = only_pending ? "pending" : only_dead ? "dead" : "all";
         return sesmon::cli::deliveries(config_path, which, format);

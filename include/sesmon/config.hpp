@@ -43,15 +43,19 @@ struct stall_config {
     duration node_stage_timeout = 45min;
     duration no_progress_timeout = 60min;
     duration blind_timeout = 10min;
+    // slower_than_peers (SPEC §4): a node in one stage longer than adaptive_factor × the
+    // median stage time of the nodes already complete in this upgrade, and adaptive_min.
+    double adaptive_factor = 3;  // 0 switches the rule off
+    duration adaptive_min = 10min;
     friend bool operator==(const stall_config&, const stall_config&) = default;
 };
 
 struct cluster_config {
     std::string name;
     std::string instance_no;
-    std::string region;                // effective: the override or api.region
-    std::vector<std::string> notify;   // effective: the list, or every notifier's name
-    polling_config polling;            // effective: merged with the global section
+    std::string region;               // effective: the override or api.region
+    std::vector<std::string> notify;  // effective: the list, or every notifier's name
+    polling_config polling;           // effective: merged with the global section
     stall_config stall;
     friend bool operator==(const cluster_config&, const cluster_config&) = default;
 };
@@ -72,7 +76,7 @@ struct notifier_config {
 
     // webhook
     webhook_format format = webhook_format::generic;
-    secret url;                       // from url: or url_file:
+    secret url;  // from url: or url_file:
     std::optional<secret> signing_secret;
     std::optional<secret> routing_key;  // pagerduty: routing_key_file
     std::vector<std::pair<std::string, std::string>> headers;
@@ -92,6 +96,11 @@ enum class log_format { text, json };
 struct state_config {
     std::string directory = "/var/lib/ses-upgrade-monitor";
     duration history_retention = 400 * 24h;  // finished upgrades, events, dead deliveries
+};
+
+// The expected finish of an upgrade (SPEC §4, ETA).
+struct eta_config {
+    duration node_prior = 12min;  // time per node until this upgrade or the history says better
 };
 
 struct server_config {
@@ -126,6 +135,7 @@ struct config {
     std::vector<cluster_config> clusters;
     std::vector<notifier_config> notifiers;  // default: one `log` notifier named "log"
     state_config state;
+    eta_config eta;
     server_config server;
     logging_config logging;
     std::optional<ha_config> ha;  // present: this daemon is a member of an HA group

@@ -22,8 +22,8 @@ enum class event_type {
 };
 
 inline constexpr event_type all_event_types[] = {
-    event_type::upgrade_started, event_type::node_changed,     event_type::upgrade_finished,
-    event_type::upgrade_failed,  event_type::upgrade_stalled,  event_type::stall_cleared,
+    event_type::upgrade_started,  event_type::node_changed,    event_type::upgrade_finished,
+    event_type::upgrade_failed,   event_type::upgrade_stalled, event_type::stall_cleared,
     event_type::upgrade_vanished, event_type::monitor_blind,   event_type::monitor_recovered,
 };
 
@@ -45,6 +45,8 @@ struct upgrade_info {
     int nodes_complete = 0;
     std::optional<wall_time> started_at;
     std::optional<wall_time> finished_at;
+    // While in progress: when it is expected to finish (SPEC §4, ETA); else nullopt.
+    std::optional<wall_time> expected_finish;
     friend bool operator==(const upgrade_info&, const upgrade_info&) = default;
 };
 
@@ -58,8 +60,11 @@ struct node_info {
 };
 
 struct stall_info {
-    std::string reason;  // "node_stage_timeout" | "no_progress_timeout"
+    std::string reason;  // "node_stage_timeout" | "no_progress_timeout" | "slower_than_peers"
     long long stalled_for_seconds = 0;
+    // slower_than_peers: the median time the complete nodes spent in that stage (what the
+    // node was compared with); 0 otherwise.
+    long long peer_median_seconds = 0;
     friend bool operator==(const stall_info&, const stall_info&) = default;
 };
 

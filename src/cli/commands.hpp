@@ -16,6 +16,9 @@ int check_config(const std::string& config_path);
 int status(const std::string& config_path, const std::optional<std::string>& cluster,
            const std::string& format);
 int test_notify(const std::string& config_path, const std::string& notifier);
+// Upgrades newest first, at most `limit` (1-1000), only `cluster`'s when given.
+int history(const std::string& config_path, const std::optional<std::string>& cluster, int limit,
+            const std::string& format);
 // `which`: "pending", "dead" or "all".
 int deliveries(const std::string& config_path, const std::string& which, const std::string& format);
 

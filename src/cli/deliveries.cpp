@@ -16,12 +16,10 @@ namespace sesmon::cli {
 
 int deliveries(const std::string& config_path, const std::string& which,
                const std::string& format) {
-    const auto cfg = load_for_state_reading(config_path, std::cerr);
-    if (!cfg)
-        return 2;
-    const auto db = open_state_for_reading(*cfg, std::cerr);
-    if (!db)
-        return 1;
+    const auto opened = open_for_command(config_path, std::cerr);
+    if (opened.failure != 0)
+        return opened.failure;
+    auto& db = opened.db;
     // Rows that do not decode are reported on stderr and skipped.
     spdlog::logger warnings("deliveries",
                             std::make_shared<spdlog::sinks::ostream_sink_st>(std::cerr));

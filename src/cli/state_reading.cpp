@@ -29,4 +29,17 @@ std::unique_ptr<state::sqlite::connection> open_state_for_reading(const sesmon::
     }
 }
 
+state_for_reading open_for_command(const std::string& config_path, std::ostream& err) {
+    state_for_reading out;
+    out.cfg = load_for_state_reading(config_path, err);
+    if (!out.cfg) {
+        out.failure = 2;
+        return out;
+    }
+    out.db = open_state_for_reading(*out.cfg, err);
+    if (!out.db)
+        out.failure = 1;
+    return out;
+}
+
 }  // namespace sesmon::cli

@@ -20,4 +20,14 @@ std::optional<sesmon::config> load_for_state_reading(const std::string& path, st
 std::unique_ptr<state::sqlite::connection> open_state_for_reading(const sesmon::config& cfg,
                                                                   std::ostream& err);
 
+// Both, as a read-only command starts: the configuration and its state.db — or, after
+// printing why to `err`, the exit code to return (`failure`: 2 for the configuration, 1 for
+// state.db).
+struct state_for_reading {
+    std::optional<sesmon::config> cfg;
+    std::unique_ptr<state::sqlite::connection> db;
+    int failure = 0;
+};
+state_for_reading open_for_command(const std::string& config_path, std::ostream& err);
+
 }  // namespace sesmon::cli

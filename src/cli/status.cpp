@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/status_poll.hpp"
 #include "cli/status_view.hpp"
+#include "cli/stored_eta.hpp"
 #include "config/load.hpp"
 #include "ncp/client.hpp"
 #include "net/https_client.hpp"
@@ -79,7 +80,14 @@ int status(const std::string& config_path, const std::optional<std::string>& clu
     const auto statuses = poll_all(io, api, *clusters, cfg.api.max_in_flight);
 
     const wall_time now = system_clock().wall_now();
-    const web::daemon_view view = to_view(statuses, now, cfg.api.time_zone_offset);
+    web::daemon_view view = to_view(statuses, now, cfg.api.time_zone_offset);
+    const stored_eta eta(cfg);
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+        if (statuses[i].result && view.clusters[i].upgrade_in_progress) {
+            view.clusters[i].expected_finish =
+                eta.of_poll(statuses[i].cluster, *statuses[i].result, now);
+        }
+    }
     if (format == "json") {
         std::cout << web::to_json(view) << '\n';
     } else {

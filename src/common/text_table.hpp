@@ -1,8 +1,8 @@
 #pragma once
 // text_table: aligned plain-text columns for the operator commands' table output
 // (`deliveries`, `history`). Left-aligned, two spaces between columns, no trailing blanks,
-// one line per row, ending with a newline. Widths count bytes, which is exact for the ASCII
-// the commands print (hostnames, statuses, times).
+// one line per row, ending with a newline. Widths count UTF-8 code points (`history` prints
+// "2140 → 2150"), which is exact for everything the commands print (no wide characters).
 #include <string>
 #include <vector>
 

@@ -19,6 +19,7 @@ void read_stall(const map_reader& m, stall_config& out) {
     m.read("node_stage_timeout", out.node_stage_timeout);
     m.read("no_progress_timeout", out.no_progress_timeout);
     m.read("blind_timeout", out.blind_timeout);
+    read_adaptive_stall(m, out);
 }
 
 namespace {

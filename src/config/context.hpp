@@ -54,6 +54,9 @@ std::string check_url(std::string_view url);
 void read_api(const load_context& ctx, const map_reader& root, api_config& out);
 void read_polling(const map_reader& m, polling_config& out);
 void read_stall(const map_reader& m, stall_config& out);
+// eta.cpp: stall.adaptive_factor / adaptive_min (called by read_stall) and the eta section.
+void read_adaptive_stall(const map_reader& m, stall_config& out);
+void read_eta(const map_reader& root, eta_config& out);
 std::vector<notifier_config> read_notifiers(const load_context& ctx, const map_reader& root);
 std::vector<cluster_config> read_clusters(const load_context& ctx, const map_reader& root,
                                           const sesmon::config& partial);
@@ -62,6 +65,7 @@ void read_ha(const load_context& ctx, const map_reader& root, std::optional<ha_c
 inline const std::vector<std::string_view> polling_keys{"interval", "idle_interval", "jitter",
                                                         "max_backoff"};
 inline const std::vector<std::string_view> stall_keys{"node_stage_timeout", "no_progress_timeout",
-                                                      "blind_timeout"};
+                                                      "blind_timeout", "adaptive_factor",
+                                                      "adaptive_min"};
 
 }  // namespace sesmon::config_file

@@ -19,8 +19,8 @@ namespace {
 
 constexpr std::size_t max_config_size = 4 * 1024 * 1024;
 
-const std::vector<std::string_view> root_keys{
-    "api", "polling", "stall", "clusters", "notifiers", "state", "server", "logging", "ha"};
+const std::vector<std::string_view> root_keys{"api",   "polling", "stall",  "clusters", "notifiers",
+                                              "state", "eta",     "server", "logging",  "ha"};
 
 void read_state(const load_context& ctx, const map_reader& root, state_config& out) {
     const map_reader state = root.child("state", {"directory", "history_retention"});
@@ -190,6 +190,7 @@ sesmon::config parse(std::string_view yaml_text, const std::string& display_name
         out.notifiers = read_notifiers(ctx, root);
         out.clusters = read_clusters(ctx, root, out);
         read_state(ctx, root, out.state);
+        read_eta(root, out.eta);
         read_server(ctx, root, out.server);
         read_logging(root, out.logging);
         read_ha(ctx, root, out.ha);

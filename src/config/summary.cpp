@@ -164,12 +164,20 @@ std::string summarize(const sesmon::config& cfg) {
         out << "    stall after " << format_duration(c.stall.node_stage_timeout)
             << " in one stage or " << format_duration(c.stall.no_progress_timeout)
             << " without progress; blind after " << format_duration(c.stall.blind_timeout) << "\n";
+        out << "    slower than peers: "
+            << (c.stall.adaptive_factor > 0
+                    ? number(c.stall.adaptive_factor) + " x their median stage time, at least " +
+                          format_duration(c.stall.adaptive_min)
+                    : std::string("off"))
+            << "\n";
     }
     out << "notifiers (" << cfg.notifiers.size() << "):\n";
     for (const notifier_config& n : cfg.notifiers) {
         write_notifier(out, n);
     }
     out << "state directory: " << cfg.state.directory << "\n";
+    out << "eta: " << format_duration(cfg.eta.node_prior)
+        << " per node until this upgrade or the cluster's history says better\n";
     if (cfg.server.listen.empty()) {
         out << "server: off\n";
     } else {

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "common/time_format.hpp"
+#include "monitor/event_builder.hpp"
 #include "notify/dispatcher.hpp"
+#include "state/history.hpp"
 #include "state/records.hpp"
 #include "state/store.hpp"
 #include "web/metrics.hpp"
@@ -17,8 +19,9 @@ cluster_ref ref_of(const cluster_config& c) {
 }
 
 monitor::tracker_options tracker_options_of(const cluster_config& c,
-                                            std::chrono::seconds zone_offset) {
-    return {c.stall, zone_offset};
+                                            std::chrono::seconds zone_offset,
+                                            duration eta_node_prior) {
+    return {c.stall, zone_offset, eta_node_prior};
 }
 
 double seconds(duration d) {
@@ -35,7 +38,8 @@ cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
                                  monitor::cluster_state restored)
     : cluster_(std::move(cluster)),
       deps_(std::move(deps)),
-      tracker_(ref_of(cluster_), tracker_options_of(cluster_, deps_.zone_offset),
+      tracker_(ref_of(cluster_),
+               tracker_options_of(cluster_, deps_.zone_offset, deps_.eta_node_prior),
                std::move(restored)),
       metrics_(deps_.metrics->cluster(cluster_.name)),
       deadline_timer_(deps_.executor) {}
@@ -133,6 +137,24 @@ void cluster_runtime::settle(std::vector<event> events, const cluster_flags& bef
     arm_deadline();
 }
 
+const std::string& cluster_runtime::history_id() const {
+    const auto& upgrade = tracker_.state().upgrade;
+    if (!upgrade) {
+        history_id_.clear();
+        history_id_of_.reset();
+    } else if (history_id_of_ != upgrade->identity) {
+        // The id events carry: their action_date is formatted at the API's zone offset.
+        const auto info = monitor::make_upgrade_info(*upgrade, deps_.zone_offset);
+        history_id_ = state::upgrade_id(cluster_.instance_no, info.action_date, info.to_version);
+        history_id_of_ = upgrade->identity;
+    }
+    return history_id_;
+}
+
+std::optional<wall_time> cluster_runtime::expected_finish() const {
+    return tracker_.expected_finish(deps_.decision_clock->now());
+}
+
 void cluster_runtime::publish_gauges() {
     const auto& st = tracker_.state();
     web::metrics::cluster_gauges g;
@@ -150,11 +172,14 @@ void cluster_runtime::publish_gauges() {
 
 void cluster_runtime::commit(std::vector<event> events) {
     state::batch b;
-    b.clusters.push_back({cluster_.instance_no, cluster_.name, tracker_.state()});
+    b.clusters.push_back({cluster_.instance_no, cluster_.name, tracker_.state(), history_id()});
     if (events.empty()) {
         deps_.store->commit(std::move(b), {});
         return;
     }
+    const bool finished = std::any_of(events.begin(), events.end(), [](const event& e) {
+        return e.type == event_type::upgrade_finished;
+    });
     std::vector<state::routed_event> routed;
     routed.reserve(events.size());
     for (event& e : events) {
@@ -164,21 +189,29 @@ void cluster_runtime::commit(std::vector<event> events) {
     b.events = routed;
     // Runs on the loop once the state and the events are durable together — or the store
     // is degraded, and the events go out from memory (it keeps retrying the write).
-    deps_.store->commit(std::move(b), [dispatcher = deps_.dispatcher, metrics = deps_.metrics,
-                                       logger = deps_.logger, name = cluster_.name,
-                                       routed = std::move(routed)](std::error_code ec) {
-        for (const state::routed_event& r : routed) {
-            dispatcher->enqueue(r.event, r.notifiers);
-            metrics->record_event(to_string(r.event.type));
-            logger->debug("cluster {}: emitted {} id={}{}", name, to_string(r.event.type),
-                          r.event.id, ec ? " (not on disk: " + ec.message() + ")" : "");
-        }
-    });
+    deps_.store->commit(
+        std::move(b),
+        [dispatcher = deps_.dispatcher, metrics = deps_.metrics, logger = deps_.logger,
+         name = cluster_.name, instance_no = cluster_.instance_no, finished,
+         history_grew = deps_.history_grew, routed = std::move(routed)](std::error_code ec) {
+            for (const state::routed_event& r : routed) {
+                dispatcher->enqueue(r.event, r.notifiers);
+                metrics->record_event(to_string(r.event.type));
+                logger->debug("cluster {}: emitted {} id={}{}", name, to_string(r.event.type),
+                              r.event.id, ec ? " (not on disk: " + ec.message() + ")" : "");
+            }
+            if (finished && !ec && history_grew)
+                history_grew(instance_no);
+        });
 }
 
-void cluster_runtime::reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset) {
+void cluster_runtime::reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset,
+                                  duration eta_node_prior) {
     cluster_ = cluster;
-    tracker_.set_options(tracker_options_of(cluster_, zone_offset));
+    deps_.zone_offset = zone_offset;
+    deps_.eta_node_prior = eta_node_prior;
+    history_id_of_.reset();
+    tracker_.set_options(tracker_options_of(cluster_, zone_offset, eta_node_prior));
     tracker_.set_cluster(ref_of(cluster_));
     arm_deadline();  // new timeouts move the deadlines
     if (watcher_)
@@ -201,6 +234,8 @@ web::cluster_view cluster_runtime::view(wall_time now) const {
             parsed ? common::format_rfc3339(*parsed, deps_.zone_offset) : u.identity.action_date;
         v.started_at = u.started_at;
         v.finished_at = u.finished_at;
+        v.upgrade_id = history_id();
+        v.expected_finish = expected_finish();
         v.nodes_total = u.node_count;
         v.nodes_complete = u.nodes_complete;
         for (const auto& n : u.nodes) {

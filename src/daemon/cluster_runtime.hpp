@@ -54,10 +54,13 @@ struct runtime_deps {
     state::store* store = nullptr;
     std::shared_ptr<spdlog::logger> logger;
     std::chrono::seconds zone_offset = std::chrono::hours(9);
+    duration eta_node_prior = std::chrono::minutes(12);
     // Called after a poll changed the cluster's flags (old, new).
     std::function<void(const cluster_flags&, const cluster_flags&)> flags_changed;
     // Called once, after the cluster's first poll attempt (readiness).
     std::function<void()> first_attempt;
+    // Called once an upgrade_finished of this cluster is durable: its history has grown.
+    std::function<void(const std::string& instance_no)> history_grew;
 };
 
 class cluster_runtime final : public monitor::poll_handler {
@@ -71,10 +74,19 @@ class cluster_runtime final : public monitor::poll_handler {
 
     // A reloaded configuration of the same cluster (same instance_no): new stall timeouts
     // and notify list apply from the next poll; nothing already emitted is emitted again.
-    void reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset);
+    void reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset,
+                     duration eta_node_prior);
 
     const cluster_config& config() const { return cluster_; }
     const monitor::tracker& tracker() const { return tracker_; }
+    // This cluster's past upgrades' node times (from the history), for the ETA.
+    void set_history(monitor::node_time_medians history) {
+        tracker_.set_history(std::move(history));
+    }
+    // The history id of the tracker's current (or last) upgrade; "" without one.
+    const std::string& history_id() const;
+    // The expected finish of the upgrade in progress (SPEC §4), else nullopt.
+    std::optional<wall_time> expected_finish() const;
     cluster_flags flags() const;
     web::cluster_view view(wall_time now) const;
 
@@ -114,6 +126,9 @@ class cluster_runtime final : public monitor::poll_handler {
     std::string last_poll_result_;
     std::string last_error_;
     bool attempted_ = false;
+    // history_id()'s cache, and the upgrade identity it was computed for.
+    mutable std::string history_id_;
+    mutable std::optional<monitor::upgrade_identity> history_id_of_;
 };
 
 }  // namespace sesmon::daemon

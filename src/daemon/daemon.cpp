@@ -8,6 +8,7 @@
 
 #include "config/load.hpp"
 #include "daemon/ha_member.hpp"
+#include "daemon/reader_history.hpp"
 #include "net/http_server.hpp"
 #include "notify/client_pool.hpp"
 #include "notify/dispatcher.hpp"
@@ -15,6 +16,7 @@
 #include "notify/format_generic.hpp"
 #include "notify/routing.hpp"
 #include "sesmon/version.hpp"
+#include "state/history_reads.hpp"
 #include "state/sqlite_store.hpp"
 #include "web/routes.hpp"
 
@@ -84,6 +86,7 @@ daemon::~daemon() {
     }
     io_.restart();
     io_.run_for(100ms);
+    history_reader_.reset();  // joins its thread; results it posts are dropped with io_
     store_->close();
 }
 
@@ -105,10 +108,53 @@ void daemon::open_store() {
     auto local = std::make_unique<state::sqlite_store>(io_.get_executor(), std::move(o), logger_);
     if (config_.ha) {
         open_ha_store(std::move(local));  // state.db keeps the history; the group is in etcd
-        return;
+    } else {
+        store_ = std::move(local);
+        store_->on_health_change([this](const state::store_health&) { update_status(); });
     }
-    store_ = std::move(local);
-    store_->on_health_change([this](const state::store_health&) { update_status(); });
+    history_reader_ =
+        std::make_unique<state::history_reader>(io_.get_executor(), config_.state.directory);
+    history_ = std::make_unique<reader_history>(
+        *history_reader_, clock_,
+        [this](const state::upgrade_summary& u) { return expected_finish_of(u); });
+}
+
+void daemon::load_node_time_history(std::optional<std::string> instance_no) {
+    using medians = std::map<std::string, monitor::node_time_medians>;
+    history_reader_->read<medians>(
+        [instance_no](state::sqlite::connection& db) {
+            return state::read_node_time_medians(db, instance_no);
+        },
+        [this](std::optional<medians> found, const std::string& error) {
+            if (!found) {
+                logger_->warn(
+                    "history: cannot read past upgrades' node times for the ETA ({}); "
+                    "eta.node_prior applies until this cluster's upgrades show better",
+                    error);
+                return;
+            }
+            for (auto& [name, rt] : clusters_) {
+                if (const auto it = found->find(rt->config().instance_no); it != found->end())
+                    rt->set_history(it->second);
+            }
+        });
+}
+
+std::optional<wall_time> daemon::expected_finish_of(const state::upgrade_summary& u) const {
+    const auto of = [&](const cluster_runtime& rt) -> std::optional<wall_time> {
+        if (rt.tracker().upgrade_in_progress() && rt.history_id() == u.id)
+            return rt.expected_finish();
+        return std::nullopt;
+    };
+    // By the name the row was last written with; a renamed cluster by its instance_no.
+    if (const auto it = clusters_.find(u.cluster);
+        it != clusters_.end() && it->second->config().instance_no == u.instance_no)
+        return of(*it->second);
+    for (const auto& [name, rt] : clusters_) {
+        if (rt->config().instance_no == u.instance_no)
+            return of(*rt);
+    }
+    return std::nullopt;
 }
 
 int daemon::run() {
@@ -123,6 +169,7 @@ int daemon::run() {
         start_cluster(c, it != restored_.end() ? std::move(it->second) : monitor::cluster_state{});
     }
     restored_.clear();
+    load_node_time_history(std::nullopt);
     if (ha_)
         start_ha();
     start_server();
@@ -155,7 +202,8 @@ void daemon::start_server() {
             return web::readiness{first_round_pending_ == 0,
                                   health.degraded ? "state store degraded: " + health.reason : ""};
         },
-        true);  // each cluster_runtime sets its own gauges after every poll
+        true,  // each cluster_runtime sets its own gauges after every poll
+        history_.get());
     net::http_server_options o;
     o.listen = config_.server.listen;
     server_ =
@@ -172,6 +220,7 @@ void daemon::load_and_start_cluster(const cluster_config& c) {
         if (stopping_ || clusters_.count(c.name) != 0 || wanted == config_.clusters.end())
             return;  // another reload overtook this one
         start_cluster(c, r ? std::move(r->state) : monitor::cluster_state{});
+        load_node_time_history(c.instance_no);
     });
 }
 
@@ -186,6 +235,11 @@ std::unique_ptr<cluster_runtime> daemon::make_runtime(const cluster_config& c,
     deps.store = store_.get();
     deps.logger = logger_;
     deps.zone_offset = config_.api.time_zone_offset;
+    deps.eta_node_prior = config_.eta.node_prior;
+    deps.history_grew = [this](const std::string& instance_no) {
+        if (!stopping_)
+            load_node_time_history(instance_no);
+    };
     deps.flags_changed = [this](const cluster_flags& before, const cluster_flags& after) {
         in_progress_ += int(after.upgrade_in_progress) - int(before.upgrade_in_progress);
         stalled_ += int(after.stalled) - int(before.stalled);

@@ -42,10 +42,13 @@ class dispatcher;
 }  // namespace sesmon::notify
 namespace sesmon::web {
 class router;
-}
+class history_source;
+}  // namespace sesmon::web
 namespace sesmon::state {
 class store;
-}
+struct upgrade_summary;
+class history_reader;
+}  // namespace sesmon::state
 
 namespace sesmon::daemon {
 
@@ -95,6 +98,10 @@ class daemon {
     void sync_notification_metrics();
     void start_server();
     web::daemon_view view() const;
+    // Reads past upgrades' node times (all clusters, or one) off the loop and hands them
+    // to the clusters' trackers for the ETA.
+    void load_node_time_history(std::optional<std::string> instance_no);
+    std::optional<wall_time> expected_finish_of(const state::upgrade_summary& upgrade) const;
 
     // HA (daemon_ha.cpp): a member of a group polls and delivers only while it leads.
     void open_ha_store(std::unique_ptr<state::store> local);
@@ -120,6 +127,9 @@ class daemon {
     std::unique_ptr<ha_member> ha_;
     bool ha_active_ = false;  // this member leads: its clusters poll, its dispatcher delivers
     std::unique_ptr<state::store> store_;
+    // Read-only queries of state.db on their own thread (history API, ETA history).
+    std::unique_ptr<state::history_reader> history_reader_;
+    std::unique_ptr<web::history_source> history_;
     std::unique_ptr<notify::client_pool> webhook_clients_;  // one https_client per ca_file
     std::unique_ptr<notify::dispatcher> dispatcher_;
     std::unique_ptr<api_source> source_;

@@ -12,6 +12,7 @@
 #include "net/http_server.hpp"
 #include "notify/dispatcher.hpp"
 #include "sesmon/version.hpp"
+#include "state/history_reader.hpp"
 #include "state/store.hpp"
 #include "web/routes.hpp"
 
@@ -70,8 +71,11 @@ void daemon::apply(sesmon::config next) {
         stop_cluster(name);
         ++removed;
     }
-    const bool zone_changed = next.api.time_zone_offset != config_.api.time_zone_offset;
+    // The API's zone and the ETA's prior apply to every cluster's tracker.
+    const bool zone_changed = next.api.time_zone_offset != config_.api.time_zone_offset ||
+                              next.eta.node_prior != config_.eta.node_prior;
     config_.api.time_zone_offset = next.api.time_zone_offset;
+    config_.eta = next.eta;
     for (const auto& c : next.clusters) {
         auto it = clusters_.find(c.name);
         if (it == clusters_.end()) {
@@ -79,7 +83,7 @@ void daemon::apply(sesmon::config next) {
             load_and_start_cluster(c);
             ++added;
         } else if (!(it->second->config() == c) || zone_changed) {
-            it->second->reconfigure(c, next.api.time_zone_offset);
+            it->second->reconfigure(c, next.api.time_zone_offset, next.eta.node_prior);
             logger_->info("cluster {}: configuration updated", c.name);
             ++changed;
         }
@@ -122,6 +126,7 @@ void daemon::begin_stop() {
     }
     if (server_)
         server_->stop();
+    history_reader_->close();  // history reads still queued answer "closed"
     metrics_timer_.cancel();
     // Whatever happens below, the process ends: a request that ignores cancellation must
     // not keep it alive.

@@ -21,6 +21,13 @@ struct upgrade_identity {
     friend bool operator==(const upgrade_identity&, const upgrade_identity&) = default;
 };
 
+// How long a node spent in one Upgrade_* status it has left (for the adaptive stall rule).
+struct stage_time {
+    std::string status;  // verbatim
+    duration time{};     // whole seconds
+    friend bool operator==(const stage_time&, const stage_time&) = default;
+};
+
 // One node of the tracked upgrade.
 struct node_record {
     std::string hostname;
@@ -34,6 +41,10 @@ struct node_record {
     std::uint64_t changes = 0;    // status changes observed in this upgrade (for event ids)
     bool listed = true;           // false once the node left the API's list; the record is
                                   // kept so a returning hostname continues its `changes`
+    // When the node left `running`: the `since` of its first status past pending (unset
+    // when first seen already complete). Its time for the ETA is complete's since − this.
+    std::optional<wall_time> upgrading_since;
+    std::vector<stage_time> stages;  // Upgrade_* statuses it left, oldest first (capped)
     friend bool operator==(const node_record&, const node_record&) = default;
 };
 
@@ -86,6 +97,7 @@ struct blind_episode {
 // Caps that keep a state file small whatever the API sends.
 inline constexpr std::size_t max_emitted_ids = 4096;
 inline constexpr std::size_t max_unknown_statuses = 64;
+inline constexpr std::size_t max_stage_times = 16;  // per node
 
 struct cluster_state {
     // The current upgrade, or the last one (finished/vanished) until a new one shows up.

@@ -70,6 +70,17 @@ void write_node(writer& w, const node_record& n) {
     put(w, "last_seen", n.last_seen);
     put_uint(w, "changes", n.changes);
     put_bool(w, "listed", n.listed);
+    put(w, "upgrading_since", n.upgrading_since);
+    w.Key("stages");
+    w.StartArray();
+    for (const stage_time& st : n.stages) {
+        w.StartObject();
+        put(w, "status", st.status);
+        w.Key("seconds");
+        w.Int64(std::chrono::duration_cast<std::chrono::seconds>(st.time).count());
+        w.EndObject();
+    }
+    w.EndArray();
     w.EndObject();
 }
 
@@ -214,6 +225,22 @@ node_record read_node(const value& v) {
     n.last_seen = time(v, "last_seen");
     n.changes = uint(v, "changes");
     n.listed = boolean(v, "listed");
+    // Added after format 1 was first written (issue 13): absent in older rows.
+    if (v.HasMember("upgrading_since"))
+        n.upgrading_since = optional_time(v, "upgrading_since");
+    if (v.HasMember("stages")) {
+        const value& stages = field(v, "stages");
+        if (!stages.IsArray())
+            mistyped("stages", "an array");
+        for (const value& st : stages.GetArray()) {
+            if (!st.IsObject())
+                mistyped("stages", "an array of objects");
+            const value& seconds = field(st, "seconds");
+            if (!seconds.IsInt64() || seconds.GetInt64() < 0)
+                mistyped("seconds", "a number of seconds");
+            n.stages.push_back({text(st, "status"), std::chrono::seconds(seconds.GetInt64())});
+        }
+    }
     return n;
 }
 

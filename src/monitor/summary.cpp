@@ -30,6 +30,11 @@ std::string stall_text(const event& e) {
     if (e.stall && e.stall->reason == "node_stage_timeout" && e.node) {
         return node_text(e) + " stuck in " + e.node->status + " for " + seconds_text(for_s);
     }
+    if (e.stall && e.stall->reason == "slower_than_peers" && e.node) {
+        return node_text(e) + " slower than its peers: in " + e.node->status + " for " +
+               seconds_text(for_s) + " (complete nodes' median " +
+               seconds_text(e.stall->peer_median_seconds) + ")";
+    }
     return "no node changed status for " + seconds_text(for_s);
 }
 

@@ -31,9 +31,17 @@ event tracker::base_event(event_type type, wall_time now) const {
     e.type = type;
     e.occurred_at = now;
     e.cluster = cluster_;
-    if (state_.upgrade)
+    if (state_.upgrade) {
         e.upgrade = make_upgrade_info(*state_.upgrade, options_.zone_offset);
+        e.upgrade->expected_finish = expected_finish(now);
+    }
     return e;
+}
+
+std::optional<wall_time> tracker::expected_finish(wall_time now) const {
+    if (!state_.upgrade)
+        return std::nullopt;
+    return monitor::expected_finish(*state_.upgrade, now, {history_, options_.eta_node_prior});
 }
 
 void tracker::emit(std::vector<event>& out, event e, const event_key& key, duration span) {
@@ -197,6 +205,7 @@ void tracker::start_upgrade(const snapshot& snap, wall_time now, std::vector<eve
         n.role = obs.role;
         n.status = obs.status;
         n.since = status_since(obs, now, std::nullopt);
+        note_first_status(n);
         n.first_seen = now;
         n.last_seen = now;
         if (past_pending(classify_status(n.status)))

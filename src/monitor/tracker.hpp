@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "monitor/cluster_state.hpp"
+#include "monitor/eta.hpp"
 #include "monitor/event_id.hpp"
 #include "sesmon/api_error.hpp"
 #include "sesmon/config.hpp"
@@ -38,6 +39,7 @@ namespace sesmon::monitor {
 struct tracker_options {
     stall_config stall;  // the cluster's effective values (per-cluster overrides merged)
     std::chrono::seconds zone_offset = std::chrono::hours(9);  // api.time_zone_offset
+    duration eta_node_prior = std::chrono::minutes(12);        // eta.node_prior
     friend bool operator==(const tracker_options&, const tracker_options&) = default;
 };
 
@@ -76,11 +78,19 @@ class tracker {
     std::vector<event> tick(wall_time now);
 
     // The earliest time at which tick() would emit something if no poll result came first:
-    // the next stall deadline (a node's stage or the no-progress timeout) while an upgrade
-    // is in progress and not stalled, or the blind deadline while polls are failing.
+    // the next stall deadline (a node's stage timeout or slower_than_peers threshold, or the
+    // no-progress timeout) while an upgrade is in progress and not stalled, or the blind
+    // deadline while polls are failing.
     // nullopt when no deadline is pending. The caller arms a timer for it (SPEC §4:
     // deadlines do not wait for a poll).
     std::optional<wall_time> next_deadline() const;
+
+    // The expected finish of the upgrade in progress at `now` (SPEC §4), nullopt otherwise.
+    // Events about an upgrade in progress carry it as upgrade.expected_finish.
+    std::optional<wall_time> expected_finish(wall_time now) const;
+    // This cluster's past upgrades' node times (read from the history, which may come after
+    // the tracker was made): the ETA's second choice. Not part of state().
+    void set_history(node_time_medians history) { history_ = std::move(history); }
 
     const cluster_state& state() const { return state_; }
     const cluster_ref& cluster() const { return cluster_; }
@@ -112,6 +122,13 @@ class tracker {
     void update_nodes(const snapshot& snap, wall_time now, observation_result& result);
     void check_finished(wall_time now, std::vector<event>& out);
     void evaluate_stall(wall_time now, bool may_clear, std::vector<event>& out);
+    // The slower_than_peers rule for an upgrading node, when it applies: the node is slow
+    // from `threshold` in its stage on; `peer_median` is what it was compared with.
+    struct peer_rule {
+        duration threshold{};
+        duration peer_median{};
+    };
+    std::optional<peer_rule> slow_rule(const node_record& n) const;
     void close_stall(wall_time now, std::vector<event>& out);
     void check_blind(wall_time now, std::vector<event>& out);
 
@@ -123,6 +140,7 @@ class tracker {
     // was saved mid failure streak: a restart after downtime must not count our own
     // downtime as the cluster's blindness (docs/events.md).
     std::optional<wall_time> session_success_;
+    node_time_medians history_;
 };
 
 }  // namespace sesmon::monitor

@@ -50,6 +50,7 @@ void tracker::update_nodes(const snapshot& snap, wall_time now, observation_resu
             n.status = obs.status;
             n.previous_status.clear();
             n.since = status_since(obs, now, std::nullopt);
+            note_first_status(n);
             n.last_seen = now;
             rec.last_change = std::max(rec.last_change, now);
             result.nodes_appeared.push_back(n.hostname);
@@ -64,9 +65,11 @@ void tracker::update_nodes(const snapshot& snap, wall_time now, observation_resu
         seen[index] = true;
         node_record& n = *it;
         if (!iequals(n.status, obs.status)) {
+            const wall_time since = status_since(obs, now, n.last_seen);
+            note_status_change(n, obs.status, since);
             n.previous_status = n.status;
             n.status = obs.status;
-            n.since = status_since(obs, now, n.last_seen);
+            n.since = since;
             ++n.changes;
             rec.last_change = std::max(rec.last_change, n.since);
             news.push_back({index, true, phase == node_phase::failed});

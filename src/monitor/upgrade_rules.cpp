@@ -81,4 +81,21 @@ int count_complete(const upgrade_record& u) {
     }));
 }
 
+void note_first_status(node_record& n) {
+    if (!n.upgrading_since && classify_status(n.status) == node_phase::upgrading)
+        n.upgrading_since = n.since;
+}
+
+void note_status_change(node_record& n, std::string_view next, wall_time at) {
+    const node_phase from = classify_status(n.status);
+    const node_phase to = classify_status(next);
+    if (from == node_phase::upgrading) {
+        n.stages.push_back({n.status, std::max(at - n.since, std::chrono::seconds(0))});
+        if (n.stages.size() > max_stage_times)
+            n.stages.erase(n.stages.begin());
+    }
+    if (!n.upgrading_since && from == node_phase::pending && past_pending(to))
+        n.upgrading_since = to == node_phase::upgrading ? at : std::min(n.last_seen, at);
+}
+
 }  // namespace sesmon::monitor

@@ -41,4 +41,13 @@ wall_time done_time(const upgrade_record& u, wall_time now);
 
 int count_complete(const upgrade_record& u);
 
+// A node's time bookkeeping when it is first seen in its status (at `since`): upgrading
+// nodes count as upgrading since then.
+void note_first_status(node_record& n);
+// ... and when it changes from its current status to `next`, which began at `at`: the
+// Upgrade_* status it leaves joins `stages`; leaving `running` sets upgrading_since (to
+// `at`, or — when it skipped every Upgrade_* status between two polls — to when it was
+// last seen pending, the latest time it can have started).
+void note_status_change(node_record& n, std::string_view next, wall_time at);
+
 }  // namespace sesmon::monitor

@@ -1,8 +1,8 @@
 #include "notify/format_generic.hpp"
 
 #include <rapidjson/document.h>
-#include "common/time_format.hpp"
 #include "common/json_writer.hpp"
+#include "common/time_format.hpp"
 
 namespace sesmon::notify {
 
@@ -45,6 +45,7 @@ std::string format_generic(const event& e) {
         w.Int(u.nodes_complete);
         put_time(w, "started_at", u.started_at);
         put_time(w, "finished_at", u.finished_at);
+        put_time(w, "expected_finish", u.expected_finish);
         w.EndObject();
     } else {
         w.Null();
@@ -68,6 +69,11 @@ std::string format_generic(const event& e) {
         put(w, "reason", e.stall->reason);
         key(w, "stalled_for_seconds");
         w.Int64(e.stall->stalled_for_seconds);
+        if (e.stall->reason == "slower_than_peers") {
+            // Beyond SPEC §5's shape, for this reason only: what the node was compared with.
+            key(w, "peer_median_seconds");
+            w.Int64(e.stall->peer_median_seconds);
+        }
         w.EndObject();
     } else {
         w.Null();
@@ -171,6 +177,7 @@ std::optional<event> parse_generic(std::string_view json) {
         info.nodes_complete = static_cast<int>(r.integer(*u, "nodes_complete"));
         info.started_at = r.time(*u, "started_at");
         info.finished_at = r.time(*u, "finished_at");
+        info.expected_finish = r.time(*u, "expected_finish");
         e.upgrade = std::move(info);
     }
     if (const rapidjson::Value* n = r.object(doc, "node")) {
@@ -184,6 +191,9 @@ std::optional<event> parse_generic(std::string_view json) {
     }
     if (const rapidjson::Value* s = r.object(doc, "stall")) {
         e.stall = stall_info{r.text(*s, "reason"), r.integer(*s, "stalled_for_seconds")};
+        if (const auto it = s->FindMember("peer_median_seconds");
+            it != s->MemberEnd() && it->value.IsInt64())
+            e.stall->peer_median_seconds = it->value.GetInt64();
     }
     auto error = doc.FindMember("error");
     if (error != doc.MemberEnd() && error->value.IsString()) {

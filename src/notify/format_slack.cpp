@@ -2,9 +2,9 @@
 
 #include <vector>
 
+#include "common/json_writer.hpp"
 #include "common/time_format.hpp"
 #include "notify/event_text.hpp"
-#include "common/json_writer.hpp"
 
 namespace sesmon::notify {
 
@@ -74,6 +74,13 @@ std::vector<std::string> fields(const event& e) {
     }
     if (auto progress = progress_text(e); !progress.empty()) {
         out.push_back("*Progress*\n" + progress + " nodes done");
+    }
+    if (e.upgrade && e.upgrade->expected_finish) {
+        // Slack shows <!date^...> in the reader's own time zone; the text after | is the
+        // fallback for clients that cannot.
+        const auto at = *e.upgrade->expected_finish;
+        out.push_back("*Expected finish*\n<!date^" + std::to_string(at.time_since_epoch().count()) +
+                      "^{date_short_pretty} {time}|" + common::format_rfc3339_utc(at) + ">");
     }
     if (e.node) {
         std::string node = "*Node*\n" + escape(e.node->hostname);

@@ -59,6 +59,9 @@ std::string log_line(const event& e, log_format format) {
     }
     field(line, "versions", version_text(e));
     field(line, "progress", progress_text(e));
+    if (e.upgrade && e.upgrade->expected_finish) {
+        field(line, "eta", common::format_rfc3339_utc(*e.upgrade->expected_finish));
+    }
     if (e.stall) {
         field(line, "stall", e.stall->reason);
     }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <system_error>
 
 namespace sesmon::state {
@@ -70,17 +71,29 @@ CREATE TABLE node_statuses(
 CREATE INDEX node_statuses_by_upgrade ON node_statuses(upgrade_id, hostname, started_at);
 )sql";
 
-// Brings the schema from `from` to schema_version, one version per step, in one
-// transaction each. A new step is appended here with its own `case`.
+// Version 2 (issue 13): the history list newest first, and the ETA's past upgrades of one
+// cluster, without a scan of every upgrade.
+constexpr const char* schema_v2 = R"sql(
+CREATE INDEX upgrades_by_start ON upgrades(started_at);
+CREATE INDEX upgrades_by_instance ON upgrades(instance_no, started_at);
+)sql";
+
+// The migration steps by version: migration_steps[v] brings a database of version v to
+// v + 1, in one transaction. A new version appends its step here and raises
+// schema_version (database.hpp); the static_assert keeps the two together.
+constexpr const char* migration_steps[] = {
+    schema_v1,  // 0 -> 1: the whole schema
+    schema_v2,  // 1 -> 2: history indexes
+};
+static_assert(std::size(migration_steps) == schema_version,
+              "one migration step per schema version");
+
+// Brings the schema from `from` to schema_version, one step at a time.
 void migrate(sqlite::connection& db, std::int64_t from) {
     for (std::int64_t version = from; version < schema_version; ++version) {
         db.exec("BEGIN IMMEDIATE");
         try {
-            switch (version) {
-                case 0:
-                    db.exec(schema_v1);
-                    break;
-            }
+            db.exec(migration_steps[static_cast<std::size_t>(version)]);
             db.exec("PRAGMA user_version = " + std::to_string(version + 1));
             db.exec("COMMIT");
         } catch (...) {
@@ -186,9 +199,10 @@ std::unique_ptr<sqlite::connection> open_for_reading(const fs::path& directory, 
         file, immutable ? sqlite::open_mode::immutable : sqlite::open_mode::read_only);
     db->exec("PRAGMA busy_timeout = 5000");
     const std::int64_t version = db->query_int("PRAGMA user_version");
-    if (version != schema_version) {
+    if (version < min_readable_schema || version > schema_version) {
         throw sqlite::error(SQLITE_ERROR, file.string() + " has schema " + std::to_string(version) +
                                               ", this program reads " +
+                                              std::to_string(min_readable_schema) + " to " +
                                               std::to_string(schema_version));
     }
     return db;

@@ -2,7 +2,7 @@
 // database: opening state.db — PRAGMAs in one place, the schema created and migrated by
 // `PRAGMA user_version`, and a damaged file moved aside so that the daemon always starts.
 //
-// Schema (version 1; docs/operations.md shows how to inspect it with the sqlite3 CLI):
+// Schema (version 2; docs/operations.md shows how to inspect it with the sqlite3 CLI):
 //   clusters(instance_no PK, name, state JSON, updated_at)     the trackers' memory
 //   events(id PK, instance_no, cluster, type, upgrade_id, occurred_at, body JSON)
 //   outbox(seq PK, notifier, event_id, status pending|delivered|dead, attempts,
@@ -10,6 +10,7 @@
 //   upgrades(id PK, instance_no, cluster, from_version, to_version, action_date,
 //            started_at, finished_at, ended_at, outcome, nodes_total, nodes_complete)
 //   node_statuses(upgrade_id, hostname, role, status, started_at, ended_at)
+// Version 2 adds indexes only (upgrades by start, by instance_no and start).
 // Times are Unix seconds (UTC). JSON columns use the store's own formats (event_codec,
 // cluster_state_json), never the public webhook schema.
 #include <filesystem>
@@ -23,7 +24,12 @@ class logger;
 
 namespace sesmon::state {
 
-inline constexpr int schema_version = 1;
+// Raised with each migration step (database.cpp, migration_steps).
+inline constexpr int schema_version = 2;
+// The oldest schema the read-only tools read: a database the daemon has not migrated yet
+// (the steps since only add indexes) still answers `history` and `deliveries`. A step that
+// adds or changes what those reads query raises it to its own version.
+inline constexpr int min_readable_schema = 1;
 inline constexpr const char* database_file_name = "state.db";
 
 enum class open_purpose {
@@ -55,7 +61,8 @@ void replace_damaged(const std::filesystem::path& directory, const std::string& 
 // makes the next start move the file aside.
 std::string check_integrity(sqlite::connection& db, const std::filesystem::path& directory);
 
-// Opens an existing state.db read-only (CLI, HTTP history): never creates, never migrates.
+// Opens an existing state.db read-only (CLI, HTTP history): never creates, never migrates;
+// reads schemas min_readable_schema to schema_version.
 // `immutable`: for the daemon's own start on a disk it cannot write (no writer can be
 // running then), where a WAL database would not open otherwise. Throws sqlite::error
 // (missing file, unreadable, other schema).

@@ -76,6 +76,7 @@ std::string encode_event(const event& e) {
         put_int(w, "nodes_complete", u.nodes_complete);
         put_time(w, "started_at", u.started_at);
         put_time(w, "finished_at", u.finished_at);
+        put_time(w, "expected_finish", u.expected_finish);
         w.EndObject();
     }
     if (e.node) {
@@ -94,6 +95,8 @@ std::string encode_event(const event& e) {
         w.StartObject();
         json::put(w, "reason", e.stall->reason);
         put_int(w, "stalled_for_seconds", e.stall->stalled_for_seconds);
+        if (e.stall->peer_median_seconds != 0)
+            put_int(w, "peer_median_seconds", e.stall->peer_median_seconds);
         w.EndObject();
     }
     if (e.error)
@@ -126,14 +129,16 @@ std::optional<event> decode_event(std::string_view text) {
                                  static_cast<int>(int_of(*u, "nodes_total")),
                                  static_cast<int>(int_of(*u, "nodes_complete")),
                                  time_of(*u, "started_at"),
-                                 time_of(*u, "finished_at")};
+                                 time_of(*u, "finished_at"),
+                                 time_of(*u, "expected_finish")};
     }
     if (const value* n = object_of(doc, "node")) {
         e.node = node_info{text_of(*n, "hostname"), text_of(*n, "role"), text_of(*n, "status"),
                            text_of(*n, "previous_status"), time_of(*n, "status_since")};
     }
     if (const value* s = object_of(doc, "stall")) {
-        e.stall = stall_info{text_of(*s, "reason"), int_of(*s, "stalled_for_seconds")};
+        e.stall = stall_info{text_of(*s, "reason"), int_of(*s, "stalled_for_seconds"),
+                             int_of(*s, "peer_median_seconds")};
     }
     if (const auto it = doc.FindMember("error"); it != doc.MemberEnd() && it->value.IsString())
         e.error = std::string(it->value.GetString(), it->value.GetStringLength());

@@ -50,7 +50,28 @@ history_writer::history_writer(sqlite::connection& db)
                   "AND hostname = ?2 AND ended_at IS NULL"),
       open_node_(db,
                  "INSERT INTO node_statuses(upgrade_id, hostname, role, status, started_at, "
-                 "ended_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)") {}
+                 "ended_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"),
+      first_node_row_(db,
+                      "INSERT INTO node_statuses(upgrade_id, hostname, role, status, started_at) "
+                      "SELECT ?1, ?2, ?3, ?4, max(?5, u.started_at) FROM upgrades u WHERE u.id = "
+                      "?1 AND u.ended_at IS NULL AND NOT EXISTS (SELECT 1 FROM node_statuses n "
+                      "WHERE n.upgrade_id = ?1 AND n.hostname = ?2)") {}
+
+void history_writer::record_nodes(const cluster_record& c) {
+    const auto& upgrade = c.state.upgrade;
+    if (c.history_id.empty() || !upgrade || upgrade->phase != monitor::upgrade_phase::in_progress)
+        return;
+    for (const monitor::node_record& n : upgrade->nodes) {
+        if (!n.listed)
+            continue;
+        first_node_row_.bind(1, c.history_id)
+            .bind(2, n.hostname)
+            .bind(3, n.role)
+            .bind(4, n.status)
+            .bind(5, unix_seconds(n.since))
+            .run();
+    }
+}
 
 void history_writer::ensure_upgrade(const std::string& id, const event& e) {
     const upgrade_info& u = *e.upgrade;

@@ -11,11 +11,16 @@
 //   upgrade_failed    outcome failed (unless finished)
 //   upgrade_finished  outcome finished, finished_at, ended_at
 //   upgrade_vanished  outcome vanished (failed stays failed), ended_at
-// Other events do not touch the history.
+// Other events do not touch the history. And with every cluster state committed while its
+// upgrade is in progress (record_nodes): a node of that upgrade without a row gets one for
+// its current status, from when it entered it (not before the upgrade's start) — so the
+// timeline has a row for every node, also those that have not changed yet, and a node's
+// first change then closes that row.
 #include <string>
 #include <string_view>
 
 #include "sesmon/event.hpp"
+#include "state/records.hpp"
 #include "state/sqlite.hpp"
 
 namespace sesmon::state {
@@ -33,6 +38,8 @@ class history_writer {
     explicit history_writer(sqlite::connection& db);
     // Applies one event's rule (above). Call inside the transaction that inserts the event.
     void apply(const sesmon::event& e);
+    // The rule for cluster states (above). Call after the batch's events.
+    void record_nodes(const cluster_record& c);
 
   private:
     void ensure_upgrade(const std::string& id, const sesmon::event& e);
@@ -45,6 +52,7 @@ class history_writer {
     sqlite::statement mark_vanished_;
     sqlite::statement close_node_;
     sqlite::statement open_node_;
+    sqlite::statement first_node_row_;
 };
 
 }  // namespace sesmon::state

@@ -17,6 +17,9 @@ struct cluster_record {
     std::string instance_no;
     std::string name;
     monitor::cluster_state state;
+    // The history id (upgrade_id) of state.upgrade, "" without one: the writer records that
+    // upgrade's nodes in the history (history_writer::record_nodes). Not stored.
+    std::string history_id = {};
 };
 
 // An event and the notifiers it goes to (the cluster's `notify` list after each notifier's

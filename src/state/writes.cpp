@@ -69,8 +69,10 @@ void write_statements::commit(const pending_writes& w, wall_time now) {
             insert_event(r, at);
         for (const auto& [key, u] : w.deliveries)
             update_delivery(u);
-        for (const auto& [instance_no, c] : w.clusters)
+        for (const auto& [instance_no, c] : w.clusters) {
             upsert_cluster(c, at);
+            history_.record_nodes(c);
+        }
     });
 }
 

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "common/crypto.hpp"
+#include "web/dashboard_timeline.hpp"
 
 namespace sesmon::web {
 namespace {
@@ -109,6 +110,8 @@ constexpr std::string_view script = R"js(
     return Math.floor(s / 86400) + 'd ' + Math.floor(s / 3600) % 24 + 'h';
   };
   const clock = (d) => pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
+  // Shared with the timeline's script (dashboard_timeline.cpp), which runs after this one.
+  window.sesmonDashboard = {el, pad, duration, clock};
   const when = (iso) => {
     if (!iso) return 'never';
     const d = new Date(iso);
@@ -219,6 +222,7 @@ constexpr std::string_view script = R"js(
     if (lp.result && lp.result !== 'ok' && lp.success_at)
       poll.appendChild(el('div', 'last-success', 'Last success ' + ago(lp.success_at, now)));
     if (lp.error) poll.appendChild(el('div', 'error', lp.error));
+    if (window.sesmonTimeline) window.sesmonTimeline.card(sec, c, now);  // ETA, timeline
     return sec;
   };
 
@@ -233,6 +237,7 @@ constexpr std::string_view script = R"js(
         (ha.role === 'leader' ? 'leader' : ha.role + (ha.leader ? ', ' + ha.leader + ' leads' : '')));
     $('last-updated').textContent = 'updated ' + clock(new Date());
     loadedOnce = true;
+    if (window.sesmonTimeline) window.sesmonTimeline.refreshed(doc);  // the history list
   };
 
   const online = () => {
@@ -275,8 +280,10 @@ constexpr std::string_view body = R"html(<body data-state="loading">
 </header>
 <div id="offline-banner" role="alert" hidden></div>
 <main><div id="clusters" aria-live="polite"></div></main>
-<noscript>This page needs JavaScript; the same data is at api/v1/clusters.</noscript>
 )html";
+
+constexpr std::string_view noscript =
+    "<noscript>This page needs JavaScript; the same data is at api/v1/clusters.</noscript>\n";
 
 std::string csp_hash(std::string_view content) {
     return "'sha256-" + common::base64_encode(common::sha256(content)) + "'";
@@ -285,19 +292,28 @@ std::string csp_hash(std::string_view content) {
 }  // namespace
 
 dashboard_page make_dashboard_page() {
+    const dashboard_part timeline = timeline_part();
+    const std::string all_style = std::string(style) + std::string(timeline.style);
     dashboard_page page;
     page.html =
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<link rel=\"icon\" href=\"data:,\">\n<title>SES upgrade monitor</title>\n<style>";
-    page.html += style;
+    page.html += all_style;
     page.html += "</style></head>\n";
     page.html += body;
+    page.html += timeline.body;
+    page.html += noscript;
+    // The cards' script first: it defines the helpers the timeline's script uses; it calls
+    // the timeline's hooks only once its first answer arrived, when both have run.
     page.html += "<script>";
     page.html += script;
+    page.html += "</script>\n<script>";
+    page.html += timeline.script;
     page.html += "</script>\n</body></html>\n";
-    page.content_security_policy = "default-src 'none'; script-src " + csp_hash(script) +
-                                   "; style-src " + csp_hash(style) +
+    page.content_security_policy = "default-src 'none'; script-src " + csp_hash(script) + " " +
+                                   csp_hash(timeline.script) + "; style-src " +
+                                   csp_hash(all_style) +
                                    "; connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
                                    "form-action 'none'; frame-ancestors 'none'";
     return page;

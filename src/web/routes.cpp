@@ -50,17 +50,26 @@ net::server_response text(int status, std::string body) {
     return res;
 }
 
+// Headers every answer carries.
+void finish(net::server_response& res) {
+    res.headers.emplace_back("Cache-Control", "no-store");
+    res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+}
+
 }  // namespace
 
 router::router(std::function<daemon_view()> view, metrics& metrics,
                std::optional<secret> auth_token, std::function<readiness()> ready,
-               bool gauges_kept_current)
+               bool gauges_kept_current, history_source* history)
     : view_(std::move(view)),
       metrics_(metrics),
       auth_token_(std::move(auth_token)),
       ready_(std::move(ready)),
       gauges_kept_current_(gauges_kept_current),
-      page_(make_dashboard_page()) {}
+      page_(make_dashboard_page()) {
+    if (history)
+        history_.emplace(*history);
+}
 
 bool router::authorized(const net::server_request& request) const {
     if (!auth_token_)
@@ -110,35 +119,56 @@ net::server_response router::get(std::string_view path) const {
     return res;
 }
 
+std::optional<net::server_response> router::refusal(const net::server_request& request,
+                                                    bool known) const {
+    if (request.path() != "/healthz" && !authorized(request)) {
+        // Unknown paths too: without the token nothing says which paths exist.
+        auto res = text(401, "unauthorized: send Authorization: Bearer <token>\n");
+        res.headers.emplace_back("WWW-Authenticate", "Bearer " + std::string(realm));
+        res.headers.emplace_back("WWW-Authenticate", "Basic " + std::string(realm));
+        return res;
+    }
+    if (!known)
+        return text(404, "not found\n");
+    if (request.method != "GET" && request.method != "HEAD") {
+        auto res = text(405, "method not allowed\n");
+        res.headers.emplace_back("Allow", std::string(allowed_methods));
+        return res;
+    }
+    return std::nullopt;
+}
+
 net::server_response router::handle(const net::server_request& request) const {
     const std::string_view path = request.path();
     const bool known = path == "/healthz" || path == "/readyz" || path == "/metrics" ||
                        path == "/api/v1/clusters" || path == "/";
-    const bool head = request.method == "HEAD";
     net::server_response res;
-    if (path != "/healthz" && !authorized(request)) {
-        // Unknown paths too: without the token nothing says which paths exist.
-        res = text(401, "unauthorized: send Authorization: Bearer <token>\n");
-        res.headers.emplace_back("WWW-Authenticate", "Bearer " + std::string(realm));
-        res.headers.emplace_back("WWW-Authenticate", "Basic " + std::string(realm));
-    } else if (!known) {
-        res = text(404, "not found\n");
-    } else if (request.method != "GET" && !head) {
-        res = text(405, "method not allowed\n");
-        res.headers.emplace_back("Allow", std::string(allowed_methods));
+    if (auto refused = refusal(request, known)) {
+        res = std::move(*refused);
     } else if (path == "/healthz") {
         res = text(200, "ok\n");
     } else {
         res = get(path);
     }
-    res.headers.emplace_back("Cache-Control", "no-store");
-    res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    finish(res);
     return res;  // for HEAD too: the server sends the head with this body's length, no body
+}
+
+boost::asio::awaitable<net::server_response> router::answer(net::server_request request) const {
+    if (!history_ || !history_api::handles(request.path()))
+        co_return handle(request);
+    if (auto refused = refusal(request, true)) {
+        finish(*refused);
+        co_return std::move(*refused);
+    }
+    auto res = co_await history_->answer(std::move(request));
+    finish(res);
+    co_return res;
 }
 
 net::server_handler router::handler() const {
     return [this](net::server_request request) -> boost::asio::awaitable<net::server_response> {
-        co_return handle(request);
+        co_return co_await answer(std::move(request));
     };
 }
 

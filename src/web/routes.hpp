@@ -6,6 +6,9 @@
 //   GET /readyz           200 once the first poll round was attempted, else 503
 //   GET /metrics          Prometheus text format 0.0.4
 //   GET /api/v1/clusters  the daemon_view as JSON
+//   GET /api/v1/history, /api/v1/upgrades/{id}
+//                         the upgrade history (history_api.hpp), when a history_source is
+//                         given: answered asynchronously, off the event loop's time
 //   GET /                 the dashboard page
 // HEAD is accepted wherever GET is; other methods get 405 with Allow; other paths 404.
 // With an auth token every path but /healthz needs `Authorization: Bearer <token>` (or
@@ -13,15 +16,17 @@
 // comparison is constant-time and does not reveal the token's length; an empty token
 // matches nothing (fails closed). Failures get 401 with WWW-Authenticate.
 //
-// Threading: handle() calls the view and ready providers on the calling thread (the
-// server's io_context thread), so they may read the daemon's state without locks when the
-// daemon runs on that same thread. The router must outlive any server using handler().
+// Threading: handle() and answer() call the view and ready providers on the calling thread
+// (the server's io_context thread), so they may read the daemon's state without locks when
+// the daemon runs on that same thread. The router (and its history_source) must outlive any
+// server using handler().
 #include <functional>
 #include <optional>
 
 #include "net/http_server.hpp"
 #include "sesmon/secret.hpp"
 #include "web/dashboard.hpp"
+#include "web/history_api.hpp"
 #include "web/metrics.hpp"
 #include "web/view_model.hpp"
 
@@ -41,17 +46,27 @@ class router {
     // empty, view().ready decides. The per-cluster gauges of `metrics` are refreshed from
     // the view on every scrape, unless `gauges_kept_current` says their owner sets them
     // itself (the daemon does, after every poll: building the view of 10,000 clusters on
-    // every scrape held its event loop for up to a second).
+    // every scrape held its event loop for up to a second). `history`: where
+    // /api/v1/history and /api/v1/upgrades/{id} read from; without one those paths are
+    // unknown (404).
     router(std::function<daemon_view()> view, metrics& metrics,
            std::optional<secret> auth_token = std::nullopt,
-           std::function<readiness()> ready = nullptr, bool gauges_kept_current = false);
+           std::function<readiness()> ready = nullptr, bool gauges_kept_current = false,
+           history_source* history = nullptr);
 
+    // Every route; the history routes complete when their read does.
+    boost::asio::awaitable<net::server_response> answer(net::server_request request) const;
+    // The synchronous routes only (the history routes answer 404 here): for tests and
+    // callers without a coroutine.
     net::server_response handle(const net::server_request& request) const;
 
-    // A handler for net::http_server that calls handle(); keeps a pointer to *this.
+    // A handler for net::http_server that calls answer(); keeps a pointer to *this.
     net::server_handler handler() const;
 
   private:
+    // 401, 404 or 405 for a request that must not reach its route; nullopt otherwise.
+    std::optional<net::server_response> refusal(const net::server_request& request,
+                                                bool known) const;
     bool authorized(const net::server_request& request) const;
     net::server_response get(std::string_view path) const;
 
@@ -60,6 +75,7 @@ class router {
     std::optional<secret> auth_token_;
     std::function<readiness()> ready_;
     bool gauges_kept_current_;
+    std::optional<history_api> history_;
     dashboard_page page_;
 };
 

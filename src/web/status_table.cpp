@@ -81,6 +81,8 @@ void append_cluster(std::string& out, const cluster_view& c) {
                std::to_string(c.nodes_complete) + "/" + std::to_string(c.nodes_total) + " nodes  " +
                state_words(c) + "\n";
     }
+    if (c.upgrade_in_progress && c.expected_finish)
+        out += "  expected to finish " + common::format_rfc3339_utc(*c.expected_finish) + "\n";
     if (!c.last_error.empty()) {
         out += "  last poll failed (" + c.last_poll_result + "): " + c.last_error + "\n";
     }

@@ -46,12 +46,14 @@ void put_cluster(json_writer& w, const cluster_view& c) {
 
     w.Key("upgrade");
     w.StartObject();
+    json::put_or_null(w, "id", c.upgrade_id);
     put(w, "in_progress", c.upgrade_in_progress);
     json::put_or_null(w, "from_version", c.from_version);
     json::put_or_null(w, "to_version", c.to_version);
     json::put_or_null(w, "action_date", c.action_date);
     json::put_time(w, "started_at", c.started_at);
     json::put_time(w, "finished_at", c.finished_at);
+    json::put_time(w, "expected_finish", c.expected_finish);
     put(w, "nodes_total", static_cast<long long>(c.nodes_total));
     put(w, "nodes_complete", static_cast<long long>(c.nodes_complete));
     w.EndObject();

@@ -40,12 +40,15 @@ struct cluster_view {
     std::string action_date;  // ISO 8601 with the API's offset, or the raw text
     std::optional<wall_time> started_at;
     std::optional<wall_time> finished_at;
+    std::string upgrade_id;                    // its id in the history ("" when unknown)
+    std::optional<wall_time> expected_finish;  // while in progress (SPEC §4, ETA)
     int nodes_total = 0;
     int nodes_complete = 0;
     std::vector<node_view> nodes;
 
     bool stalled = false;
-    std::string stall_reason;  // "node_stage_timeout" | "no_progress_timeout" | ""
+    std::string stall_reason;  // "node_stage_timeout" | "no_progress_timeout" |
+                               // "slower_than_peers" | ""
     long long stalled_for_seconds = 0;
     bool failed = false;  // some node is classified failed
     bool blind = false;   // no successful poll for >= blind_timeout

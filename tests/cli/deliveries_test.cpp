@@ -2,15 +2,9 @@
 // state.db that a real store wrote.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <spdlog/logger.h>
-#include <spdlog/sinks/null_sink.h>
 
-#include <boost/asio/io_context.hpp>
-#include <fstream>
-
+#include "cli/command_fixture.hpp"
 #include "cli/deliveries_view.hpp"
-#include "state/sqlite_store.hpp"
-#include "support/test_certs.hpp"
 
 namespace sesmon::cli {
 namespace {
@@ -80,45 +74,20 @@ TEST(deliveries_view_test, json_carries_the_event_and_the_delivery) {
     EXPECT_TRUE(deliveries_json({}) == R"({"deliveries":[]})");
 }
 
-class deliveries_command_test : public ::testing::Test {
+class deliveries_command_test : public test::command_fixture {
   protected:
-    deliveries_command_test() {
-        std::ofstream(config_path())
-            << "api:\n  endpoint: http://127.0.0.1:9\n"
-            << "clusters:\n  - name: prod-logs\n"
-            << "    instance_no: \"1037001\"\n"
-            << "state:\n  directory: " << (dir_.path() / "state").string() << "\n"
-            << "server:\n  listen: \"\"\n";
-    }
-    std::string config_path() const { return (dir_.path() / "config.yaml").string(); }
+    deliveries_command_test() : command_fixture("deliveries") {}
 
     // A store that has committed two events for two notifiers, one delivered, one dead.
     void write_state() {
-        boost::asio::io_context io;
-        state::sqlite_store_options o;
-        o.directory = dir_.path() / "state";
-        o.group_window = 1ms;
-        auto log =
-            std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::null_sink_st>());
-        state::sqlite_store store(io.get_executor(), o, log);
         state::batch b;
         b.events.push_back({sample("a1", event_type::upgrade_started), {"hook", "pager"}});
         b.events.push_back({sample("b2", event_type::upgrade_failed, "n-1"), {"hook"}});
-        store.commit(std::move(b), {});
-        store.record({"pager", "a1", state::delivery_status::delivered, 1, {}, "", t0});
-        store.record({"hook", "b2", state::delivery_status::dead, 2, {}, "HTTP 410", t0});
-        store.close();
+        commit_and_wait(std::move(b));
+        store().record({"pager", "a1", state::delivery_status::delivered, 1, {}, "", t0});
+        store().record({"hook", "b2", state::delivery_status::dead, 2, {}, "HTTP 410", t0});
+        close_store();
     }
-
-    // The binary without API keys in its environment: it must not need them.
-    test::command_result run(const std::string& args) {
-        return test::run_shell(
-            "env -u NCLOUD_ACCESS_KEY -u NCLOUD_SECRET_KEY " +
-            test::shell_quote(std::string(SESMON_BIN_DIR) + "/ses-upgrade-monitor") +
-            " deliveries -c " + test::shell_quote(config_path()) + " " + args + " 2>&1");
-    }
-
-    test::temp_dir dir_;
 };
 
 TEST_F(deliveries_command_test, lists_pending_and_dead_without_api_keys) {
@@ -146,9 +115,7 @@ TEST_F(deliveries_command_test, lists_pending_and_dead_without_api_keys) {
 }
 
 TEST_F(deliveries_command_test, no_state_db_is_exit_1_and_a_bad_flag_exit_2) {
-    const auto missing = run("");
-    EXPECT_EQ(missing.exit_code, 1) << missing.output;
-    EXPECT_NE(missing.output.find("has the daemon run?"), std::string::npos) << missing.output;
+    expect_exit_1_without_state_db();
     EXPECT_EQ(run("--pending --dead").exit_code, 2);
     EXPECT_EQ(run("--format yaml").exit_code, 2);
 }

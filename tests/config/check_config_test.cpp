@@ -25,17 +25,22 @@ TEST(check_config_test, demo_config_loads_with_the_demo_values) {
     const sesmon::config cfg =
         load(SESMON_SOURCE_DIR "/config/demo.yaml", testing::keys_environment());
     EXPECT_EQ(cfg.api.endpoint, "http://127.0.0.1:18443");
-    ASSERT_EQ(cfg.clusters.size(), 2u);
+    ASSERT_EQ(cfg.clusters.size(), 3u);
     EXPECT_EQ(cfg.clusters[0].name, "cluster000");
     EXPECT_EQ(cfg.clusters[0].instance_no, "1037001");
     EXPECT_EQ(cfg.clusters[1].name, "stuck-logs");
     EXPECT_EQ(cfg.clusters[1].instance_no, "1037002");
+    EXPECT_EQ(cfg.clusters[2].name, "slow-logs");
+    EXPECT_EQ(cfg.clusters[2].instance_no, "1037003");
+    EXPECT_EQ(cfg.eta.node_prior, 5s);
     for (const cluster_config& c : cfg.clusters) {
         EXPECT_EQ(c.polling.interval, 1s);
         EXPECT_EQ(c.polling.idle_interval, 5s);
         EXPECT_EQ(c.stall.node_stage_timeout, 20s);
         EXPECT_EQ(c.stall.no_progress_timeout, 40s);
         EXPECT_EQ(c.stall.blind_timeout, 15s);
+        EXPECT_EQ(c.stall.adaptive_factor, 3);
+        EXPECT_EQ(c.stall.adaptive_min, 10s);
     }
     ASSERT_EQ(cfg.notifiers.size(), 2u);
     EXPECT_EQ(cfg.notifiers[0].name, "journal");

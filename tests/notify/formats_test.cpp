@@ -37,11 +37,25 @@ TEST(formats_test, generic_body_is_exactly_the_spec_shape) {
         R"("cluster":{"name":"prod-logs","instance_no":"1037123456","region":"KR"},)"
         R"("upgrade":{"from_version":"2140","to_version":"2150",)"
         R"("action_date":"2026-11-27T03:01:02+09:00","nodes_total":8,"nodes_complete":3,)"
-        R"("started_at":"2026-11-26T18:01:02Z","finished_at":null},)"
+        R"("started_at":"2026-11-26T18:01:02Z","finished_at":null,)"
+        R"("expected_finish":"2026-11-26T21:14:00Z"},)"
         R"("node":{"hostname":"prod-logs-do-6tnm","role":"DO","status":"Upgrade_OpenSearch",)"
         R"("previous_status":"running","status_since":"2026-11-26T19:14:02Z"},)"
         R"("stall":{"reason":"node_stage_timeout","stalled_for_seconds":2820},"error":null})";
     EXPECT_EQ(format_generic(test::stalled_event()), expected);
+}
+
+TEST(formats_test, a_slower_than_peers_stall_says_what_it_was_compared_with) {
+    event e = test::stalled_event();
+    e.stall = stall_info{"slower_than_peers", 600, 120};
+    const std::string body = format_generic(e);
+    const auto doc = parse(body);
+    EXPECT_EQ(str(doc["stall"]["reason"]), "slower_than_peers");
+    EXPECT_EQ(doc["stall"]["peer_median_seconds"].GetInt64(), 120);
+    const auto back = parse_generic(body);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->stall, e.stall);
+    EXPECT_EQ(back->upgrade->expected_finish, e.upgrade->expected_finish);
 }
 
 TEST(formats_test, generic_body_has_nulls_where_parts_do_not_apply) {
@@ -100,6 +114,8 @@ TEST(formats_test, slack_has_phone_text_header_and_fields) {
                           "*Cluster*\nprod-logs (1037123456, KR)",
                           "*Versions*\n2140 \u2192 2150",
                           "*Progress*\n3/8 nodes done",
+                          "*Expected finish*\n<!date^1795727640^{date_short_pretty} "
+                          "{time}|2026-11-26T21:14:00Z>",
                           "*Node*\nprod-logs-do-6tnm (DO)\n`Upgrade_OpenSearch` (was `running`)",
                           "*Stuck for*\n47m",
                       }));
@@ -173,7 +189,8 @@ TEST(formats_test, log_line_names_type_cluster_node_statuses_and_duration) {
     EXPECT_EQ(log_line(test::stalled_event(), log_format::text),
               "event=upgrade_stalled cluster=prod-logs node=prod-logs-do-6tnm role=DO "
               "status=Upgrade_OpenSearch previous=running versions=\"2140 \u2192 2150\" "
-              "progress=3/8 stall=node_stage_timeout for=47m summary=\"prod-logs: node "
+              "progress=3/8 eta=2026-11-26T21:14:00Z stall=node_stage_timeout for=47m "
+              "summary=\"prod-logs: node "
               "prod-logs-do-6tnm stuck in Upgrade_OpenSearch for 47m (2140 \u2192 2150, 3/8 "
               "nodes done)\" id=9f2c4e1ab0d3");
     EXPECT_EQ(log_line(test::stalled_event(), log_format::json),

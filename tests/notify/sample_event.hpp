@@ -30,6 +30,7 @@ inline event stalled_event() {
     u.nodes_total = 8;
     u.nodes_complete = 3;
     u.started_at = sample_time() - 2h;
+    u.expected_finish = sample_time() + 1h + 12min + 58s;  // 2026-11-26T21:14:00Z
     e.upgrade = u;
     node_info n;
     n.hostname = "prod-logs-do-6tnm";

@@ -229,5 +229,29 @@ TEST(player_test, demo_scenario_finishes_in_45_seconds_and_stays_stuck) {
     EXPECT_EQ(stuck.nodes[1].status, "Upgrade_OpenSearch");
 }
 
+// config/scenarios/slow-node.yaml: nodes of 3 min, slow-node-d-3 40 min in
+// Upgrade_OpenSearch, from 7 min to 47 min; the upgrade finishes at 54 min.
+TEST(player_test, slow_node_scenario_has_one_node_much_slower_than_its_peers) {
+    auto s =
+        load_scenario_file(std::string(SESMON_SOURCE_DIR) + "/config/scenarios/slow-node.yaml", t0);
+    auto at17 = play(s.clusters[0], t0 + std::chrono::minutes(17));
+    EXPECT_EQ(at17.nodes[0].status, "complete");
+    EXPECT_EQ(at17.nodes[1].status, "complete");
+    EXPECT_EQ(at17.nodes[2].status, "Upgrade_OpenSearch");
+    EXPECT_EQ(at17.nodes[3].status, "running");
+    EXPECT_EQ(play(s.clusters[0], t0 + std::chrono::minutes(47)).nodes[2].status, "Upgrade_Plugin");
+    EXPECT_NE(play(s.clusters[0], t0 + std::chrono::minutes(54) - seconds(1)).phase,
+              cluster_phase::complete);
+    EXPECT_EQ(play(s.clusters[0], t0 + std::chrono::minutes(54)).phase, cluster_phase::complete);
+    // The demo's slow-logs: 5 s nodes, the third 60 s in Upgrade_OpenSearch from 15 s on.
+    auto demo =
+        load_scenario_file(std::string(SESMON_SOURCE_DIR) + "/config/scenarios/demo.yaml", t0);
+    ASSERT_EQ(demo.clusters.size(), 3u);
+    auto slow = play(demo.clusters[2], t0 + seconds(25));
+    EXPECT_EQ(slow.nodes[2].status, "Upgrade_OpenSearch");
+    EXPECT_EQ(slow.nodes[1].status, "complete");
+    EXPECT_EQ(play(demo.clusters[2], t0 + seconds(85)).phase, cluster_phase::complete);
+}
+
 }  // namespace
 }  // namespace sesmon::sim

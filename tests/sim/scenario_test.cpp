@@ -101,7 +101,8 @@ faults:
 }
 
 TEST(scenario_test, shipped_scenarios_load) {
-    for (const char* name : {"seed.yaml", "demo.yaml", "faults.yaml", "features.yaml"}) {
+    for (const char* name :
+         {"seed.yaml", "demo.yaml", "faults.yaml", "features.yaml", "slow-node.yaml"}) {
         auto path = std::string(SESMON_SOURCE_DIR) + "/config/scenarios/" + name;
         EXPECT_NO_THROW(load_scenario_file(path, kst("2025-03-24 17:00:00"))) << name;
     }

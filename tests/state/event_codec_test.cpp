@@ -8,7 +8,8 @@ namespace {
 TEST(event_codec_test, every_field_round_trips) {
     auto e = store_fixture::make_event(event_type::upgrade_stalled, "node-a", "Upgrade_Plugin", 3);
     e.upgrade->finished_at = t0 + 1h;
-    e.stall = stall_info{"node_stage_timeout", 2820};
+    e.upgrade->expected_finish = t0 + 2h;
+    e.stall = stall_info{"slower_than_peers", 2820, 120};
     e.error = "HTTP 503 \"quoted\"\n";
     EXPECT_EQ(decode_event(encode_event(e)), e);
 }

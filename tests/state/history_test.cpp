@@ -1,55 +1,9 @@
 #include "state/history.hpp"
 
-#include "state/database.hpp"
-#include "state/store_fixture.hpp"
-#include "state/writes.hpp"
+#include "state/history_fixture.hpp"
 
 namespace sesmon::state::test {
 namespace {
-
-// The history tables as the writer leaves them, written through write_statements directly
-// (the same code the writer thread runs), read back with SQL.
-class history_test : public store_fixture {
-  protected:
-    void SetUp() override {
-        store_fixture::SetUp();
-        fs::create_directories(dir_);
-        db_ = open_for_writing(dir_, open_purpose::start, *log_);
-        writes_ = std::make_unique<write_statements>(*db_);
-    }
-    void TearDown() override {
-        writes_.reset();
-        db_.reset();
-        store_fixture::TearDown();
-    }
-    void commit(std::vector<sesmon::event> events, wall_time now = t0 + 1h) {
-        pending_writes w;
-        batch b;
-        for (auto& e : events)
-            b.events.push_back({std::move(e), {"hook"}});
-        w.add(std::move(b));
-        writes_->commit(w, now);
-    }
-    std::string query(const std::string& sql) {
-        sqlite::statement s(*db_, sql);
-        std::string out;
-        while (s.step()) {
-            if (!out.empty())
-                out += "\n";
-            out += s.column_text(0);
-        }
-        return out;
-    }
-    sesmon::event node(const std::string& host, const std::string& from, const std::string& to,
-                       std::uint64_t n, wall_time since) {
-        auto e = make_event(event_type::node_changed, host, to, n, since);
-        e.node->previous_status = from;
-        return e;
-    }
-
-    std::unique_ptr<sqlite::connection> db_;
-    std::unique_ptr<write_statements> writes_;
-};
 
 TEST_F(history_test, an_upgrade_and_its_node_timeline) {
     commit({make_event(event_type::upgrade_started, "", "", 0, t0)});

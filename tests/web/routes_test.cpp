@@ -130,17 +130,27 @@ TEST_F(routes_test, clusters_api_returns_the_view_as_json_and_is_not_cached) {
     EXPECT_EQ(res.body, to_json(view_));
 }
 
-TEST_F(routes_test, dashboard_is_html_whose_csp_allows_exactly_its_inline_script) {
+TEST_F(routes_test, dashboard_is_html_whose_csp_allows_exactly_its_inline_scripts) {
     auto res = open_.handle(request("GET", "/"));
     EXPECT_EQ(res.status, 200);
     EXPECT_EQ(header(res, "Content-Type"), "text/html; charset=utf-8");
-    const auto open = res.body.find("<script>") + 8;
-    const auto close = res.body.find("</script>");
-    ASSERT_LT(open, close);
-    const std::string script = res.body.substr(open, close - open);
-    const std::string hash = common::base64_encode(common::sha256(script));
     const std::string csp = header(res, "Content-Security-Policy");
-    EXPECT_NE(csp.find("script-src 'sha256-" + hash + "'"), std::string::npos) << csp;
+    // Every inline <script> and <style> by its hash (the cards' and the timeline's scripts).
+    int scripts = 0;
+    for (const auto& [tag, directive] :
+         {std::pair<std::string, std::string>{"script", "script-src"}, {"style", "style-src"}}) {
+        for (auto at = res.body.find("<" + tag + ">"); at != std::string::npos;
+             at = res.body.find("<" + tag + ">", at + 1)) {
+            const auto open = at + tag.size() + 2;
+            const auto close = res.body.find("</" + tag + ">", open);
+            ASSERT_NE(close, std::string::npos);
+            const std::string hash =
+                common::base64_encode(common::sha256(res.body.substr(open, close - open)));
+            EXPECT_NE(csp.find("'sha256-" + hash + "'"), std::string::npos) << tag << ": " << csp;
+            scripts += tag == "script";
+        }
+    }
+    EXPECT_EQ(scripts, 2);
     EXPECT_NE(csp.find("default-src 'none'"), std::string::npos);
     EXPECT_NE(csp.find("connect-src 'self'"), std::string::npos);
     // Self-contained: nothing loaded from elsewhere.

@@ -23,6 +23,8 @@ inline daemon_view sample_view() {
     c.to_version = "2150";
     c.action_date = "2026-11-27T03:50:00+09:00";
     c.started_at = at("2026-11-26T18:50:00Z");
+    c.upgrade_id = "3f9a0c2d5e7b8a61";
+    c.expected_finish = at("2026-11-26T20:52:00Z");
     c.nodes_total = 3;
     c.nodes_complete = 1;
     c.nodes = {

@@ -12,6 +12,7 @@ TEST(status_table_test, renders_versions_progress_state_and_a_row_per_node) {
         "prod-logs  (instance 1037001, KR)\n"
         "  2140 \u2192 2150  [########----------------]  1/3 nodes  upgrading, STALLED 47m "
         "(node_stage_timeout)\n"
+        "  expected to finish 2026-11-26T20:52:00Z\n"
         "  HOSTNAME           ROLE  STATUS              IN STATUS\n"
         "  prod-logs-m-1      M     complete            55m\n"
         "  prod-logs-do-6tnm  DO    Upgrade_OpenSearch  47m\n"

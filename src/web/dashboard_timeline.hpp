@@ -1,0 +1,22 @@
+#pragma once
+// dashboard_timeline: the dashboard's history part (issue 13) — on each card of an upgrade
+// its expected finish and its timeline (Gantt: one row per node, one bar per status in its
+// colour, a "now" line, the ETA marker), and below the cards the history list (newest
+// first, duration, outcome) whose rows open that upgrade's timeline (#upgrade/<id>).
+// Kept apart from dashboard.cpp: its own style, script and markup, which dashboard.cpp
+// puts into the page (the script by its own CSP hash). The script uses the cards' script's
+// helpers (window.sesmonDashboard) and defines window.sesmonTimeline, which the cards'
+// script calls; it fetches api/v1/upgrades/{id} and api/v1/history itself.
+#include <string_view>
+
+namespace sesmon::web {
+
+struct dashboard_part {
+    std::string_view style;   // CSS, appended to the page's style
+    std::string_view script;  // one <script> of its own, run after the cards' script
+    std::string_view body;    // markup after the cards
+};
+
+dashboard_part timeline_part();
+
+}  // namespace sesmon::web
