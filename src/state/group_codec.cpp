@@ -155,6 +155,8 @@ std::string encode_cluster(const cluster_record& c) {
     w.Int(group_format);
     json::put(w, "name", c.name);
     put_raw(w, "state", monitor::to_json(c.state, c.instance_no));
+    if (!c.history_id.empty())  // each member's state.db records the upgrade's nodes under it
+        json::put(w, "history_id", c.history_id);
     w.EndObject();
     return json::text(buffer);
 }
@@ -178,9 +180,12 @@ std::optional<cluster_record> decode_cluster(std::string_view instance_no, std::
         error = "written for instance " + parsed->instance_no;
         return std::nullopt;
     }
-    return cluster_record{std::string(instance_no),
-                          {name->value.GetString(), name->value.GetStringLength()},
-                          std::move(parsed->state)};
+    cluster_record out{std::string(instance_no),
+                       {name->value.GetString(), name->value.GetStringLength()},
+                       std::move(parsed->state)};
+    if (const auto id = doc.FindMember("history_id"); id != doc.MemberEnd() && id->value.IsString())
+        out.history_id = {id->value.GetString(), id->value.GetStringLength()};
+    return out;
 }
 
 std::string encode_event(const stored_event& e) {

@@ -4,7 +4,8 @@
 // leader writes) and group_mirror (every member reads).
 //
 //   {prefix}/leader                     the leading member's name (held by its lease)
-//   {prefix}/clusters/{instance_no}     {"format":1,"name":...,"state":{cluster_state JSON}}
+//   {prefix}/clusters/{instance_no}     {"format":1,"name":...,"state":{cluster_state JSON},
+//                                        "history_id":... (its upgrade's, when it has one)}
 //   {prefix}/events/{seq, 20 digits}    {"format":1,"stored_at":unix,"event":{event_codec},
 //                                        "deliveries":[{"notifier","status","attempts",
 //                                        "next_attempt","last_error","updated_at"}]}

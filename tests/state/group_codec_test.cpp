@@ -41,6 +41,16 @@ TEST(group_codec_test, cluster_round_trip_and_instance_check) {
     EXPECT_EQ(error, "written for instance 1037001");
 }
 
+TEST(group_codec_test, a_clusters_history_id_goes_with_it_to_every_members_history) {
+    cluster_record c{"1037001", "prod-logs", store_fixture::state_with("id-1")};
+    std::string error;
+    EXPECT_EQ(group::decode_cluster("1037001", group::encode_cluster(c), error)->history_id, "");
+    c.history_id = "0123456789abcdef";
+    const auto back = group::decode_cluster("1037001", group::encode_cluster(c), error);
+    ASSERT_TRUE(back) << error;
+    EXPECT_EQ(back->history_id, "0123456789abcdef");
+}
+
 TEST(group_codec_test, event_round_trip_with_its_deliveries) {
     group::stored_event e;
     e.seq = 7;
