@@ -15,12 +15,20 @@ function(sesmon_add_module)
   sesmon_target_warnings(sesmon_${ARG_NAME})
 endfunction()
 
+# Test code is glue around the libraries, which keep the build type's optimisation: it is
+# compiled without any (-O0, after the build type's flags), which halves its compile time —
+# tests are most of the build (docs/development.md, "How long things take").
+function(sesmon_test_compile_options target)
+  target_compile_options(${target} PRIVATE -O0)
+endfunction()
+
 # sesmon_add_test(NAME <test_x> SOURCES ... DEPS ... [LABELS ...]): a GoogleTest binary,
 # registered with ctest test by test. Tests find fixtures through SESMON_SOURCE_DIR and the
 # built programs through SESMON_BIN_DIR.
 function(sesmon_add_test)
   cmake_parse_arguments(ARG "" "NAME;TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${ARG_NAME} ${ARG_SOURCES})
+  sesmon_test_compile_options(${ARG_NAME})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${ARG_NAME} PRIVATE
     SESMON_SOURCE_DIR="${CMAKE_SOURCE_DIR}" SESMON_BIN_DIR="${CMAKE_BINARY_DIR}/bin")

@@ -59,6 +59,13 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
 
+    auto* discover =
+        app.add_subcommand("discover", "read the cluster list once: what discovery would watch");
+    add_config(discover);
+    discover->add_option("--format", format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}))
+        ->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -81,6 +88,8 @@ int main(int argc, char** argv) {
         const std::string which = only_pending ? "pending" : only_dead ? "dead" : "all";
         return sesmon::cli::deliveries(config_path, which, format);
     }
+    if (*discover)
+        return sesmon::cli::discover(config_path, format);
     std::cout << app.help();
     return 2;
 }

@@ -57,7 +57,23 @@ struct cluster_config {
     std::vector<std::string> notify;  // effective: the list, or every notifier's name
     polling_config polling;           // effective: merged with the global section
     stall_config stall;
+    bool discovered = false;  // from discovery (§10), not from clusters[]
     friend bool operator==(const cluster_config&, const cluster_config&) = default;
+};
+
+// discovery: (SPEC §10) also watch every cluster the API keys can see.
+struct discovery_config {
+    bool enabled = false;
+    std::vector<std::string> regions;  // effective: the list, or [api.region]
+    duration interval = 10min;         // how often the cluster list is read
+    std::string include;               // ECMAScript regex on clusterName; "" = every cluster
+    std::string exclude;               // applied after include; "" = none
+    // discovery.defaults, effective: what a discovered cluster gets as its notify, polling
+    // and stall (the global sections merged with the overrides, as for clusters[]).
+    std::vector<std::string> notify;
+    polling_config polling;
+    stall_config stall;
+    friend bool operator==(const discovery_config&, const discovery_config&) = default;
 };
 
 enum class notifier_type { log, webhook, command };
@@ -132,7 +148,8 @@ struct config {
     api_config api;
     polling_config polling;
     stall_config stall;
-    std::vector<cluster_config> clusters;
+    std::vector<cluster_config> clusters;  // may be empty when discovery is enabled
+    discovery_config discovery;
     std::vector<notifier_config> notifiers;  // default: one `log` notifier named "log"
     state_config state;
     eta_config eta;

@@ -35,14 +35,14 @@ struct http_response {
 };
 
 enum class http_error_kind {
-    invalid_url,    // unparsable, or http:// to a non-loopback host
-    dns,            // name did not resolve
-    connect,        // refused / unreachable
-    tls,            // handshake or certificate verification failed
-    timeout,        // the whole-request deadline passed
-    reset,          // connection closed or reset mid-exchange
-    body_too_large, // response over the size cap
-    protocol,       // malformed HTTP
+    invalid_url,     // unparsable, or http:// to a non-loopback host
+    dns,             // name did not resolve
+    connect,         // refused / unreachable
+    tls,             // handshake or certificate verification failed
+    timeout,         // the whole-request deadline passed
+    reset,           // connection closed or reset mid-exchange
+    body_too_large,  // response over the size cap
+    protocol,        // malformed HTTP
 };
 
 std::string_view to_string(http_error_kind kind);
@@ -53,12 +53,13 @@ struct http_error {
 };
 
 // Lets result<T, http_error>::value() throw (std::runtime_error with the message).
-[[noreturn]] void throw_exception_from_error(const http_error& e, const boost::source_location& loc);
+[[noreturn]] void throw_exception_from_error(const http_error& e,
+                                             const boost::source_location& loc);
 
 using http_result = boost::system::result<http_response, http_error>;
 
 class http_client {
-public:
+  public:
     virtual ~http_client() = default;
     // Performs one request. Never throws for network conditions.
     virtual boost::asio::awaitable<http_result> send(http_request request) = 0;

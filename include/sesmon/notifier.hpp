@@ -26,7 +26,7 @@ struct delivery_outcome {
 };
 
 class notifier {
-public:
+  public:
     virtual ~notifier() = default;
     virtual std::string_view name() const = 0;
     // One delivery attempt of `e`. Must not throw for receiver failures.

@@ -18,7 +18,7 @@ struct cluster_target {
 using progress_result = boost::system::result<snapshot, api_error>;
 
 class progress_source {
-public:
+  public:
     virtual ~progress_source() = default;
     // One getRollingUpgradeProgress call (with its own signing). Never throws for API,
     // network or parse failures: they come back as api_error.

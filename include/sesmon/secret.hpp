@@ -10,7 +10,7 @@
 namespace sesmon {
 
 class secret {
-public:
+  public:
     secret() = default;
     secret(std::string value, std::string origin)
         : value_(std::move(value)), origin_(std::move(origin)) {}
@@ -22,7 +22,7 @@ public:
     // Equality compares values, so reload can tell whether a credential changed.
     friend bool operator==(const secret&, const secret&) = default;
 
-private:
+  private:
     std::string value_;
     std::string origin_;
 };

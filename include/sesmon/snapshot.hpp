@@ -29,8 +29,8 @@ std::string upgrade_stage(std::string_view status);
 
 struct node_observation {
     std::string hostname;
-    std::string role;    // nodeRoleCode: M, D, DO, MO (kept verbatim)
-    std::string status;  // verbatim
+    std::string role;                     // nodeRoleCode: M, D, DO, MO (kept verbatim)
+    std::string status;                   // verbatim
     std::string updated_raw;              // as received, "" when missing
     std::optional<wall_time> updated_at;  // parsed with the API's zone offset, if it parsed
 

@@ -21,5 +21,6 @@ int history(const std::string& config_path, const std::optional<std::string>& cl
             const std::string& format);
 // `which`: "pending", "dead" or "all".
 int deliveries(const std::string& config_path, const std::string& which, const std::string& format);
+int discover(const std::string& config_path, const std::string& format);
 
 }  // namespace sesmon::cli

@@ -1,13 +1,15 @@
 // `ses-upgrade-monitor status` (SPEC §2): load the configuration, poll every selected
-// cluster once, print the table or JSON. Both come from the view model the HTTP API and the
-// dashboard use (cli/status_view.hpp): the table is web::to_table, the JSON is the
-// /api/v1/clusters document. Exit 0 when every poll succeeded, 1 when any failed (its
-// classified reason is in the output, and repeated on stderr), 2 for configuration errors
-// and unknown cluster names.
+// cluster once (with discovery on: the configured ones and those one listing finds now,
+// marked discovered; a listing that fails is reported and exits 1), print the table or JSON. Both
+// come from the view model the HTTP API and the dashboard use (cli/status_view.hpp): the table is
+// web::to_table, the JSON is the /api/v1/clusters document. Exit 0 when every poll succeeded, 1
+// when any failed (its classified reason is in the output, and repeated on stderr), 2 for
+// configuration errors and unknown cluster names.
 #include <boost/asio/io_context.hpp>
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/discovery_once.hpp"
 #include "cli/status_poll.hpp"
 #include "cli/status_view.hpp"
 #include "cli/stored_eta.hpp"
@@ -56,17 +58,6 @@ int status(const std::string& config_path, const std::optional<std::string>& clu
         std::cerr << "ses-upgrade-monitor: " << config_path << ": " << e.what() << '\n';
         return 2;
     }
-    const auto clusters = select(cfg, cluster);
-    if (!clusters) {
-        std::cerr << "ses-upgrade-monitor: unknown cluster \"" << *cluster
-                  << "\" (configured: " << names_of(cfg.clusters) << ")\n";
-        return 2;
-    }
-    if (clusters->empty()) {
-        std::cerr << "ses-upgrade-monitor: " << config_path << ": no clusters configured\n";
-        return 2;
-    }
-
     boost::asio::io_context io(1);
     std::optional<net::https_client> http;
     try {
@@ -77,6 +68,32 @@ int status(const std::string& config_path, const std::optional<std::string>& clu
         return 2;
     }
     ncp::client api(*http, cfg.api);
+    int exit_code = 0;
+    if (cfg.discovery.enabled) {
+        const auto listing = list_clusters_once(io, api, cfg);
+        if (listing) {
+            const auto found = discovered_now(*listing, cfg);
+            cfg.clusters.insert(cfg.clusters.end(), found.begin(), found.end());
+        } else {
+            std::cerr << "ses-upgrade-monitor: cannot read the cluster list ("
+                      << listing.error().describe() << "): discovered clusters are not shown\n";
+            exit_code = 1;
+        }
+    }
+    const auto clusters = select(cfg, cluster);
+    if (!clusters) {
+        std::cerr << "ses-upgrade-monitor: unknown cluster \"" << *cluster
+                  << "\" (configured: " << names_of(cfg.clusters) << ")\n";
+        return 2;
+    }
+    if (clusters->empty()) {
+        if (cfg.discovery.enabled && exit_code == 0) {
+            std::cerr << "ses-upgrade-monitor: no clusters configured or discovered\n";
+            return 0;
+        }
+        std::cerr << "ses-upgrade-monitor: " << config_path << ": no clusters configured\n";
+        return exit_code == 0 ? 2 : exit_code;
+    }
     const auto statuses = poll_all(io, api, *clusters, cfg.api.max_in_flight);
 
     const wall_time now = system_clock().wall_now();
@@ -97,7 +114,6 @@ int status(const std::string& config_path, const std::optional<std::string>& clu
     if (const auto note = clock_note(statuses, now)) {
         std::cerr << "ses-upgrade-monitor: " << *note << '\n';
     }
-    int exit_code = 0;
     for (const auto& s : statuses) {
         if (!s.result) {
             std::cerr << "ses-upgrade-monitor: " << s.cluster.name << ": "

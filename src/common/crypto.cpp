@@ -68,6 +68,18 @@ std::optional<std::string> base64_decode(std::string_view text) {
     return out;
 }
 
+std::optional<std::string> webhook_signing_key(std::string_view secret) {
+    constexpr std::string_view prefix = "whsec_";
+    if (!secret.starts_with(prefix)) {
+        return std::string(secret);
+    }
+    auto key = base64_decode(secret.substr(prefix.size()));
+    if (!key || key->empty()) {
+        return std::nullopt;
+    }
+    return key;
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) {
         return false;

@@ -18,6 +18,12 @@ std::string base64_encode(std::string_view bytes);
 // Decodes standard Base64; nullopt on any invalid character or length.
 std::optional<std::string> base64_decode(std::string_view text);
 
+// The HMAC key of a Standard Webhooks signing secret: for "whsec_<base64>" the decoded
+// bytes, otherwise the secret's own bytes. nullopt when a whsec_ secret's remainder is empty
+// or not valid Base64. The configuration loader refuses such a secret with this function,
+// so the webhook notifier, which signs with it, never meets one.
+std::optional<std::string> webhook_signing_key(std::string_view secret);
+
 // Compares two strings in time that depends only on their lengths.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

@@ -9,14 +9,22 @@ namespace sesmon {
 
 std::string_view to_string(api_error_kind kind) {
     switch (kind) {
-        case api_error_kind::network: return "network";
-        case api_error_kind::auth: return "auth";
-        case api_error_kind::not_found: return "not_found";
-        case api_error_kind::bad_request: return "bad_request";
-        case api_error_kind::throttled: return "throttled";
-        case api_error_kind::server: return "server";
-        case api_error_kind::service: return "service";
-        case api_error_kind::invalid_response: return "invalid_response";
+        case api_error_kind::network:
+            return "network";
+        case api_error_kind::auth:
+            return "auth";
+        case api_error_kind::not_found:
+            return "not_found";
+        case api_error_kind::bad_request:
+            return "bad_request";
+        case api_error_kind::throttled:
+            return "throttled";
+        case api_error_kind::server:
+            return "server";
+        case api_error_kind::service:
+            return "service";
+        case api_error_kind::invalid_response:
+            return "invalid_response";
     }
     return "unknown";
 }

@@ -2,17 +2,11 @@
 #include <cctype>
 #include <string>
 
+#include "common/text.hpp"
 #include "sesmon/snapshot.hpp"
 
 namespace sesmon {
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 constexpr std::string_view upgrade_prefix = "upgrade_";
 
@@ -20,23 +14,30 @@ constexpr std::string_view upgrade_prefix = "upgrade_";
 
 std::string_view to_string(node_phase phase) {
     switch (phase) {
-        case node_phase::pending: return "pending";
-        case node_phase::upgrading: return "upgrading";
-        case node_phase::complete: return "complete";
-        case node_phase::failed: return "failed";
-        case node_phase::unknown: return "unknown";
+        case node_phase::pending:
+            return "pending";
+        case node_phase::upgrading:
+            return "upgrading";
+        case node_phase::complete:
+            return "complete";
+        case node_phase::failed:
+            return "failed";
+        case node_phase::unknown:
+            return "unknown";
     }
     return "unknown";
 }
 
 node_phase classify_status(std::string_view status) {
-    const std::string word = lower(status);
+    const std::string word = common::to_lower(status);
     // Failure words win over everything: "Upgrade_Failed" is a failure, not a stage.
     if (word.find("fail") != std::string::npos || word.find("error") != std::string::npos) {
         return node_phase::failed;
     }
-    if (word == "running") return node_phase::pending;
-    if (word == "complete" || word == "completed") return node_phase::complete;
+    if (word == "running")
+        return node_phase::pending;
+    if (word == "complete" || word == "completed")
+        return node_phase::complete;
     if (word.size() > upgrade_prefix.size() && word.starts_with(upgrade_prefix)) {
         return node_phase::upgrading;
     }

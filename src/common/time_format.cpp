@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstdio>
-#include <limits>
 
 namespace sesmon::common {
 namespace {
@@ -37,17 +36,23 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
 // "yyyy-MM-dd" + sep + "HH:mm:ss" as a naive (zone-less) time, counted as if UTC.
 std::optional<wall_time> parse_naive(std::string_view text, std::size_t& pos, char sep) {
     const auto y = read_digits(text, pos, 4);
-    if (!y || !expect(text, pos, '-')) return std::nullopt;
+    if (!y || !expect(text, pos, '-'))
+        return std::nullopt;
     const auto mo = read_digits(text, pos, 2);
-    if (!mo || !expect(text, pos, '-')) return std::nullopt;
+    if (!mo || !expect(text, pos, '-'))
+        return std::nullopt;
     const auto d = read_digits(text, pos, 2);
-    if (!d || !expect(text, pos, sep)) return std::nullopt;
+    if (!d || !expect(text, pos, sep))
+        return std::nullopt;
     const auto h = read_digits(text, pos, 2);
-    if (!h || !expect(text, pos, ':')) return std::nullopt;
+    if (!h || !expect(text, pos, ':'))
+        return std::nullopt;
     const auto mi = read_digits(text, pos, 2);
-    if (!mi || !expect(text, pos, ':')) return std::nullopt;
+    if (!mi || !expect(text, pos, ':'))
+        return std::nullopt;
     const auto s = read_digits(text, pos, 2);
-    if (!s) return std::nullopt;
+    if (!s)
+        return std::nullopt;
     const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)},
                              day{static_cast<unsigned>(*d)}};
     if (!ymd.ok() || *h > 23 || *mi > 59 || *s > 59) {
@@ -74,8 +79,7 @@ std::string format_local(wall_time local, const std::string& suffix) {
     std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02d",
                   static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                   static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                  static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()));
+                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
     return buf.data() + suffix;
 }
 
@@ -94,7 +98,9 @@ std::string format_rfc3339(wall_time t, seconds offset) {
     return format_local(t + offset, format_offset(offset));
 }
 
-std::string format_rfc3339_utc(wall_time t) { return format_local(t, "Z"); }
+std::string format_rfc3339_utc(wall_time t) {
+    return format_local(t, "Z");
+}
 
 std::optional<seconds> parse_zone_offset(std::string_view text) {
     if (text == "Z") {
@@ -129,16 +135,17 @@ std::optional<wall_time> parse_rfc3339(std::string_view text) {
 
 std::optional<duration> parse_duration(std::string_view text) {
     struct unit {
-        std::string_view suffix;
+        char letter;
         long long millis;
     };
-    // Longest suffix first where one is a prefix of another ("ms" before "m").
-    static constexpr std::array<unit, 5> units{{
-        {"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1'000}, {"ms", 1}}};
-    constexpr std::size_t ms_index = 4;
+    // In the order they must appear; "ms" is told apart from "m" by its second letter.
+    static constexpr std::array<unit, 5> units{
+        {{'d', 86'400'000}, {'h', 3'600'000}, {'m', 60'000}, {'s', 1'000}, {'\0', 1}}};
+    constexpr std::size_t ms_unit = 4;
     if (text.empty()) {
         return std::nullopt;
     }
+    const long long limit = max_duration.count();
     long long total = 0;
     std::size_t next_unit = 0;  // units must come in decreasing order
     std::size_t pos = 0;
@@ -146,21 +153,23 @@ std::optional<duration> parse_duration(std::string_view text) {
         long long number = 0;
         const std::size_t start = pos;
         while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-            if (number > (std::numeric_limits<long long>::max() - 9) / 10) {
-                return std::nullopt;
-            }
             number = number * 10 + (text[pos] - '0');
+            if (number > limit) {
+                return std::nullopt;  // too long whatever the unit (and no overflow)
+            }
             ++pos;
         }
-        if (pos == start) {
+        if (pos == start || pos == text.size()) {
             return std::nullopt;
         }
         std::size_t matched = units.size();
+        std::size_t length = 1;
         if (text.substr(pos, 2) == "ms") {
-            matched = ms_index;
-        } else if (pos < text.size()) {
-            for (std::size_t i = 0; i < ms_index; ++i) {
-                if (text[pos] == units[i].suffix[0]) {
+            matched = ms_unit;
+            length = 2;
+        } else {
+            for (std::size_t i = 0; i < ms_unit; ++i) {
+                if (text[pos] == units[i].letter) {
                     matched = i;
                 }
             }
@@ -168,9 +177,9 @@ std::optional<duration> parse_duration(std::string_view text) {
         if (matched == units.size() || matched < next_unit) {
             return std::nullopt;
         }
-        pos += units[matched].suffix.size();
+        pos += length;
         next_unit = matched + 1;
-        if (number > (std::numeric_limits<long long>::max() - total) / units[matched].millis) {
+        if (number > (limit - total) / units[matched].millis) {
             return std::nullopt;
         }
         total += number * units[matched].millis;

@@ -25,8 +25,14 @@ std::optional<wall_time> parse_rfc3339(std::string_view text);
 // Parses "+09:00" / "-05:30" / "Z". nullopt otherwise.
 std::optional<std::chrono::seconds> parse_zone_offset(std::string_view text);
 
-// Parses "500ms", "30s", "5m", "2h", "1h30m", "400d", "1m30s500ms". Units must appear in
-// decreasing order, each at most once; "0s" is allowed. nullopt otherwise (incl. overflow).
+// The longest duration the project accepts anywhere (configuration, scenarios, Retry-After):
+// 400 days. Longer ones would overflow steady_clock arithmetic (nanoseconds) when added to
+// a time point far enough out, and no timeout or interval needs more.
+inline constexpr duration max_duration = std::chrono::days(400);
+
+// Parses "500ms", "30s", "5m", "2h", "1h30m", "400d", "1m30s500ms". Units (d, h, m, s, ms)
+// must appear in decreasing order, each at most once; "0s" is allowed. nullopt otherwise,
+// including anything longer than max_duration.
 std::optional<duration> parse_duration(std::string_view text);
 
 // "47m", "1h05m", "12s", "850ms": short, for humans.

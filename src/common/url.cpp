@@ -3,9 +3,11 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
-#include <algorithm>
 #include <arpa/inet.h>
+#include <algorithm>
 #include <cctype>
+
+#include "common/text.hpp"
 
 namespace sesmon::common {
 
@@ -23,18 +25,20 @@ std::optional<parsed_url> parse_url(std::string_view text) {
     }
     const boost::urls::url_view& u = *parsed;
     parsed_url out;
-    out.scheme = u.scheme();
-    std::transform(out.scheme.begin(), out.scheme.end(), out.scheme.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if ((out.scheme != "http" && out.scheme != "https") || u.has_userinfo() ||
-        u.has_fragment()) {
+    out.scheme = to_lower(u.scheme());
+    if ((out.scheme != "http" && out.scheme != "https") || u.has_userinfo() || u.has_fragment()) {
         return std::nullopt;
     }
     switch (u.host_type()) {
-        case boost::urls::host_type::ipv6: out.host = u.host_ipv6_address().to_string(); break;
+        case boost::urls::host_type::ipv6:
+            out.host = u.host_ipv6_address().to_string();
+            break;
         case boost::urls::host_type::ipv4:
-        case boost::urls::host_type::name: out.host = u.encoded_host(); break;
-        default: return std::nullopt;
+        case boost::urls::host_type::name:
+            out.host = u.encoded_host();
+            break;
+        default:
+            return std::nullopt;
     }
     if (out.host.empty()) {
         return std::nullopt;
@@ -51,9 +55,7 @@ std::optional<parsed_url> parse_url(std::string_view text) {
 }
 
 bool is_loopback_host(std::string_view host) {
-    std::string lowered(host);
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lowered = to_lower(host);
     if (lowered == "localhost" || lowered == "localhost.") {
         return true;
     }

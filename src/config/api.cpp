@@ -58,7 +58,14 @@ std::string regions_of(api_site site) {
     return list_names(std::vector<std::string_view>(known.begin(), known.end()));
 }
 
-std::string_view to_string(api_site site) { return ncp::to_string(site); }
+std::string unknown_region(api_site site, std::string_view region) {
+    return "unknown region \"" + std::string(region) + "\" for site " +
+           std::string(to_string(site)) + " (expected " + regions_of(site) + ")";
+}
+
+std::string_view to_string(api_site site) {
+    return ncp::to_string(site);
+}
 
 std::string check_url(std::string_view url) {
     const auto parsed = common::parse_url(url);
@@ -81,16 +88,14 @@ void read_api(const load_context& ctx, const map_reader& root, api_config& out) 
         {{"public", api_site::public_site}, {"gov", api_site::gov}, {"fin", api_site::fin}},
         out.site);
     if (api.read("region", out.region) && !valid_region(out.site, out.region)) {
-        api.fail("region", "unknown region \"" + out.region + "\" for site " +
-                               std::string(to_string(out.site)) + " (expected " +
-                               regions_of(out.site) + ")");
+        api.fail("region", unknown_region(out.site, out.region));
     }
     if (api.read("endpoint", out.endpoint) && !out.endpoint.empty()) {
         if (auto problem = check_url(out.endpoint); !problem.empty()) {
             api.fail("endpoint", problem);
         }
     }
-    out.ca_file = ctx.readable_file(api, "ca_file");
+    out.ca_file = ctx.ca_file(api, "ca_file");
     api.read("timeout", out.timeout);
     if (api.read("max_in_flight", out.max_in_flight) && out.max_in_flight < 1) {
         api.fail("max_in_flight", "must be at least 1");

@@ -15,10 +15,12 @@ void read_polling(const map_reader& m, polling_config& out) {
     }
 }
 
+// 0s switches a stall or blind check off (docs/configuration.md).
 void read_stall(const map_reader& m, stall_config& out) {
-    m.read("node_stage_timeout", out.node_stage_timeout);
-    m.read("no_progress_timeout", out.no_progress_timeout);
-    m.read("blind_timeout", out.blind_timeout);
+    constexpr auto off_allowed = map_reader::zero_duration::allowed;
+    m.read("node_stage_timeout", out.node_stage_timeout, off_allowed);
+    m.read("no_progress_timeout", out.no_progress_timeout, off_allowed);
+    m.read("blind_timeout", out.blind_timeout, off_allowed);
     read_adaptive_stall(m, out);
 }
 
@@ -27,6 +29,8 @@ namespace {
 bool all_digits(std::string_view text) {
     return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
 }
+
+}  // namespace
 
 std::vector<std::string> read_notify(const map_reader& m,
                                      const std::vector<notifier_config>& notifiers) {
@@ -55,14 +59,15 @@ std::vector<std::string> read_notify(const map_reader& m,
     return names;
 }
 
-}  // namespace
-
 std::vector<cluster_config> read_clusters(const load_context& ctx, const map_reader& root,
                                           const sesmon::config& partial) {
     std::vector<cluster_config> clusters;
     const YAML::Node list = root.value("clusters");
+    const bool may_be_empty = partial.discovery.enabled;
+    const std::string required = "at least one cluster is required";
     if (!list.IsDefined()) {
-        ctx.diag.add(root.key_mark("clusters"), "clusters", "at least one cluster is required");
+        if (!may_be_empty)
+            ctx.diag.add(root.key_mark("clusters"), "clusters", required);
         return clusters;
     }
     if (!list.IsSequence()) {
@@ -70,7 +75,8 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
         return clusters;
     }
     if (list.size() == 0) {
-        root.fail("clusters", "at least one cluster is required");
+        if (!may_be_empty)
+            root.fail("clusters", required);
         return clusters;
     }
     std::map<std::string, std::size_t> by_name;
@@ -108,9 +114,7 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
         }
         c.region = partial.api.region;
         if (m.read("region", c.region) && !valid_region(partial.api.site, c.region)) {
-            m.fail("region", "unknown region \"" + c.region + "\" for site " +
-                                 std::string(to_string(partial.api.site)) + " (expected " +
-                                 regions_of(partial.api.site) + ")");
+            m.fail("region", unknown_region(partial.api.site, c.region));
         }
         c.notify = read_notify(m, partial.notifiers);
         c.polling = partial.polling;

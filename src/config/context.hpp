@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/label.hpp"
 #include "config/environment.hpp"
 #include "config/secret_file.hpp"
 #include "config/yaml_reader.hpp"
@@ -34,17 +35,20 @@ struct load_context {
     // Checks that the file named by `key` (resolved) can be opened for reading; returns the
     // resolved path, "" when absent or on a reported problem.
     std::string readable_file(const map_reader& m, std::string_view key) const;
+    // readable_file for a `ca_file` key, which must also load as a PEM CA bundle
+    // (common/ca_bundle.hpp): a bad bundle is a configuration error, not a failure at `run`.
+    std::string ca_file(const map_reader& m, std::string_view key) const;
 };
 
 // Names of clusters and notifiers: used in state file names, metric labels and URLs.
-bool valid_label(std::string_view name);
-inline constexpr std::string_view label_rule =
-    "must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or "
-    "digit";
+using common::label_rule;
+using common::valid_label;
 
 // Regions valid for a site (SPEC §3 and ncp-api.md).
 bool valid_region(api_site site, std::string_view region);
 std::string regions_of(api_site site);  // "KR, SGN or JPN"
+// "unknown region \"X\" for site public (expected KR, SGN or JPN)"
+std::string unknown_region(api_site site, std::string_view region);
 std::string_view to_string(api_site site);
 
 // http:// is allowed only to loopback hosts. Returns "" when `url` is acceptable, otherwise a
@@ -58,9 +62,18 @@ void read_stall(const map_reader& m, stall_config& out);
 void read_adaptive_stall(const map_reader& m, stall_config& out);
 void read_eta(const map_reader& root, eta_config& out);
 std::vector<notifier_config> read_notifiers(const load_context& ctx, const map_reader& root);
+// `notify:` of a cluster (or of discovery.defaults): the listed notifiers, checked against
+// `notifiers`; every notifier's name when the key is absent.
+std::vector<std::string> read_notify(const map_reader& m,
+                                     const std::vector<notifier_config>& notifiers);
+// Reads `discovery:` (src/config/discovery.cpp); needs api, polling, stall and notifiers.
+discovery_config read_discovery(const map_reader& root, const sesmon::config& partial);
+// `clusters:` may be absent or empty only when partial.discovery.enabled.
 std::vector<cluster_config> read_clusters(const load_context& ctx, const map_reader& root,
                                           const sesmon::config& partial);
-void read_ha(const load_context& ctx, const map_reader& root, std::optional<ha_config>& out);
+// `discovery`: read before; an HA group does not run discovery (yet), so both on is an error.
+void read_ha(const load_context& ctx, const map_reader& root, const discovery_config& discovery,
+             std::optional<ha_config>& out);
 
 inline const std::vector<std::string_view> polling_keys{"interval", "idle_interval", "jitter",
                                                         "max_backoff"};

@@ -102,10 +102,17 @@ void read_member(const map_reader& ha, ha_config& out) {
 
 }  // namespace
 
-void read_ha(const load_context& ctx, const map_reader& root, std::optional<ha_config>& out) {
+void read_ha(const load_context& ctx, const map_reader& root, const discovery_config& discovery,
+             std::optional<ha_config>& out) {
     if (!root.has("ha"))
         return;
     const map_reader ha = root.child("ha", {"etcd", "prefix", "member", "lease_ttl"});
+    if (discovery.enabled) {
+        // Its listings and known set are not fenced on the leadership nor kept in etcd yet.
+        ha.fail_here(
+            "cannot be combined with discovery.enabled: an HA group watches the clusters listed "
+            "in clusters[] only");
+    }
     ha_config cfg;
     if (ha.has("etcd")) {
         read_etcd(ctx, ha, cfg);

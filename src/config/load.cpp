@@ -10,6 +10,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "common/ca_bundle.hpp"
 #include "common/url.hpp"
 #include "config/context.hpp"
 #include "config/secret_file.hpp"
@@ -19,8 +20,9 @@ namespace {
 
 constexpr std::size_t max_config_size = 4 * 1024 * 1024;
 
-const std::vector<std::string_view> root_keys{"api",   "polling", "stall",  "clusters", "notifiers",
-                                              "state", "eta",     "server", "logging",  "ha"};
+const std::vector<std::string_view> root_keys{"api",       "polling",   "stall",  "clusters",
+                                              "discovery", "notifiers", "state",  "eta",
+                                              "ha",        "server",    "logging"};
 
 void read_state(const load_context& ctx, const map_reader& root, state_config& out) {
     const map_reader state = root.child("state", {"directory", "history_retention"});
@@ -111,16 +113,6 @@ std::filesystem::path base_directory(const std::string& display_name) {
 
 }  // namespace
 
-bool valid_label(std::string_view name) {
-    if (name.empty() || name.size() > 64 ||
-        std::isalnum(static_cast<unsigned char>(name[0])) == 0) {
-        return false;
-    }
-    return std::all_of(name.begin(), name.end(), [](unsigned char c) {
-        return std::isalnum(c) != 0 || c == '.' || c == '_' || c == '-';
-    });
-}
-
 std::string load_context::resolve(const std::string& path) const {
     const std::filesystem::path p(path);
     return (p.is_absolute() ? p : base_dir / p).lexically_normal().string();
@@ -168,6 +160,18 @@ std::string load_context::readable_file(const map_reader& m, std::string_view ke
     return resolved;
 }
 
+std::string load_context::ca_file(const map_reader& m, std::string_view key) const {
+    std::string resolved = readable_file(m, key);
+    if (resolved.empty()) {
+        return "";
+    }
+    if (auto problem = common::ca_bundle_problem(resolved); !problem.empty()) {
+        m.fail(key, std::move(problem));
+        return "";
+    }
+    return resolved;
+}
+
 sesmon::config parse(std::string_view yaml_text, const std::string& display_name,
                      const environment& env) {
     diagnostics diag(display_name);
@@ -188,12 +192,13 @@ sesmon::config parse(std::string_view yaml_text, const std::string& display_name
         read_polling(root.child("polling", polling_keys), out.polling);
         read_stall(root.child("stall", stall_keys), out.stall);
         out.notifiers = read_notifiers(ctx, root);
+        out.discovery = read_discovery(root, out);
         out.clusters = read_clusters(ctx, root, out);
         read_state(ctx, root, out.state);
         read_eta(root, out.eta);
         read_server(ctx, root, out.server);
         read_logging(root, out.logging);
-        read_ha(ctx, root, out.ha);
+        read_ha(ctx, root, out.discovery, out.ha);
     }
     diag.throw_if_any();
     return out;

@@ -3,6 +3,8 @@
 #include <array>
 #include <cctype>
 
+#include "common/crypto.hpp"
+#include "common/text.hpp"
 #include "config/context.hpp"
 
 namespace sesmon::config_file {
@@ -99,13 +101,6 @@ bool header_name_ok(std::string_view name) {
     });
 }
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 void read_headers(const map_reader& m, notifier_config& out) {
     const YAML::Node headers = m.value("headers");
     if (!headers.IsDefined()) {
@@ -128,7 +123,7 @@ void read_headers(const map_reader& m, notifier_config& out) {
             continue;
         }
         const std::string name = key.Scalar();
-        if (std::find(reserved.begin(), reserved.end(), lower(name)) != reserved.end()) {
+        if (std::find(reserved.begin(), reserved.end(), common::to_lower(name)) != reserved.end()) {
             m.diag().add(key.Mark(), path, "is set by the notifier and cannot be overridden");
             continue;
         }
@@ -194,6 +189,13 @@ void read_webhook(const load_context& ctx, const map_reader& m, notifier_config&
     if (out.format != webhook_format::generic && set("signing_secret_file")) {
         m.fail_key("signing_secret_file", "only for format generic");
     } else if (auto value = ctx.secret_file(m, "signing_secret_file")) {
+        if (!common::webhook_signing_key(value->reveal())) {
+            // Names the file, never the value.
+            m.fail("signing_secret_file",
+                   "the secret (" + value->origin() +
+                       ") starts with whsec_ but the rest is not Base64: whsec_ means the key "
+                       "is the Base64 decoding of what follows");
+        }
         out.signing_secret = std::move(*value);
     }
     if (out.format == webhook_format::pagerduty) {
@@ -206,7 +208,7 @@ void read_webhook(const load_context& ctx, const map_reader& m, notifier_config&
         m.fail_key("routing_key_file", "only for format pagerduty");
     }
     read_headers(m, out);
-    out.ca_file = ctx.readable_file(m, "ca_file");
+    out.ca_file = ctx.ca_file(m, "ca_file");
 }
 
 void read_command(const map_reader& m, notifier_config& out) {

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <system_error>
 
+#include "common/text.hpp"
+
 namespace sesmon::config_file {
 namespace {
 
@@ -36,21 +38,6 @@ std::string octal_mode(mode_t mode) {
     char text[8];
     std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
     return text;
-}
-
-std::string trim(std::string text) {
-    const auto space = [](char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-    };
-    std::size_t end = text.size();
-    while (end > 0 && space(text[end - 1])) {
-        --end;
-    }
-    std::size_t begin = 0;
-    while (begin < end && space(text[begin])) {
-        ++begin;
-    }
-    return text.substr(begin, end - begin);
 }
 
 secret_file_result failure(std::string problem) {
@@ -105,7 +92,7 @@ secret_file_result read_secret_file(const std::string& path, secret_file_rule ru
         }
     }
     secret_file_result result;
-    result.value = trim(std::move(content));
+    result.value = std::string(common::trim(content));
     if (result.value.empty()) {
         return failure(path + " is empty");
     }

@@ -36,6 +36,23 @@ std::string zone(std::chrono::seconds offset) {
     return text;
 }
 
+// "stall after 45m in one stage or 60m without progress; blind after 10m"; a check set to
+// 0s is off and says so.
+std::string stall_checks(const stall_config& stall) {
+    std::string line;
+    if (stall.node_stage_timeout.count() > 0) {
+        line = format_duration(stall.node_stage_timeout) + " in one stage";
+    }
+    if (stall.no_progress_timeout.count() > 0) {
+        line += (line.empty() ? "" : " or ") + format_duration(stall.no_progress_timeout) +
+                " without progress";
+    }
+    line = line.empty() ? "stall checks off" : "stall after " + line;
+    return line + (stall.blind_timeout.count() > 0
+                       ? "; blind after " + format_duration(stall.blind_timeout)
+                       : "; blind check off");
+}
+
 std::string events(const std::vector<event_type>& list) {
     if (list.size() == std::size(all_event_types)) {
         return "all";
@@ -137,6 +154,37 @@ void write_ha(std::ostream& out, const std::optional<ha_config>& ha) {
         out << "    user " << ha->username << ", password from " << ha->password->origin() << "\n";
 }
 
+// The polling and stall lines of a cluster (or of discovery.defaults).
+void write_schedule(std::ostream& out, const polling_config& p, const stall_config& st) {
+    out << "    polling every " << format_duration(p.interval) << " (idle "
+        << format_duration(p.idle_interval) << ", jitter " << number(p.jitter)
+        << ", error backoff up to " << format_duration(p.max_backoff) << ")\n";
+    out << "    " << stall_checks(st) << "\n";
+    out << "    slower than peers: "
+        << (st.adaptive_factor > 0
+                ? number(st.adaptive_factor) + " x their median stage time, at least " +
+                      format_duration(st.adaptive_min)
+                : std::string("off"))
+        << "\n";
+}
+
+std::string notify_list(const std::vector<std::string>& notify) {
+    return notify.empty() ? std::string("(none)") : join(notify);
+}
+
+void write_discovery(std::ostream& out, const discovery_config& d) {
+    if (!d.enabled) {
+        out << "discovery: off\n";
+        return;
+    }
+    out << "discovery: on, regions " << join(d.regions) << ", every " << format_duration(d.interval)
+        << "\n";
+    out << "  include " << (d.include.empty() ? std::string("(every cluster)") : d.include)
+        << ", exclude " << (d.exclude.empty() ? std::string("(none)") : d.exclude) << "\n";
+    out << "  discovered clusters: notify " << notify_list(d.notify) << "\n";
+    write_schedule(out, d.polling, d.stall);
+}
+
 }  // namespace
 
 std::string summarize(const sesmon::config& cfg) {
@@ -157,20 +205,10 @@ std::string summarize(const sesmon::config& cfg) {
     out << "clusters (" << cfg.clusters.size() << "):\n";
     for (const cluster_config& c : cfg.clusters) {
         out << "  " << c.name << ": instance " << c.instance_no << ", region " << c.region
-            << ", notify " << (c.notify.empty() ? std::string("(none)") : join(c.notify)) << "\n";
-        out << "    polling every " << format_duration(c.polling.interval) << " (idle "
-            << format_duration(c.polling.idle_interval) << ", jitter " << number(c.polling.jitter)
-            << ", error backoff up to " << format_duration(c.polling.max_backoff) << ")\n";
-        out << "    stall after " << format_duration(c.stall.node_stage_timeout)
-            << " in one stage or " << format_duration(c.stall.no_progress_timeout)
-            << " without progress; blind after " << format_duration(c.stall.blind_timeout) << "\n";
-        out << "    slower than peers: "
-            << (c.stall.adaptive_factor > 0
-                    ? number(c.stall.adaptive_factor) + " x their median stage time, at least " +
-                          format_duration(c.stall.adaptive_min)
-                    : std::string("off"))
-            << "\n";
+            << ", notify " << notify_list(c.notify) << "\n";
+        write_schedule(out, c.polling, c.stall);
     }
+    write_discovery(out, cfg.discovery);
     out << "notifiers (" << cfg.notifiers.size() << "):\n";
     for (const notifier_config& n : cfg.notifiers) {
         write_notifier(out, n);

@@ -187,21 +187,35 @@ bool map_reader::read(std::string_view key, int& out) const {
     return read_number(key, "an integer", out);
 }
 
+bool map_reader::read(std::string_view key, bool& out) const {
+    const auto text = scalar(key, "true or false");
+    if (!text) {
+        return false;
+    }
+    if (*text != "true" && *text != "false") {
+        fail(key, "expected true or false, got \"" + *text + "\"");
+        return false;
+    }
+    out = *text == "true";
+    return true;
+}
+
 bool map_reader::read(std::string_view key, double& out) const {
     return read_number(key, "a number", out);
 }
 
-bool map_reader::read(std::string_view key, duration& out) const {
+bool map_reader::read(std::string_view key, duration& out, zero_duration zero) const {
     const auto text = scalar(key, "a duration");
     if (!text) {
         return false;
     }
     const auto value = common::parse_duration(*text);
     if (!value) {
-        fail(key, "invalid duration \"" + *text + "\": use 500ms, 30s, 5m, 2h or 1h30m");
+        fail(key, "invalid duration \"" + *text +
+                      "\": use 500ms, 30s, 5m, 2h, 1h30m or 7d, at most 400d");
         return false;
     }
-    if (value->count() <= 0) {
+    if (value->count() == 0 && zero == zero_duration::refused) {
         fail(key, "must be greater than 0");
         return false;
     }

@@ -68,8 +68,12 @@ class map_reader {
     // invalid value is reported and leaves `out` unchanged.
     bool read(std::string_view key, std::string& out) const;
     bool read(std::string_view key, int& out) const;
+    bool read(std::string_view key, bool& out) const;  // true or false
     bool read(std::string_view key, double& out) const;
-    bool read(std::string_view key, duration& out) const;  // must be > 0
+    // A duration of at most 400d (common::max_duration); 0s only where `zero` allows it.
+    enum class zero_duration { refused, allowed };
+    bool read(std::string_view key, duration& out,
+              zero_duration zero = zero_duration::refused) const;
     // A list of strings; nullopt when absent or when any item is not a string (reported).
     std::optional<std::vector<located_string>> read_strings(std::string_view key) const;
     // Reads a string that must be one of `names` (reported as "unknown <what> ...").

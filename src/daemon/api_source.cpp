@@ -38,6 +38,10 @@ class api_source::client_bundle final : public progress_source {
     boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override {
         return client_.fetch_progress(std::move(target));
     }
+    boost::asio::awaitable<cluster_list_result> fetch_cluster_page(std::string region, int page_no,
+                                                                   int page_size) {
+        return client_.fetch_cluster_page(std::move(region), page_no, page_size);
+    }
     void set_pool_size(int max_in_flight) {
         http_.set_max_idle_connections_per_host(
             static_cast<std::size_t>(std::max(1, max_in_flight)));
@@ -59,15 +63,21 @@ api_source::api_source(boost::asio::any_io_executor executor, const sesmon::cloc
     current_ = build(api_);
 }
 
-void api_source::reconfigure(const api_config& api) {
+api_source::prepared api_source::prepare(const api_config& api) const {
     if (!client_relevant_change(api, api_)) {
-        current_->set_pool_size(api.max_in_flight);
-        api_ = api;
-        return;
+        return {nullptr, api};
     }
-    current_ = build(api);  // throws before anything changes
-    api_ = api;
-    logger_->info("API client rebuilt for the new api section");
+    return {build(api), api};
+}
+
+void api_source::install(prepared next) {
+    api_ = std::move(next.api);
+    if (next.client) {
+        current_ = std::move(next.client);
+        logger_->info("API client rebuilt for the new api section");
+    } else {
+        current_->set_pool_size(api_.max_in_flight);
+    }
 }
 
 boost::asio::awaitable<progress_result> api_source::fetch_progress(cluster_target target) {
@@ -75,11 +85,18 @@ boost::asio::awaitable<progress_result> api_source::fetch_progress(cluster_targe
     co_return co_await source->fetch_progress(std::move(target));
 }
 
+boost::asio::awaitable<cluster_list_result> api_source::fetch_cluster_page(std::string region,
+                                                                           int page_no,
+                                                                           int page_size) {
+    auto source = current_;  // as above
+    co_return co_await source->fetch_cluster_page(std::move(region), page_no, page_size);
+}
+
 }  // namespace sesmon::daemon
 
 namespace sesmon::daemon {
 
-std::shared_ptr<api_source::client_bundle> api_source::build(const api_config& api) {
+std::shared_ptr<api_source::client_bundle> api_source::build(const api_config& api) const {
     return std::make_shared<client_bundle>(executor_, api, on_connection_opened_);
 }
 

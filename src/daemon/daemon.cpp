@@ -12,7 +12,6 @@
 #include "net/http_server.hpp"
 #include "notify/client_pool.hpp"
 #include "notify/dispatcher.hpp"
-#include "notify/factory.hpp"
 #include "notify/format_generic.hpp"
 #include "notify/routing.hpp"
 #include "sesmon/version.hpp"
@@ -54,31 +53,21 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
                                            [this] { metrics_.count_api_connection(); });
     limiter_ =
         std::make_unique<monitor::rate_limiter>(io_.get_executor(), clock_, limits_of(config_.api));
+    discovery_ = make_discovery(initial.discovered);
 }
 
 std::unique_ptr<notify::dispatcher> daemon::make_dispatcher(
     std::vector<state::delivery_record> pending) {
-    notify::notifier_factory factory = [this](const notifier_config& nc) {
-        notify::notifier_deps deps;
-        deps.executor = io_.get_executor();
-        deps.clock = &clock_;
-        deps.logger = logger_;
-        deps.log_format = config_.logging.format;
-        deps.http_client_for = [this](const std::string& ca) -> http_client& {
-            return webhook_clients_->client_for(ca);
-        };
-        auto made = notify::make_notifier(nc, deps);
-        return ha_ ? ha_->fence(std::move(made)) : std::move(made);  // HA: leader only
-    };
     return std::make_unique<notify::dispatcher>(io_.get_executor(), config_.notifiers, *store_,
                                                 std::move(pending), clock_, logger_,
-                                                std::move(factory));
+                                                notifier_factory());
 }
 
 daemon::~daemon() {
     if (ha_)
         ha_->stop();
     // Watchers hold references into this object; end their coroutines before members go.
+    discovery_->stop();
     for (auto& [name, rt] : clusters_) {
         rt->stop();
         if (rt->watcher())
@@ -163,7 +152,10 @@ int daemon::run() {
     signals_.add(SIGINT);
     wait_signals();
     dispatcher_->start();
-    first_round_pending_ = config_.clusters.size();
+    discovery_->extend(config_);  // appends the discovered clusters known from before
+    awaiting_first_listing_ = config_.discovery.enabled;
+    for (const auto& c : config_.clusters)
+        awaiting_first_poll_.insert(c.name);
     for (const auto& c : config_.clusters) {
         auto it = restored_.find(c.instance_no);
         start_cluster(c, it != restored_.end() ? std::move(it->second) : monitor::cluster_state{});
@@ -172,6 +164,7 @@ int daemon::run() {
     load_node_time_history(std::nullopt);
     if (ha_)
         start_ha();
+    discovery_->start();
     start_server();
     arm_metrics_sync();
     if (auto period = systemd_.start_watchdog()) {
@@ -188,27 +181,6 @@ int daemon::run() {
     io_.run();
     logger_->info("stopped");
     return 0;
-}
-
-void daemon::start_server() {
-    if (config_.server.listen.empty())
-        return;
-    router_ = std::make_unique<web::router>(
-        [this] { return view(); }, metrics_, config_.server.auth_token,
-        [this] {
-            if (ha_)
-                return ha_->readiness(first_round_pending_ == 0, ha_active_);
-            const auto health = store_->health();
-            return web::readiness{first_round_pending_ == 0,
-                                  health.degraded ? "state store degraded: " + health.reason : ""};
-        },
-        true,  // each cluster_runtime sets its own gauges after every poll
-        history_.get());
-    net::http_server_options o;
-    o.listen = config_.server.listen;
-    server_ =
-        std::make_unique<net::http_server>(io_.get_executor(), o, router_->handler(), logger_);
-    server_->start();
 }
 
 void daemon::load_and_start_cluster(const cluster_config& c) {
@@ -246,11 +218,8 @@ std::unique_ptr<cluster_runtime> daemon::make_runtime(const cluster_config& c,
         blind_ += int(after.blind) - int(before.blind);
         update_status();
     };
-    deps.first_attempt = [this] {
-        if (first_round_pending_ > 0 && --first_round_pending_ == 0) {
-            logger_->info("first poll round done: ready");
-        }
-    };
+    deps.first_attempt = [this, name = c.name] { first_attempt_done(name); };
+    metrics_.set_discovered(c.name, c.discovered);
     auto rt = std::make_unique<cluster_runtime>(c, std::move(deps), std::move(restored));
     const auto flags = rt->flags();
     in_progress_ += flags.upgrade_in_progress;
@@ -281,13 +250,33 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
     rt->set_watcher(watcher);
     rt->start();
     watcher->start([this, raw = rt.get()] { retiring_.erase(raw); });
-    logger_->info("cluster {}: watching instance {} ({}), every {} ms in an upgrade, {} ms idle",
+    logger_->info("cluster {}: watching instance {} ({}), every {} ms in an upgrade, {} ms idle{}",
                   c.name, c.instance_no, c.region, c.polling.interval.count(),
-                  c.polling.idle_interval.count());
+                  c.polling.idle_interval.count(), c.discovered ? "; found by discovery" : "");
     clusters_[c.name] = std::move(rt);
 }
 
-void daemon::stop_cluster(const std::string& name, bool announce) {
+bool daemon::ready() const {
+    return awaiting_first_poll_.empty() && !awaiting_first_listing_;
+}
+
+void daemon::first_attempt_done(const std::string& name) {
+    if (awaiting_first_poll_.erase(name) > 0)
+        log_if_ready();
+}
+
+void daemon::first_listing_done() {
+    if (std::exchange(awaiting_first_listing_, false))
+        log_if_ready();
+}
+
+// Each of the two conditions only ever turns true, so this logs once.
+void daemon::log_if_ready() {
+    if (ready())
+        logger_->info("first poll round done: ready");
+}
+
+void daemon::stop_cluster(const std::string& name, std::string_view why, bool announce) {
     auto it = clusters_.find(name);
     if (it == clusters_.end())
         return;
@@ -299,8 +288,11 @@ void daemon::stop_cluster(const std::string& name, bool announce) {
     blind_ -= flags.blind;
     metrics_.remove_cluster(name);
     rt->stop();
-    if (announce)
-        logger_->info("cluster {}: no longer watched (its state stays in the store)", name);
+    if (announce) {
+        logger_->info("cluster {}: no longer watched ({}its state stays in the store)", name,
+                      why.empty() ? std::string() : std::string(why) + "; ");
+    }
+    first_attempt_done(name);  // its first attempt will not come: readiness stops waiting
     if (rt->watcher() && rt->watcher()->running()) {
         rt->watcher()->stop();
         auto* raw = rt.get();

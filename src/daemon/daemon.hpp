@@ -7,28 +7,35 @@
 // - run(): starts the dispatcher, the watchers and the server, sends READY=1, and turns the
 //   event loop until a stop. Returns the exit code: 0 after SIGTERM/SIGINT.
 // - SIGHUP: RELOADING=1, reload the file; invalid → one error line, the old configuration
-//   stays; valid → clusters added start, removed stop (their state file stays), kept ones
+//   stays. Valid → every new part that can fail (API client, notifiers, status server) is
+//   built first and swapped in only when all succeeded, so a failed reload changes nothing;
+//   then clusters added start, removed stop (their state stays in the store), kept ones
 //   keep their tracker state and timers and take new options; then READY=1.
 // - SIGTERM/SIGINT: STOPPING=1, watchers stop, the state store commits what is queued,
-//   pending deliveries get up to 5 s, their results are committed, the loop ends.
+//   pending deliveries get up to 5 s, their results are committed, the loop ends. A second
+//   SIGTERM/SIGINT during that commits what is queued and ends the loop at once.
 // Single-threaded: everything runs on the one io_context thread.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "daemon/api_source.hpp"
 #include "daemon/cluster_runtime.hpp"
+#include "daemon/discovery_runtime.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/service_notifier.hpp"
 #include "monitor/rate_limiter.hpp"
 #include "sesmon/clock.hpp"
 #include "sesmon/config.hpp"
 #include "sesmon/http_client.hpp"
+#include "sesmon/notifier.hpp"
 #include "state/records.hpp"
 #include "web/metrics.hpp"
 #include "web/view_model.hpp"
@@ -39,6 +46,8 @@ class http_server;
 namespace sesmon::notify {
 class client_pool;
 class dispatcher;
+using notifier_factory =
+    std::function<std::unique_ptr<sesmon::notifier>(const sesmon::notifier_config&)>;
 }  // namespace sesmon::notify
 namespace sesmon::web {
 class router;
@@ -85,11 +94,44 @@ class daemon {
     void open_store();
     std::unique_ptr<notify::dispatcher> make_dispatcher(
         std::vector<state::delivery_record> pending);
-    // `announce`: one log line (not when an HA member hands its clusters over).
-    void stop_cluster(const std::string& name, bool announce = true);
+    // `why` completes the log line: "no longer watched (<why>; its state stays ...)".
+    // `announce`: that line at all (not when an HA member hands its clusters over).
+    void stop_cluster(const std::string& name, std::string_view why = {}, bool announce = true);
+    // Readiness (/readyz, "ready" in /api/v1/clusters): see awaiting_first_poll_.
+    bool ready() const;
+    void first_attempt_done(const std::string& name);
+    void first_listing_done();
+    void log_if_ready();
+    // Discovery's side (daemon_discovery.cpp): the runtime, wired to the two below, which
+    // keep config_.clusters the list of every watched cluster.
+    // `stored`: the discovered set the store held at start.
+    std::unique_ptr<discovery_runtime> make_discovery(
+        const std::vector<state::discovered_record>& stored);
+    void start_discovered(const cluster_config& c);
+    void stop_discovered(const std::string& name, std::string_view why);
     void reload();
     void apply(sesmon::config next);
+    // The notifier factory the dispatcher uses: hands out what apply() built beforehand,
+    // else builds with the running configuration's logging format.
+    notify::notifier_factory notifier_factory();
+    std::unique_ptr<sesmon::notifier> build_notifier(const notifier_config& config,
+                                                     log_format format);
+    void forget_removed_notifiers(const std::vector<notifier_config>& next);
+    // The status server: one router for the daemon's life, and a server bound to `listen`.
+    void ensure_router();
+    std::unique_ptr<net::http_server> bind_server(const std::string& listen);
+    struct server_change {
+        bool listen_changed = false;
+        std::unique_ptr<net::http_server> server;  // bound to the new listen; null = off
+    };
+    server_change prepare_server(const server_config& next);
+    void swap_server(server_change change, const server_config& next);
     void begin_stop();
+    void wait_second_signal();
+    // Ends the event loop now (after the store's queued commit, if the disk answers within a
+    // second), abandoning the tasks still running: the caller then exits without destroying
+    // the daemon.
+    void exit_now();
     boost::asio::awaitable<void> finish_stop();
     boost::asio::awaitable<void> store_flushed();
     void wait_signals();
@@ -134,13 +176,12 @@ class daemon {
     std::unique_ptr<notify::dispatcher> dispatcher_;
     std::unique_ptr<api_source> source_;
     std::unique_ptr<monitor::rate_limiter> limiter_;
+    std::unique_ptr<discovery_runtime> discovery_;  // SPEC §10; idle while disabled
+    // Outlives every server: a replaced server's unwinding connections still call it.
     std::unique_ptr<web::router> router_;
     std::unique_ptr<net::http_server> server_;
-    struct retired_server {
-        std::unique_ptr<net::http_server> server;
-        std::unique_ptr<web::router> router;
-    };
-    std::vector<retired_server> retired_servers_;
+    // Notifiers apply() built for the configuration it is about to swap in, by name.
+    std::map<std::string, std::unique_ptr<sesmon::notifier>> prebuilt_notifiers_;
     struct notification_seen {
         std::uint64_t delivered = 0, retried = 0, dead_lettered = 0;
     };
@@ -157,7 +198,12 @@ class daemon {
     boost::asio::steady_timer stop_deadline_;
     service_notifier systemd_;
 
-    std::size_t first_round_pending_ = 0;
+    // Ready once every cluster watched at start (configured, or discovered by the last run)
+    // has had its first poll attempt and, when discovery was on at start, its first listing
+    // was attempted. A cluster stopped before its attempt no longer counts; clusters started
+    // later (reload, discovery) never do.
+    std::set<std::string> awaiting_first_poll_;
+    bool awaiting_first_listing_ = false;
     int in_progress_ = 0;
     int stalled_ = 0;
     int blind_ = 0;

@@ -38,14 +38,16 @@ void daemon::become_leader(state::initial_state initial) {
     for (const auto& [name, rt] : clusters_)
         names.push_back(name);
     for (const auto& name : names)
-        stop_cluster(name, false);
+        stop_cluster(name, {}, false);
     ha_active_ = true;
     dispatcher_ = make_dispatcher(std::move(initial.pending));
     dispatcher_->start();
     std::map<std::string, monitor::cluster_state> restored;
     for (auto& c : initial.clusters)
         restored.insert_or_assign(c.instance_no, std::move(c.state));
-    first_round_pending_ = config_.clusters.size();
+    awaiting_first_poll_.clear();  // the views' names left with stop_cluster
+    for (const auto& c : config_.clusters)
+        awaiting_first_poll_.insert(c.name);
     for (const auto& c : config_.clusters) {
         auto it = restored.find(c.instance_no);
         start_cluster(c, it != restored.end() ? std::move(it->second) : monitor::cluster_state{});
@@ -71,11 +73,11 @@ void daemon::become_standby(const std::string& reason) {
     for (const auto& [name, rt] : clusters_)
         names.push_back(name);
     for (const auto& name : names)
-        stop_cluster(name, false);
+        stop_cluster(name, {}, false);
     // The old dispatcher's lanes close with it (what they had is pending in the group).
     dispatcher_ = make_dispatcher({});
     dispatcher_->start();
-    first_round_pending_ = 0;
+    awaiting_first_poll_.clear();  // a standby has no first round to wait for
     for (const auto& c : config_.clusters)
         add_group_view(c);
     update_status();
@@ -94,7 +96,7 @@ void daemon::show_group_cluster(const state::cluster_record& record) {
         return;
     for (const auto& c : config_.clusters) {
         if (c.instance_no == record.instance_no && clusters_.count(c.name) != 0) {
-            stop_cluster(c.name, false);
+            stop_cluster(c.name, {}, false);
             add_group_view(c);
         }
     }

@@ -1,12 +1,11 @@
-// daemon: reload (SIGHUP), stop (SIGTERM/SIGINT), status surfaces.
+// daemon: stop (SIGTERM/SIGINT), status surfaces. Reload (SIGHUP) is in daemon_reload.cpp.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <set>
+#include <csignal>
 
-#include "config/load.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/ha_member.hpp"
 #include "net/http_server.hpp"
@@ -21,91 +20,6 @@ namespace sesmon::daemon {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-void daemon::reload() {
-    systemd_.reloading();
-    logger_->info("SIGHUP: reloading {}", options_.config_path);
-    try {
-        apply(config_file::load(options_.config_path));
-    } catch (const config_file::error& e) {
-        std::string lines;
-        for (const auto& l : e.lines())
-            lines += (lines.empty() ? "" : "; ") + l;
-        logger_->error("reload failed, keeping the running configuration: {}", lines);
-    } catch (const std::exception& e) {
-        logger_->error("reload failed, keeping the running configuration: {}", e.what());
-    }
-    systemd_.ready();
-    update_status();
-}
-
-// Applies a valid configuration. The parts that can reject it (API client, notifiers) go
-// first, so a rejection leaves the clusters untouched.
-void daemon::apply(sesmon::config next) {
-    source_->reconfigure(next.api);
-    dispatcher_->reconfigure(next.notifiers);  // throws std::invalid_argument, changing nothing
-    apply_logging(*logger_, next.logging, options_.log);
-    limiter_->set_limits({next.api.max_requests_per_second, next.api.max_in_flight});
-    if (next.ha != config_.ha) {
-        logger_->warn("ha changed: takes effect at the next restart");
-        next.ha = config_.ha;
-    }
-    if (next.state.directory != config_.state.directory) {
-        logger_->warn("state.directory changed to {}: takes effect at the next restart",
-                      next.state.directory);
-        next.state.directory = config_.state.directory;
-    }
-
-    int added = 0, removed = 0, changed = 0;
-    std::set<std::string> wanted;
-    for (const auto& c : next.clusters)
-        wanted.insert(c.name);
-    std::vector<std::string> to_stop;
-    for (const auto& [name, rt] : clusters_) {
-        const auto it = std::find_if(next.clusters.begin(), next.clusters.end(),
-                                     [&](const cluster_config& c) { return c.name == name; });
-        if (it == next.clusters.end() || it->instance_no != rt->config().instance_no) {
-            to_stop.push_back(name);
-        }
-    }
-    for (const auto& name : to_stop) {
-        stop_cluster(name);
-        ++removed;
-    }
-    // The API's zone and the ETA's prior apply to every cluster's tracker.
-    const bool zone_changed = next.api.time_zone_offset != config_.api.time_zone_offset ||
-                              next.eta.node_prior != config_.eta.node_prior;
-    config_.api.time_zone_offset = next.api.time_zone_offset;
-    config_.eta = next.eta;
-    for (const auto& c : next.clusters) {
-        auto it = clusters_.find(c.name);
-        if (it == clusters_.end()) {
-            config_.clusters = next.clusters;  // start_cluster reads the cluster count
-            load_and_start_cluster(c);
-            ++added;
-        } else if (!(it->second->config() == c) || zone_changed) {
-            it->second->reconfigure(c, next.api.time_zone_offset, next.eta.node_prior);
-            logger_->info("cluster {}: configuration updated", c.name);
-            ++changed;
-        }
-    }
-
-    const bool server_changed = next.server.listen != config_.server.listen ||
-                                next.server.auth_token != config_.server.auth_token;
-    next.source_path = config_.source_path;
-    config_ = std::move(next);
-    if (server_changed) {
-        if (server_)
-            server_->stop();
-        // The old server's connections may still be unwinding and hold its handler, which
-        // points at the old router: keep both until the daemon ends.
-        if (server_)
-            retired_servers_.push_back({std::move(server_), std::move(router_)});
-        start_server();
-    }
-    logger_->info("reloaded: {} cluster(s) added, {} removed, {} changed, {} watched", added,
-                  removed, changed, clusters_.size());
-}
-
 void daemon::begin_stop() {
     if (stopping_)
         return;
@@ -114,7 +28,8 @@ void daemon::begin_stop() {
         ha_->stop_campaigning();  // a standby must not take over now; a leader keeps its lease
     systemd_.stopping();
     systemd_.stop_watchdog();
-    signals_.cancel();
+    wait_second_signal();
+    discovery_->stop();
     for (auto& [name, rt] : clusters_) {
         rt->stop();
         if (rt->watcher())
@@ -136,8 +51,7 @@ void daemon::begin_stop() {
             return;
         logger_->warn("stop: tasks still running after {} ms; exiting anyway",
                       (options_.stop_grace + 2s).count());
-        unclean_ = true;
-        io_.stop();
+        exit_now();
     });
     asio::co_spawn(io_, finish_stop(), [this](std::exception_ptr e) {
         if (e) {
@@ -146,7 +60,39 @@ void daemon::begin_stop() {
             } catch (const std::exception& ex) {
                 logger_->error("stop failed: {}", ex.what());
             }
+            signals_.cancel();
         }
+    });
+}
+
+// During the stop a second SIGTERM/SIGINT (an operator pressing Ctrl-C twice, `systemctl
+// kill` after `stop`) ends the event loop at once: what was not delivered stays pending in
+// the store for the next start.
+void daemon::wait_second_signal() {
+    signals_.async_wait([this](boost::system::error_code ec, int signo) {
+        if (ec)
+            return;
+        if (signo == SIGHUP) {
+            logger_->info("SIGHUP while stopping: ignored");
+            wait_second_signal();
+            return;
+        }
+        logger_->warn("second {} while stopping: exiting now; undelivered events stay queued",
+                      signo == SIGTERM ? "SIGTERM" : "SIGINT");
+        exit_now();
+    });
+}
+
+void daemon::exit_now() {
+    unclean_ = true;
+    // What the store has queued gets its commit if the disk answers within a second; if not,
+    // the next start recovers as from a SIGKILL (SPEC §6: both or neither).
+    const auto stop = [this] { io_.stop(); };
+    store_->flush(stop);
+    stop_deadline_.expires_after(1s);
+    stop_deadline_.async_wait([stop](boost::system::error_code ec) {
+        if (!ec)
+            stop();
     });
 }
 
@@ -165,7 +111,7 @@ asio::awaitable<void> daemon::finish_stop() {
     asio::steady_timer pause(io_);
     while (std::any_of(clusters_.begin(), clusters_.end(),
                        [](const auto& kv) { return kv.second->watcher()->running(); }) ||
-           !retiring_.empty()) {
+           !retiring_.empty() || discovery_->running()) {
         pause.expires_after(10ms);
         co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
     }
@@ -173,6 +119,7 @@ asio::awaitable<void> daemon::finish_stop() {
     if (ha_)
         co_await ha_->resign();  // last: a standby takes over with nothing left to repeat
     stop_deadline_.cancel();
+    signals_.cancel();  // no second signal to wait for: the loop may end
 }
 
 void daemon::arm_metrics_sync() {
@@ -215,12 +162,14 @@ web::daemon_view daemon::view() const {
     v.version = sesmon::version;
     v.started_at = started_at_;
     v.now = clock_.wall_now();
-    v.ready = first_round_pending_ == 0;
+    v.ready = ready();
     if (ha_)
         v.ha = ha_->view();
     v.clusters.reserve(clusters_.size());
-    for (const auto& [name, rt] : clusters_)
+    for (const auto& [name, rt] : clusters_) {
         v.clusters.push_back(rt->view(v.now));
+        v.clusters.back().discovered = rt->config().discovered;
+    }
     return v;
 }
 

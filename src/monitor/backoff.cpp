@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/backoff.hpp"
+
 namespace sesmon::monitor {
 
 duration jittered(duration base, double jitter, double u) {
@@ -12,16 +14,8 @@ duration jittered(duration base, double jitter, double u) {
 }
 
 duration full_jitter(const backoff_policy& policy, int failures, double u) {
-    // initial * 2^(failures-1), saturating at max without overflowing.
-    const int shift = std::clamp(failures - 1, 0, 62);
-    duration ceiling = policy.max;
-    const auto initial = std::max<duration::rep>(policy.initial.count(), 1);
-    if (shift < 62 && initial <= (policy.max.count() >> shift)) {
-        ceiling = duration(initial << shift);
-    }
-    ceiling = std::min(ceiling, policy.max);
-    const auto drawn =
-        duration(static_cast<duration::rep>(static_cast<double>(ceiling.count()) * u));
+    const duration drawn =
+        common::full_jitter(std::min(policy.initial, policy.max), policy.max, failures, u);
     return std::max(drawn, std::min(policy.floor, policy.max));
 }
 
@@ -29,8 +23,10 @@ duration delay_after_error(const api_error& error, const backoff_policy& policy,
                            double u) {
     duration wait =
         error.kind == api_error_kind::auth ? policy.max : full_jitter(policy, failures, u);
+    // The server's Retry-After is honoured up to max_backoff: an API answering
+    // "Retry-After: 86400" must not silence a cluster for a day.
     if (error.retry_after)
-        wait = std::max(wait, *error.retry_after);
+        wait = std::max(wait, std::min(*error.retry_after, policy.max));
     return wait;
 }
 

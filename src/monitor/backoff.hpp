@@ -22,7 +22,8 @@ duration full_jitter(const backoff_policy& policy, int failures, double u);
 // The wait after a failed poll:
 // - auth errors (keys get fixed, clocks get synced): policy.max, so they are retried slowly;
 // - everything else: full_jitter;
-// - a Retry-After from the server is honoured: the wait is never shorter than it.
+// - a Retry-After from the server is honoured up to policy.max: the wait is never shorter
+//   than min(Retry-After, max).
 duration delay_after_error(const api_error& error, const backoff_policy& policy, int failures,
                            double u);
 

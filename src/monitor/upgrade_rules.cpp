@@ -7,13 +7,6 @@
 
 namespace sesmon::monitor {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
 bool past_pending(node_phase phase) {
     return phase == node_phase::upgrading || phase == node_phase::complete ||
            phase == node_phase::failed;

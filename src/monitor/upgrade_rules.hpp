@@ -4,13 +4,15 @@
 #include <optional>
 #include <string_view>
 
+#include "common/text.hpp"
 #include "monitor/cluster_state.hpp"
 #include "sesmon/snapshot.hpp"
 #include "sesmon/time.hpp"
 
 namespace sesmon::monitor {
 
-bool iequals(std::string_view a, std::string_view b);
+// Statuses compare case-insensitively (SPEC §4), with the project's one comparison.
+using common::iequals;
 
 // upgrading, complete or failed (unknown words do not count as progress on their own).
 bool past_pending(node_phase phase);

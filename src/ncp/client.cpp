@@ -1,5 +1,6 @@
 #include "ncp/client.hpp"
 
+#include "ncp/cluster_list_parser.hpp"
 #include "ncp/endpoint.hpp"
 #include "ncp/error_classifier.hpp"
 #include "ncp/progress_parser.hpp"
@@ -29,6 +30,22 @@ const client::route_result& client::route_for(const std::string& region) {
     return routes_.emplace(region, std::move(route)).first->second;
 }
 
+std::optional<api_error> client::take_answer(http_result& response, std::int64_t now_ms,
+                                             std::optional<json_body>& body) {
+    if (!response) {
+        api_error e;
+        e.kind = response.error().kind == http_error_kind::body_too_large
+                     ? api_error_kind::invalid_response
+                     : api_error_kind::network;
+        e.code = std::string(to_string(response.error().kind));
+        e.message = "API unreachable: " + response.error().message;
+        return e;
+    }
+    const wall_time our_now{std::chrono::seconds(now_ms / 1000)};
+    body.emplace(std::move(response->body), &json_scratch_);
+    return classify_response(response->status, response->headers, *body, our_now);
+}
+
 boost::asio::awaitable<progress_result> client::fetch_progress(cluster_target target) {
     const auto& route = route_for(target.region);
     if (!route) {
@@ -43,21 +60,37 @@ boost::asio::awaitable<progress_result> client::fetch_progress(cluster_target ta
     // A named awaitable: GCC 12 mishandles temporaries inside co_await expressions.
     auto sending = http_.send(std::move(request));
     http_result response = co_await std::move(sending);
-    if (!response) {
-        api_error e;
-        e.kind = response.error().kind == http_error_kind::body_too_large
-                     ? api_error_kind::invalid_response
-                     : api_error_kind::network;
-        e.code = std::string(to_string(response.error().kind));
-        e.message = "API unreachable: " + response.error().message;
+    std::optional<json_body> body;
+    if (auto error = take_answer(response, now_ms, body))
+        co_return std::move(*error);
+    auto parsed = parse_progress(*body, config_.time_zone_offset);
+    if (!parsed) {
+        api_error e = parsed.error();
+        e.http_status = response->status;
         co_return e;
     }
-    const wall_time our_now{std::chrono::seconds(now_ms / 1000)};
-    const json_body body(std::move(response->body), &json_scratch_);
-    if (auto error = classify_response(response->status, response->headers, body, our_now)) {
-        co_return std::move(*error);
+    co_return std::move(*parsed);
+}
+
+boost::asio::awaitable<cluster_list_result> client::fetch_cluster_page(std::string region,
+                                                                       int page_no, int page_size) {
+    const auto where =
+        resolve_endpoint(config_.site, region.empty() ? config_.region : region, config_.endpoint);
+    if (!where) {
+        api_error e;
+        e.kind = api_error_kind::bad_request;
+        e.message = where.error().message;
+        co_return e;
     }
-    auto parsed = parse_progress(body, config_.time_zone_offset);
+    const std::int64_t now_ms = now_ms_();
+    http_request request =
+        build_cluster_list_request(*where, page_no, page_size, signer_, now_ms, config_.timeout);
+    auto sending = http_.send(std::move(request));
+    http_result response = co_await std::move(sending);
+    std::optional<json_body> body;
+    if (auto error = take_answer(response, now_ms, body))
+        co_return std::move(*error);
+    auto parsed = parse_cluster_list(*body);
     if (!parsed) {
         api_error e = parsed.error();
         e.http_status = response->status;

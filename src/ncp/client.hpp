@@ -1,6 +1,8 @@
 #pragma once
-// ncp::client: the NAVER Cloud API as a progress_source. One fetch_progress = one signed
-// POST getRollingUpgradeProgress (fresh timestamp and signature), classified and parsed.
+// ncp::client: the NAVER Cloud API as a progress_source and a cluster_list_source. One
+// fetch_progress = one signed POST getRollingUpgradeProgress; one fetch_cluster_page = one
+// signed GET getClusterInfoList page (each with a fresh timestamp and signature),
+// classified and parsed.
 // Never throws for network, HTTP or parse failures: they come back as api_error
 // (http_error → network, except an oversized body → invalid_response).
 //
@@ -11,10 +13,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "ncp/json_body.hpp"
 #include "ncp/request.hpp"
 #include "ncp/signer.hpp"
+#include "sesmon/cluster_list.hpp"
 #include "sesmon/config.hpp"
 #include "sesmon/http_client.hpp"
 #include "sesmon/progress_source.hpp"
@@ -27,16 +31,22 @@ using timestamp_source = std::function<std::int64_t()>;
 // Milliseconds from std::chrono::system_clock.
 std::int64_t system_timestamp_ms();
 
-class client final : public progress_source {
+class client final : public progress_source, public cluster_list_source {
   public:
     client(http_client& http, api_config config, timestamp_source now_ms = system_timestamp_ms);
 
     boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override;
+    boost::asio::awaitable<cluster_list_result> fetch_cluster_page(std::string region, int page_no,
+                                                                   int page_size) override;
 
   private:
     using route_result = boost::system::result<progress_route, endpoint_error>;
     // The route of a region (target.region, "" = api.region), resolved on first use.
     const route_result& route_for(const std::string& region);
+    // Classifies an answer (not a coroutine: no frame per poll): nullopt for a 2xx response
+    // without an error envelope, its body then parsed into `body`; else the api_error.
+    std::optional<api_error> take_answer(http_result& response, std::int64_t now_ms,
+                                         std::optional<json_body>& body);
 
     http_client& http_;
     api_config config_;

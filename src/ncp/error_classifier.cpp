@@ -4,8 +4,9 @@
 #include <cctype>
 #include <string>
 
+#include "common/http_date.hpp"
+#include "common/text.hpp"
 #include "common/time_format.hpp"
-#include "ncp/http_date.hpp"
 
 namespace sesmon::ncp {
 
@@ -148,13 +149,8 @@ api_error status_error(int status) {
 }  // namespace
 
 std::optional<std::string_view> find_header(const http_headers& headers, std::string_view name) {
-    const auto same = [&](std::string_view candidate) {
-        return std::equal(
-            candidate.begin(), candidate.end(), name.begin(), name.end(),
-            [](unsigned char a, unsigned char b) { return std::tolower(a) == std::tolower(b); });
-    };
     for (const auto& [key, value] : headers) {
-        if (same(key))
+        if (common::iequals(key, name))
             return std::string_view(value);
     }
     return std::nullopt;
@@ -179,11 +175,11 @@ std::optional<api_error> classify_response(int http_status, const http_headers& 
         return std::nullopt;
 
     if (const auto retry = find_header(headers, "Retry-After")) {
-        error->retry_after = parse_retry_after(*retry, our_now);
+        error->retry_after = common::parse_retry_after(*retry, our_now);
     }
     if (http_status == 401) {
         if (const auto date = find_header(headers, "Date")) {
-            if (const auto server_now = parse_http_date(*date)) {
+            if (const auto server_now = common::parse_http_date(*date)) {
                 const auto skew =
                     *server_now > our_now ? *server_now - our_now : our_now - *server_now;
                 if (skew >= clock_skew_threshold) {

@@ -80,4 +80,26 @@ http_request build_progress_request(const endpoint& where, std::string_view inst
                                   timeout);
 }
 
+http_request build_cluster_list_request(const endpoint& where, int page_no, int page_size,
+                                        signer& keys, std::int64_t timestamp_ms, duration timeout) {
+    http_request request;
+    request.method = "GET";
+    request.url = where.url("/cluster/getClusterInfoList") + "?pageNo=" + decimal(page_no) +
+                  "&pageSize=" + decimal(page_size);
+    request.headers.emplace_back("Accept", "application/json");
+    request.timeout = timeout;
+    // Listing is rare (a few pages per discovery interval): the URL is parsed per request.
+    const auto url = common::parse_url(request.url);
+    add_signature_headers(request, keys.access_key(), timestamp_ms,
+                          keys.sign(request.method, url ? url->target : "/", timestamp_ms));
+    return request;
+}
+
+http_request build_cluster_list_request(const endpoint& where, int page_no, int page_size,
+                                        const credentials& keys, std::int64_t timestamp_ms,
+                                        duration timeout) {
+    signer one_off(keys.access_key, keys.secret_key);
+    return build_cluster_list_request(where, page_no, page_size, one_off, timestamp_ms, timeout);
+}
+
 }  // namespace sesmon::ncp

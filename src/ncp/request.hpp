@@ -40,6 +40,15 @@ http_request build_progress_request(const endpoint& where, std::string_view inst
                                     const credentials& keys, std::int64_t timestamp_ms,
                                     duration timeout);
 
+// GET {prefix}/cluster/getClusterInfoList?pageNo=P&pageSize=S, signed over the request-target
+// with its query string, no body.
+http_request build_cluster_list_request(const endpoint& where, int page_no, int page_size,
+                                        signer& keys, std::int64_t timestamp_ms, duration timeout);
+// The same, keying HMAC for this one request (tests, tools).
+http_request build_cluster_list_request(const endpoint& where, int page_no, int page_size,
+                                        const credentials& keys, std::int64_t timestamp_ms,
+                                        duration timeout);
+
 // Adds the three x-ncp headers for `method` and `request.url`'s request-target.
 void sign_request(http_request& request, const credentials& keys, std::int64_t timestamp_ms);
 

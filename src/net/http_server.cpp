@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/text.hpp"
 #include "net/server_connection.hpp"
 
 namespace sesmon::net {
@@ -77,13 +78,6 @@ asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st) {
 
 }  // namespace
 
-bool iequals_ascii(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
 std::function<void(std::exception_ptr)> log_failure(std::shared_ptr<spdlog::logger> logger,
                                                     std::string what) {
     return [logger = std::move(logger), what = std::move(what)](std::exception_ptr e) {
@@ -101,7 +95,7 @@ std::function<void(std::exception_ptr)> log_failure(std::shared_ptr<spdlog::logg
 
 std::optional<std::string> server_request::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-        if (iequals_ascii(key, name))
+        if (common::iequals(key, name))
             return value;
     }
     return std::nullopt;

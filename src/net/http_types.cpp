@@ -4,33 +4,36 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "common/text.hpp"
 #include "sesmon/http_client.hpp"
 
 namespace sesmon {
 
 std::string_view to_string(http_error_kind kind) {
     switch (kind) {
-        case http_error_kind::invalid_url: return "invalid_url";
-        case http_error_kind::dns: return "dns";
-        case http_error_kind::connect: return "connect";
-        case http_error_kind::tls: return "tls";
-        case http_error_kind::timeout: return "timeout";
-        case http_error_kind::reset: return "reset";
-        case http_error_kind::body_too_large: return "body_too_large";
-        case http_error_kind::protocol: return "protocol";
+        case http_error_kind::invalid_url:
+            return "invalid_url";
+        case http_error_kind::dns:
+            return "dns";
+        case http_error_kind::connect:
+            return "connect";
+        case http_error_kind::tls:
+            return "tls";
+        case http_error_kind::timeout:
+            return "timeout";
+        case http_error_kind::reset:
+            return "reset";
+        case http_error_kind::body_too_large:
+            return "body_too_large";
+        case http_error_kind::protocol:
+            return "protocol";
     }
     return "unknown";
 }
 
 std::optional<std::string> http_response::header(std::string_view name) const {
-    const auto same = [&](const std::string& candidate) {
-        return std::equal(candidate.begin(), candidate.end(), name.begin(), name.end(),
-                          [](unsigned char a, unsigned char b) {
-                              return std::tolower(a) == std::tolower(b);
-                          });
-    };
     for (const auto& [key, value] : headers) {
-        if (same(key)) {
+        if (common::iequals(key, name)) {
             return value;
         }
     }

@@ -13,6 +13,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/text.hpp"
 #include "common/time_format.hpp"
 #include "common/url.hpp"
 #include "net/https_connection.hpp"
@@ -33,7 +34,7 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 bool same_name(std::string_view a, std::string_view b) {
-    return beast::iequals(a, b);
+    return common::iequals(a, b);
 }
 
 bool has_header(const http_headers& headers, std::string_view name) {
@@ -167,7 +168,8 @@ bool set_peer_name(SSL* ssl, const std::string& host) {
 https_client::https_client(asio::any_io_executor executor, https_client_options options)
     : executor_(std::move(executor)),
       options_(std::move(options)),
-      tls_context_(make_client_tls_context(options_.ca_file)) {}
+      tls_context_(make_client_tls_context(options_.ca_file)),
+      resolver_(executor_, options_.dns) {}
 
 https_client::~https_client() = default;
 
@@ -244,33 +246,17 @@ asio::awaitable<https_client::open_result> https_client::open(const target& to,
     auto connection =
         std::make_unique<https_connection>(executor_, url.tls() ? &tls_context_ : nullptr);
 
-    std::vector<tcp::endpoint> endpoints;
-    error_code ec;
-    const auto literal = asio::ip::make_address(url.host, ec);
-    if (!ec) {
-        endpoints.emplace_back(literal, static_cast<unsigned short>(std::stoi(url.port)));
-    } else {
-        // The resolver cannot be interrupted; the timer only makes us stop waiting for it.
-        auto resolver = std::make_shared<tcp::resolver>(executor_);
-        asio::steady_timer timer(executor_, deadline);
-        timer.async_wait([resolver](error_code timer_ec) {
-            if (!timer_ec)
-                resolver->cancel();
-        });
-        auto [resolve_ec, results] =
-            co_await resolver->async_resolve(url.host, url.port, use_tuple);
-        timer.cancel();
-        if (resolve_ec) {
-            if (std::chrono::steady_clock::now() >= deadline) {
-                co_return make_timeout_error(origin, exchange_stage::resolve);
-            }
-            co_return http_error{http_error_kind::dns, "cannot resolve the host of " + origin +
-                                                           ": " + resolve_ec.message()};
-        }
-        for (const auto& entry : results) {
-            endpoints.push_back(entry.endpoint());
-        }
+    auto resolved = co_await resolver_.resolve(
+        url.host, static_cast<unsigned short>(std::stoi(url.port)), deadline);
+    if (resolved.timed_out) {
+        co_return make_timeout_error(origin, exchange_stage::resolve);
     }
+    if (!resolved.ok()) {
+        co_return http_error{http_error_kind::dns,
+                             "cannot resolve the host of " + origin + ": " + resolved.error};
+    }
+    const std::vector<tcp::endpoint> endpoints = std::move(resolved.endpoints);
+    error_code ec;
 
     connection->tcp().expires_at(deadline);
     auto [connect_ec, endpoint] = co_await connection->tcp().async_connect(endpoints, use_tuple);

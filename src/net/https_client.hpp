@@ -11,8 +11,8 @@
 // - A URL is parsed once: the parsed form (origin, Host header, request-target) is kept per
 //   URL string, so a caller that sends to the same few URLs parses nothing per request.
 // - One deadline per request (http_request::timeout) covers resolve, connect, TLS
-//   handshake, write and read. (Name resolution itself is getaddrinfo on Asio's resolver
-//   thread and cannot be interrupted; IP literals skip it.)
+//   handshake, write and read. Names are resolved by net::resolver (c-ares on the event
+//   loop), so a hung lookup ends at the deadline and holds up no other; IP literals skip it.
 // - TLS: peer verification against the system CA store plus options.ca_file, host-name
 //   (or IP) verification, SNI, TLS 1.2 or newer.
 // - http:// only to loopback hosts (common::is_loopback_host); anything else is refused.
@@ -33,6 +33,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "net/resolver.hpp"
 #include "sesmon/http_client.hpp"
 
 namespace sesmon::common {
@@ -48,6 +49,7 @@ struct https_client_options {
     std::size_t max_body_bytes = 10 * 1024 * 1024;  // larger → http_error_kind::body_too_large
     std::size_t max_idle_connections_per_host = 4;  // kept for reuse per origin
     duration idle_timeout = std::chrono::seconds(30);  // pooled longer than this → closed
+    resolver_options dns;                              // DNS servers (tests), c-ares timeouts
     // Called once per connection established (TCP connect succeeded), e.g. for a metric.
     std::function<void()> on_connection_opened;
 };
@@ -91,6 +93,7 @@ class https_client final : public http_client {
     boost::asio::any_io_executor executor_;
     https_client_options options_;
     boost::asio::ssl::context tls_context_;
+    resolver resolver_;
     // Idle connections by origin. Entries are never erased while targets_ points at them.
     std::map<std::string, idle_list> idle_;
     // Parsed URLs by URL string, bounded (cleared when it grows past a limit).

@@ -14,6 +14,9 @@
 #include <boost/beast/ssl.hpp>
 #include <string>
 
+#include "common/text.hpp"
+#include "net/request_parsing.hpp"
+
 namespace sesmon::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -31,7 +34,7 @@ std::string render_head(const server_response& res, std::size_t content_length, 
         std::string(http::obsolete_reason(http::int_to_status(static_cast<unsigned>(res.status))));
     head += "\r\n";
     for (const auto& [name, value] : res.headers) {
-        if (iequals_ascii(name, "content-length") || iequals_ascii(name, "connection"))
+        if (common::iequals(name, "content-length") || common::iequals(name, "connection"))
             continue;
         head += name + ": " + value + "\r\n";
     }
@@ -40,15 +43,6 @@ std::string render_head(const server_response& res, std::size_t content_length, 
         head += "Connection: close\r\n";
     head += "\r\n";
     return head;
-}
-
-server_response error_response(int status, std::string_view message) {
-    server_response res;
-    res.status = status;
-    res.headers = {{"Content-Type", "text/plain"}};
-    res.body = std::string(message) + "\n";
-    res.close = true;
-    return res;
 }
 
 tcp::socket& socket_of(beast::tcp_stream& s) {
@@ -77,8 +71,8 @@ asio::awaitable<bool> write_all(Stream& stream, std::string_view bytes, duration
 // A HEAD request gets the head of `res`, Content-Length included, and no body (RFC 9110 9.3.2).
 template <class Stream>
 asio::awaitable<bool> respond(http_server::state& st, Stream& stream,
-                              server_connection_entry& entry, server_response res,
-                              bool keep_alive, bool head_request = false) {
+                              server_connection_entry& entry, server_response res, bool keep_alive,
+                              bool head_request = false) {
     using fault = server_response::fault_kind;
     auto& socket = socket_of(stream);
     switch (res.fault) {
@@ -134,28 +128,14 @@ asio::awaitable<bool> respond(http_server::state& st, Stream& stream,
     co_return keep_alive;
 }
 
-// Maps a read failure to the answer the client deserves, if any.
-std::optional<server_response> answer_for_read_error(const boost::system::error_code& ec) {
-    if (ec == http::error::header_limit)
-        return error_response(431, "request header too large");
-    if (ec == http::error::body_limit)
-        return error_response(413, "request body too large");
-    if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
-        ec != http::error::end_of_stream && ec != http::error::partial_message) {
-        return error_response(400, "malformed request");
-    }
-    return std::nullopt;
-}
-
 template <class Stream>
 asio::awaitable<void> serve_requests(std::shared_ptr<http_server::state> st, Stream& stream,
                                      server_connection_entry& entry, const std::string& remote) {
     beast::flat_buffer buffer;
     bool first = true;
     while (!st->stopping) {
-        http::request_parser<http::string_body> parser;
-        parser.header_limit(static_cast<std::uint32_t>(st->options.max_header_bytes));
-        parser.body_limit(st->options.max_body_bytes);
+        beast_request_parser parser;
+        apply_limits(parser, st->options);
         entry.busy = false;
         beast::get_lowest_layer(stream).expires_after(first ? st->options.read_timeout
                                                             : st->options.idle_timeout);
@@ -175,23 +155,17 @@ asio::awaitable<void> serve_requests(std::shared_ptr<http_server::state> st, Str
         }
         first = false;
         auto& msg = parser.get();
-        server_request req;
-        req.method = std::string(msg.method_string());
-        req.target = std::string(msg.target());
-        req.body = std::move(msg.body());
-        for (const auto& field : msg) {
-            req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-        }
-        req.remote = remote;
         bool keep_alive = msg.keep_alive() && st->options.keep_alive;
         const bool head_request = msg.method() == http::verb::head;
+        const std::string method(msg.method_string());
+        const std::string target(msg.target());
+        server_request req = to_server_request(parser, remote);
 
         server_response res;
         try {
             res = co_await st->handler(std::move(req));
         } catch (const std::exception& e) {
-            st->logger->error("http server: handler failed for {} {}: {}",
-                              std::string(msg.method_string()), std::string(msg.target()),
+            st->logger->error("http server: handler failed for {} {}: {}", method, target,
                               e.what());
             res = error_response(500, "internal error");
         }

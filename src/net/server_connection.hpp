@@ -43,9 +43,6 @@ struct http_server::state {
           acceptor(ex) {}
 };
 
-// ASCII case-insensitive equality, for header names.
-bool iequals_ascii(std::string_view a, std::string_view b);
-
 // A completion handler for co_spawn that logs an escaped exception as "<what>: <message>".
 std::function<void(std::exception_ptr)> log_failure(std::shared_ptr<spdlog::logger> logger,
                                                     std::string what);

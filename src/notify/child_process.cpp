@@ -21,8 +21,6 @@
 
 #include "common/time_format.hpp"
 
-extern char** environ;  // NOLINT: POSIX
-
 namespace sesmon::notify {
 
 namespace asio = boost::asio;
@@ -58,22 +56,6 @@ struct child_guard {
     }
 };
 
-std::vector<std::string> child_environment(const std::vector<std::string>& extra) {
-    std::vector<std::string> env;
-    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-        std::string_view item(*entry);
-        const auto key = item.substr(0, item.find('=') + 1);
-        const bool replaced = std::any_of(extra.begin(), extra.end(), [&](const std::string& e) {
-            return std::string_view(e).substr(0, e.find('=') + 1) == key;
-        });
-        if (!replaced) {
-            env.emplace_back(item);
-        }
-    }
-    env.insert(env.end(), extra.begin(), extra.end());
-    return env;
-}
-
 std::vector<char*> pointers(std::vector<std::string>& strings) {
     std::vector<char*> out;
     for (auto& s : strings) {
@@ -106,9 +88,7 @@ int spawn(std::vector<std::string>& argv, std::vector<std::string>& env, int std
         static_cast<short>(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF));
     auto args = pointers(argv);
     auto envp = pointers(env);
-    const bool search = argv.front().find('/') == std::string::npos;
-    const int rc = search ? posix_spawnp(&pid, args[0], &actions, &attr, args.data(), envp.data())
-                          : posix_spawn(&pid, args[0], &actions, &attr, args.data(), envp.data());
+    const int rc = posix_spawn(&pid, args[0], &actions, &attr, args.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     return rc;
@@ -152,7 +132,7 @@ asio::awaitable<void> write_input(asio::local::stream_protocol::socket& socket,
 }  // namespace
 
 asio::awaitable<process_result> run_process(std::vector<std::string> argv,
-                                            std::vector<std::string> extra_env, std::string input,
+                                            std::vector<std::string> environment, std::string input,
                                             duration timeout, duration kill_grace) {
     process_result result;
     if (argv.empty()) {
@@ -166,9 +146,8 @@ asio::awaitable<process_result> run_process(std::vector<std::string> argv,
         co_return result;
     }
     asio::local::stream_protocol::socket ours(executor, asio::local::stream_protocol(), fds[0]);
-    auto env = child_environment(extra_env);
     child_guard child;
-    const int rc = spawn(argv, env, fds[1], child.pid);
+    const int rc = spawn(argv, environment, fds[1], child.pid);
     ::close(fds[1]);
     if (rc != 0) {
         child.pid = -1;

@@ -2,9 +2,10 @@
 // run_process: runs a program without a shell, feeds it bytes on stdin, and waits for it
 // without blocking the event loop — for the command notifier.
 //
-// - argv[0] is looked up in PATH when it has no '/' (posix_spawnp). The child gets the
-//   daemon's environment plus `extra_env` ("KEY=value", replacing same-named variables),
-//   default signal dispositions, an empty signal mask, and its own process group.
+// - argv[0] is run as given, never looked up in PATH (the configuration requires an
+//   absolute path). The child's environment is exactly `environment` ("KEY=value" entries;
+//   nothing is inherited), with default signal dispositions, an empty signal mask, and its
+//   own process group.
 // - stdin is one end of a Unix socket pair (writes use MSG_NOSIGNAL, so a child that exits
 //   without reading cannot kill the daemon with SIGPIPE); it is closed after `input` is
 //   written. stdout and stderr go to the daemon's stderr (the journal).
@@ -35,7 +36,7 @@ struct process_result {
 };
 
 boost::asio::awaitable<process_result> run_process(std::vector<std::string> argv,
-                                                   std::vector<std::string> extra_env,
+                                                   std::vector<std::string> environment,
                                                    std::string input, duration timeout,
                                                    duration kill_grace = std::chrono::seconds(2));
 

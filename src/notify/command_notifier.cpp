@@ -7,19 +7,20 @@
 
 namespace sesmon::notify {
 
-command_notifier::command_notifier(notifier_config config, duration kill_grace)
-    : config_(std::move(config)), kill_grace_(kill_grace) {
+command_notifier::command_notifier(notifier_config config, duration kill_grace,
+                                   std::vector<std::string> inherited)
+    : config_(std::move(config)), kill_grace_(kill_grace), inherited_(std::move(inherited)) {
     if (config_.argv.empty() || config_.argv.front().empty()) {
         throw std::invalid_argument("notifier '" + config_.name + "': command without argv");
+    }
+    if (config_.argv.front().front() != '/') {
+        throw std::invalid_argument("notifier '" + config_.name +
+                                    "': the program must be an absolute path");
     }
 }
 
 boost::asio::awaitable<delivery_outcome> command_notifier::deliver(const event& e) {
-    std::vector<std::string> env = {
-        "SES_EVENT_TYPE=" + std::string(to_string(e.type)),
-        "SES_EVENT_ID=" + e.id,
-        "SES_CLUSTER=" + e.cluster.name,
-    };
+    auto env = command_environment(inherited_, e);
     const auto began = std::chrono::steady_clock::now();
     process_result result = co_await run_process(config_.argv, std::move(env), format_generic(e),
                                                  config_.timeout, kill_grace_);

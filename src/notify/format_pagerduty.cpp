@@ -2,56 +2,63 @@
 
 #include <rapidjson/document.h>
 
+#include "common/json_writer.hpp"
 #include "common/time_format.hpp"
 #include "notify/format_generic.hpp"
-#include "common/json_writer.hpp"
 
 namespace sesmon::notify {
 
 namespace json = common::json;
 
-std::optional<std::string_view> pagerduty_action(event_type type) {
+std::vector<pagerduty_step> pagerduty_steps(event_type type) {
+    using incident = pagerduty_incident;
     switch (type) {
         case event_type::upgrade_stalled:
+            return {{"trigger", incident::stall}};
         case event_type::upgrade_failed:
+            return {{"trigger", incident::failure}};
         case event_type::monitor_blind:
-            return "trigger";
+            return {{"trigger", incident::blind}};
         case event_type::stall_cleared:
-        case event_type::upgrade_finished:
+            return {{"resolve", incident::stall}};
         case event_type::monitor_recovered:
-            return "resolve";
+            return {{"resolve", incident::blind}};
+        case event_type::upgrade_finished:
+        case event_type::upgrade_vanished:
+            return {{"resolve", incident::stall}, {"resolve", incident::failure}};
         case event_type::upgrade_started:
         case event_type::node_changed:
-        case event_type::upgrade_vanished:
-            return std::nullopt;
+            return {};
     }
-    return std::nullopt;
+    return {};
 }
 
-std::string pagerduty_dedup_key(const event& e) {
+std::string pagerduty_dedup_key(const event& e, pagerduty_incident incident) {
     // instance_no is stable across renames of the cluster's label; fall back to the label.
-    std::string key = "ses-upgrade-monitor/" +
-                      (e.cluster.instance_no.empty() ? e.cluster.name : e.cluster.instance_no);
-    if (e.type == event_type::monitor_blind || e.type == event_type::monitor_recovered) {
-        return key + "/blind";
+    const std::string cluster =
+        "ses-upgrade-monitor/" +
+        (e.cluster.instance_no.empty() ? e.cluster.name : e.cluster.instance_no);
+    if (incident == pagerduty_incident::blind) {
+        return cluster + "/blind";
     }
-    if (!e.upgrade) {
-        return key + "/upgrade";
-    }
-    return key + "/" + e.upgrade->action_date + "/" + e.upgrade->to_version;
+    const std::string upgrade =
+        e.upgrade ? e.upgrade->action_date + "/" + e.upgrade->to_version : "upgrade";
+    return cluster + "/" + upgrade +
+           (incident == pagerduty_incident::stall ? "/stall" : "/failure");
 }
 
 namespace {
 
-std::string_view severity(event_type type) {
-    switch (type) {
-        case event_type::upgrade_failed:
+std::string_view severity(pagerduty_incident incident) {
+    switch (incident) {
+        case pagerduty_incident::failure:
             return "critical";
-        case event_type::upgrade_stalled:
+        case pagerduty_incident::stall:
             return "error";
-        default:
+        case pagerduty_incident::blind:
             return "warning";
     }
+    return "warning";
 }
 
 // custom_details: the generic body's parts, so responders see everything in PagerDuty.
@@ -70,23 +77,20 @@ void custom_details(json::writer& w, const event& e) {
     w.EndObject();
 }
 
-}  // namespace
-
-std::string format_pagerduty(const event& e, std::string_view routing_key) {
-    const auto action = pagerduty_action(e.type).value_or("trigger");
+std::string message(const event& e, std::string_view routing_key, const pagerduty_step& step) {
     rapidjson::StringBuffer buffer;
     json::writer w(buffer);
     w.StartObject();
     json::put(w, "routing_key", routing_key);
-    json::put(w, "event_action", action);
-    json::put(w, "dedup_key", pagerduty_dedup_key(e));
-    if (action == "trigger") {
+    json::put(w, "event_action", step.action);
+    json::put(w, "dedup_key", pagerduty_dedup_key(e, step.incident));
+    if (step.action == "trigger") {
         json::key(w, "payload");
         w.StartObject();
         // PagerDuty truncates summaries at 1024 characters.
         json::put(w, "summary", e.summary.substr(0, 1024));
         json::put(w, "source", e.cluster.name);
-        json::put(w, "severity", severity(e.type));
+        json::put(w, "severity", severity(step.incident));
         json::put(w, "timestamp", common::format_rfc3339_utc(e.occurred_at));
         if (e.node) {
             json::put(w, "component", e.node->hostname);
@@ -99,6 +103,16 @@ std::string format_pagerduty(const event& e, std::string_view routing_key) {
     }
     w.EndObject();
     return json::text(buffer);
+}
+
+}  // namespace
+
+std::vector<std::string> format_pagerduty(const event& e, std::string_view routing_key) {
+    std::vector<std::string> bodies;
+    for (const pagerduty_step& step : pagerduty_steps(e.type)) {
+        bodies.push_back(message(e, routing_key, step));
+    }
+    return bodies;
 }
 
 }  // namespace sesmon::notify

@@ -1,29 +1,47 @@
 #pragma once
-// The `pagerduty` webhook body: PagerDuty Events API v2 (POST
-// https://events.pagerduty.com/v2/enqueue). upgrade_stalled, upgrade_failed, monitor_blind →
-// "trigger"; stall_cleared, upgrade_finished, monitor_recovered → "resolve". Other event types are
-// not sent to PagerDuty at all (accepted_by_pagerduty is false; the dispatcher filters them out).
-#include <optional>
+// The `pagerduty` webhook bodies: PagerDuty Events API v2 (POST
+// https://events.pagerduty.com/v2/enqueue), documented in docs/webhooks.md.
+//
+// Incidents, one dedup_key each: per upgrade, a `stall` incident and a `failure` incident; per
+// cluster, a `blind` incident (blindness is the monitor's, and may happen with no upgrade at
+// all). What each event does:
+//   upgrade_stalled → trigger stall        stall_cleared     → resolve stall
+//   upgrade_failed  → trigger failure      monitor_blind     → trigger blind
+//   monitor_recovered → resolve blind
+//   upgrade_finished, upgrade_vanished → resolve stall and resolve failure of that upgrade
+//   upgrade_started, node_changed → nothing (not sent: the dispatcher filters them out)
+// One event can therefore be several messages. The notifier sends them all in one attempt
+// and counts it delivered only when every one was accepted; a retry sends them all again,
+// which PagerDuty absorbs (it deduplicates by dedup_key; resolving a resolved or unknown
+// incident is a no-op).
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sesmon/event.hpp"
 
 namespace sesmon::notify {
 
-// "trigger", "resolve", or nullopt for types PagerDuty does not get.
-std::optional<std::string_view> pagerduty_action(sesmon::event_type type);
+enum class pagerduty_incident { stall, failure, blind };
+
+struct pagerduty_step {
+    std::string_view action;  // "trigger" | "resolve"
+    pagerduty_incident incident;
+    friend bool operator==(const pagerduty_step&, const pagerduty_step&) = default;
+};
+
+// The messages `type` turns into, in sending order; empty for types PagerDuty does not get.
+std::vector<pagerduty_step> pagerduty_steps(sesmon::event_type type);
 
 inline bool accepted_by_pagerduty(sesmon::event_type type) {
-    return pagerduty_action(type).has_value();
+    return !pagerduty_steps(type).empty();
 }
 
-// Groups trigger and resolve into one incident: per cluster and upgrade
-// ("ses-upgrade-monitor/<instance_no>/<action_date>/<to_version>"), and per cluster for
-// blindness ("ses-upgrade-monitor/<instance_no>/blind").
-std::string pagerduty_dedup_key(const sesmon::event& e);
+// "ses-upgrade-monitor/<instance_no>/<action_date>/<to_version>/stall" (or /failure) for an
+// upgrade's incidents; "ses-upgrade-monitor/<instance_no>/blind" for the cluster's blindness.
+std::string pagerduty_dedup_key(const sesmon::event& e, pagerduty_incident incident);
 
-// The request body; precondition: accepted_by_pagerduty(e.type).
-std::string format_pagerduty(const sesmon::event& e, std::string_view routing_key);
+// The request bodies, one per step of pagerduty_steps(e.type), in that order.
+std::vector<std::string> format_pagerduty(const sesmon::event& e, std::string_view routing_key);
 
 }  // namespace sesmon::notify

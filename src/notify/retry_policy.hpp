@@ -23,13 +23,9 @@ delivery_outcome::kind classify_http_status(int status);
 delivery_outcome::kind classify_http_error(http_error_kind kind);
 
 // The whole outcome of one webhook exchange (status, detail, Retry-After). `now` is the wall
-// time the answer arrived, for an HTTP-date Retry-After. latency is left for the caller.
+// time the answer arrived, for an HTTP-date Retry-After (common/http_date.hpp: seconds or
+// any of the three date forms, at most 400 days). latency is left for the caller.
 delivery_outcome classify_http_result(const http_result& result, wall_time now);
-
-// Parses a Retry-After value: delay-seconds ("120") or an HTTP-date in IMF-fixdate form
-// ("Wed, 21 Oct 2015 07:28:00 GMT"; the obsolete RFC 850 and asctime forms are accepted too).
-// A date in the past gives zero. nullopt when the value is neither.
-std::optional<duration> parse_retry_after(std::string_view value, wall_time now);
 
 // The wait before retry number `failures` (1 = after the first failed attempt): full jitter
 // over an exponential ceiling, random01 * min(max_backoff, initial_backoff * 2^(failures-1)),

@@ -4,14 +4,6 @@
 
 namespace sesmon::notify {
 
-std::optional<std::string> signing_key(std::string_view secret) {
-    constexpr std::string_view prefix = "whsec_";
-    if (secret.starts_with(prefix)) {
-        return common::base64_decode(secret.substr(prefix.size()));
-    }
-    return std::string(secret);
-}
-
 std::string webhook_signature(std::string_view key, std::string_view id, long long unix_seconds,
                               std::string_view body) {
     std::string content;

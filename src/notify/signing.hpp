@@ -9,9 +9,7 @@
 
 namespace sesmon::notify {
 
-// The HMAC key of a signing secret: for "whsec_<base64>" the decoded bytes, otherwise the
-// secret's own bytes. nullopt when a whsec_ secret's remainder is not valid Base64.
-std::optional<std::string> signing_key(std::string_view secret);
+// The key comes from common::webhook_signing_key (common/crypto.hpp).
 
 // "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>".
 std::string webhook_signature(std::string_view key, std::string_view id, long long unix_seconds,

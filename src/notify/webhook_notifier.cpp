@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "common/crypto.hpp"
 #include "notify/format_generic.hpp"
 #include "notify/format_pagerduty.hpp"
 #include "notify/format_slack.hpp"
@@ -11,19 +12,16 @@
 
 namespace sesmon::notify {
 
-std::optional<std::string> webhook_body(const notifier_config& config, const event& e) {
+std::vector<std::string> webhook_bodies(const notifier_config& config, const event& e) {
     switch (config.format) {
         case webhook_format::generic:
-            return format_generic(e);
+            return {format_generic(e)};
         case webhook_format::slack:
-            return format_slack(e);
+            return {format_slack(e)};
         case webhook_format::pagerduty:
-            if (!accepted_by_pagerduty(e.type)) {
-                return std::nullopt;
-            }
             return format_pagerduty(e, config.routing_key ? config.routing_key->reveal() : "");
     }
-    return std::nullopt;
+    return {};
 }
 
 http_request webhook_request(const notifier_config& config,
@@ -53,7 +51,7 @@ webhook_notifier::webhook_notifier(notifier_config config, http_client& client,
         throw std::invalid_argument("notifier '" + config_.name + "': webhook without url");
     }
     if (config_.signing_secret && !config_.signing_secret->empty()) {
-        signing_key_ = signing_key(config_.signing_secret->reveal());
+        signing_key_ = common::webhook_signing_key(config_.signing_secret->reveal());
         if (!signing_key_) {
             throw std::invalid_argument("notifier '" + config_.name +
                                         "': signing secret starts with whsec_ but the rest is "
@@ -69,16 +67,32 @@ webhook_notifier::webhook_notifier(notifier_config config, http_client& client,
 }
 
 boost::asio::awaitable<delivery_outcome> webhook_notifier::deliver(const event& e) {
-    auto body = webhook_body(config_, e);
-    if (!body) {
+    auto bodies = webhook_bodies(config_, e);
+    if (bodies.empty()) {
         delivery_outcome skipped;
         skipped.detail = "not sent: format does not carry " + std::string(to_string(e.type));
         co_return skipped;
     }
     const steady_time began = clock_.steady_now();
-    http_result result = co_await client_.send(
-        webhook_request(config_, signing_key_, e, std::move(*body), clock_.wall_now()));
-    delivery_outcome outcome = classify_http_result(result, clock_.wall_now());
+    delivery_outcome outcome;
+    const std::string count = std::to_string(bodies.size());
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+        http_request request =
+            webhook_request(config_, signing_key_, e, std::move(bodies[i]), clock_.wall_now());
+        http_result result = co_await client_.send(std::move(request));
+        outcome = classify_http_result(result, clock_.wall_now());
+        if (outcome.result != delivery_outcome::kind::delivered) {
+            // The whole event is retried (or dead-lettered) as one.
+            if (bodies.size() > 1) {
+                outcome.detail =
+                    "message " + std::to_string(i + 1) + " of " + count + ": " + outcome.detail;
+            }
+            break;
+        }
+        if (i + 1 == bodies.size() && bodies.size() > 1) {
+            outcome.detail += " (" + count + " messages)";
+        }
+    }
     outcome.latency = std::chrono::duration_cast<duration>(clock_.steady_now() - began);
     co_return outcome;
 }

@@ -1,11 +1,14 @@
 #pragma once
-// webhook_notifier (`type: webhook`): one POST per attempt through sesmon::http_client, with
-// the body of the configured format, Standard Webhooks headers (webhook-id = event id,
+// webhook_notifier (`type: webhook`): one POST per attempt through sesmon::http_client (for
+// pagerduty, one per message of format_pagerduty.hpp: an attempt succeeds only when all of
+// them were accepted, and a retry sends them all again), with the body of the configured
+// format, Standard Webhooks headers (webhook-id = event id,
 // webhook-timestamp = attempt time, webhook-signature when a signing secret is set), the
 // User-Agent, Content-Type and the configured extra headers. The HTTP status or transport
 // error is classified by retry_policy. Redirects are not followed (3xx is a rejection).
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sesmon/clock.hpp"
 #include "sesmon/config.hpp"
@@ -14,9 +17,10 @@
 
 namespace sesmon::notify {
 
-// The body for `config.format`; nullopt when that format does not carry this event type
-// (PagerDuty and node_changed, upgrade_started, upgrade_vanished).
-std::optional<std::string> webhook_body(const sesmon::notifier_config& config,
+// The request bodies for `config.format`, in sending order: one for generic and slack; for
+// pagerduty one per message, none for the types it does not carry (node_changed,
+// upgrade_started).
+std::vector<std::string> webhook_bodies(const sesmon::notifier_config& config,
                                         const sesmon::event& e);
 
 // The complete request for one attempt at wall time `now` (pure: used by tests and docs).

@@ -3,7 +3,10 @@
 #include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
+#include <boost/url/pct_string_view.hpp>
+#include <cctype>
 #include <charconv>
 
 #include "sim/player.hpp"
@@ -50,6 +53,26 @@ std::optional<std::size_t> positive(const std::optional<std::string>& text, std:
     if (ec != std::errc{} || end != text->data() + text->size() || v == 0)
         return std::nullopt;
     return v;
+}
+
+// A query parameter, percent-decoded ('+' is a space); malformed escapes stay verbatim.
+std::optional<std::string> decoded_param(const net::server_request& req, std::string_view name) {
+    auto raw = req.query_param(name);
+    if (!raw)
+        return raw;
+    auto pct = boost::urls::make_pct_string_view(*raw);
+    if (!pct)
+        return raw;
+    boost::urls::encoding_opts opts;
+    opts.space_as_plus = true;
+    return pct->decode(opts);
+}
+
+// inputText: the cluster name contains `text`, ignoring ASCII case.
+bool name_matches(const std::string& name, const std::string& text) {
+    const auto lower = [](unsigned char ch) { return std::tolower(ch); };
+    return std::search(name.begin(), name.end(), text.begin(), text.end(),
+                       [&](char a, char b) { return lower(a) == lower(b); }) != name.end();
 }
 
 }  // namespace
@@ -119,8 +142,10 @@ net::server_response api_service::handle(const net::server_request& req) {
         instance_no = text_member(body, "serviceGroupInstanceNo").value_or("");
     }
     const cluster_spec* cluster = find(instance_no);
+    const auto page = route == route_kind::cluster_list ? positive(req.query_param("pageNo"), 1)
+                                                        : std::optional<std::size_t>{};
     auto fault =
-        faults_.pick(route, instance_no, vclock_.now(), cluster ? &cluster->faults : nullptr);
+        faults_.pick(route, instance_no, vclock_.now(), cluster ? &cluster->faults : nullptr, page);
 
     net::server_response res;
     if (route == route_kind::progress) {
@@ -156,11 +181,10 @@ net::server_response api_service::progress(const net::server_request& req,
                                 "regionNo " + *region_no + " does not match this endpoint", {},
                                 request_id);
     }
-    const cluster_spec* c = find(*instance_no);
-    if (!c || c->region != region) {
-        return service_envelope(400, code_cluster_not_found, "Cluster not found: " + *instance_no,
-                                {}, request_id);
-    }
+    net::server_response refusal;
+    const cluster_spec* c = lookup(*instance_no, region, request_id, refusal);
+    if (!c)
+        return refusal;
     auto view = play(*c, vclock_.now());
     if (!view.shows_upgrade &&
         (c->idle == idle_variant::service_error || c->idle == idle_variant::service_error_200)) {
@@ -171,13 +195,29 @@ net::server_response api_service::progress(const net::server_request& req,
     return service_envelope(200, 0, "SUCCESS", render_progress_result(*c, view), request_id);
 }
 
+const cluster_spec* api_service::lookup(const std::string& instance_no, const std::string& region,
+                                        const std::string& request_id,
+                                        net::server_response& refusal) {
+    const cluster_spec* c = find(instance_no);
+    if (!c || c->region != region || !exists_at(*c, vclock_.now())) {
+        refusal = service_envelope(400, code_cluster_not_found, "Cluster not found: " + instance_no,
+                                   {}, request_id);
+        return nullptr;
+    }
+    if (c->disallowed) {
+        refusal = service_envelope(400, code_cluster_not_allowed,
+                                   "Not allowed to access cluster " + instance_no, {}, request_id);
+        return nullptr;
+    }
+    return c;
+}
+
 net::server_response api_service::info(const std::string& instance_no, const std::string& region,
                                        const std::string& request_id) {
-    const cluster_spec* c = find(instance_no);
-    if (!c || c->region != region) {
-        return service_envelope(400, code_cluster_not_found, "Cluster not found: " + instance_no,
-                                {}, request_id);
-    }
+    net::server_response refusal;
+    const cluster_spec* c = lookup(instance_no, region, request_id, refusal);
+    if (!c)
+        return refusal;
     return service_envelope(200, 0, "SUCCESS", render_cluster_info(*c, play(*c, vclock_.now())),
                             request_id);
 }
@@ -185,24 +225,37 @@ net::server_response api_service::info(const std::string& instance_no, const std
 net::server_response api_service::list(const net::server_request& req, const std::string& region,
                                        const std::string& request_id) {
     auto page_no = positive(req.query_param("pageNo"), 1);
-    auto page_size = positive(req.query_param("pageSize"), 20);
-    if (!page_no || !page_size || *page_size > 1000) {
+    auto page_size = positive(req.query_param("pageSize"), default_list_page_size);
+    if (!page_no || !page_size || *page_size > max_list_page_size) {
         return gateway_error(400, "100", "Bad Request Exception",
-                             "pageNo and pageSize must be positive integers (pageSize <= 1000)",
+                             "pageNo and pageSize must be positive integers (pageSize <= " +
+                                 std::to_string(max_list_page_size) + ")",
                              request_id);
     }
-    static const std::vector<std::size_t> none;
-    auto it = by_region_.find(region);
-    const auto& indices = it == by_region_.end() ? none : it->second;
+    const auto input_text = decoded_param(req, "inputText").value_or("");
+    const auto vpc_name = decoded_param(req, "vpcName");
+    const auto now = vclock_.now();
+    std::vector<const cluster_spec*> matching;
+    if (auto it = by_region_.find(region); it != by_region_.end()) {
+        for (std::size_t i : it->second) {
+            const cluster_spec& c = scenario_.clusters[i];
+            if (exists_at(c, now) && name_matches(c.name, input_text) &&
+                (!vpc_name || c.vpc_name == *vpc_name)) {
+                matching.push_back(&c);
+            }
+        }
+    }
+    // Pages cut the clusters in scenario order; each page splits its share into allowed and
+    // disallowed, and totalCount counts both.
     std::vector<list_entry> page;
-    auto now = vclock_.now();
-    for (std::size_t i = (*page_no - 1) * *page_size;
-         i < indices.size() && page.size() < *page_size; ++i) {
-        const auto& c = scenario_.clusters[indices[i]];
-        page.push_back({&c, play(c, now)});
+    const std::size_t pages = (matching.size() + *page_size - 1) / *page_size;
+    if (*page_no <= pages) {
+        const std::size_t first = (*page_no - 1) * *page_size;
+        for (std::size_t i = first; i < matching.size() && i < first + *page_size; ++i)
+            page.push_back({matching[i], play(*matching[i], now)});
     }
     return service_envelope(200, 0, "SUCCESS",
-                            render_cluster_list(page, indices.size(), *page_no, *page_size),
+                            render_cluster_list(page, matching.size(), *page_no, *page_size),
                             request_id);
 }
 

@@ -28,6 +28,12 @@ inline constexpr int code_region_required = 11002;
 inline constexpr int code_region_mismatch = 11003;
 inline constexpr int code_cluster_not_found = 11004;
 inline constexpr int code_no_upgrade = 11005;
+inline constexpr int code_cluster_not_allowed = 11006;
+
+// getClusterInfoList paging: the documented default page size, and the largest the
+// simulator accepts (the real maximum is not published).
+inline constexpr std::size_t default_list_page_size = 10;
+inline constexpr std::size_t max_list_page_size = 1000;
 
 class api_service {
   public:
@@ -43,6 +49,10 @@ class api_service {
     const cluster_spec* find(const std::string& instance_no) const;
 
   private:
+    // The cluster `instance_no` as routes of `region` see it now, or the service error that
+    // answers for it (unknown, another region's, not created yet or deleted, disallowed).
+    const cluster_spec* lookup(const std::string& instance_no, const std::string& region,
+                               const std::string& request_id, net::server_response& refusal);
     net::server_response progress(const net::server_request& req, const std::string& region,
                                   const std::string& request_id);
     net::server_response info(const std::string& instance_no, const std::string& region,

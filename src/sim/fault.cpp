@@ -87,6 +87,11 @@ std::string set_fault_field(fault_spec& spec, std::string_view key, std::string_
             return "route must be any, progress, info or list";
     } else if (key == "cluster") {
         spec.cluster = v;
+    } else if (key == "page") {
+        auto page = parse_number<std::size_t>(value);
+        if (!page || *page == 0)
+            return "page must be a positive integer";
+        spec.page = *page;
     } else if (key == "status") {
         auto status = parse_number<int>(value);
         if (!status || *status < 100 || *status > 599)
@@ -134,10 +139,12 @@ void fault_engine::clear_runtime() {
 }
 
 bool fault_engine::matches(const fault_spec& f, route_kind route, const std::string& instance_no,
-                           wall_time now) {
+                           wall_time now, std::optional<std::size_t> page) {
     if (f.route != route_kind::any && f.route != route)
         return false;
     if (!f.cluster.empty() && f.cluster != instance_no)
+        return false;
+    if (f.page && f.page != page)
         return false;
     if (f.from && now < *f.from)
         return false;
@@ -150,9 +157,10 @@ bool fault_engine::matches(const fault_spec& f, route_kind route, const std::str
 
 std::optional<fault_spec> fault_engine::pick(route_kind route, const std::string& instance_no,
                                              wall_time now,
-                                             const std::vector<fault_spec>* cluster_faults) {
+                                             const std::vector<fault_spec>* cluster_faults,
+                                             std::optional<std::size_t> page) {
     for (auto it = runtime_.begin(); it != runtime_.end(); ++it) {
-        if (!matches(*it, route, instance_no, now))
+        if (!matches(*it, route, instance_no, now, page))
             continue;
         fault_spec chosen = *it;
         if (it->count && --*it->count == 0)
@@ -161,12 +169,12 @@ std::optional<fault_spec> fault_engine::pick(route_kind route, const std::string
     }
     if (cluster_faults) {
         for (const auto& f : *cluster_faults) {
-            if (matches(f, route, instance_no, now))
+            if (matches(f, route, instance_no, now, page))
                 return f;
         }
     }
     for (const auto& f : global_) {
-        if (matches(f, route, instance_no, now))
+        if (matches(f, route, instance_no, now, page))
             return f;
     }
     return std::nullopt;

@@ -34,12 +34,13 @@ struct fault_spec {
     double rate = 1.0;                     // probability per matching request
     std::optional<wall_time> from, until;  // virtual-time window [from, until)
     route_kind route = route_kind::any;
-    std::string cluster;             // instance_no the fault is limited to; empty: any request
-    int http_status = 0;             // gateway_error: 500 (default), 503, 504; service_error: 200
-    std::string error_code;          // overrides the errorCode in gateway bodies
-    std::optional<int> retry_after;  // seconds (rate_limit, gateway_error)
-    int service_code = 9999;         // service_error's `code`
-    std::string message;             // service_error's / gateway's message
+    std::string cluster;              // instance_no the fault is limited to; empty: any request
+    std::optional<std::size_t> page;  // list requests of this pageNo only; empty: any request
+    int http_status = 0;              // gateway_error: 500 (default), 503, 504; service_error: 200
+    std::string error_code;           // overrides the errorCode in gateway bodies
+    std::optional<int> retry_after;   // seconds (rate_limit, gateway_error)
+    int service_code = 9999;          // service_error's `code`
+    std::string message;              // service_error's / gateway's message
     duration slow_chunk_delay = std::chrono::milliseconds(200);  // slow: between 64-byte chunks
     std::optional<std::uint64_t> count;  // apply to this many requests only (runtime)
 };
@@ -66,12 +67,14 @@ class fault_engine {
 
     // The fault for a request on `route` about `instance_no` ("" when none) at virtual time
     // `now`: runtime faults, then the cluster's own (`cluster_faults`), then global ones.
+    // `page` is the pageNo of a cluster list request (faults with `page` match only those).
     std::optional<fault_spec> pick(route_kind route, const std::string& instance_no, wall_time now,
-                                   const std::vector<fault_spec>* cluster_faults);
+                                   const std::vector<fault_spec>* cluster_faults,
+                                   std::optional<std::size_t> page = std::nullopt);
 
   private:
     bool matches(const fault_spec& f, route_kind route, const std::string& instance_no,
-                 wall_time now);
+                 wall_time now, std::optional<std::size_t> page);
 
     std::mt19937_64 rng_;
     std::vector<fault_spec> global_;

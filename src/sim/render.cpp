@@ -3,6 +3,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+#include <initializer_list>
+
 #include "common/time_format.hpp"
 #include "sim/sim_time.hpp"
 
@@ -52,6 +55,14 @@ std::string engine_status(const cluster_view& v) {
     return "green";
 }
 
+void count(writer& w, const char* key, const cluster_spec& c,
+           std::initializer_list<std::string_view> roles) {
+    w.Key(key);
+    w.Uint(static_cast<unsigned>(std::count_if(c.nodes.begin(), c.nodes.end(), [&](const auto& n) {
+        return std::find(roles.begin(), roles.end(), n.role) != roles.end();
+    })));
+}
+
 void write_summary(writer& w, const cluster_spec& c, const cluster_view& v) {
     str(w, "serviceGroupInstanceNo", c.instance_no);
     str(w, "clusterName", c.name);
@@ -59,6 +70,10 @@ void write_summary(writer& w, const cluster_spec& c, const cluster_view& v) {
     str(w, "searchEngineStatus", engine_status(v));
     str(w, "searchEngineVersion", version_name(v.version_code));
     str(w, "searchEngineVersionCode", v.version_code);
+    str(w, "vpcName", c.vpc_name);
+    count(w, "managerNodeCount", c, {"M"});
+    count(w, "dataNodeCount", c, {"D", "DO"});
+    count(w, "masterNodeCount", c, {"MO"});
 }
 
 }  // namespace
@@ -94,32 +109,49 @@ std::string render_cluster_info(const cluster_spec& c, const cluster_view& v) {
     w.Key("nodeCount");
     w.Uint(static_cast<unsigned>(c.nodes.size()));
     str(w, "regionCode", c.region);
+    w.Key("clusterNodeList");
+    w.StartArray();
+    for (const auto& n : c.nodes) {
+        w.StartObject();
+        str(w, "hostName", n.hostname);
+        str(w, "nodeRoleCode", n.role);
+        w.EndObject();
+    }
+    w.EndArray();
     w.EndObject();
     return buffer.GetString();
 }
 
 std::string render_cluster_list(const std::vector<list_entry>& page, std::size_t total,
                                 std::size_t page_no, std::size_t page_size) {
-    std::size_t total_pages = total == 0 ? 1 : (total + page_size - 1) / page_size;
+    const std::size_t total_pages = (total + page_size - 1) / page_size;
     rapidjson::StringBuffer buffer;
     writer w(buffer);
     w.StartObject();
+    w.Key("currentPage");
+    w.Uint64(page_no);
+    w.Key("pageSize");
+    w.Uint64(page_size);
     w.Key("totalCount");
     w.Uint64(total);
     w.Key("totalPage");
     w.Uint64(total_pages);
-    w.Key("currentPage");
-    w.Uint64(page_no);
+    w.Key("isFirst");
+    w.Bool(page_no == 1);
     w.Key("isLast");
     w.Bool(page_no >= total_pages);
-    w.Key("allowedClusters");
-    w.StartArray();
-    for (const auto& e : page) {
-        w.StartObject();
-        write_summary(w, *e.spec, e.view);
-        w.EndObject();
+    for (const bool disallowed : {false, true}) {
+        w.Key(disallowed ? "disallowedClusters" : "allowedClusters");
+        w.StartArray();
+        for (const auto& e : page) {
+            if (e.spec->disallowed != disallowed)
+                continue;
+            w.StartObject();
+            write_summary(w, *e.spec, e.view);
+            w.EndObject();
+        }
+        w.EndArray();
     }
-    w.EndArray();
     w.EndObject();
     return buffer.GetString();
 }
@@ -142,6 +174,8 @@ std::string render_state(const scenario& s, wall_time now, double time_scale) {
         str(w, "phase", std::string(to_string(v.phase)));
         str(w, "cluster_status", v.cluster_status);
         str(w, "version_code", v.version_code);
+        w.Key("present");
+        w.Bool(exists_at(c, now));
         w.Key("nodes");
         w.StartArray();
         for (const auto& n : v.nodes) {

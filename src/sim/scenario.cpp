@@ -221,7 +221,8 @@ class reader {
     cluster_spec cluster(const YAML::Node& node) const {
         expect_map(node, "cluster",
                    {"name", "instance_no", "region", "version", "nodes", "upgrade", "idle_response",
-                    "pending_word", "complete_word", "updated_date", "faults"});
+                    "pending_word", "complete_word", "updated_date", "faults", "appears",
+                    "disappears", "listing", "vpc_name"});
         cluster_spec c;
         c.name = required_text(node, "name", "cluster");
         c.instance_no = required_text(node, "instance_no", "cluster");
@@ -272,6 +273,16 @@ class reader {
         }
         if (node["faults"])
             c.faults = faults(node["faults"], c.instance_no);
+        if (node["appears"])
+            c.appears = time(node["appears"]);
+        if (node["disappears"])
+            c.disappears = time(node["disappears"]);
+        if (c.appears && c.disappears && *c.disappears <= *c.appears)
+            fail(node["disappears"], "disappears must be later than appears");
+        if (auto listing = node["listing"])
+            c.disallowed = choice<bool>(listing, {{"allowed", false}, {"disallowed", true}});
+        if (node["vpc_name"])
+            c.vpc_name = text(node["vpc_name"], "vpc_name");
         return c;
     }
 
@@ -345,6 +356,10 @@ scenario load_scenario_file(const std::string& path, wall_time now) {
     std::stringstream text;
     text << in.rdbuf();
     return parse_scenario(text.str(), path, now);
+}
+
+bool exists_at(const cluster_spec& c, wall_time now) {
+    return (!c.appears || now >= *c.appears) && (!c.disappears || now < *c.disappears);
 }
 
 std::string region_prefix(const std::string& region) {

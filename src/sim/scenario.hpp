@@ -78,7 +78,15 @@ struct cluster_spec {
     std::string complete_word = "complete";
     date_anomaly dates = date_anomaly::none;
     std::vector<fault_spec> faults;
+    // The cluster exists from `appears` (created) until `disappears` (deleted); outside
+    // that window every route answers as for an unknown cluster and the list omits it.
+    std::optional<wall_time> appears, disappears;
+    bool disallowed = false;  // listed under disallowedClusters; its other routes refuse
+    std::string vpc_name = "sim-vpc";
 };
+
+// Whether `c` exists at virtual time `now` (its appears/disappears window).
+bool exists_at(const cluster_spec& c, wall_time now);
 
 struct scenario {
     std::string source;  // file name, for messages

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/crypto.hpp"
+#include "common/text.hpp"
 #include "common/time_format.hpp"
 
 namespace sesmon::sim {
@@ -118,9 +119,7 @@ std::string webhook_sink::list_json(const std::optional<std::string>& name) cons
         w.Key("headers");
         w.StartObject();
         for (const auto& [key, value] : h.headers) {
-            std::string lower = key;
-            for (auto& ch : lower)
-                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            const std::string lower = common::to_lower(key);
             w.Key(lower.c_str(), static_cast<rapidjson::SizeType>(lower.size()));
             str(value);
         }

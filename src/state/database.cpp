@@ -78,12 +78,26 @@ CREATE INDEX upgrades_by_start ON upgrades(started_at);
 CREATE INDEX upgrades_by_instance ON upgrades(instance_no, started_at);
 )sql";
 
+// Version 3 (issue 14): discovery's known set, so that a restart watches the discovered
+// clusters before the first listing answers. Replaced as a whole when it changes.
+constexpr const char* schema_v3 = R"sql(
+CREATE TABLE discovered_clusters(
+  instance_no TEXT PRIMARY KEY,
+  region      TEXT NOT NULL,
+  listed_name TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  misses      INTEGER NOT NULL DEFAULT 0 CHECK(misses >= 0),
+  updated_at  INTEGER NOT NULL
+);
+)sql";
+
 // The migration steps by version: migration_steps[v] brings a database of version v to
 // v + 1, in one transaction. A new version appends its step here and raises
 // schema_version (database.hpp); the static_assert keeps the two together.
 constexpr const char* migration_steps[] = {
     schema_v1,  // 0 -> 1: the whole schema
     schema_v2,  // 1 -> 2: history indexes
+    schema_v3,  // 2 -> 3: discovered_clusters
 };
 static_assert(std::size(migration_steps) == schema_version,
               "one migration step per schema version");

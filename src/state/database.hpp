@@ -2,7 +2,7 @@
 // database: opening state.db — PRAGMAs in one place, the schema created and migrated by
 // `PRAGMA user_version`, and a damaged file moved aside so that the daemon always starts.
 //
-// Schema (version 2; docs/operations.md shows how to inspect it with the sqlite3 CLI):
+// Schema (version 3; docs/operations.md shows how to inspect it with the sqlite3 CLI):
 //   clusters(instance_no PK, name, state JSON, updated_at)     the trackers' memory
 //   events(id PK, instance_no, cluster, type, upgrade_id, occurred_at, body JSON)
 //   outbox(seq PK, notifier, event_id, status pending|delivered|dead, attempts,
@@ -10,7 +10,10 @@
 //   upgrades(id PK, instance_no, cluster, from_version, to_version, action_date,
 //            started_at, finished_at, ended_at, outcome, nodes_total, nodes_complete)
 //   node_statuses(upgrade_id, hostname, role, status, started_at, ended_at)
-// Version 2 adds indexes only (upgrades by start, by instance_no and start).
+//   discovered_clusters(instance_no PK, region, listed_name, name, misses, updated_at)
+//                                                               discovery's known set (v3)
+// Version 2 adds indexes only (upgrades by start, by instance_no and start); version 3 the
+// discovered_clusters table.
 // Times are Unix seconds (UTC). JSON columns use the store's own formats (event_codec,
 // cluster_state_json), never the public webhook schema.
 #include <filesystem>
@@ -25,10 +28,11 @@ class logger;
 namespace sesmon::state {
 
 // Raised with each migration step (database.cpp, migration_steps).
-inline constexpr int schema_version = 2;
+inline constexpr int schema_version = 3;
 // The oldest schema the read-only tools read: a database the daemon has not migrated yet
-// (the steps since only add indexes) still answers `history` and `deliveries`. A step that
-// adds or changes what those reads query raises it to its own version.
+// (the steps since add indexes, and discovered_clusters, which no tool reads) still answers
+// `history` and `deliveries`. A step that adds or changes what those reads query raises it
+// to its own version.
 inline constexpr int min_readable_schema = 1;
 inline constexpr const char* database_file_name = "state.db";
 

@@ -9,6 +9,8 @@ void pending_writes::add(batch b) {
     }
     for (routed_event& e : b.events)
         events.push_back(std::move(e));
+    if (b.discovered)
+        discovered = std::move(b.discovered);
 }
 
 void pending_writes::add(delivery_update u) {
@@ -20,6 +22,7 @@ void pending_writes::clear() {
     clusters.clear();
     events.clear();
     deliveries.clear();
+    discovered.reset();
 }
 
 std::size_t pending_writes::trim_events(std::size_t limit) {

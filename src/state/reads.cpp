@@ -62,6 +62,23 @@ std::optional<cluster_record> read_cluster(sqlite::connection& db, const std::st
     return decode_cluster(s, log);
 }
 
+std::vector<discovered_record> read_discovered(sqlite::connection& db) {
+    // A database opened read-only is not migrated (a degraded start on a disk that cannot be
+    // written): one of a schema before version 3 has no such table, and no discovered set.
+    if (db.query_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                     "'discovered_clusters'") == 0)
+        return {};
+    sqlite::statement s(db,
+                        "SELECT instance_no, region, listed_name, name, misses FROM "
+                        "discovered_clusters ORDER BY instance_no");
+    std::vector<discovered_record> out;
+    while (s.step()) {
+        out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3),
+                       static_cast<int>(s.column_int(4))});
+    }
+    return out;
+}
+
 std::vector<delivery_record> read_deliveries(sqlite::connection& db, delivery_status status,
                                              const std::optional<std::string>& notifier,
                                              spdlog::logger& log) {

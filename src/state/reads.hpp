@@ -19,6 +19,9 @@ std::vector<cluster_record> read_clusters(sqlite::connection& db, spdlog::logger
 std::optional<cluster_record> read_cluster(sqlite::connection& db, const std::string& instance_no,
                                            spdlog::logger& log);
 
+// Discovery's known set, by instance_no; empty when the schema predates it.
+std::vector<discovered_record> read_discovered(sqlite::connection& db);
+
 // Outbox rows with `status`, oldest first; only `notifier`'s when given.
 std::vector<delivery_record> read_deliveries(sqlite::connection& db, delivery_status status,
                                              const std::optional<std::string>& notifier,

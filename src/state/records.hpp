@@ -58,19 +58,33 @@ struct delivery_record {
     wall_time updated_at{};
 };
 
+// One cluster of discovery's known set (SPEC §10), kept so that a restarted daemon watches
+// it before its first listing answers.
+struct discovered_record {
+    std::string instance_no;
+    std::string region;       // the region whose list it was in
+    std::string listed_name;  // clusterName as last listed
+    std::string name;         // the label it is watched under ("" until assigned)
+    int misses = 0;           // consecutive complete listings it was absent from
+    friend bool operator==(const discovered_record&, const discovered_record&) = default;
+};
+
 // Everything one group of polls produced: the latest state of each changed cluster and the
-// events that state records as emitted. The store commits a batch atomically: both or
-// neither survive a crash.
+// events that state records as emitted; and, when discovery's known set changed, the whole
+// new set. The store commits a batch atomically: all or nothing survives a crash.
 struct batch {
     std::vector<cluster_record> clusters;
     std::vector<routed_event> events;
-    bool empty() const { return clusters.empty() && events.empty(); }
+    // Set: replaces the stored discovered set (the latest one queued wins). Unset: unchanged.
+    std::optional<std::vector<discovered_record>> discovered;
+    bool empty() const { return clusters.empty() && events.empty() && !discovered; }
 };
 
 // What the store held when it was opened: loaded once at start, before the event loop runs.
 struct initial_state {
     std::vector<cluster_record> clusters;
-    std::vector<delivery_record> pending;  // in outbox order
+    std::vector<delivery_record> pending;       // in outbox order
+    std::vector<discovered_record> discovered;  // by instance_no
 };
 
 // Whether writes reach the disk. Degraded: the last commit failed or has been running too

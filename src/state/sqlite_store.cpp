@@ -101,6 +101,7 @@ void sqlite_store::open_at_start() {
         auto reader = open_for_reading(options_.directory, /*immutable=*/true);
         initial_.clusters = read_clusters(*reader, *log_);
         initial_.pending = read_deliveries(*reader, delivery_status::pending, std::nullopt, *log_);
+        initial_.discovered = read_discovered(*reader);
         log_->warn("state: read {} cluster state(s) from state.db read-only",
                    initial_.clusters.size());
     } catch (const std::exception& e) {
@@ -115,6 +116,7 @@ void sqlite_store::load_initial() {
     statements_ = std::make_unique<write_statements>(*db_);
     initial_.clusters = read_clusters(*db_, *log_);
     initial_.pending = read_deliveries(*db_, delivery_status::pending, std::nullopt, *log_);
+    initial_.discovered = read_discovered(*db_);
 }
 
 void sqlite_store::check_once() {

@@ -47,6 +47,11 @@ write_statements::write_statements(sqlite::connection& db)
                       "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(instance_no) DO UPDATE SET "
                       "name = excluded.name, state = excluded.state, "
                       "updated_at = excluded.updated_at"),
+      clear_discovered_(db, "DELETE FROM discovered_clusters"),
+      insert_discovered_(
+          db,
+          "INSERT OR REPLACE INTO discovered_clusters(instance_no, region, listed_name, "
+          "name, misses, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"),
       prune_delivered_(db,
                        "DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE status = "
                        "'delivered' AND updated_at < ?1 LIMIT ?2)"),
@@ -73,6 +78,8 @@ void write_statements::commit(const pending_writes& w, wall_time now) {
             upsert_cluster(c, at);
             history_.record_nodes(c);
         }
+        if (w.discovered)
+            replace_discovered(*w.discovered, at);
     });
 }
 
@@ -111,6 +118,23 @@ void write_statements::upsert_cluster(const cluster_record& c, std::int64_t now)
         .bind(3, monitor::to_json(c.state, c.instance_no))
         .bind(4, now)
         .run();
+}
+
+// The set is small (one row per discovered cluster) and changes rarely: rewriting it whole
+// keeps the table exactly the set the daemon last had. (OR REPLACE: a repeated instance_no,
+// which the known set never holds, must not fail every later commit.)
+void write_statements::replace_discovered(const std::vector<discovered_record>& set,
+                                          std::int64_t now) {
+    clear_discovered_.run();
+    for (const discovered_record& d : set) {
+        insert_discovered_.bind(1, d.instance_no)
+            .bind(2, d.region)
+            .bind(3, d.listed_name)
+            .bind(4, d.name)
+            .bind(5, d.misses)
+            .bind(6, now)
+            .run();
+    }
 }
 
 std::size_t write_statements::prune(wall_time now, duration retention, int limit) {

@@ -16,7 +16,8 @@ class write_statements {
 
     // Writes everything in `w` inside one transaction (BEGIN IMMEDIATE … COMMIT). Events go
     // first (with their outbox rows and history), then delivery results (which may refer to
-    // those events), then cluster states. Throws sqlite::error after rolling back.
+    // those events), then cluster states, then the discovered set when it changed. Throws
+    // sqlite::error after rolling back.
     void commit(const pending_writes& w, wall_time now);
 
     // One small step of retention pruning, in its own transaction: at most `limit` rows of
@@ -29,12 +30,15 @@ class write_statements {
     void insert_event(const routed_event& r, std::int64_t now);
     void update_delivery(const delivery_update& u);
     void upsert_cluster(const cluster_record& c, std::int64_t now);
+    void replace_discovered(const std::vector<discovered_record>& set, std::int64_t now);
 
     sqlite::connection& db_;
     sqlite::statement insert_event_;
     sqlite::statement insert_outbox_;
     sqlite::statement update_outbox_;
     sqlite::statement upsert_cluster_;
+    sqlite::statement clear_discovered_;
+    sqlite::statement insert_discovered_;
     sqlite::statement prune_delivered_;
     sqlite::statement prune_dead_;
     sqlite::statement prune_events_;

@@ -121,6 +121,19 @@ void cluster_series::render(std::string& out) const {
     append_header(out, "stalled", "gauge", "1 while the cluster's upgrade is stalled.");
     for (const auto& [name, c] : clusters_)
         append_sample(out, "stalled", *c, "", "", c->stalled);
+    append_header(out, "cluster_discovered", "gauge",
+                  "1 for a cluster watched because discovery found it, 0 for one listed in "
+                  "clusters[].");
+    double discovered = 0;
+    for (const auto& [name, c] : clusters_) {
+        append_sample(out, "cluster_discovered", *c, "", "", c->discovered);
+        discovered += c->discovered;
+    }
+    append_header(out, "discovered_clusters", "gauge",
+                  "Clusters watched because discovery found them.");
+    out.append(prefix).append("discovered_clusters ");
+    append_value(out, discovered);
+    out.push_back('\n');
     append_header(out, "last_success_timestamp_seconds", "gauge",
                   "Unix time of the last successful poll of the cluster.");
     for (const auto& [name, c] : clusters_) {

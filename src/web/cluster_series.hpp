@@ -1,7 +1,8 @@
 #pragma once
 // cluster_series: the per-cluster metrics of SPEC §7 (polls_total{cluster,result},
-// upgrade_in_progress, nodes{cluster,phase}, stalled, last_success_timestamp_seconds) in a
-// compact form, rendered straight to the text exposition format.
+// upgrade_in_progress, nodes{cluster,phase}, stalled, last_success_timestamp_seconds,
+// cluster_discovered, and discovered_clusters, their count) in a compact form, rendered
+// straight to the text exposition format.
 //
 // Why not prometheus-cpp families, as for the daemon-wide metrics: with 10,000 clusters
 // they hold 90,000 series, each with its own label map and hash-table entries (30 MiB of
@@ -29,6 +30,7 @@ struct cluster_values {
     std::uint64_t seen = 0;  // generation of the last sync that listed it
     double upgrade_in_progress = 0;
     double stalled = 0;
+    double discovered = 0;          // 1: found by discovery (SPEC §10)
     std::array<double, 5> nodes{};  // by phase, in cluster_series::phases order
     std::optional<double> last_success;
     std::vector<std::pair<std::string, double>> polls;  // by result, in first-seen order
@@ -50,7 +52,7 @@ class cluster_series {
     // Drops a cluster's series; a handle to it goes quiet.
     void remove(std::string_view name);
 
-    // The five families, each with HELP and TYPE, appended to `out`.
+    // The families, each with HELP and TYPE, appended to `out`.
     void render(std::string& out) const;
 
   private:

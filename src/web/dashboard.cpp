@@ -209,7 +209,8 @@ constexpr std::string_view script = R"js(
     sec.dataset.state = state;
     const head = sec.appendChild(el('div', 'cluster-head'));
     head.appendChild(el('h2', 'cluster-name', c.name));
-    head.appendChild(el('span', 'instance', c.instance_no + ' \u00b7 ' + c.region));
+    head.appendChild(el('span', 'instance', c.instance_no + ' \u00b7 ' + c.region +
+        (c.discovered ? ' \u00b7 discovered' : '')));
     sec.appendChild(el('div', 'versions', versions(u)));
     sec.appendChild(dates(u, now));
     sec.appendChild(badges(c, state));

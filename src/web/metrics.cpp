@@ -67,6 +67,12 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                            .Name(prefix + "outbox_pending")
                            .Help("Events waiting in the notifier's outbox.")
                            .Register(*registry_);
+    discovery_listings_ = &prometheus::BuildCounter()
+                               .Name(prefix + "discovery_listings_total")
+                               .Help(
+                                   "Readings of the cluster list by discovery, by result (ok or "
+                                   "the error kind of the page that failed).")
+                               .Register(*registry_);
     poll_duration_all_ = &poll_duration_->Add({}, poll_buckets);
     poll_lateness_ = &prometheus::BuildHistogram()
                           .Name(prefix + "poll_lateness_seconds")
@@ -155,6 +161,16 @@ void metrics::set_leader(bool leader) {
     leader_->Set(leader ? 1 : 0);
 }
 
+void metrics::record_discovery_listing(std::string_view result) {
+    std::lock_guard lock(mutex_);
+    discovery_listings_->Add({{"result", std::string(result)}}).Increment();
+}
+
+void metrics::set_discovered(std::string_view cluster, bool discovered) {
+    std::lock_guard lock(mutex_);
+    clusters_.get(cluster)->discovered = discovered ? 1 : 0;
+}
+
 void metrics::record_event(std::string_view type) {
     std::lock_guard lock(mutex_);
     events_->Add({{"type", std::string(type)}}).Increment();
@@ -192,6 +208,7 @@ void metrics::set_cluster_locked(const cluster_view& cluster) {
     for (std::size_t i = 0; i < counts.size(); ++i)
         c.nodes[i] = counts[i];
     c.stalled = cluster.stalled ? 1 : 0;
+    c.discovered = cluster.discovered ? 1 : 0;
     if (cluster.last_success_at)
         c.last_success = static_cast<double>(cluster.last_success_at->time_since_epoch().count());
     clusters_.mark_seen(c);

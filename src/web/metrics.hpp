@@ -77,9 +77,16 @@ class metrics {
     void record_store_error();
     // Whether this daemon polls and alerts (HA: the leader, while its leadership is confirmed).
     void set_leader(bool leader);
+    // One reading of the cluster list by discovery: result "ok" or the error kind of the
+    // page that failed ("auth", "throttled", "server", "invalid_response", ...).
+    void record_discovery_listing(std::string_view result);
+    // Marks the cluster found by discovery (cluster_discovered 1, counted in
+    // discovered_clusters) or listed in clusters[] (0); creates its series if needed.
+    void set_discovered(std::string_view cluster, bool discovered);
 
     // The gauges of one cluster: upgrade_in_progress, nodes{phase} (all five phases, zeros
-    // included), stalled, last_success_timestamp_seconds (absent until a poll succeeded).
+    // included), stalled, cluster_discovered, last_success_timestamp_seconds (absent until a
+    // poll succeeded).
     void set_cluster(const cluster_view& cluster);
     struct cluster_gauges {
         bool upgrade_in_progress = false;
@@ -116,6 +123,7 @@ class metrics {
     prometheus::Histogram* store_commit_;
     prometheus::Counter* store_errors_;
     prometheus::Gauge* leader_;
+    prometheus::Family<prometheus::Counter>* discovery_listings_;
     cluster_series clusters_;
     std::map<std::string, notifier_series, std::less<>> notifiers_;
 };

@@ -1,9 +1,9 @@
 #include "web/routes.hpp"
 
-#include <boost/algorithm/string/predicate.hpp>
 #include <utility>
 
 #include "common/crypto.hpp"
+#include "common/text.hpp"
 #include "web/dashboard.hpp"
 
 namespace sesmon::web {
@@ -12,25 +12,18 @@ namespace {
 constexpr std::string_view allowed_methods = "GET, HEAD";
 constexpr std::string_view realm = "realm=\"ses-upgrade-monitor\"";
 
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t");
-    if (first == std::string_view::npos)
-        return {};
-    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
-
 // The credential an Authorization header carries: the Bearer token, or the password of
 // Basic credentials. nullopt for anything else.
 std::optional<std::string> presented_token(std::string_view header) {
-    header = trim(header);
+    header = common::trim(header);
     const auto space = header.find(' ');
     if (space == std::string_view::npos)
         return std::nullopt;
     const std::string_view scheme = header.substr(0, space);
-    const std::string_view value = trim(header.substr(space + 1));
-    if (boost::algorithm::iequals(scheme, "Bearer"))
+    const std::string_view value = common::trim(header.substr(space + 1));
+    if (common::iequals(scheme, "Bearer"))
         return std::string(value);
-    if (boost::algorithm::iequals(scheme, "Basic")) {
+    if (common::iequals(scheme, "Basic")) {
         auto decoded = common::base64_decode(value);
         if (!decoded)
             return std::nullopt;

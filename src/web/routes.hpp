@@ -60,6 +60,10 @@ class router {
     // callers without a coroutine.
     net::server_response handle(const net::server_request& request) const;
 
+    // SIGHUP's new server.auth_token: applies from the next request, so a changed token needs
+    // no new server (and no new port).
+    void set_auth_token(std::optional<secret> auth_token) { auth_token_ = std::move(auth_token); }
+
     // A handler for net::http_server that calls answer(); keeps a pointer to *this.
     net::server_handler handler() const;
 

@@ -73,7 +73,8 @@ std::string state_words(const cluster_view& c) {
 }
 
 void append_cluster(std::string& out, const cluster_view& c) {
-    out += c.name + "  (instance " + c.instance_no + ", " + c.region + ")\n";
+    out += c.name + "  (instance " + c.instance_no + ", " + c.region +
+           (c.discovered ? ", discovered" : "") + ")\n";
     if (no_data(c)) {
         out += "  " + state_words(c) + "\n";
     } else {

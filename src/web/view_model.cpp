@@ -43,6 +43,7 @@ void put_cluster(json_writer& w, const cluster_view& c) {
     json::put(w, "name", c.name);
     json::put(w, "instance_no", c.instance_no);
     json::put(w, "region", c.region);
+    put(w, "discovered", c.discovered);
 
     w.Key("upgrade");
     w.StartObject();
@@ -129,6 +130,7 @@ cluster_view from_snapshot(const cluster_config& cluster, const snapshot& snap, 
     view.name = cluster.name;
     view.instance_no = cluster.instance_no;
     view.region = cluster.region;
+    view.discovered = cluster.discovered;
     if (snap.version) {
         view.from_version = snap.version->current_version;
         view.to_version = snap.version->target_version;

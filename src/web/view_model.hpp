@@ -32,6 +32,7 @@ struct cluster_view {
     std::string name;
     std::string instance_no;
     std::string region;
+    bool discovered = false;  // found by discovery (SPEC §10), not listed in clusters[]
 
     // The current (or last seen) upgrade. Versions are "" when the API gave none.
     bool upgrade_in_progress = false;

@@ -12,13 +12,18 @@ TEST(status_test, statuses_classify_case_insensitively) {
         node_phase phase;
     };
     const row rows[] = {
-        {"running", node_phase::pending},       {"RUNNING", node_phase::pending},
+        {"running", node_phase::pending},
+        {"RUNNING", node_phase::pending},
         {"Upgrade_OpenSearch", node_phase::upgrading},
         {"upgrade_dashboards", node_phase::upgrading},
-        {"complete", node_phase::complete},     {"Completed", node_phase::complete},
-        {"Upgrade_Failed", node_phase::failed}, {"ERROR", node_phase::failed},
-        {"rollback_error", node_phase::failed}, {"Upgrade_", node_phase::unknown},
-        {"", node_phase::unknown},              {"rebooting", node_phase::unknown},
+        {"complete", node_phase::complete},
+        {"Completed", node_phase::complete},
+        {"Upgrade_Failed", node_phase::failed},
+        {"ERROR", node_phase::failed},
+        {"rollback_error", node_phase::failed},
+        {"Upgrade_", node_phase::unknown},
+        {"", node_phase::unknown},
+        {"rebooting", node_phase::unknown},
     };
     for (const auto& r : rows) {
         EXPECT_EQ(classify_status(r.status), r.phase) << r.status;

@@ -36,13 +36,25 @@ TEST(time_format_test, durations_parse_in_every_documented_form) {
     EXPECT_EQ(parse_duration("2h"), hours{2});
     EXPECT_EQ(parse_duration("1h30m"), minutes{90});
     EXPECT_EQ(parse_duration("0s"), milliseconds{0});
-    EXPECT_EQ(parse_duration("400d"), hours{400 * 24});
+    EXPECT_EQ(parse_duration("7d"), days{7});
     EXPECT_EQ(parse_duration("1d12h"), hours{36});
+    EXPECT_EQ(parse_duration("1d1h1m1s1ms"),
+              days{1} + hours{1} + minutes{1} + seconds{1} + milliseconds{1});
+}
+
+TEST(time_format_test, durations_above_400_days_are_refused_in_any_unit) {
+    EXPECT_EQ(parse_duration("400d"), max_duration);
+    EXPECT_EQ(parse_duration("9600h"), max_duration);
+    EXPECT_EQ(parse_duration("34560000000ms"), max_duration);
+    for (const char* too_long : {"401d", "400d1ms", "9601h", "576001m", "34560001s", "100000h",
+                                 "99999999999999999999d", "399d24h1ms"}) {
+        EXPECT_FALSE(parse_duration(too_long).has_value()) << too_long;
+    }
 }
 
 TEST(time_format_test, durations_reject_malformed_text) {
-    for (const char* bad : {"", "5", "m", "5x", "30m1h", "1h1d", "1s1s", "-5s", "1.5s", "5 m",
-                            "99999999999999999999h"}) {
+    for (const char* bad : {"", "5", "m", "5x", "30m1h", "1s1s", "-5s", "1.5s", "5 m", "1h1d",
+                            "1ms1s", "5d5d", "d", "99999999999999999999h"}) {
         EXPECT_FALSE(parse_duration(bad).has_value()) << bad;
     }
 }

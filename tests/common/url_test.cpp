@@ -4,11 +4,11 @@
 
 #include "common/atomic_file.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace sesmon::common {
 namespace {
@@ -35,8 +35,8 @@ TEST(url_test, parses_explicit_port_and_ipv6_and_empty_path) {
 }
 
 TEST(url_test, rejects_other_schemes_userinfo_fragments_and_relative_urls) {
-    for (const char* bad : {"ftp://x/", "https://user:pw@host/", "https://host/#frag", "/path",
-                            "", "https://", "https://host:0/"}) {
+    for (const char* bad : {"ftp://x/", "https://user:pw@host/", "https://host/#frag", "/path", "",
+                            "https://", "https://host:0/"}) {
         EXPECT_FALSE(parse_url(bad).has_value()) << bad;
     }
 }
@@ -51,8 +51,8 @@ TEST(url_test, loopback_hosts_are_recognised) {
 }
 
 TEST(atomic_file_test, writes_content_with_mode_and_replaces_old_content) {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("sesmon-atomic-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("sesmon-atomic-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto file = dir / "state.json";
     ASSERT_FALSE(write_file_atomically(file, "old"));

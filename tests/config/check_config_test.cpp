@@ -103,6 +103,37 @@ TEST(check_config_test, program_exits_2_for_a_missing_file) {
     EXPECT_EQ(r.err, config + ": cannot read: No such file or directory\n");
 }
 
+// Caught at load, not at `run` (which would exit 1 and be restarted by systemd).
+TEST(check_config_test, program_exits_2_for_a_bad_signing_secret_and_a_ca_file_that_is_not_pem) {
+    testing::scratch_dir dir;
+    const std::string secret = dir.write("signing", "whsec_%%%not-base64%%%\n");
+    const std::string junk = dir.write("ca.pem", "not a certificate\n", 0644);
+    const std::string config = dir.write("bad.yaml",
+                                         "clusters:\n  - { name: a, instance_no: \"1\" }\n"
+                                         "api:\n  ca_file: " +
+                                             junk +
+                                             "\n"
+                                             "notifiers:\n"
+                                             "  - name: hook\n"
+                                             "    type: webhook\n"
+                                             "    url: https://hooks.example.com/T0KEN\n"
+                                             "    signing_secret_file: " +
+                                             secret + "\n",
+                                         0644);
+    const run_result r =
+        run_check_config(dir, config, "NCLOUD_ACCESS_KEY=AK-cli-1 NCLOUD_SECRET_KEY=SK-cli-2");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(config + ":4:12: api.ca_file: " + junk + " is not a PEM CA bundle"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find(config + ":9:26: notifiers[0].signing_secret_file: the secret (file " +
+                         secret + ") starts with whsec_"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("not-base64"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+}
+
 TEST(check_config_test, program_prints_the_summary_and_exits_0_for_a_valid_file) {
     testing::scratch_dir dir;
     const std::string config = dir.write(

@@ -109,6 +109,14 @@ TEST(ha_config_test, invalid_values_are_reported_at_their_position) {
     }
 }
 
+TEST(ha_config_test, discovery_cannot_run_in_an_ha_group) {
+    const std::string ha = "ha:\n  etcd: { endpoints: [http://127.0.0.1:2379] }\n";
+    EXPECT_NE(error_of(clusters + ha + "discovery: { enabled: true }\n")
+                  .find("ha: cannot be combined with discovery.enabled"),
+              std::string::npos);
+    EXPECT_EQ(error_of(clusters + ha + "discovery: { enabled: false }\n"), "");
+}
+
 TEST(ha_config_test, tls_files_need_an_https_endpoint_and_cert_goes_with_key) {
     scratch_dir dir;
     const auto cert = dir.write("c.pem", "c", 0644);

@@ -23,9 +23,9 @@ TEST(daemon_episodes_test, stuck_node_stalls_after_the_timeout_and_clears_when_i
     simulator sim(dir.path(), "tests/daemon/scenarios/episodes.yaml", 0);
     daemon_spec spec;
     spec.endpoint = sim.url();
-    spec.stall = "{ node_stage_timeout: 3s, no_progress_timeout: 100000h, blind_timeout: 100000h }";
+    spec.stall = "{ node_stage_timeout: 3s, no_progress_timeout: 0s, blind_timeout: 0s }";
     spec.clusters = {{"stuck", "1037301", ""},
-                     {"failing", "1037302", "stall: { node_stage_timeout: 100000h }"}};
+                     {"failing", "1037302", "stall: { node_stage_timeout: 0s }"}};
     write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
     daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log");
     ASSERT_TRUE(d.wait_polls("stuck", 2));
@@ -65,7 +65,7 @@ TEST(daemon_episodes_test, auth_failures_longer_than_blind_timeout_go_blind_then
     write_text(sk, "not-the-secret");
     daemon_spec spec;
     spec.endpoint = sim.url();
-    spec.stall = "{ node_stage_timeout: 100000h, no_progress_timeout: 100000h, blind_timeout: 2s }";
+    spec.stall = "{ node_stage_timeout: 0s, no_progress_timeout: 0s, blind_timeout: 2s }";
     spec.access_key_file = ak.string();
     spec.secret_key_file = sk.string();
     spec.clusters = {{"stuck", "1037301", ""}};
@@ -98,7 +98,7 @@ TEST(daemon_episodes_test, blind_fires_on_time_although_the_api_says_retry_in_an
     daemon_spec spec;
     spec.endpoint = sim.url();
     spec.polling = "{ interval: 100ms, idle_interval: 100ms, jitter: 0.1, max_backoff: 2h }";
-    spec.stall = "{ node_stage_timeout: 100000h, no_progress_timeout: 100000h, blind_timeout: 3s }";
+    spec.stall = "{ node_stage_timeout: 0s, no_progress_timeout: 0s, blind_timeout: 3s }";
     spec.clusters = {{"stuck", "1037301", ""}};
     write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
     sim.faults(R"({"faults":[{"kind":"rate_limit","retry_after":3600}]})");
@@ -121,7 +121,7 @@ TEST(daemon_episodes_test, a_stall_fires_on_time_between_polls) {
     daemon_spec spec;
     spec.endpoint = sim.url();
     spec.polling = "{ interval: 10m, idle_interval: 10m, jitter: 0, max_backoff: 10m }";
-    spec.stall = "{ node_stage_timeout: 3s, no_progress_timeout: 100000h, blind_timeout: 100000h }";
+    spec.stall = "{ node_stage_timeout: 3s, no_progress_timeout: 0s, blind_timeout: 0s }";
     spec.clusters = {{"stuck", "1037301", ""}};
     write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
     daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log");

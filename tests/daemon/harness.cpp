@@ -111,15 +111,17 @@ void write_text(const fs::path& path, const std::string& text, fs::perms perms) 
 }
 
 std::optional<std::string> http(const std::string& method, unsigned short port,
-                                const std::string& target, const std::string& body) {
-    auto reply = http_exchange(method, port, target, body);
+                                const std::string& target, const std::string& body,
+                                const std::string& headers) {
+    auto reply = http_exchange(method, port, target, body, headers);
     if (!reply || reply->status < 200 || reply->status > 299)
         return std::nullopt;
     return std::move(reply->body);
 }
 
 std::optional<http_reply> http_exchange(const std::string& method, unsigned short port,
-                                        const std::string& target, const std::string& body) {
+                                        const std::string& target, const std::string& body,
+                                        const std::string& headers) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return std::nullopt;
@@ -136,7 +138,7 @@ std::optional<http_reply> http_exchange(const std::string& method, unsigned shor
     const std::string req =
         method + " " + target +
         " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + std::to_string(body.size()) +
-        "\r\nConnection: close\r\n\r\n" + body;
+        "\r\nConnection: close\r\n" + headers + "\r\n" + body;
     if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
         close(fd);
         return std::nullopt;
@@ -174,7 +176,8 @@ std::size_t count(const std::vector<emitted>& events, const std::string& type,
 }
 
 simulator::simulator(const fs::path& dir, const std::string& scenario, double time_scale,
-                     std::vector<std::string> extra)
+                     std::vector<std::string> extra, const std::string& access_key,
+                     const std::string& secret_key)
     : dir_(dir) {
     std::vector<std::string> argv{std::string(SESMON_BIN_DIR) + "/ses-upgrade-sim",
                                   "--listen",
@@ -183,9 +186,9 @@ simulator::simulator(const fs::path& dir, const std::string& scenario, double ti
                                   "--scenario",
                                   std::string(SESMON_SOURCE_DIR) + "/" + scenario,
                                   "--access-key",
-                                  "test-ak",
+                                  access_key,
                                   "--secret-key",
-                                  "test-sk",
+                                  secret_key,
                                   "--time-scale",
                                   std::to_string(time_scale),
                                   "--log-level",
@@ -222,7 +225,7 @@ void simulator::advance(int seconds) const {
 
 std::string daemon_config(const daemon_spec& spec, const fs::path& dir) {
     std::ostringstream y;
-    y << "api:\n  endpoint: " << spec.endpoint << "\n  timeout: 2s\n";
+    y << "api:\n  endpoint: " << spec.endpoint << "\n  timeout: " << spec.api_timeout << "\n";
     if (!spec.access_key_file.empty()) {
         y << "  access_key_file: " << spec.access_key_file << "\n";
         y << "  secret_key_file: " << spec.secret_key_file << "\n";
@@ -236,11 +239,12 @@ std::string daemon_config(const daemon_spec& spec, const fs::path& dir) {
         if (!c.extra.empty())
             y << "    " << c.extra << "\n";
     }
-    y << "notifiers:\n" << spec.notifiers;
-    y << spec.extra;
+    y << "notifiers:\n  - name: journal\n    type: log\n" << spec.notifiers;
     y << "state:\n  directory: " << (dir / "state").string() << "\n";
-    y << "server:\n  listen: \"127.0.0.1:0\"\n";
-    y << "logging:\n  level: debug\n  format: text\n";
+    y << "server:\n  listen: \"" << spec.listen << "\"\n";
+    y << "logging:\n  level: debug\n  format: " << spec.logging_format << "\n";
+    if (!spec.extra.empty())
+        y << spec.extra << "\n";
     return y.str();
 }
 

@@ -44,16 +44,19 @@ std::string read_text(const fs::path& path);
 void write_text(const fs::path& path, const std::string& text, fs::perms perms = fs::perms(0600));
 
 // One HTTP/1.1 exchange with 127.0.0.1:port, Connection: close. Returns the body, or
-// nullopt when the connection failed or the status was not 2xx.
+// nullopt when the connection failed or the status was not 2xx. `headers`: more header
+// lines, each ending in "\r\n" ("Authorization: Bearer x\r\n").
 std::optional<std::string> http(const std::string& method, unsigned short port,
-                                const std::string& target, const std::string& body = "");
+                                const std::string& target, const std::string& body = "",
+                                const std::string& headers = "");
 // The same, with any status: nullopt only when the connection failed.
 struct http_reply {
     int status = 0;
     std::string body;
 };
 std::optional<http_reply> http_exchange(const std::string& method, unsigned short port,
-                                        const std::string& target, const std::string& body = "");
+                                        const std::string& target, const std::string& body = "",
+                                        const std::string& headers = "");
 
 // An event the daemon emitted, from its debug line "cluster C: emitted TYPE id=ID".
 struct emitted {
@@ -69,7 +72,8 @@ std::size_t count(const std::vector<emitted>& events, const std::string& type,
 class simulator {
   public:
     simulator(const fs::path& dir, const std::string& scenario, double time_scale,
-              std::vector<std::string> extra = {});
+              std::vector<std::string> extra = {}, const std::string& access_key = "test-ak",
+              const std::string& secret_key = "test-sk");
     unsigned short port() const { return port_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     // POST /_sim/advance?seconds=N.
@@ -94,13 +98,15 @@ struct daemon_spec {
     std::vector<cluster_spec> clusters;
     std::string polling =
         "{ interval: 100ms, idle_interval: 300ms, jitter: 0.1, max_backoff: 300ms }";
-    std::string stall =
-        "{ node_stage_timeout: 100000h, no_progress_timeout: 100000h, blind_timeout: 100000h }";
+    std::string stall = "{ node_stage_timeout: 0s, no_progress_timeout: 0s, blind_timeout: 0s }";
     std::string access_key_file;  // default: env keys test-ak/test-sk
     std::string secret_key_file;
+    std::string api_timeout = "2s";
+    std::string notifiers;  // more entries after the `journal` log notifier ("  - name: ...")
+    std::string listen = "127.0.0.1:0";
+    std::string logging_format = "text";
     std::string api_extra;  // more YAML lines of the api section, each "  key: value\n"
-    std::string notifiers = "  - name: journal\n    type: log\n";  // the list's YAML lines
-    std::string extra;  // more top-level YAML (e.g. an `ha:` section)
+    std::string extra;      // more top-level YAML, e.g. "discovery: { enabled: true }", "ha: ..."
 };
 
 // Writes the YAML configuration for `spec` (state in dir/state, server on port 0,

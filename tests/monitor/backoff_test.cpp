@@ -41,14 +41,31 @@ TEST(backoff_test, auth_errors_wait_the_maximum) {
     EXPECT_LE(delay_after_error(net, p, 1, 0.99), 100ms);
 }
 
-TEST(backoff_test, retry_after_is_never_undercut) {
+TEST(backoff_test, retry_after_is_honoured_up_to_max_backoff) {
     const backoff_policy p{100ms, 1000ms, 10ms};
     api_error throttled;
     throttled.kind = api_error_kind::throttled;
-    throttled.retry_after = 7000ms;  // longer than max_backoff: still honoured
-    EXPECT_EQ(delay_after_error(throttled, p, 1, 0.3), 7000ms);
+    throttled.retry_after = 700ms;  // longer than the backoff: honoured
+    EXPECT_EQ(delay_after_error(throttled, p, 1, 0.3), 700ms);
     throttled.retry_after = 1ms;  // shorter than the backoff: the backoff wins
     EXPECT_EQ(delay_after_error(throttled, p, 2, 0.5), 100ms);
+}
+
+// A 429 with "Retry-After: 86400" must not silence a cluster for a day (issue 11).
+TEST(backoff_test, retry_after_longer_than_max_backoff_is_capped_at_it) {
+    const backoff_policy p{1000ms, 5min, 100ms};
+    api_error throttled;
+    throttled.kind = api_error_kind::throttled;
+    throttled.retry_after = std::chrono::hours(24);
+    EXPECT_EQ(delay_after_error(throttled, p, 1, 0.0), 5min);
+    throttled.retry_after = std::chrono::days(400);
+    EXPECT_EQ(delay_after_error(throttled, p, 60, 0.99), 5min);
+}
+
+TEST(backoff_test, full_jitter_with_initial_above_max_stays_within_max) {
+    const backoff_policy p{1000ms, 300ms, 100ms};
+    EXPECT_EQ(full_jitter(p, 1, 0.999), 299ms);
+    EXPECT_EQ(full_jitter(p, 50, 0.0), 100ms);
 }
 
 }  // namespace

@@ -82,6 +82,7 @@ struct watcher_test : ::testing::Test {
     static polling_config polling(duration interval, duration idle, duration max_backoff = 1s) {
         return polling_config{interval, idle, 0.1, max_backoff};
     }
+    std::vector<duration> throttled_gaps(duration retry_after, duration max_backoff);
     std::vector<duration> gaps(const std::string& id) {
         std::vector<duration> out;
         const auto& c = source.calls[id];
@@ -152,18 +153,35 @@ TEST_F(watcher_test, auth_errors_are_retried_slowly) {
         EXPECT_GE(gap, 59ms);
 }
 
-TEST_F(watcher_test, retry_after_is_honoured) {
+// The gaps between polls for 250 ms of 429 answers carrying `retry_after`.
+std::vector<duration> watcher_test::throttled_gaps(duration retry_after, duration max_backoff) {
     rate_limiter limiter(io.get_executor(), clock, {0, 0});
-    source.error = api_error{api_error_kind::throttled, 429, "420", "rate limited", 90ms, false};
-    auto w = make(limiter, "a", polling(1ms, 1ms, 20ms));
+    source.error =
+        api_error{api_error_kind::throttled, 429, "420", "rate limited", retry_after, false};
+    auto w = make(limiter, "a", polling(1ms, 1ms, max_backoff));
     w->start();
     io.run_for(250ms);
     w->stop();
     io.run_for(10ms);
-    const auto g = gaps("a");
+    return gaps("a");
+}
+
+TEST_F(watcher_test, retry_after_is_honoured) {
+    const auto g = throttled_gaps(90ms, 200ms);
     ASSERT_GE(g.size(), 1u);
     for (auto gap : g)
         EXPECT_GE(gap, 89ms);
+}
+
+// "Retry-After: 86400" from the API must not silence a cluster for a day: the watcher waits
+// at most polling.max_backoff (issue 11).
+TEST_F(watcher_test, retry_after_longer_than_max_backoff_waits_max_backoff) {
+    const auto g = throttled_gaps(86400s, 30ms);
+    ASSERT_GE(g.size(), 3u);  // polled again and again, not once a day
+    for (auto gap : g) {
+        EXPECT_GE(gap, 29ms);
+        EXPECT_LT(gap, 150ms);
+    }
 }
 
 TEST_F(watcher_test, a_slow_cluster_never_delays_the_others) {

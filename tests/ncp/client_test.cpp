@@ -38,6 +38,10 @@ class client_test : public ::testing::Test {
     progress_result fetch(client& c, cluster_target target) {
         return test::run_awaitable(ioc_, c.fetch_progress(std::move(target)));
     }
+    cluster_list_result fetch_page(client& c, std::string region, int page_no, int page_size) {
+        return test::run_awaitable(ioc_,
+                                   c.fetch_cluster_page(std::move(region), page_no, page_size));
+    }
 
     boost::asio::io_context ioc_;
     test::temp_dir dir_;
@@ -122,6 +126,43 @@ TEST_F(client_test, network_failure_is_a_network_error) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().kind, api_error_kind::network);
     EXPECT_EQ(r.error().message.rfind("API unreachable: ", 0), 0u) << r.error().message;
+}
+
+TEST_F(client_test, cluster_page_is_a_signed_get_with_the_query_in_the_signature) {
+    server_.push({.body = R"({"code":0,"result":{"currentPage":3,"totalPage":3,"isLast":true,
+        "allowedClusters":[{"serviceGroupInstanceNo":"7","clusterName":"logs"}]}})"});
+    client c(http_, config(), [] { return std::int64_t{1709704983976}; });
+
+    const auto r = fetch_page(c, "JPN", 3, 10);
+
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(r->allowed.size(), 1u);
+    EXPECT_EQ(r->allowed[0].name, "logs");
+    const auto request = server_.requests().at(0);
+    EXPECT_EQ(request.method, "GET");
+    EXPECT_EQ(request.target, "/api/jpn-v2/cluster/getClusterInfoList?pageNo=3&pageSize=10");
+    EXPECT_TRUE(request.body.empty());
+    EXPECT_EQ(request.header("x-ncp-apigw-signature-v2"),
+              sign_v2("GET", request.target, 1709704983976, "AKEXAMPLE", "SKEXAMPLE-never-shown"));
+}
+
+TEST_F(client_test, cluster_page_errors_are_classified_like_progress_errors) {
+    server_.push({.status = 429,
+                  .headers = {{"Retry-After", "7"}},
+                  .body = R"({"error":{"errorCode":"420","message":"Rate Limited"}})"});
+    server_.push({.body = R"({"code":0,"result":{"allowedClusters":"none"}})"});
+    client c(http_, config());
+
+    const auto throttled = fetch_page(c, "", 1, 10);
+    ASSERT_FALSE(throttled);
+    EXPECT_EQ(throttled.error().kind, api_error_kind::throttled);
+    EXPECT_EQ(throttled.error().retry_after, std::chrono::seconds(7));
+    const auto malformed = fetch_page(c, "", 1, 10);
+    ASSERT_FALSE(malformed);
+    EXPECT_EQ(malformed.error().kind, api_error_kind::invalid_response);
+    EXPECT_EQ(malformed.error().http_status, 200);
+    EXPECT_EQ(server_.requests().at(1).target,
+              "/api/v2/cluster/getClusterInfoList?pageNo=1&pageSize=10");  // api.region
 }
 
 TEST_F(client_test, region_unknown_to_the_site_is_reported_without_a_request) {

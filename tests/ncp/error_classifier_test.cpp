@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include "ncp/http_date.hpp"
-
 namespace sesmon::ncp {
 namespace {
 
@@ -178,15 +176,6 @@ TEST(error_classifier_test, no_skew_hint_on_other_statuses) {
                                      gateway_body("230"), now);
     ASSERT_TRUE(e);
     EXPECT_FALSE(e->clock_skew_suspected);
-}
-
-TEST(http_date_test, parses_imf_fixdate_only) {
-    EXPECT_EQ(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
-              std::chrono::sys_days(std::chrono::year(1994) / 11 / 6) + 8h + 49min + 37s);
-    EXPECT_FALSE(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"));
-    EXPECT_FALSE(parse_http_date("Sun, 31 Feb 1994 08:49:37 GMT"));
-    EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 25:49:37 GMT"));
-    EXPECT_FALSE(parse_http_date(""));
 }
 
 }  // namespace

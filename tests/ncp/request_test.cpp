@@ -33,6 +33,23 @@ TEST(request_test, progress_request_is_a_signed_json_post_with_region_no) {
     EXPECT_EQ(r.timeout, std::chrono::seconds(7));
 }
 
+TEST(request_test, cluster_list_request_is_a_get_signed_with_its_query_string) {
+    const auto where = resolve_endpoint(api_site::public_site, "KR", "").value();
+    const auto r =
+        build_cluster_list_request(where, 1, 20, {"ANJNnR1jz1gUzaiS0aV2", "TestSecretKey"},
+                                   1709704983976, std::chrono::seconds(3));
+    EXPECT_EQ(r.method, "GET");
+    EXPECT_EQ(r.url,
+              "https://vpcsearchengine.apigw.ntruss.com/api/v2/cluster/"
+              "getClusterInfoList?pageNo=1&pageSize=20");
+    EXPECT_TRUE(r.body.empty());
+    EXPECT_EQ(header(r, "Content-Type"), "<missing>");
+    // The documented vector for this exact request (ncp-api.md).
+    EXPECT_EQ(header(r, "x-ncp-apigw-signature-v2"),
+              "y7Kr2tbBG2uED67wlYLlzFWB8LfuIC+Ddsn+xmxRhaA=");
+    EXPECT_EQ(r.timeout, std::chrono::seconds(3));
+}
+
 TEST(request_test, gov_request_omits_region_no) {
     const auto where = resolve_endpoint(api_site::gov, "KRS", "").value();
     const auto r = build_progress_request(where, "42", {"AK", "SK"}, 1, std::chrono::seconds(1));

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -80,9 +82,65 @@ TEST_F(command_notifier_test, child_gets_generic_body_on_stdin_and_event_env_var
     EXPECT_EQ(outcome.detail, "exit 0");
     EXPECT_EQ(read_text(dir_.path() / "stdin"), format_generic(e));
     EXPECT_EQ(read_text(dir_.path() / "env"), "upgrade_stalled\n" + e.id + "\nprod-logs\n");
-    // The daemon's own environment is passed on.
+    // HOME of the service is one of the variables passed on.
     const char* home = std::getenv("HOME");
     EXPECT_EQ(read_text(dir_.path() / "home"), std::string(home ? home : "") + "\n");
+}
+
+// The child's whole environment, one "KEY=value" per line, sorted; without PWD, which the
+// script's /bin/sh sets itself.
+std::set<std::string> environment_lines(const std::string& text) {
+    std::set<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.starts_with("PWD=")) {
+            lines.insert(line);
+        }
+    }
+    return lines;
+}
+
+TEST_F(command_notifier_test, child_environment_is_the_allowlist_and_the_event_only) {
+    const auto s = script("env.sh", "/usr/bin/env > \"$1/env\"\n");
+    command_notifier n(
+        config({s.string(), dir_.path().string()}), 2s,
+        {"PATH=/opt/hooks/bin:/usr/bin", "LANG=C.UTF-8", "LC_ALL=C", "LC_TIME=C", "TZ=Asia/Seoul",
+         "HOME=/var/lib/ses-upgrade-monitor", "SES_TEAM=search", "SES_EVENT_TYPE=forged",
+         "NCLOUD_ACCESS_KEY=AK-CANARY", "NCLOUD_SECRET_KEY=SK-CANARY",
+         "CREDENTIALS_DIRECTORY=/run/credentials/x", "NOTIFY_SOCKET=/run/systemd/notify", "LC_=odd",
+         "LD_PRELOAD=/tmp/evil.so", "PATHOLOGICAL=1"});
+    const event e = test::stalled_event();
+    ASSERT_EQ(deliver(n, e).result, delivery_outcome::kind::delivered);
+    EXPECT_EQ(
+        environment_lines(read_text(dir_.path() / "env")),
+        (std::set<std::string>{"PATH=/opt/hooks/bin:/usr/bin", "LANG=C.UTF-8", "LC_ALL=C",
+                               "LC_TIME=C", "TZ=Asia/Seoul", "HOME=/var/lib/ses-upgrade-monitor",
+                               "SES_TEAM=search", "SES_EVENT_TYPE=upgrade_stalled",
+                               "SES_EVENT_ID=" + e.id, "SES_CLUSTER=prod-logs"}));
+}
+
+TEST_F(command_notifier_test, daemon_secrets_in_the_real_environment_do_not_reach_the_child) {
+    ::setenv("NCLOUD_SECRET_KEY", "SK-CANARY-ENV-5d1e", 1);
+    ::setenv("CREDENTIALS_DIRECTORY", "/run/credentials/CANARY", 1);
+    const auto s = script("env.sh", "/usr/bin/env > \"$1/env\"\n");
+    command_notifier n(config({s.string(), dir_.path().string()}));
+    ::unsetenv("NCLOUD_SECRET_KEY");
+    ::unsetenv("CREDENTIALS_DIRECTORY");
+    ASSERT_EQ(deliver(n, test::stalled_event()).result, delivery_outcome::kind::delivered);
+    const std::string env = read_text(dir_.path() / "env");
+    EXPECT_EQ(env.find("CANARY"), std::string::npos) << env;
+    EXPECT_NE(env.find("PATH="), std::string::npos) << env;
+}
+
+TEST_F(command_notifier_test, without_path_in_the_daemon_a_default_path_is_set) {
+    const auto env = command_environment({"HOME=/root"}, test::stalled_event());
+    EXPECT_NE(std::find(env.begin(), env.end(), "PATH=/usr/local/bin:/usr/bin:/bin"), env.end());
+}
+
+TEST_F(command_notifier_test, a_program_that_is_not_an_absolute_path_is_refused) {
+    // No PATH lookup: the configuration requires an absolute path, and so does the notifier.
+    EXPECT_THROW(command_notifier(config({"true"})), std::invalid_argument);
+    EXPECT_THROW(command_notifier(config({"bin/true"})), std::invalid_argument);
 }
 
 TEST_F(command_notifier_test, nonzero_exit_and_signals_are_retried) {

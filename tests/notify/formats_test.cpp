@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/crypto.hpp"
 #include "notify/format_generic.hpp"
 #include "notify/format_pagerduty.hpp"
 #include "notify/format_slack.hpp"
@@ -128,12 +129,26 @@ TEST(formats_test, slack_escapes_mrkdwn_control_characters) {
     EXPECT_EQ(str(doc["text"]), ":rocket: a&lt;b&gt;&amp;c: upgrade_started");
 }
 
-TEST(formats_test, pagerduty_triggers_stalls_with_a_dedup_key_per_cluster_and_upgrade) {
-    auto doc = parse(format_pagerduty(test::stalled_event(), "R0UTINGKEY"));
+// The one message of an event that PagerDuty gets as a single trigger or resolve.
+rapidjson::Document pagerduty_message(const event& e) {
+    const auto bodies = format_pagerduty(e, "K");
+    EXPECT_EQ(bodies.size(), 1u) << to_string(e.type);
+    return parse(bodies.empty() ? "{}" : bodies.front());
+}
+
+event with_type(event e, event_type type) {
+    e.type = type;
+    return e;
+}
+
+TEST(formats_test, pagerduty_triggers_stalls_with_a_dedup_key_per_incident_kind_and_upgrade) {
+    const auto bodies = format_pagerduty(test::stalled_event(), "R0UTINGKEY");
+    ASSERT_EQ(bodies.size(), 1u);
+    auto doc = parse(bodies.front());
     EXPECT_EQ(str(doc["routing_key"]), "R0UTINGKEY");
     EXPECT_EQ(str(doc["event_action"]), "trigger");
     EXPECT_EQ(str(doc["dedup_key"]),
-              "ses-upgrade-monitor/1037123456/2026-11-27T03:01:02+09:00/2150");
+              "ses-upgrade-monitor/1037123456/2026-11-27T03:01:02+09:00/2150/stall");
     const auto& payload = doc["payload"];
     EXPECT_EQ(str(payload["summary"]), test::stalled_event().summary);
     EXPECT_EQ(str(payload["source"]), "prod-logs");
@@ -144,45 +159,92 @@ TEST(formats_test, pagerduty_triggers_stalls_with_a_dedup_key_per_cluster_and_up
     EXPECT_EQ(payload["custom_details"]["upgrade"]["nodes_complete"].GetInt(), 3);
 }
 
-TEST(formats_test, pagerduty_resolve_closes_what_the_trigger_opened) {
-    event cleared = test::stalled_event();
-    cleared.type = event_type::stall_cleared;
-    auto trigger = parse(format_pagerduty(test::stalled_event(), "K"));
-    auto resolve = parse(format_pagerduty(cleared, "K"));
-    EXPECT_EQ(str(resolve["event_action"]), "resolve");
-    EXPECT_EQ(str(resolve["dedup_key"]), str(trigger["dedup_key"]));
-    EXPECT_FALSE(resolve.HasMember("payload"));
-
-    event blind = test::simple_event("b1", "prod-logs", event_type::monitor_blind);
-    event recovered = test::simple_event("b2", "prod-logs", event_type::monitor_recovered);
-    EXPECT_EQ(str(parse(format_pagerduty(blind, "K"))["event_action"]), "trigger");
-    EXPECT_EQ(str(parse(format_pagerduty(recovered, "K"))["event_action"]), "resolve");
-    EXPECT_EQ(pagerduty_dedup_key(blind), pagerduty_dedup_key(recovered));
-    EXPECT_TRUE(pagerduty_dedup_key(blind).ends_with("/blind"));
+TEST(formats_test, pagerduty_stall_cleared_resolves_the_stall_and_not_the_failure) {
+    const event stalled = test::stalled_event();
+    auto stall = pagerduty_message(stalled);
+    auto failure = pagerduty_message(with_type(stalled, event_type::upgrade_failed));
+    auto cleared = pagerduty_message(with_type(stalled, event_type::stall_cleared));
+    EXPECT_EQ(str(failure["event_action"]), "trigger");
+    EXPECT_EQ(str(failure["payload"]["severity"]), "critical");
+    EXPECT_NE(str(failure["dedup_key"]), str(stall["dedup_key"]));
+    EXPECT_TRUE(str(failure["dedup_key"]).ends_with("/2150/failure"));
+    EXPECT_EQ(str(cleared["event_action"]), "resolve");
+    EXPECT_EQ(str(cleared["dedup_key"]), str(stall["dedup_key"]));
+    EXPECT_FALSE(cleared.HasMember("payload"));
 }
 
-TEST(formats_test, pagerduty_action_covers_every_event_type) {
+TEST(formats_test, pagerduty_finished_and_vanished_resolve_every_incident_of_the_upgrade) {
+    const event stalled = test::stalled_event();
+    const std::string stall_key = str(pagerduty_message(stalled)["dedup_key"]);
+    const std::string failure_key =
+        str(pagerduty_message(with_type(stalled, event_type::upgrade_failed))["dedup_key"]);
+    for (const event_type type : {event_type::upgrade_finished, event_type::upgrade_vanished}) {
+        const auto bodies = format_pagerduty(with_type(stalled, type), "K");
+        ASSERT_EQ(bodies.size(), 2u) << to_string(type);
+        std::vector<std::string> keys;
+        for (const auto& body : bodies) {
+            auto doc = parse(body);
+            EXPECT_EQ(str(doc["event_action"]), "resolve");
+            keys.push_back(str(doc["dedup_key"]));
+        }
+        EXPECT_EQ(keys, (std::vector<std::string>{stall_key, failure_key})) << to_string(type);
+    }
+    // Another upgrade of the same cluster is another set of incidents.
+    event next = stalled;
+    next.upgrade->to_version = "2160";
+    EXPECT_NE(str(pagerduty_message(next)["dedup_key"]), stall_key);
+}
+
+TEST(formats_test, pagerduty_blindness_is_one_incident_per_cluster) {
+    event blind = test::simple_event("b1", "prod-logs", event_type::monitor_blind);
+    event recovered = test::simple_event("b2", "prod-logs", event_type::monitor_recovered);
+    recovered.upgrade = test::stalled_event().upgrade;  // recovered in an upgrade: same key
+    auto trigger = pagerduty_message(blind);
+    auto resolve = pagerduty_message(recovered);
+    EXPECT_EQ(str(trigger["event_action"]), "trigger");
+    EXPECT_EQ(str(trigger["payload"]["severity"]), "warning");
+    EXPECT_EQ(str(resolve["event_action"]), "resolve");
+    EXPECT_EQ(str(trigger["dedup_key"]), str(resolve["dedup_key"]));
+    EXPECT_TRUE(str(trigger["dedup_key"]).ends_with("/blind"));
+}
+
+TEST(formats_test, pagerduty_steps_cover_every_event_type) {
+    using incident = pagerduty_incident;
     for (event_type type : all_event_types) {
-        const auto action = pagerduty_action(type);
+        const auto steps = pagerduty_steps(type);
+        std::vector<pagerduty_step> expected;
         switch (type) {
             case event_type::upgrade_stalled:
+                expected = {{"trigger", incident::stall}};
+                break;
             case event_type::upgrade_failed:
+                expected = {{"trigger", incident::failure}};
+                break;
             case event_type::monitor_blind:
-                EXPECT_EQ(action, "trigger");
+                expected = {{"trigger", incident::blind}};
                 break;
             case event_type::stall_cleared:
-            case event_type::upgrade_finished:
-            case event_type::monitor_recovered:
-                EXPECT_EQ(action, "resolve");
+                expected = {{"resolve", incident::stall}};
                 break;
-            default:
-                EXPECT_FALSE(action) << to_string(type);
+            case event_type::monitor_recovered:
+                expected = {{"resolve", incident::blind}};
+                break;
+            case event_type::upgrade_finished:
+            case event_type::upgrade_vanished:
+                expected = {{"resolve", incident::stall}, {"resolve", incident::failure}};
+                break;
+            case event_type::upgrade_started:
+            case event_type::node_changed:
+                break;
         }
+        EXPECT_EQ(steps, expected) << to_string(type);
+        EXPECT_EQ(accepted_by_pagerduty(type), !expected.empty()) << to_string(type);
     }
     notifier_config config;
     config.type = notifier_type::webhook;
     config.format = webhook_format::pagerduty;
-    EXPECT_FALSE(webhook_body(config, test::simple_event("x", "c", event_type::node_changed)));
+    EXPECT_TRUE(
+        webhook_bodies(config, test::simple_event("x", "c", event_type::node_changed)).empty());
 }
 
 TEST(formats_test, log_line_names_type_cluster_node_statuses_and_duration) {
@@ -225,8 +287,16 @@ TEST(formats_test, docs_show_the_bodies_the_code_produces) {
     const std::vector<std::pair<std::string, std::string>> examples = {
         {"generic", format_generic(test::stalled_event())},
         {"slack", format_slack(test::stalled_event())},
-        {"pagerduty-trigger", format_pagerduty(test::stalled_event(), "R0UTINGKEY")},
-        {"pagerduty-resolve", format_pagerduty(cleared, "R0UTINGKEY")},
+        {"pagerduty-trigger", format_pagerduty(test::stalled_event(), "R0UTINGKEY").at(0)},
+        {"pagerduty-resolve", format_pagerduty(cleared, "R0UTINGKEY").at(0)},
+        {"pagerduty-finished-1",
+         format_pagerduty(with_type(test::stalled_event(), event_type::upgrade_finished),
+                          "R0UTINGKEY")
+             .at(0)},
+        {"pagerduty-finished-2",
+         format_pagerduty(with_type(test::stalled_event(), event_type::upgrade_finished),
+                          "R0UTINGKEY")
+             .at(1)},
     };
     const std::filesystem::path out =
         std::filesystem::path(SESMON_BIN_DIR) / ".." / "notify-examples";
@@ -253,7 +323,7 @@ TEST(formats_test, docs_show_the_bodies_the_code_produces) {
 TEST(formats_test, docs_signature_example_is_the_signature_of_the_generic_example) {
     const std::string docs =
         read_text(std::filesystem::path(SESMON_SOURCE_DIR) / "docs" / "webhooks.md");
-    const auto key = signing_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    const auto key = common::webhook_signing_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
     ASSERT_TRUE(key);
     const event e = test::stalled_event();
     const std::string signature =

@@ -71,29 +71,6 @@ TEST(retry_policy_test, a_429_result_carries_retry_after_seconds) {
     EXPECT_EQ(*outcome.retry_after, 5s);
 }
 
-TEST(retry_policy_test, retry_after_parses_seconds_and_all_three_http_date_forms) {
-    // 2026-11-26T20:01:02Z was a Thursday.
-    const wall_time now = test::sample_time();
-    EXPECT_EQ(parse_retry_after("0", now), duration(0));
-    EXPECT_EQ(parse_retry_after(" 120 ", now), duration(120s));
-    EXPECT_EQ(parse_retry_after("Thu, 26 Nov 2026 20:01:32 GMT", now), duration(30s));
-    EXPECT_EQ(parse_retry_after("Thursday, 26-Nov-26 20:03:02 GMT", now), duration(2min));
-    EXPECT_EQ(parse_retry_after("Thu Nov 26 21:01:02 2026", now), duration(1h));
-    // A date in the past means "now".
-    EXPECT_EQ(parse_retry_after("Thu, 26 Nov 2026 19:00:00 GMT", now), duration(0));
-    // Absurd delays are capped at a year rather than overflowing.
-    EXPECT_EQ(parse_retry_after("99999999999999999999999", now), duration(366LL * 86400 * 1000));
-}
-
-TEST(retry_policy_test, retry_after_rejects_what_is_neither_seconds_nor_a_date) {
-    const wall_time now = test::sample_time();
-    for (const char* bad :
-         {"", "-5", "1.5", "soon", "Thu, 31 Nov 2026 20:01:32 GMT", "Thu, 26 Foo 2026 20:01:32 GMT",
-          "Thu, 26 Nov 2026 25:01:32 GMT", "Thu, 26 Nov 2026 20:01:32 PST"}) {
-        EXPECT_FALSE(parse_retry_after(bad, now)) << bad;
-    }
-}
-
 TEST(retry_policy_test, backoff_doubles_from_initial_to_max_with_full_jitter) {
     retry_config retry;
     retry.initial_backoff = 1s;

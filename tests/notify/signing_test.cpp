@@ -27,7 +27,7 @@ TEST(signing_test, raw_secret_signature_matches_openssl) {
         GTEST_SKIP() << "no openssl command line";
     }
     const std::string secret = "my signing secret";
-    const auto key = signing_key(secret);
+    const auto key = common::webhook_signing_key(secret);
     ASSERT_TRUE(key);
     EXPECT_EQ(*key, secret);
     const std::string body = R"({"schema":"ses-upgrade-monitor/v1","id":"evt1"})";
@@ -42,7 +42,7 @@ TEST(signing_test, whsec_secret_is_base64_decoded_before_signing) {
     // The Standard Webhooks reference secret format: whsec_ + base64 of random bytes.
     const std::string raw_key("\x01\x9a\xff\x00\x42 binary key bytes\x7f", 24);
     const std::string secret = "whsec_" + common::base64_encode(raw_key);
-    const auto key = signing_key(secret);
+    const auto key = common::webhook_signing_key(secret);
     ASSERT_TRUE(key);
     EXPECT_EQ(*key, raw_key);
     const std::string body = "{\"a\":\"\u2192\"}";
@@ -51,7 +51,7 @@ TEST(signing_test, whsec_secret_is_base64_decoded_before_signing) {
 }
 
 TEST(signing_test, whsec_secret_that_is_not_base64_is_refused) {
-    EXPECT_FALSE(signing_key("whsec_not*base64!"));
+    EXPECT_FALSE(common::webhook_signing_key("whsec_not*base64!"));
 }
 
 TEST(signing_test, standard_headers_sign_only_with_a_key) {

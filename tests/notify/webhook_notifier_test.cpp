@@ -15,6 +15,7 @@
 #include "notify/dispatcher.hpp"
 #include "notify/factory.hpp"
 #include "notify/format_generic.hpp"
+#include "notify/format_pagerduty.hpp"
 #include "notify/signing.hpp"
 #include "sample_event.hpp"
 #include "sesmon/version.hpp"
@@ -148,6 +149,54 @@ TEST_F(webhook_notifier_test, unusable_configurations_are_refused) {
     auto pager = config();
     pager.format = webhook_format::pagerduty;
     EXPECT_THROW(webhook_notifier(pager, client_, clock_), std::invalid_argument);
+}
+
+notifier_config as_pagerduty(notifier_config c) {
+    c.format = webhook_format::pagerduty;
+    c.routing_key = secret("R0UTINGKEY", "test");
+    return c;
+}
+
+event of_type(event_type type) {
+    event e = test::stalled_event();
+    e.type = type;
+    return e;
+}
+
+TEST_F(webhook_notifier_test, pagerduty_finished_sends_one_resolve_per_incident_of_the_upgrade) {
+    webhook_notifier n(as_pagerduty(config("/v2/enqueue")), client_, clock_);
+    const event finished = of_type(event_type::upgrade_finished);
+
+    // The second message fails: the attempt is a retry, not a partial delivery.
+    server_.push({.status = 202});
+    server_.push({.status = 503});
+    auto outcome = deliver(n, finished);
+    EXPECT_EQ(outcome.result, kind::retry);
+    EXPECT_EQ(outcome.detail, "message 2 of 2: HTTP 503");
+    // The retry sends both again (PagerDuty deduplicates by dedup_key).
+    server_.push({.status = 202});
+    server_.push({.status = 202});
+    outcome = deliver(n, finished);
+    EXPECT_EQ(outcome.result, kind::delivered) << outcome.detail;
+    EXPECT_EQ(outcome.detail, "HTTP 202 (2 messages)");
+
+    const auto requests = server_.requests();
+    ASSERT_EQ(requests.size(), 4u);
+    const auto bodies = format_pagerduty(finished, "R0UTINGKEY");
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        EXPECT_EQ(requests[i].target, "/v2/enqueue");
+        EXPECT_EQ(requests[i].body, bodies[i % 2]) << i;
+        EXPECT_EQ(requests[i].header("webhook-id"), finished.id);
+    }
+}
+
+TEST_F(webhook_notifier_test, pagerduty_rejection_of_any_message_rejects_the_event) {
+    webhook_notifier n(as_pagerduty(config("/v2/enqueue")), client_, clock_);
+    server_.push({.status = 400});
+    const auto outcome = deliver(n, of_type(event_type::upgrade_vanished));
+    EXPECT_EQ(outcome.result, kind::rejected);
+    EXPECT_EQ(outcome.detail, "message 1 of 2: HTTP 400");
+    EXPECT_EQ(server_.requests().size(), 1u);
 }
 
 // The whole path: dispatcher, outbox, factory, webhook notifier, real HTTP.

@@ -246,7 +246,8 @@ TEST(player_test, slow_node_scenario_has_one_node_much_slower_than_its_peers) {
     // The demo's slow-logs: 5 s nodes, the third 60 s in Upgrade_OpenSearch from 15 s on.
     auto demo =
         load_scenario_file(std::string(SESMON_SOURCE_DIR) + "/config/scenarios/demo.yaml", t0);
-    ASSERT_EQ(demo.clusters.size(), 3u);
+    ASSERT_EQ(demo.clusters.size(), 4u);  // the third is slow-logs; search-eu (discovery) last
+    ASSERT_EQ(demo.clusters[2].name, "slow-logs");
     auto slow = play(demo.clusters[2], t0 + seconds(25));
     EXPECT_EQ(slow.nodes[2].status, "Upgrade_OpenSearch");
     EXPECT_EQ(slow.nodes[1].status, "complete");

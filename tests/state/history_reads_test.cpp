@@ -201,9 +201,7 @@ TEST_F(history_reads_test, the_reader_reports_failures_and_refuses_floods) {
 
 TEST_F(history_reads_test, a_schema_1_database_is_read_then_migrated) {
     finished_upgrade("1", "2026-01-01", t0, {{"D", 3}});
-    db_->exec(
-        "DROP INDEX upgrades_by_start; DROP INDEX upgrades_by_instance; "
-        "PRAGMA user_version = 1");
+    make_schema_1(*db_);
     writes_.reset();
     db_.reset();
     {

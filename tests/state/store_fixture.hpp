@@ -17,12 +17,22 @@
 #include <string>
 
 #include "monitor/event_id.hpp"
+#include "state/sqlite.hpp"
 #include "state/sqlite_store.hpp"
 
 namespace sesmon::state::test {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
+
+// Turns a database of the current schema back into what schema 1 was (the migration tests):
+// every later step's objects dropped, user_version 1.
+inline void make_schema_1(sqlite::connection& db) {
+    db.exec(
+        "DROP INDEX upgrades_by_start; DROP INDEX upgrades_by_instance; "  // version 2
+        "DROP TABLE discovered_clusters; "                                 // version 3
+        "PRAGMA user_version = 1");
+}
 
 inline const wall_time t0 = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26} + 20h;
 

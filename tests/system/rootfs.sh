@@ -14,7 +14,7 @@ mirror=${SESMON_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # run-time libraries as of this writing, so a new .deb usually needs no new tree.
 base=(systemd systemd-sysv dbus curl ca-certificates procps libc6 libgcc-s1 libstdc++6
       libssl3 libyaml-cpp0.7 libspdlog1.10 libfmt9 libsystemd0 libboost-url1.81.0
-      libprometheus-cpp-core1.0)
+      libprometheus-cpp-core1.0 libc-ares2)
 mapfile -t packages < <(printf '%s\n' "${base[@]}" "$@" | sort -u)
 key=$(printf '%s\n' "${packages[@]}" | sha256sum | cut -c1-16)
 root="$cache/rootfs-$key"

@@ -55,6 +55,7 @@ void exercise(metrics& m) {
     m.record_notification("ops-slack", "delivered");
     m.record_notification("ops-slack", "retry");
     m.set_outbox_pending("ops-slack", 3);
+    m.record_discovery_listing("ok");
     m.set_cluster(sample_cluster("prod-logs"));
     m.set_cluster(sample_cluster("staging"));
 }
@@ -79,6 +80,9 @@ TEST(metrics_test, render_is_valid_exposition_with_every_spec_metric_and_type) {
         {"ses_upgrade_monitor_store_commit_seconds", "histogram"},
         {"ses_upgrade_monitor_store_errors_total", "counter"},
         {"ses_upgrade_monitor_leader", "gauge"},
+        {"ses_upgrade_monitor_discovered_clusters", "gauge"},
+        {"ses_upgrade_monitor_cluster_discovered", "gauge"},
+        {"ses_upgrade_monitor_discovery_listings_total", "counter"},
     };
     EXPECT_EQ(e.types, expected);
     for (const auto& [family, type] : expected) {
@@ -149,6 +153,39 @@ TEST(metrics_test, remove_cluster_and_sync_drop_every_series_of_the_cluster) {
 
     m.remove_notifier("ops-slack");
     EXPECT_EQ(m.render().find("ops-slack"), std::string::npos);
+}
+
+TEST(metrics_test, discovered_clusters_counts_the_discovered_views_and_listings_by_result) {
+    metrics m;
+    auto found = sample_cluster("found");
+    found.discovered = true;
+    auto other = sample_cluster("other");
+    other.discovered = true;
+    m.sync_clusters({sample_cluster("static"), found, other});
+    m.record_discovery_listing("ok");
+    m.record_discovery_listing("auth");
+    m.record_discovery_listing("auth");
+    auto e = check_exposition(m.render());
+    ASSERT_TRUE(e.errors.empty()) << all_errors(e);
+    const std::string p = "ses_upgrade_monitor_";
+    EXPECT_EQ(e.find(p + "discovered_clusters", {})->value, 2);
+    EXPECT_EQ(e.find(p + "cluster_discovered", {{"cluster", "found"}})->value, 1);
+    EXPECT_EQ(e.find(p + "cluster_discovered", {{"cluster", "static"}})->value, 0);
+    EXPECT_EQ(e.find(p + "discovery_listings_total", {{"result", "auth"}})->value, 2);
+    EXPECT_EQ(e.find(p + "discovery_listings_total", {{"result", "ok"}})->value, 1);
+    m.sync_clusters({sample_cluster("static")});
+    e = check_exposition(m.render());
+    EXPECT_EQ(e.find(p + "discovered_clusters", {})->value, 0);
+
+    // The daemon's way: marked once when the cluster starts, gone with its series.
+    m.set_discovered("found", true);
+    e = check_exposition(m.render());
+    EXPECT_EQ(e.find(p + "cluster_discovered", {{"cluster", "found"}})->value, 1);
+    EXPECT_EQ(e.find(p + "discovered_clusters", {})->value, 1);
+    m.remove_cluster("found");
+    e = check_exposition(m.render());
+    EXPECT_EQ(e.find(p + "cluster_discovered", {{"cluster", "found"}}), nullptr);
+    EXPECT_EQ(e.find(p + "discovered_clusters", {})->value, 0);
 }
 
 TEST(metrics_test, label_values_with_quotes_backslashes_and_newlines_are_escaped) {

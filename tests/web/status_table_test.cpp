@@ -64,6 +64,16 @@ TEST(status_table_test, a_cluster_never_polled_successfully_shows_no_data_and_th
               "  last poll failed (network): API unreachable (connection refused)\n");
 }
 
+TEST(status_table_test, a_discovered_cluster_is_marked_in_its_heading) {
+    cluster_view c;
+    c.name = "found";
+    c.instance_no = "42";
+    c.region = "SGN";
+    c.discovered = true;
+    EXPECT_EQ(to_table({c}).rfind("found  (instance 42, SGN, discovered)\n", 0), 0u)
+        << to_table({c});
+}
+
 TEST(status_table_test, an_idle_cluster_polled_ok_says_no_upgrade) {
     cluster_view c;
     c.name = "idle";

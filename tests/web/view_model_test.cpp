@@ -20,6 +20,7 @@ TEST(view_model_test, to_json_renders_the_sample_exactly) {
     const std::string expected =
         R"({"version":"0.1.0","started_at":"2026-11-26T19:00:00Z","now":"2026-11-26T20:00:00Z",)"
         R"("ready":true,"clusters":[{"name":"prod-logs","instance_no":"1037001","region":"KR",)"
+        R"("discovered":false,)"
         R"("upgrade":{"id":"3f9a0c2d5e7b8a61","in_progress":true,"from_version":"2140",)"
         R"("to_version":"2150","action_date":"2026-11-27T03:50:00+09:00",)"
         R"("started_at":"2026-11-26T18:50:00Z","finished_at":null,)"
@@ -34,7 +35,7 @@ TEST(view_model_test, to_json_renders_the_sample_exactly) {
         R"("phase":"upgrading","status_since":"2026-11-26T19:13:00Z","seconds_in_status":2820},)"
         R"({"hostname":"prod-logs-do-7xq2","role":"DO","status":"running","phase":"pending",)"
         R"("status_since":null,"seconds_in_status":0}]},)"
-        R"({"name":"staging \"eu\"","instance_no":"1037002","region":"KR",)"
+        R"({"name":"staging \"eu\"","instance_no":"1037002","region":"KR","discovered":false,)"
         R"("upgrade":{"id":null,"in_progress":false,"from_version":null,"to_version":null,)"
         R"("action_date":null,"started_at":null,"finished_at":null,"expected_finish":null,)"
         R"("nodes_total":0,)"

@@ -1,0 +1,225 @@
+// Secrets never leave the daemon (SPEC §3): canary values for every kind of secret are
+// planted in a real configuration, the daemon runs through an upgrade against the simulator
+// (webhooks delivered and dead-lettered, a command run, a reload), and then every surface an
+// operator or a receiver can read is searched for them.
+//
+// To cover a new surface (`history`, ...), add one entry to `surfaces()` below: a name and
+// how to read its text. state.db is read as one of the state directory's files.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+
+#include "harness.hpp"
+
+namespace sesmon::daemon_test {
+namespace {
+
+// Each canary is a secret of one kind, and unique enough that finding it means a leak.
+struct canary {
+    std::string kind;
+    std::string value;
+};
+
+const std::vector<canary>& canaries() {
+    static const std::vector<canary> all = {
+        {"access key", "AKCANARY7f3a2d"},
+        {"secret key", "SKCANARY9b2c4e"},
+        {"webhook URL path", "hook-CANARY-URL-5e1d"},
+        {"dead webhook URL path", "CANARY-DEAD-URL-0a9f"},
+        {"signing secret", "CANARY-SIGNING-42d1"},
+        {"PagerDuty routing key", "CANARY-ROUTING-77c0"},
+        {"HTTP auth token", "CANARY-TOKEN-8e6b"},
+    };
+    return all;
+}
+
+// Every file under `dir`, concatenated (binary files included: state.db will be one).
+std::string all_files(const fs::path& dir) {
+    std::string text;
+    if (!fs::exists(dir))
+        return text;
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+        if (entry.is_regular_file())
+            text += "\n--- " + entry.path().string() + "\n" + read_text(entry.path());
+    }
+    return text;
+}
+
+// Runs `ses-upgrade-monitor ARGS...` to completion; stdout and stderr together.
+std::string run_command(const fs::path& dir, const std::string& name,
+                        std::vector<std::string> args) {
+    args.insert(args.begin(), std::string(SESMON_BIN_DIR) + "/ses-upgrade-monitor");
+    const auto out = dir / (name + ".out");
+    child c(args, {}, out, out);
+    const auto code = c.wait(30s);
+    return "exit " + (code ? std::to_string(*code) : std::string("(none)")) + "\n" + read_text(out);
+}
+
+class canary_test : public ::testing::Test {
+  protected:
+    struct surface {
+        std::string name;
+        std::function<std::string()> read;
+    };
+
+    void SetUp() override {
+        const auto secret = [&](const std::string& name, const std::string& value) {
+            write_text(dir_.path() / name, value + "\n");
+            return (dir_.path() / name).string();
+        };
+        sim_.emplace(dir_.path(), "tests/daemon/scenarios/episodes.yaml", 0,
+                     std::vector<std::string>{"--webhook-sink"}, value("access key"),
+                     value("secret key"));
+        const std::string base = sim_->url();
+        write_text(dir_.path() / "hook.sh",
+                   "#!/bin/sh\ncat > /dev/null\n/usr/bin/env >> \"$1/command-env\"\n",
+                   fs::perms(0700));
+        spec_.endpoint = base;
+        spec_.clusters = {{"stuck", "1037301", ""}, {"failing", "1037302", ""}};
+        spec_.access_key_file = secret("access", value("access key"));
+        spec_.secret_key_file = secret("secret", value("secret key"));
+        spec_.notifiers =
+            "  - name: ops\n    type: webhook\n    url_file: " +
+            secret("ops-url", base + "/hooks/" + value("webhook URL path")) +
+            "\n    signing_secret_file: " + secret("signing", value("signing secret")) +
+            "\n  - name: gone\n    type: webhook\n    url_file: " +
+            secret("gone-url", base + "/" + value("dead webhook URL path")) +
+            "\n  - name: pager\n    type: webhook\n    format: pagerduty\n    url: " + base +
+            "/hooks/pager\n    routing_key_file: " +
+            secret("routing", value("PagerDuty routing key")) +
+            "\n  - name: script\n    type: command\n    argv: [" +
+            (dir_.path() / "hook.sh").string() + ", " + dir_.path().string() + "]\n";
+        token_file_ = secret("token", value("HTTP auth token"));
+        config_ = dir_.path() / "config.yaml";
+        write_text(config_, config_text());
+    }
+
+    static std::string value(const std::string& kind) {
+        for (const auto& c : canaries())
+            if (c.kind == kind)
+                return c.value;
+        throw std::logic_error("no canary " + kind);
+    }
+
+    std::string config_text() const {
+        std::string text = daemon_config(spec_, dir_.path());
+        const std::string server = "server:\n  listen: \"127.0.0.1:0\"\n";
+        text.replace(text.find(server), server.size(),
+                     server + "  auth_token_file: " + token_file_ + "\n");
+        return text;
+    }
+
+    std::optional<std::string> get(daemon_process& d, const std::string& target) {
+        return http("GET", d.server_port(), target, "",
+                    "Authorization: Bearer " + value("HTTP auth token") + "\r\n");
+    }
+
+    // Where a secret could show: the one list to extend.
+    std::vector<surface> surfaces(daemon_process& d) {
+        const auto page = [&](const std::string& target) {
+            return [this, &d, target] { return get(d, target).value_or("(no answer)"); };
+        };
+        return {
+            {"daemon log",
+             [&] { return d.log_text() + read_text(dir_.path() / "daemon.log.out"); }},
+            {"state directory files", [&] { return all_files(dir_.path() / "state"); }},
+            {"/api/v1/clusters", page("/api/v1/clusters")},
+            {"/metrics", page("/metrics")},
+            {"dashboard /", page("/")},
+            {"/healthz", page("/healthz")},
+            {"/readyz", page("/readyz")},
+            {"status (table)",
+             [&] {
+                 return run_command(dir_.path(), "status-table",
+                                    {"status", "-c", config_.string()});
+             }},
+            {"status (json)",
+             [&] {
+                 return run_command(dir_.path(), "status-json",
+                                    {"status", "-c", config_.string(), "--format", "json"});
+             }},
+            {"deliveries (table)",
+             [&] {
+                 return run_command(dir_.path(), "deliveries-table",
+                                    {"deliveries", "-c", config_.string()});
+             }},
+            {"deliveries (json)",
+             [&] {
+                 return run_command(dir_.path(), "deliveries-json",
+                                    {"deliveries", "-c", config_.string(), "--format", "json"});
+             }},
+            {"check-config",
+             [&] {
+                 return run_command(dir_.path(), "check", {"check-config", "-c", config_.string()});
+             }},
+            {"command notifier environment",
+             [&] { return read_text(dir_.path() / "command-env"); }},
+        };
+    }
+
+    temp_dir dir_;
+    std::optional<simulator> sim_;
+    daemon_spec spec_;
+    std::string token_file_;
+    fs::path config_;
+};
+
+TEST_F(canary_test, no_secret_appears_on_any_surface) {
+    daemon_process d(config_, dir_.path() / "daemon.log");
+    ASSERT_NE(d.server_port(), 0) << d.log_text();
+    ASSERT_TRUE(wait_until(
+        [&] {
+            const auto metrics = get(d, "/metrics");
+            return metrics && metrics->find("cluster=\"stuck\",result=\"ok\"") != std::string::npos;
+        },
+        10s))
+        << d.log_text();
+    // The upgrades start (webhooks, the command), one node fails; the `gone` receiver
+    // answers 404, so its events are dead-lettered with an error line.
+    sim_->advance(30);
+    sim_->advance(90);
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return d.log_text().find("notify gone: dead-lettered") != std::string::npos &&
+                   fs::exists(dir_.path() / "command-env");
+        },
+        15s))
+        << d.log_text();
+    // A reload, and a failed one, log too.
+    d.process().signal(SIGHUP);
+    ASSERT_TRUE(
+        wait_until([&] { return d.log_text().find("reloaded: ") != std::string::npos; }, 5s));
+    write_text(config_, config_text() + "bogus_key: 1\n");
+    d.process().signal(SIGHUP);
+    ASSERT_TRUE(
+        wait_until([&] { return d.log_text().find("reload failed") != std::string::npos; }, 5s));
+    write_text(config_, config_text());
+
+    // The surfaces were exercised: the receiver got signed deliveries, the token works.
+    const auto hooks = http("GET", sim_->port(), "/_sim/hooks");
+    ASSERT_TRUE(hooks && hooks->find("webhook-signature") != std::string::npos);
+    ASSERT_TRUE(get(d, "/api/v1/clusters"));
+    // The store holds the upgrades and the dead deliveries that `deliveries` lists.
+    ASSERT_TRUE(fs::exists(dir_.path() / "state" / "state.db"));
+    ASSERT_NE(all_files(dir_.path() / "state").find("failing"), std::string::npos);
+    ASSERT_NE(run_command(dir_.path(), "deliveries-dead",
+                          {"deliveries", "-c", config_.string(), "--dead", "--format", "json"})
+                  .find("\"gone\""),
+              std::string::npos);
+
+    for (const auto& s : surfaces(d)) {
+        const std::string text = s.read();
+        EXPECT_FALSE(text.empty()) << s.name << " is empty: nothing was checked";
+        for (const auto& c : canaries()) {
+            EXPECT_EQ(text.find(c.value), std::string::npos)
+                << "the " << c.kind << " leaks into " << s.name << ":\n"
+                << text.substr(text.find(c.value) > 300 ? text.find(c.value) - 300 : 0, 600);
+        }
+    }
+    EXPECT_EQ(d.stop(), 0);
+}
+
+}  // namespace
+}  // namespace sesmon::daemon_test
