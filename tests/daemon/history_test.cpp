@@ -32,12 +32,12 @@ std::optional<clock_type::time_point> seen_at(daemon_process& d, const std::stri
 
 // The daemon's configuration for config/scenarios/slow-node.yaml at 120× (a scenario minute
 // is half a second): slower_than_peers at 3 × the peers' median, at least 5 s (10 min at
-// 1/120); `node_stage_timeout` as given; no no-progress or blind alerts.
+// 1/120); `node_stage_timeout` as given (0s: off); no no-progress or blind alerts.
 daemon_spec slow_node_spec(const simulator& sim, const std::string& node_stage_timeout) {
     daemon_spec spec;
     spec.endpoint = sim.url();
     spec.stall = "{ node_stage_timeout: " + node_stage_timeout +
-                 ", no_progress_timeout: 100000h, blind_timeout: 100000h, adaptive_factor: 3, "
+                 ", no_progress_timeout: 0s, blind_timeout: 0s, adaptive_factor: 3, "
                  "adaptive_min: 5s }";
     spec.clusters = {{"slow-node", "1037301", ""}};
     return spec;
@@ -147,7 +147,7 @@ TEST(daemon_history_test, slower_than_peers_fires_on_time_between_polls) {
     temp_dir dir;
     simulator sim(dir.path(), "config/scenarios/slow-node.yaml", 120);
     // Peers 2 min in Upgrade_OpenSearch = 1 s here: 3 × 1 s, raised to adaptive_min (5 s).
-    daemon_spec spec = slow_node_spec(sim, "100000h");
+    daemon_spec spec = slow_node_spec(sim, "0s");
     const auto config = dir.path() / "config.yaml";
     write_text(config, daemon_config(spec, dir.path()));
     daemon_process d(config, dir.path() / "daemon.log");

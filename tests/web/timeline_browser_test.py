@@ -251,7 +251,7 @@ def main():
         f.write(f"""api: {{ endpoint: "{sim_url}", timeout: 5s }}
 polling: {{ interval: 200ms, idle_interval: 1s, jitter: 0, max_backoff: 2s }}
 # The scenario's minutes are half-seconds: 45m, 10m, 12m at 1/120.
-stall: {{ node_stage_timeout: 22500ms, no_progress_timeout: 100000h, blind_timeout: 100000h,
+stall: {{ node_stage_timeout: 22500ms, no_progress_timeout: 0s, blind_timeout: 0s,
          adaptive_factor: 3, adaptive_min: 5s }}
 eta: {{ node_prior: 6s }}
 clusters:
