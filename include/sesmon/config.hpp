@@ -133,7 +133,7 @@ struct ha_config {
     std::string username;            // etcd auth, with password ("" = none)
     std::optional<secret> password;  // from password_file
     std::string prefix = "/ses-upgrade-monitor/default";
-    std::string member;  // effective: the configured name, else the host name
+    std::string member;        // effective: the configured name, else the host name
     duration lease_ttl = 15s;  // whole seconds
     friend bool operator==(const ha_config&, const ha_config&) = default;
 };
