@@ -100,8 +100,10 @@ boost::asio::awaitable<void> ha_member::resign() {
 void ha_member::stop() {
     election_.stop();
     mirror_.stop();
-    if (group_store_ != nullptr)
-        group_store_->end_term();
+    // Once: the daemon calls this before it destroys the group store, and the destructor
+    // again after.
+    if (auto* store = std::exchange(group_store_, nullptr))
+        store->end_term();
 }
 
 progress_source& ha_member::source(progress_source& inner) {

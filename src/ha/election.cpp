@@ -50,8 +50,11 @@ void election::start(observer o) {
         return;
     observer_ = std::move(o);
     running_ = true;
-    asio::co_spawn(executor_, run(), [log = log_, alive = alive_](std::exception_ptr e) {
-        if (!e || !*alive)
+    asio::co_spawn(executor_, run(), [this, log = log_, alive = alive_](std::exception_ptr e) {
+        if (!*alive)
+            return;
+        running_ = false;
+        if (!e)
             return;
         try {
             std::rethrow_exception(e);

@@ -95,8 +95,11 @@ class election {
     // SIGTERM: stops campaigning and, if leading, revokes the lease (bounded by the request
     // timeout). Returns once done.
     boost::asio::awaitable<void> resign();
-    // Stops campaigning; leaves the lease to expire. Idempotent.
+    // Stops campaigning; leaves the lease to expire. Idempotent. The loop ends at its next
+    // wake-up (a request in flight first completes): destroy the election only once running()
+    // is false, or when the event loop will not turn again.
     void stop();
+    bool running() const { return running_; }
     // A standby no longer campaigns (the daemon is stopping); a leader keeps renewing.
     void stop_campaigning() { campaigning_ = false; }
 

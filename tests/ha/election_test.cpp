@@ -245,6 +245,7 @@ TEST_F(election_test, a_restarted_member_revokes_its_earlier_runs_key_instead_of
         first_run->start();
         ASSERT_TRUE(run_until([&] { return first_run->leads(); }));
         first_run->e.stop();  // killed: the key stays for its 10 s lease
+        ASSERT_TRUE(run_until([&] { return !first_run->e.running(); }));  // its loop ended
     }
     run_for(50ms);
     ASSERT_TRUE(leader_key());
