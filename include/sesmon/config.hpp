@@ -124,6 +124,20 @@ struct server_config {
     std::optional<secret> auth_token;
 };
 
+// High availability (SPEC §11): members of one group share `prefix` in one etcd.
+struct ha_config {
+    std::vector<std::string> endpoints;  // http(s)://host:port of etcd v3.4+
+    std::string ca_file;                 // TLS to etcd: extra CA, client certificate and key
+    std::string cert_file;
+    std::string key_file;
+    std::string username;            // etcd auth, with password ("" = none)
+    std::optional<secret> password;  // from password_file
+    std::string prefix = "/ses-upgrade-monitor/default";
+    std::string member;        // effective: the configured name, else the host name
+    duration lease_ttl = 15s;  // whole seconds
+    friend bool operator==(const ha_config&, const ha_config&) = default;
+};
+
 struct logging_config {
     log_level level = log_level::info;
     log_format format = log_format::text;
@@ -141,6 +155,7 @@ struct config {
     eta_config eta;
     server_config server;
     logging_config logging;
+    std::optional<ha_config> ha;  // present: this daemon is a member of an HA group
 };
 
 }  // namespace sesmon

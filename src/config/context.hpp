@@ -71,6 +71,9 @@ discovery_config read_discovery(const map_reader& root, const sesmon::config& pa
 // `clusters:` may be absent or empty only when partial.discovery.enabled.
 std::vector<cluster_config> read_clusters(const load_context& ctx, const map_reader& root,
                                           const sesmon::config& partial);
+// `discovery`: read before; an HA group does not run discovery (yet), so both on is an error.
+void read_ha(const load_context& ctx, const map_reader& root, const discovery_config& discovery,
+             std::optional<ha_config>& out);
 
 inline const std::vector<std::string_view> polling_keys{"interval", "idle_interval", "jitter",
                                                         "max_backoff"};

@@ -138,6 +138,22 @@ void write_notifier(std::ostream& out, const notifier_config& n) {
     }
 }
 
+void write_ha(std::ostream& out, const std::optional<ha_config>& ha) {
+    if (!ha) {
+        out << "ha: off (this daemon alone polls and alerts)\n";
+        return;
+    }
+    out << "ha: member " << ha->member << " of group " << ha->prefix << ", lease "
+        << format_duration(ha->lease_ttl) << "\n";
+    out << "  etcd: " << join(ha->endpoints) << "\n";
+    if (!ha->ca_file.empty())
+        out << "    extra CA file: " << ha->ca_file << "\n";
+    if (!ha->cert_file.empty())
+        out << "    client certificate: " << ha->cert_file << ", key " << ha->key_file << "\n";
+    if (!ha->username.empty())
+        out << "    user " << ha->username << ", password from " << ha->password->origin() << "\n";
+}
+
 // The polling and stall lines of a cluster (or of discovery.defaults).
 void write_schedule(std::ostream& out, const polling_config& p, const stall_config& st) {
     out << "    polling every " << format_duration(p.interval) << " (idle "
@@ -210,6 +226,7 @@ std::string summarize(const sesmon::config& cfg) {
     }
     out << "logging: level " << level_name(cfg.logging.level) << ", format "
         << (cfg.logging.format == log_format::json ? "json" : "text") << "\n";
+    write_ha(out, cfg.ha);
     return out.str();
 }
 

@@ -65,7 +65,7 @@ void cluster_runtime::arm_deadline() {
         return;
     deadline_timer_.expires_at(deps_.decision_clock->steady_at(*next));
     deadline_timer_.async_wait([this](boost::system::error_code ec) {
-        if (!ec)
+        if (!ec && !stopped_)  // stopped: the wait may have completed before the cancel
             on_deadline();
     });
 }

@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "config/load.hpp"
+#include "daemon/ha_member.hpp"
 #include "daemon/reader_history.hpp"
 #include "net/http_server.hpp"
 #include "notify/client_pool.hpp"
@@ -47,9 +48,7 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
         restored_.insert_or_assign(c.instance_no, std::move(c.state));
     webhook_clients_ = std::make_unique<notify::client_pool>(
         io_.get_executor(), notify::dispatcher_options{}.max_in_flight);
-    dispatcher_ = std::make_unique<notify::dispatcher>(io_.get_executor(), config_.notifiers,
-                                                       *store_, std::move(initial.pending), clock_,
-                                                       logger_, notifier_factory());
+    dispatcher_ = make_dispatcher(std::move(initial.pending));
     source_ = std::make_unique<api_source>(io_.get_executor(), clock_, logger_, config_.api,
                                            [this] { metrics_.count_api_connection(); });
     limiter_ =
@@ -57,7 +56,16 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
     discovery_ = make_discovery(initial.discovered);
 }
 
+std::unique_ptr<notify::dispatcher> daemon::make_dispatcher(
+    std::vector<state::delivery_record> pending) {
+    return std::make_unique<notify::dispatcher>(io_.get_executor(), config_.notifiers, *store_,
+                                                std::move(pending), clock_, logger_,
+                                                notifier_factory());
+}
+
 daemon::~daemon() {
+    if (ha_)
+        ha_->stop();
     // Watchers hold references into this object; end their coroutines before members go.
     discovery_->stop();
     for (auto& [name, rt] : clusters_) {
@@ -86,8 +94,13 @@ void daemon::open_store() {
         }
         return std::vector<std::string>{};
     };
-    store_ = std::make_unique<state::sqlite_store>(io_.get_executor(), std::move(o), logger_);
-    store_->on_health_change([this](const state::store_health&) { update_status(); });
+    auto local = std::make_unique<state::sqlite_store>(io_.get_executor(), std::move(o), logger_);
+    if (config_.ha) {
+        open_ha_store(std::move(local));  // state.db keeps the history; the group is in etcd
+    } else {
+        store_ = std::move(local);
+        store_->on_health_change([this](const state::store_health&) { update_status(); });
+    }
     history_reader_ =
         std::make_unique<state::history_reader>(io_.get_executor(), config_.state.directory);
     history_ = std::make_unique<reader_history>(
@@ -149,6 +162,8 @@ int daemon::run() {
     }
     restored_.clear();
     load_node_time_history(std::nullopt);
+    if (ha_)
+        start_ha();
     discovery_->start();
     start_server();
     arm_metrics_sync();
@@ -181,7 +196,8 @@ void daemon::load_and_start_cluster(const cluster_config& c) {
     });
 }
 
-void daemon::start_cluster(const cluster_config& c, monitor::cluster_state restored) {
+std::unique_ptr<cluster_runtime> daemon::make_runtime(const cluster_config& c,
+                                                      monitor::cluster_state restored) {
     runtime_deps deps;
     deps.executor = io_.get_executor();
     deps.clock = &clock_;
@@ -209,7 +225,15 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
     in_progress_ += flags.upgrade_in_progress;
     stalled_ += flags.stalled;
     blind_ += flags.blind;
+    return rt;
+}
 
+void daemon::start_cluster(const cluster_config& c, monitor::cluster_state restored) {
+    if (ha_ && !ha_active_) {
+        add_group_view(c);  // a standby shows the group's state and polls nothing
+        return;
+    }
+    auto rt = make_runtime(c, std::move(restored));
     monitor::watcher_options wo;
     wo.name = c.name;
     wo.target = {c.instance_no, c.region};
@@ -220,8 +244,9 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
     if (config_.clusters.size() > 1)
         wo.first_poll_spread = std::min<duration>(c.polling.interval, 5s);
     wo.schedule_grid = 10ms;  // polls due within 10 ms of each other share a wake-up
+    progress_source& source = ha_ ? ha_->source(*source_) : *source_;  // HA: leader only
     auto watcher = std::make_shared<monitor::cluster_watcher>(
-        io_.get_executor(), *source_, *limiter_, clock_, rng_, *rt, logger_, std::move(wo));
+        io_.get_executor(), source, *limiter_, clock_, rng_, *rt, logger_, std::move(wo));
     rt->set_watcher(watcher);
     rt->start();
     watcher->start([this, raw = rt.get()] { retiring_.erase(raw); });
@@ -251,7 +276,7 @@ void daemon::log_if_ready() {
         logger_->info("first poll round done: ready");
 }
 
-void daemon::stop_cluster(const std::string& name, std::string_view why) {
+void daemon::stop_cluster(const std::string& name, std::string_view why, bool announce) {
     auto it = clusters_.find(name);
     if (it == clusters_.end())
         return;
@@ -263,8 +288,10 @@ void daemon::stop_cluster(const std::string& name, std::string_view why) {
     blind_ -= flags.blind;
     metrics_.remove_cluster(name);
     rt->stop();
-    logger_->info("cluster {}: no longer watched ({}its state stays in the store)", name,
-                  why.empty() ? std::string() : std::string(why) + "; ");
+    if (announce) {
+        logger_->info("cluster {}: no longer watched ({}its state stays in the store)", name,
+                      why.empty() ? std::string() : std::string(why) + "; ");
+    }
     first_attempt_done(name);  // its first attempt will not come: readiness stops waiting
     if (rt->watcher() && rt->watcher()->running()) {
         rt->watcher()->stop();

@@ -36,6 +36,7 @@
 #include "sesmon/config.hpp"
 #include "sesmon/http_client.hpp"
 #include "sesmon/notifier.hpp"
+#include "state/records.hpp"
 #include "web/metrics.hpp"
 #include "web/view_model.hpp"
 
@@ -59,6 +60,8 @@ class history_reader;
 }  // namespace sesmon::state
 
 namespace sesmon::daemon {
+
+class ha_member;
 
 struct daemon_options {
     std::string config_path;  // re-read on SIGHUP
@@ -85,10 +88,15 @@ class daemon {
 
   private:
     void start_cluster(const cluster_config& c, monitor::cluster_state restored);
+    std::unique_ptr<cluster_runtime> make_runtime(const cluster_config& c,
+                                                  monitor::cluster_state restored);
     void load_and_start_cluster(const cluster_config& c);
     void open_store();
+    std::unique_ptr<notify::dispatcher> make_dispatcher(
+        std::vector<state::delivery_record> pending);
     // `why` completes the log line: "no longer watched (<why>; its state stays ...)".
-    void stop_cluster(const std::string& name, std::string_view why = {});
+    // `announce`: that line at all (not when an HA member hands its clusters over).
+    void stop_cluster(const std::string& name, std::string_view why = {}, bool announce = true);
     // Readiness (/readyz, "ready" in /api/v1/clusters): see awaiting_first_poll_.
     bool ready() const;
     void first_attempt_done(const std::string& name);
@@ -137,6 +145,14 @@ class daemon {
     void load_node_time_history(std::optional<std::string> instance_no);
     std::optional<wall_time> expected_finish_of(const state::upgrade_summary& upgrade) const;
 
+    // HA (daemon_ha.cpp): a member of a group polls and delivers only while it leads.
+    void open_ha_store(std::unique_ptr<state::store> local);
+    void start_ha();
+    void become_leader(state::initial_state initial);
+    void become_standby(const std::string& reason);
+    void show_group_cluster(const state::cluster_record& c);
+    void add_group_view(const cluster_config& c);
+
     daemon_options options_;
     std::shared_ptr<spdlog::logger> logger_;
     // Declared first so that it is destroyed last: everything below holds its executor.
@@ -149,6 +165,9 @@ class daemon {
 
     // Before the store: its writer thread reports commits to the metrics until it is closed.
     web::metrics metrics_;
+    // HA mode only; before the store, which is then the group's (etcd) and refers to it.
+    std::unique_ptr<ha_member> ha_;
+    bool ha_active_ = false;  // this member leads: its clusters poll, its dispatcher delivers
     std::unique_ptr<state::store> store_;
     // Read-only queries of state.db on their own thread (history API, ETA history).
     std::unique_ptr<state::history_reader> history_reader_;

@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "daemon/daemon.hpp"
+#include "daemon/ha_member.hpp"
 #include "net/http_server.hpp"
 #include "notify/dispatcher.hpp"
 #include "sesmon/version.hpp"
@@ -23,6 +24,8 @@ void daemon::begin_stop() {
     if (stopping_)
         return;
     stopping_ = true;
+    if (ha_)
+        ha_->stop_campaigning();  // a standby must not take over now; a leader keeps its lease
     systemd_.stopping();
     systemd_.stop_watchdog();
     wait_second_signal();
@@ -113,6 +116,8 @@ asio::awaitable<void> daemon::finish_stop() {
         co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     co_await store_flushed();  // the delivery results
+    if (ha_)
+        co_await ha_->resign();  // last: a standby takes over with nothing left to repeat
     stop_deadline_.cancel();
     signals_.cancel();  // no second signal to wait for: the loop may end
 }
@@ -123,6 +128,8 @@ void daemon::arm_metrics_sync() {
         if (ec || stopping_)
             return;
         sync_notification_metrics();
+        // The HA gate also closes with time alone (no renewal confirmed for ttl/2).
+        metrics_.set_leader(!ha_ || ha_->may_act());
         arm_metrics_sync();
     });
 }
@@ -142,7 +149,9 @@ void daemon::sync_notification_metrics() {
 
 void daemon::update_status() {
     const auto health = store_->health();
-    systemd_.status(std::to_string(clusters_.size()) + " cluster(s), " +
+    metrics_.set_leader(!ha_ || ha_->may_act());
+    systemd_.status((ha_ ? "HA " + ha_->status_line() + "; " : std::string()) +
+                    std::to_string(clusters_.size()) + " cluster(s), " +
                     std::to_string(in_progress_) + " upgrade(s) in progress, " +
                     std::to_string(stalled_) + " stalled, " + std::to_string(blind_) + " blind" +
                     (health.degraded ? "; state store degraded: " + health.reason : ""));
@@ -154,6 +163,8 @@ web::daemon_view daemon::view() const {
     v.started_at = started_at_;
     v.now = clock_.wall_now();
     v.ready = ready();
+    if (ha_)
+        v.ha = ha_->view();
     v.clusters.reserve(clusters_.size());
     for (const auto& [name, rt] : clusters_) {
         v.clusters.push_back(rt->view(v.now));

@@ -9,6 +9,7 @@
 
 #include "config/load.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/ha_member.hpp"
 #include "net/http_server.hpp"
 #include "notify/client_pool.hpp"
 #include "notify/dispatcher.hpp"
@@ -54,6 +55,10 @@ void daemon::apply(sesmon::config next) {
     apply_logging(*logger_, next.logging, options_.log);
     limiter_->set_limits({next.api.max_requests_per_second, next.api.max_in_flight});
     discovery_->extend(next);  // appends the discovered clusters: the steps below cover them
+    if (next.ha != config_.ha) {
+        logger_->warn("ha changed: takes effect at the next restart");
+        next.ha = config_.ha;
+    }
     if (next.state.directory != config_.state.directory) {
         logger_->warn("state.directory changed to {}: takes effect at the next restart",
                       next.state.directory);
@@ -118,7 +123,8 @@ std::unique_ptr<sesmon::notifier> daemon::build_notifier(const notifier_config& 
     deps.http_client_for = [this](const std::string& ca) -> http_client& {
         return webhook_clients_->client_for(ca);
     };
-    return notify::make_notifier(nc, deps);
+    auto made = notify::make_notifier(nc, deps);
+    return ha_ ? ha_->fence(std::move(made)) : std::move(made);  // HA: the leader alone sends
 }
 
 // A removed notifier's series leave /metrics, and its delivery counts are forgotten: a
@@ -148,6 +154,8 @@ void daemon::ensure_router() {
     router_ = std::make_unique<web::router>(
         [this] { return view(); }, metrics_, config_.server.auth_token,
         [this] {
+            if (ha_)
+                return ha_->readiness(ready(), ha_active_);
             const auto health = store_->health();
             return web::readiness{ready(),
                                   health.degraded ? "state store degraded: " + health.reason : ""};

@@ -233,6 +233,9 @@ constexpr std::string_view script = R"js(
     if (!cards.length) cards.push(el('p', 'empty', 'No clusters configured.'));
     box.replaceChildren(...cards);
     $('daemon-version').textContent = 'v' + doc.version;
+    const ha = doc.ha;  // an HA member: its role and the leader (SPEC §11)
+    $('ha-role').textContent = !ha ? '' : 'member ' + ha.member + ': ' + (ha.problem ||
+        (ha.role === 'leader' ? 'leader' : ha.role + (ha.leader ? ', ' + ha.leader + ' leads' : '')));
     $('last-updated').textContent = 'updated ' + clock(new Date());
     loadedOnce = true;
     if (window.sesmonTimeline) window.sesmonTimeline.refreshed(doc);  // the history list
@@ -274,7 +277,7 @@ constexpr std::string_view script = R"js(
 
 constexpr std::string_view body = R"html(<body data-state="loading">
 <header class="top"><h1>SES upgrade monitor</h1>
-<span class="meta" id="daemon-version"></span><span class="meta" id="last-updated">loading…</span>
+<span class="meta" id="daemon-version"></span><span class="meta" id="ha-role"></span><span class="meta" id="last-updated">loading…</span>
 </header>
 <div id="offline-banner" role="alert" hidden></div>
 <main><div id="clusters" aria-live="polite"></div></main>

@@ -101,6 +101,14 @@ metrics::metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                              "I/O error).")
                          .Register(*registry_)
                          .Add({});
+    leader_ = &prometheus::BuildGauge()
+                   .Name(prefix + "leader")
+                   .Help(
+                       "1 on the member that polls and alerts (a daemon alone always), 0 on "
+                       "an HA standby or while its leadership is unconfirmed.")
+                   .Register(*registry_)
+                   .Add({});
+    leader_->Set(1);
     // Every event type starts at 0, so rate() and increase() see the first one.
     for (event_type type : all_event_types)
         events_->Add({{"type", std::string(to_string(type))}});
@@ -147,6 +155,10 @@ void metrics::record_store_commit(double seconds) {
 
 void metrics::record_store_error() {
     store_errors_->Increment();
+}
+
+void metrics::set_leader(bool leader) {
+    leader_->Set(leader ? 1 : 0);
 }
 
 void metrics::record_discovery_listing(std::string_view result) {

@@ -75,6 +75,8 @@ class metrics {
     // Called from the store's writer thread.
     void record_store_commit(double seconds);
     void record_store_error();
+    // Whether this daemon polls and alerts (HA: the leader, while its leadership is confirmed).
+    void set_leader(bool leader);
     // One reading of the cluster list by discovery: result "ok" or the error kind of the
     // page that failed ("auth", "throttled", "server", "invalid_response", ...).
     void record_discovery_listing(std::string_view result);
@@ -120,6 +122,7 @@ class metrics {
     prometheus::Counter* api_connections_;
     prometheus::Histogram* store_commit_;
     prometheus::Counter* store_errors_;
+    prometheus::Gauge* leader_;
     prometheus::Family<prometheus::Counter>* discovery_listings_;
     cluster_series clusters_;
     std::map<std::string, notifier_series, std::less<>> notifiers_;

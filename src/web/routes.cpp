@@ -84,9 +84,10 @@ net::server_response router::get(std::string_view path) const {
     if (path == "/readyz") {
         const readiness r = ready_ ? ready_() : readiness{view_().ready, ""};
         const std::string note = r.note.empty() ? "" : "; " + r.note;
+        const std::string reason =
+            r.reason.empty() ? "the first poll round has not been attempted" : r.reason;
         return r.ready ? text(200, "ready" + note + "\n")
-                       : text(503, "not ready: the first poll round has not been attempted" + note +
-                                       "\n");
+                       : text(503, "not ready: " + reason + note + "\n");
     }
     if (path == "/metrics") {
         if (!gauges_kept_current_)

@@ -37,6 +37,7 @@ namespace sesmon::web {
 struct readiness {
     bool ready = false;
     std::string note;
+    std::string reason;  // why not ready; "" = the first poll round has not been attempted
 };
 
 class router {

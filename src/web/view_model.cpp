@@ -98,6 +98,16 @@ std::string to_json(const daemon_view& view) {
     json::put(w, "started_at", common::format_rfc3339_utc(view.started_at));
     json::put(w, "now", common::format_rfc3339_utc(view.now));
     put(w, "ready", view.ready);
+    if (view.ha) {  // an HA member only: a daemon alone keeps the document it always had
+        w.Key("ha");
+        w.StartObject();
+        json::put(w, "group", view.ha->group);
+        json::put(w, "member", view.ha->member);
+        json::put(w, "role", view.ha->role);
+        json::put_or_null(w, "leader", view.ha->leader);
+        json::put_or_null(w, "problem", view.ha->problem);
+        w.EndObject();
+    }
     w.Key("clusters");
     w.StartArray();
     for (const auto& c : view.clusters)

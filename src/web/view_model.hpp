@@ -62,12 +62,24 @@ struct cluster_view {
     friend bool operator==(const cluster_view&, const cluster_view&) = default;
 };
 
+// This daemon's seat in an HA group (SPEC §11); absent when it runs alone.
+struct ha_view {
+    std::string group;    // the group's etcd prefix
+    std::string member;   // this member
+    std::string role;     // "leader" | "standby" | "unknown" (etcd unreachable, or not known yet)
+    std::string leader;   // the leading member, "" when none is known
+    std::string problem;  // why this member cannot act or follow now, "" when all is well
+
+    friend bool operator==(const ha_view&, const ha_view&) = default;
+};
+
 struct daemon_view {
     std::string version;  // sesmon::version
     wall_time started_at{};
     wall_time now{};
     bool ready = false;  // the first poll round was attempted
     std::vector<cluster_view> clusters;
+    std::optional<ha_view> ha;
 
     friend bool operator==(const daemon_view&, const daemon_view&) = default;
 };

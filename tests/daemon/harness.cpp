@@ -113,6 +113,15 @@ void write_text(const fs::path& path, const std::string& text, fs::perms perms) 
 std::optional<std::string> http(const std::string& method, unsigned short port,
                                 const std::string& target, const std::string& body,
                                 const std::string& headers) {
+    auto reply = http_exchange(method, port, target, body, headers);
+    if (!reply || reply->status < 200 || reply->status > 299)
+        return std::nullopt;
+    return std::move(reply->body);
+}
+
+std::optional<http_reply> http_exchange(const std::string& method, unsigned short port,
+                                        const std::string& target, const std::string& body,
+                                        const std::string& headers) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return std::nullopt;
@@ -140,11 +149,11 @@ std::optional<std::string> http(const std::string& method, unsigned short port,
     while ((n = recv(fd, buf, sizeof buf, 0)) > 0)
         resp.append(buf, static_cast<std::size_t>(n));
     close(fd);
-    if (resp.size() < 12 || resp.compare(0, 9, "HTTP/1.1 ") != 0 || resp[9] != '2') {
+    if (resp.size() < 12 || resp.compare(0, 9, "HTTP/1.1 ") != 0)
         return std::nullopt;
-    }
     const auto head_end = resp.find("\r\n\r\n");
-    return head_end == std::string::npos ? std::string() : resp.substr(head_end + 4);
+    return http_reply{std::atoi(resp.substr(9, 3).c_str()),
+                      head_end == std::string::npos ? std::string() : resp.substr(head_end + 4)};
 }
 
 std::vector<emitted> emitted_events(const std::string& log) {

@@ -49,6 +49,14 @@ void write_text(const fs::path& path, const std::string& text, fs::perms perms =
 std::optional<std::string> http(const std::string& method, unsigned short port,
                                 const std::string& target, const std::string& body = "",
                                 const std::string& headers = "");
+// The same, with any status: nullopt only when the connection failed.
+struct http_reply {
+    int status = 0;
+    std::string body;
+};
+std::optional<http_reply> http_exchange(const std::string& method, unsigned short port,
+                                        const std::string& target, const std::string& body = "",
+                                        const std::string& headers = "");
 
 // An event the daemon emitted, from its debug line "cluster C: emitted TYPE id=ID".
 struct emitted {
@@ -98,7 +106,7 @@ struct daemon_spec {
     std::string listen = "127.0.0.1:0";
     std::string logging_format = "text";
     std::string api_extra;  // more YAML lines of the api section, each "  key: value\n"
-    std::string extra;      // more top-level YAML, e.g. "discovery: { enabled: true }"
+    std::string extra;      // more top-level YAML, e.g. "discovery: { enabled: true }", "ha: ..."
 };
 
 // Writes the YAML configuration for `spec` (state in dir/state, server on port 0,

@@ -36,4 +36,16 @@ T run_awaitable(boost::asio::io_context& ioc, boost::asio::awaitable<T> task,
     return std::move(*value);
 }
 
+// The same for a coroutine without a value.
+inline void run_awaitable(boost::asio::io_context& ioc, boost::asio::awaitable<void> task,
+                          std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+    run_awaitable(
+        ioc,
+        [](boost::asio::awaitable<void> t) -> boost::asio::awaitable<bool> {
+            co_await std::move(t);
+            co_return true;
+        }(std::move(task)),
+        limit);
+}
+
 }  // namespace sesmon::test

@@ -79,6 +79,7 @@ TEST(metrics_test, render_is_valid_exposition_with_every_spec_metric_and_type) {
         {"ses_upgrade_monitor_api_connections_opened_total", "counter"},
         {"ses_upgrade_monitor_store_commit_seconds", "histogram"},
         {"ses_upgrade_monitor_store_errors_total", "counter"},
+        {"ses_upgrade_monitor_leader", "gauge"},
         {"ses_upgrade_monitor_discovered_clusters", "gauge"},
         {"ses_upgrade_monitor_cluster_discovered", "gauge"},
         {"ses_upgrade_monitor_discovery_listings_total", "counter"},

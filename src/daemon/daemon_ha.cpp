@@ -1,0 +1,105 @@
+// daemon: membership of an HA group (SPEC §11; docs/daemon.md, "Roles"). The daemon runs the
+// same way as alone, with two differences made here: its state store is the group's
+// (etcd_store, fenced on the leadership), and its clusters poll and its dispatcher delivers
+// only while this member leads. A standby keeps a read-only view of the group's clusters
+// (runtimes without watchers, fed by the group's watch) and an idle dispatcher.
+#include <spdlog/spdlog.h>
+
+#include "daemon/daemon.hpp"
+#include "daemon/ha_member.hpp"
+#include "notify/dispatcher.hpp"
+#include "state/store.hpp"
+
+namespace sesmon::daemon {
+
+void daemon::open_ha_store(std::unique_ptr<state::store> local) {
+    local->on_health_change([this](const state::store_health&) { update_status(); });
+    ha_ = std::make_unique<ha_member>(io_.get_executor(), *config_.ha, clock_, logger_,
+                                      std::move(local));
+    store_ = ha_->make_group_store();
+    store_->on_health_change([this](const state::store_health&) { update_status(); });
+}
+
+void daemon::start_ha() {
+    metrics_.set_leader(false);
+    ha_->start({[this](state::initial_state initial) { become_leader(std::move(initial)); },
+                [this](const std::string& reason) { become_standby(reason); },
+                [this](const state::cluster_record& c) { show_group_cluster(c); },
+                [this] { update_status(); }});
+}
+
+void daemon::become_leader(state::initial_state initial) {
+    if (stopping_ || ha_active_)
+        return;
+    logger_->info("HA: taking over: {} cluster(s) in the group's state, {} deliveries pending",
+                  initial.clusters.size(), initial.pending.size());
+    // The read-only views go; the clusters start again from the group's state.
+    std::vector<std::string> names;
+    for (const auto& [name, rt] : clusters_)
+        names.push_back(name);
+    for (const auto& name : names)
+        stop_cluster(name, {}, false);
+    ha_active_ = true;
+    dispatcher_ = make_dispatcher(std::move(initial.pending));
+    dispatcher_->start();
+    std::map<std::string, monitor::cluster_state> restored;
+    for (auto& c : initial.clusters)
+        restored.insert_or_assign(c.instance_no, std::move(c.state));
+    awaiting_first_poll_.clear();  // the views' names left with stop_cluster
+    for (const auto& c : config_.clusters)
+        awaiting_first_poll_.insert(c.name);
+    for (const auto& c : config_.clusters) {
+        auto it = restored.find(c.instance_no);
+        start_cluster(c, it != restored.end() ? std::move(it->second) : monitor::cluster_state{});
+    }
+    update_status();
+}
+
+void daemon::become_standby(const std::string& reason) {
+    if (!ha_active_)
+        return;
+    ha_active_ = false;
+    logger_->warn(
+        "HA: handing over: {} cluster(s) no longer polled here, deliveries left to the "
+        "next leader ({})",
+        clusters_.size(), reason);
+    if (stopping_) {
+        // finish_stop() is awaiting this dispatcher: keep it. Its fenced notifiers send
+        // nothing any more, and the watchers were stopped already.
+        update_status();
+        return;
+    }
+    std::vector<std::string> names;
+    for (const auto& [name, rt] : clusters_)
+        names.push_back(name);
+    for (const auto& name : names)
+        stop_cluster(name, {}, false);
+    // The old dispatcher's lanes close with it (what they had is pending in the group).
+    dispatcher_ = make_dispatcher({});
+    dispatcher_->start();
+    awaiting_first_poll_.clear();  // a standby has no first round to wait for
+    for (const auto& c : config_.clusters)
+        add_group_view(c);
+    update_status();
+}
+
+void daemon::add_group_view(const cluster_config& c) {
+    const auto& group = ha_->group_clusters();
+    const auto it = group.find(c.instance_no);
+    auto rt = make_runtime(c, it != group.end() ? it->second.state : monitor::cluster_state{});
+    metrics_.remove_cluster(c.name);  // a standby exports no per-cluster series: it polls nothing
+    clusters_[c.name] = std::move(rt);
+}
+
+void daemon::show_group_cluster(const state::cluster_record& record) {
+    if (ha_active_ || stopping_)
+        return;
+    for (const auto& c : config_.clusters) {
+        if (c.instance_no == record.instance_no && clusters_.count(c.name) != 0) {
+            stop_cluster(c.name, {}, false);
+            add_group_view(c);
+        }
+    }
+}
+
+}  // namespace sesmon::daemon

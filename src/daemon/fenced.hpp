@@ -1,0 +1,48 @@
+#pragma once
+// fenced: the two doors through which a member acts on the world — API polls and
+// notification deliveries — each behind the election's gate (ha::election::may_act). In HA
+// mode the daemon's watchers poll through a fenced_source and its dispatcher delivers
+// through fenced_notifiers, so that:
+// - a standby makes no API call and sends nothing;
+// - a leader whose leadership is unconfirmed (renewals failing, or just woken from a pause
+//   past ttl/2) waits before each poll and each delivery until etcd confirmed it again,
+//   and gives up when its term ends (the daemon then stops its watchers and dispatcher).
+// The check is made right before the request starts, with no wait in between.
+#include <memory>
+
+#include "sesmon/notifier.hpp"
+#include "sesmon/progress_source.hpp"
+
+namespace sesmon::ha {
+class election;
+}
+
+namespace sesmon::daemon {
+
+class fenced_source final : public progress_source {
+  public:
+    fenced_source(progress_source& inner, ha::election& election)
+        : inner_(inner), election_(election) {}
+    // A term that ends while waiting: a network api_error (the watcher is being stopped).
+    boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override;
+
+  private:
+    progress_source& inner_;
+    ha::election& election_;
+};
+
+class fenced_notifier final : public notifier {
+  public:
+    fenced_notifier(std::unique_ptr<notifier> inner, ha::election& election)
+        : inner_(std::move(inner)), election_(election) {}
+    std::string_view name() const override { return inner_->name(); }
+    // A term that ends while waiting: a retry outcome (the lane is being closed; the
+    // delivery stays pending in the group's store for the next leader).
+    boost::asio::awaitable<delivery_outcome> deliver(const event& e) override;
+
+  private:
+    std::unique_ptr<notifier> inner_;
+    ha::election& election_;
+};
+
+}  // namespace sesmon::daemon

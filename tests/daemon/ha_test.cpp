@@ -1,0 +1,374 @@
+// An HA pair (SPEC §11) on a real etcd: two daemons of one group, the simulator playing the
+// seed upgrade in virtual time (frozen, moved by the test) and receiving the webhooks. What
+// the sink received is checked by scripts/lib/chaos_check.py (every transition delivered,
+// none under two ids), plus the repeats each test allows. Lease TTLs are short (2 s) to
+// keep the tests bounded.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "harness.hpp"
+#include "support/etcd_server.hpp"
+
+namespace sesmon::daemon_test {
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+// The sink's deliveries answered 200 (event id and type), in receipt order.
+struct delivery {
+    std::string id;
+    std::string type;
+};
+std::vector<delivery> deliveries(const std::string& hooks_json) {
+    rapidjson::Document doc;
+    doc.Parse(hooks_json.c_str());
+    std::vector<delivery> out;
+    if (!doc.IsArray())
+        return out;
+    for (const auto& hook : doc.GetArray()) {
+        if (!hook.HasMember("status") || hook["status"].GetInt() != 200)
+            continue;
+        rapidjson::Document body;
+        body.Parse(hook["body"].GetString());
+        if (body.IsObject() && body.HasMember("id") && body.HasMember("type"))
+            out.push_back({body["id"].GetString(), body["type"].GetString()});
+    }
+    return out;
+}
+
+// The outcome of scripts/lib/chaos_check.py on what the sink received.
+struct check_result {
+    int exit_code = -1;
+    std::string output;
+};
+
+class ha_pair : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        etcd_ = std::make_unique<test::etcd_server>(dir_.path() / "etcd");
+        sim_ = std::make_unique<simulator>(dir_.path(), "config/scenarios/seed.yaml", 0,
+                                           std::vector<std::string>{"--webhook-sink"});
+    }
+
+    // Starts member `name` of the group, lease TTL `ttl`.
+    daemon_process& start(const std::string& name, const std::string& ttl = "2s") {
+        const auto home = dir_.path() / name;
+        fs::create_directories(home);
+        daemon_spec spec;
+        spec.endpoint = sim_->url();
+        spec.clusters = {{"cluster000", "1037001", ""}};
+        spec.notifiers = "  - name: sink\n    type: webhook\n    url: " + sim_->url() +
+                         "/hooks/sink\n    events: [upgrade_started, node_changed, "
+                         "upgrade_finished, upgrade_failed, upgrade_stalled, stall_cleared, "
+                         "upgrade_vanished, monitor_blind, monitor_recovered]\n"
+                         "    retry: { initial_backoff: 50ms, max_backoff: 300ms, max_age: 24h }\n";
+        spec.extra = "ha:\n  etcd: { endpoints: [" + etcd_->endpoint() +
+                     "] }\n  prefix: /sesmon/test\n  member: " + name + "\n  lease_ttl: " + ttl +
+                     "\n";
+        write_text(home / "config.yaml", daemon_config(spec, home));
+        auto [it, fresh] = members_.try_emplace(name, nullptr);
+        it->second = std::make_unique<daemon_process>(home / "config.yaml", home / "daemon.log");
+        return *it->second;
+    }
+    daemon_process& member(const std::string& name) { return *members_.at(name); }
+    std::string logs() {
+        std::string all;
+        for (auto& [name, d] : members_)
+            all += "--- " + name + " ---\n" + d->log_text();
+        return all;
+    }
+
+    static bool leads(daemon_process& d) { return d.metric_sum("ses_upgrade_monitor_leader") == 1; }
+    static std::optional<http_reply> readyz(daemon_process& d) {
+        return http_exchange("GET", d.server_port(), "/readyz");
+    }
+
+    // a leads, b follows it (ready, `leader` 0).
+    void start_pair(const std::string& ttl = "2s") {
+        auto& a = start("a", ttl);
+        ASSERT_TRUE(wait_until([&] { return leads(a); }, 10s)) << logs();
+        auto& b = start("b", ttl);
+        ASSERT_TRUE(wait_until(
+            [&] {
+                const auto r = readyz(b);
+                return r && r->status == 200 && r->body.find("member a leads") != std::string::npos;
+            },
+            10s))
+            << logs();
+        EXPECT_EQ(b.metric_sum("ses_upgrade_monitor_leader"), 0);
+        // The upgrade begins (at +10 s) and a sees it: where chaos_check starts each node.
+        sim_->advance(10);
+        ASSERT_TRUE(a.wait_polls("cluster000", 2)) << logs();
+        initial_state_ = http("GET", sim_->port(), "/_sim/state").value_or("");
+        ASSERT_FALSE(initial_state_.empty());
+    }
+
+    // Deliveries the sink answered with an error status.
+    std::size_t refused() {
+        rapidjson::Document doc;
+        doc.Parse(http("GET", sim_->port(), "/_sim/hooks?name=sink").value_or("[]").c_str());
+        std::size_t n = 0;
+        for (const auto& hook : doc.GetArray())
+            n += hook["status"].GetInt() != 200;
+        return n;
+    }
+    std::vector<delivery> received() {
+        return deliveries(http("GET", sim_->port(), "/_sim/hooks?name=sink").value_or(""));
+    }
+    // Waits until the sink's count has not moved for `quiet`.
+    std::size_t settle(std::chrono::milliseconds quiet = 600ms) {
+        std::size_t last = received().size();
+        auto since = steady::now();
+        wait_until(
+            [&] {
+                const auto now = received().size();
+                if (now != last) {
+                    last = now;
+                    since = steady::now();
+                }
+                return steady::now() - since >= quiet;
+            },
+            20s);
+        return last;
+    }
+
+    // Moves virtual time by `seconds` in steps of `step`, each after `leader` polled twice,
+    // so every status is seen.
+    void drive(daemon_process& leader, int seconds, int step = 20) {
+        for (int done = 0; done < seconds; done += step) {
+            sim_->advance(step);
+            ASSERT_TRUE(leader.wait_polls("cluster000", 2)) << logs();
+        }
+    }
+    // To the end of the seed upgrade (≈ 870 s of virtual time) and until it was delivered.
+    void finish(daemon_process& leader) {
+        drive(leader, 900);
+        ASSERT_TRUE(wait_until(
+            [&] {
+                const auto got = received();
+                return std::any_of(got.begin(), got.end(),
+                                   [](const delivery& d) { return d.type == "upgrade_finished"; });
+            },
+            20s))
+            << logs();
+        settle();
+    }
+
+    check_result check() {
+        write_text(dir_.path() / "hooks.json",
+                   http("GET", sim_->port(), "/_sim/hooks?name=sink").value_or("[]"));
+        write_text(dir_.path() / "initial.json", initial_state_);
+        write_text(dir_.path() / "final.json", http("GET", sim_->port(), "/_sim/state").value());
+        const std::string cmd =
+            "python3 " + std::string(SESMON_SOURCE_DIR) + "/scripts/lib/chaos_check.py " +
+            (dir_.path() / "hooks.json").string() + " " + (dir_.path() / "initial.json").string() +
+            " " + (dir_.path() / "final.json").string() + " 1 0 2>&1";
+        check_result r;
+        FILE* p = popen(cmd.c_str(), "r");
+        if (p == nullptr)
+            return r;
+        char buf[4096];
+        std::size_t n;
+        while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+            r.output.append(buf, n);
+        const int status = pclose(p);
+        r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        return r;
+    }
+
+    // POST /_sim/hooks/fail (docs/simulator.md).
+    void hooks_fail(const std::string& json) {
+        ASSERT_TRUE(http("POST", sim_->port(), "/_sim/hooks/fail", json));
+    }
+    // Ids received more than once.
+    std::map<std::string, int> repeats() {
+        std::map<std::string, int> seen, out;
+        for (const auto& d : received())
+            ++seen[d.id];
+        for (const auto& [id, n] : seen) {
+            if (n > 1)
+                out[id] = n;
+        }
+        return out;
+    }
+
+    temp_dir dir_;
+    std::unique_ptr<test::etcd_server> etcd_;
+    std::unique_ptr<simulator> sim_;
+    std::string initial_state_;
+    std::map<std::string, std::unique_ptr<daemon_process>> members_;
+};
+
+TEST_F(ha_pair, sigkill_of_the_leader_mid_upgrade_standby_leads_within_the_ttl_nothing_lost) {
+    start_pair();
+    auto& a = member("a");
+    auto& b = member("b");
+    drive(a, 300);
+    // A standby makes no API call.
+    EXPECT_EQ(b.metric_sum("ses_upgrade_monitor_polls_total"), 0);
+    // The kill lands while the leader handles the last step: polls, commits, deliveries.
+    std::mt19937 rng(std::random_device{}());
+    sim_->advance(20);
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 150)(rng)));
+    a.process().signal(SIGKILL);
+    const auto killed = steady::now();
+    ASSERT_EQ(a.process().wait(5s), 128 + SIGKILL);
+    const auto received_before_kill = received();
+
+    // lease_ttl (2 s) after the last renewal, which was before the kill; etcd looks for
+    // expired leases every 500 ms; then a watch event, a campaign and a read of the group.
+    // The remaining 500 ms are for a loaded test machine.
+    ASSERT_TRUE(wait_until([&] { return leads(b); }, 10s)) << logs();
+    const auto takeover = steady::now() - killed;
+    EXPECT_LE(takeover, 3s) << logs();
+    ASSERT_TRUE(b.wait_polls("cluster000", 1)) << logs();
+    RecordProperty(
+        "takeover_ms",
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(takeover).count()));
+    EXPECT_NE(b.log_text().find("HA: member b leads the group"), std::string::npos);
+    EXPECT_NE(b.log_text().find("HA: taking over: 1 cluster(s)"), std::string::npos) << logs();
+
+    finish(b);
+    const auto r = check();
+    EXPECT_EQ(r.exit_code, 0) << r.output << logs();
+    // Same-id repeats: only deliveries the dead leader had made (their results were not in
+    // etcd yet), each once more.
+    std::set<std::string> before;
+    for (const auto& d : received_before_kill)
+        before.insert(d.id);
+    for (const auto& [id, n] : repeats()) {
+        EXPECT_EQ(n, 2) << id;
+        EXPECT_EQ(before.count(id), 1u) << "repeated, but not delivered before the kill: " << id;
+    }
+    std::cout << r.output << "takeover " << takeover / 1ms << " ms\n";
+}
+
+TEST_F(ha_pair, sigterm_hands_over_at_once_with_no_repeat) {
+    start_pair("10s");  // a takeover well under the TTL is the resignation's doing
+    auto& a = member("a");
+    auto& b = member("b");
+    drive(a, 300);
+    sim_->advance(20);
+    std::this_thread::sleep_for(50ms);
+    a.process().signal(SIGTERM);
+    const auto stopped = steady::now();
+    ASSERT_TRUE(wait_until([&] { return leads(b); }, 10s)) << logs();
+    const auto takeover = steady::now() - stopped;
+    EXPECT_LE(takeover, 3s) << logs();
+    EXPECT_EQ(a.process().wait(10s), 0);
+    EXPECT_NE(a.log_text().find("HA: member a resigned"), std::string::npos) << logs();
+
+    finish(b);
+    const auto r = check();
+    EXPECT_EQ(r.exit_code, 0) << r.output << logs();
+    EXPECT_TRUE(repeats().empty()) << r.output << logs();
+    std::cout << r.output << "handover " << takeover / 1ms << " ms\n";
+}
+
+TEST_F(ha_pair, etcd_down_past_the_ttl_nobody_alerts_both_report_it_and_alerts_resume_after) {
+    start_pair();
+    auto& a = member("a");
+    auto& b = member("b");
+    drive(a, 300);
+    const std::size_t before = settle();
+
+    etcd_->stop();
+    const auto down = steady::now();
+    sim_->advance(120);  // nodes move on while nobody may alert
+    for (auto* d : {&a, &b}) {
+        ASSERT_TRUE(wait_until(
+            [&] {
+                const auto r = readyz(*d);
+                return r && r->status == 503 &&
+                       r->body.find("etcd unreachable") != std::string::npos &&
+                       d->metric_sum("ses_upgrade_monitor_leader") == 0;
+            },
+            5s))
+            << logs();
+    }
+    wait_until([&] { return steady::now() - down >= 3s; }, 5s);  // past the TTL (2 s)
+    sim_->advance(60);
+    std::this_thread::sleep_for(500ms);
+    EXPECT_EQ(received().size(), before) << "delivered while etcd was down\n" << logs();
+    EXPECT_NE(a.log_text().find("HA: member a no longer leads"), std::string::npos) << logs();
+    for (const std::string name : {"a", "b"}) {
+        const auto text = member(name).log_text();
+        const std::string line = "HA: member " + name + ": etcd unreachable";
+        const auto first = text.find(line);
+        ASSERT_NE(first, std::string::npos) << logs();
+        EXPECT_EQ(text.find(line, first + 1), std::string::npos) << "logged twice\n" << logs();
+    }
+
+    etcd_->start();
+    daemon_process* leader = nullptr;
+    ASSERT_TRUE(wait_until(
+        [&] {
+            leader = leads(a) ? &a : leads(b) ? &b : nullptr;
+            return leader != nullptr;
+        },
+        15s))
+        << logs();
+    ASSERT_TRUE(wait_until([&] { return received().size() > before; }, 10s)) << logs();
+    finish(*leader);
+    const auto r = check();
+    EXPECT_EQ(r.exit_code, 0) << r.output << logs();
+    EXPECT_TRUE(repeats().empty()) << r.output;
+    for (const std::string name : {"a", "b"}) {
+        EXPECT_NE(member(name).log_text().find("HA: member " + name + ": etcd answers again"),
+                  std::string::npos)
+            << logs();
+    }
+}
+
+TEST_F(ha_pair, a_paused_leader_delivers_nothing_after_it_wakes_until_it_checked_its_leadership) {
+    start_pair();
+    auto& a = member("a");
+    auto& b = member("b");
+    drive(a, 100);
+    settle();
+    // The sink refuses for 100 s of virtual time: a holds deliveries it retries every 300 ms.
+    hooks_fail(R"({"name": "sink", "mode": "503", "seconds": 100})");
+    sim_->advance(20);
+    ASSERT_TRUE(wait_until([&] { return refused() >= 2; }, 10s)) << logs();
+
+    a.process().signal(SIGSTOP);  // as a VM freeze: no timer, no renewal runs
+    sim_->advance(100);           // the sink accepts again
+    ASSERT_TRUE(wait_until([&] { return leads(b); }, 10s)) << logs();
+    settle();
+    const auto log_at_wake = a.log_text().size();
+    a.process().signal(SIGCONT);
+    // On waking, a's retry timers are all due; its gate is closed (no renewal confirmed for
+    // more than ttl/2), and the renewal it then tries finds the lease gone.
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return a.log_text().find("HA: member a no longer leads", log_at_wake) !=
+                   std::string::npos;
+        },
+        10s))
+        << logs();
+    std::this_thread::sleep_for(500ms);
+    EXPECT_EQ(a.log_text().find("notify sink: delivered", log_at_wake), std::string::npos)
+        << logs();
+    EXPECT_TRUE(repeats().empty()) << logs();
+
+    finish(b);
+    const auto r = check();
+    EXPECT_EQ(r.exit_code, 0) << r.output << logs();
+    EXPECT_TRUE(repeats().empty()) << r.output;
+}
+
+}  // namespace
+}  // namespace sesmon::daemon_test
