@@ -5,11 +5,16 @@
 // web::to_table, the JSON is the /api/v1/clusters document. Exit 0 when every poll succeeded, 1
 // when any failed (its classified reason is in the output, and repeated on stderr), 2 for
 // configuration errors and unknown cluster names.
+//
+// In an HA group (`ha:`), it also reads the group's leader key from etcd and shows this
+// member's role and the current leader (cli/ha_seat.hpp): a line above the table, the `ha`
+// object in the JSON. etcd unreadable: the reason, exit 1; nobody leads: a warning.
 #include <boost/asio/io_context.hpp>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/discovery_once.hpp"
+#include "cli/ha_seat.hpp"
 #include "cli/status_poll.hpp"
 #include "cli/status_view.hpp"
 #include "cli/stored_eta.hpp"
@@ -23,6 +28,9 @@
 namespace sesmon::cli {
 
 namespace {
+
+// How long `status` waits for etcd (every endpoint included) before reporting it unreachable.
+constexpr auto ha_read_timeout = std::chrono::seconds(5);
 
 // The clusters to poll: all, or the one named by --cluster (nullopt: unknown name).
 std::optional<std::vector<cluster_config>> select(const sesmon::config& cfg,
@@ -69,6 +77,16 @@ int status(const std::string& config_path, const std::optional<std::string>& clu
     }
     ncp::client api(*http, cfg.api);
     int exit_code = 0;
+    std::optional<web::ha_view> seat;
+    if (cfg.ha) {
+        try {
+            seat = read_ha_seat(*cfg.ha, ha_read_timeout);
+        } catch (const std::exception& e) {  // unusable TLS files of ha.etcd
+            std::cerr << "ses-upgrade-monitor: " << config_path << ": ha.etcd: " << e.what()
+                      << '\n';
+            return 2;
+        }
+    }
     if (cfg.discovery.enabled) {
         const auto listing = list_clusters_once(io, api, cfg);
         if (listing) {
@@ -98,6 +116,7 @@ int status(const std::string& config_path, const std::optional<std::string>& clu
 
     const wall_time now = system_clock().wall_now();
     web::daemon_view view = to_view(statuses, now, cfg.api.time_zone_offset);
+    view.ha = seat;
     const stored_eta eta(cfg);
     for (std::size_t i = 0; i < statuses.size(); ++i) {
         if (statuses[i].result && view.clusters[i].upgrade_in_progress) {
@@ -108,11 +127,19 @@ int status(const std::string& config_path, const std::optional<std::string>& clu
     if (format == "json") {
         std::cout << web::to_json(view) << '\n';
     } else {
+        if (seat)
+            std::cout << describe_seat(*seat) << "\n\n";
         std::cout << web::to_table(view.clusters);
     }
     std::cout.flush();
     if (const auto note = clock_note(statuses, now)) {
         std::cerr << "ses-upgrade-monitor: " << *note << '\n';
+    }
+    if (seat && !seat->problem.empty()) {
+        std::cerr << "ses-upgrade-monitor: HA group " << seat->group << ": " << seat->problem
+                  << '\n';
+        if (seat->role == "unknown")
+            exit_code = 1;
     }
     for (const auto& s : statuses) {
         if (!s.result) {

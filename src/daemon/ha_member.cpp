@@ -7,9 +7,7 @@
 
 namespace sesmon::daemon {
 
-namespace {
-
-ha::etcd_client_options client_options(const ha_config& c) {
+ha::etcd_client_options etcd_client_options_of(const ha_config& c) {
     ha::etcd_client_options o;
     o.endpoints = c.endpoints;
     o.tls = {c.ca_file, c.cert_file, c.key_file};
@@ -17,6 +15,8 @@ ha::etcd_client_options client_options(const ha_config& c) {
     o.password = c.password;
     return o;
 }
+
+namespace {
 
 // The group's reads and writes may take longer than the election's renewals (ttl/6): a
 // write of a large group; but not so long that a dead etcd holds alerts up past the TTL.
@@ -37,7 +37,7 @@ ha_member::ha_member(boost::asio::any_io_executor executor, const ha_config& con
       clock_(clock),
       log_(std::move(logger)),
       local_(std::move(local)),
-      client_(executor, client_options(config)),
+      client_(executor, etcd_client_options_of(config)),
       election_(executor, client_, clock,
                 {state::group::keys{config.prefix}.leader(), config.member, config.lease_ttl},
                 log_),

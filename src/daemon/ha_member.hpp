@@ -42,6 +42,9 @@ class store;
 
 namespace sesmon::daemon {
 
+// How to reach the group's etcd: `ha.etcd` of the configuration.
+ha::etcd_client_options etcd_client_options_of(const ha_config& c);
+
 class ha_member {
   public:
     struct hooks {

@@ -201,7 +201,7 @@ constexpr std::string_view script = R"js(
     return el('div', 'dates', parts.join(' \u00b7 '));
   };
 
-  const card = (c, now) => {
+  const card = (c, now, ha) => {
     const u = c.upgrade || {};
     const state = stateOf(c);
     const sec = el('section', 'cluster');
@@ -219,7 +219,10 @@ constexpr std::string_view script = R"js(
     const lp = c.last_poll || {};
     const poll = sec.appendChild(el('div', 'poll'));
     poll.appendChild(el('span', 'last-poll',
-        lp.at ? 'Last poll ' + ago(lp.at, now) + ': ' + lp.result : 'Not polled yet'));
+        lp.at ? 'Last poll ' + ago(lp.at, now) + ': ' + lp.result :
+        // An HA standby never polls: it shows the group's state as the leader last changed it.
+        ha && ha.role !== 'leader' ? 'Polled by ' + (ha.leader ? 'member ' + ha.leader :
+            'the leader') + '; shown as of its last change' : 'Not polled yet'));
     if (lp.result && lp.result !== 'ok' && lp.success_at)
       poll.appendChild(el('div', 'last-success', 'Last success ' + ago(lp.success_at, now)));
     if (lp.error) poll.appendChild(el('div', 'error', lp.error));
@@ -229,7 +232,7 @@ constexpr std::string_view script = R"js(
 
   const render = (doc) => {
     const box = $('clusters');
-    const cards = (doc.clusters || []).map((c) => card(c, doc.now));
+    const cards = (doc.clusters || []).map((c) => card(c, doc.now, doc.ha));
     if (!cards.length) cards.push(el('p', 'empty', 'No clusters configured.'));
     box.replaceChildren(...cards);
     $('daemon-version').textContent = 'v' + doc.version;

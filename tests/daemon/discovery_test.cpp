@@ -316,23 +316,6 @@ TEST_F(daemon_discovery_test,
 
 // --- the operator commands --------------------------------------------------------------
 
-struct command_result {
-    std::optional<int> code;
-    std::string out, err;
-};
-
-command_result run_command(const fs::path& dir, std::vector<std::string> args) {
-    std::vector<std::string> argv{std::string(SESMON_BIN_DIR) + "/ses-upgrade-monitor"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    child c(argv, {{"NCLOUD_ACCESS_KEY", "test-ak"}, {"NCLOUD_SECRET_KEY", "test-sk"}},
-            dir / "cmd.out", dir / "cmd.err");
-    command_result r;
-    r.code = c.wait(20s);
-    r.out = read_text(dir / "cmd.out");
-    r.err = read_text(dir / "cmd.err");
-    return r;
-}
-
 TEST_F(daemon_discovery_test, discover_lists_every_cluster_with_its_verdict) {
     const auto& dir = dir_;
     const auto config = this->config().string();

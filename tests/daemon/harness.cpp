@@ -330,4 +330,18 @@ temp_dir::~temp_dir() {
     }
 }
 
+command_result run_command(const fs::path& dir, std::vector<std::string> args) {
+    std::vector<std::string> argv{std::string(SESMON_BIN_DIR) + "/ses-upgrade-monitor"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    fs::remove(dir / "cmd.out");  // child appends
+    fs::remove(dir / "cmd.err");
+    child c(argv, {{"NCLOUD_ACCESS_KEY", "test-ak"}, {"NCLOUD_SECRET_KEY", "test-sk"}},
+            dir / "cmd.out", dir / "cmd.err");
+    command_result r;
+    r.code = c.wait(std::chrono::seconds(20));
+    r.out = read_text(dir / "cmd.out");
+    r.err = read_text(dir / "cmd.err");
+    return r;
+}
+
 }  // namespace sesmon::daemon_test

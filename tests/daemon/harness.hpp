@@ -137,6 +137,15 @@ class daemon_process {
     unsigned short port_ = 0;
 };
 
+// `ses-upgrade-monitor ARGS...` run to completion (20 s at most) with the simulator's keys
+// (test-ak/test-sk) in its environment; stdout and stderr apart, kept in `dir` as
+// cmd.out/cmd.err (replaced by each call).
+struct command_result {
+    std::optional<int> code;  // nullopt: it did not end in time
+    std::string out, err;
+};
+command_result run_command(const fs::path& dir, std::vector<std::string> args);
+
 // A fresh directory under the system temp dir, removed on destruction.
 class temp_dir {
   public:
