@@ -19,8 +19,13 @@ json_body::json_body(std::string text, json_scratch* scratch)
         return;
     constexpr unsigned flags =
         rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
-    // std::string keeps a NUL after the last byte. A NUL inside ends the text, as it does
-    // for rapidjson's length-bounded Parse (which reads a NUL byte as the end too).
+    // The text ends at its first NUL (a NUL inside ends it too, as for rapidjson's
+    // length-bounded Parse). rapidjson's UTF-8 validation takes all the continuation bytes a
+    // lead byte announces before it checks them: a string ending in 0xF2 reads 3 bytes on,
+    // past a single NUL (found by fuzz_progress_parser: heap-buffer-overflow). So the text
+    // gets as many NULs as the longest tail, before the parse (the tree points into it).
+    constexpr std::size_t longest_utf8_tail = 3;
+    text_.append(longest_utf8_tail, '\0');
     doc_->ParseInsitu<flags>(text_.data());
 }
 
