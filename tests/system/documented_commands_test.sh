@@ -40,7 +40,7 @@ wait_for() {  # wait_for SECONDS COMMAND...: true once COMMAND succeeds
   until "$@"; do [ $SECONDS -lt $deadline ] || return 1; sleep 0.2; done
 }
 sim_up() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$sim_port/" 2>/dev/null)" != 000 ]; }
-hook_has() { curl -fsS "http://127.0.0.1:$sim_port/_sim/hooks" 2>/dev/null | grep -q "$1"; }
+hook_has() { curl -fsS "http://127.0.0.1:$sim_port/_sim/hooks" 2>/dev/null | grep -F -- "$1" >/dev/null; }
 
 # Runs one documented command line (already joined), by what it is.
 run_line() {

@@ -64,7 +64,7 @@ for prog in "$build"/bin/ses-upgrade-monitor "$build"/bin/ses-upgrade-sim; do
     # The owner itself, or a virtual package it provides (libspdlog1.10-fmt9), will do.
     names=$(printf '%s, %s' "$owner" "$(dpkg-query -W -f='${Provides}' "$owner" 2>/dev/null)" |
             tr ',' '\n' | sed 's/^ *//; s/[ (:].*//' | grep .)
-    if printf '%s' "$depends" | tr ',|' '\n\n' | sed 's/^ *//; s/[ (:].*//' | grep -qxF "$names"; then
+    if printf '%s' "$depends" | tr ',|' '\n\n' | sed 's/^ *//; s/[ (:].*//' | grep -xF -- "$names" >/dev/null; then
       echo "ok: Depends has $owner (for $lib)"
     else
       fail "Depends lacks $owner (needed for $lib by $(basename "$prog"))"
