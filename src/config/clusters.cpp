@@ -38,6 +38,7 @@ std::vector<std::string> read_notify(const map_reader& m,
     const auto listed = m.read_strings("notify");
     if (!listed) {
         if (!m.has("notify")) {
+            names.reserve(notifiers.size());
             for (const notifier_config& n : notifiers) {
                 names.push_back(n.name);
             }
@@ -81,6 +82,7 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
     }
     std::map<std::string, std::size_t> by_name;
     std::map<std::string, std::size_t> by_instance;
+    clusters.reserve(list.size());  // exact: the list is kept for the daemon's lifetime
     std::size_t index = 0;
     for (const YAML::Node& item : list) {
         const std::string path = "clusters[" + std::to_string(index) + "]";

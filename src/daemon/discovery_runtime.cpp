@@ -74,10 +74,10 @@ void discovery_runtime::extend(sesmon::config& cfg) {
     const bool schedule_changed = next.enabled != section_.enabled ||
                                   next.regions != section_.regions ||
                                   next.interval != section_.interval;
-    statics_ = cfg.clusters;
     section_ = next;
     rules_ = discovery::filter_rules::from(section_);
     if (!section_.enabled) {
+        statics_ = {};  // only plan() needs them: no copy of a large clusters[] while disabled
         ++generation_;
         watched_.clear();
         timer_.expires_at(steady_time::max());  // the loop idles until enabled again
@@ -85,6 +85,7 @@ void discovery_runtime::extend(sesmon::config& cfg) {
             note_first_listing();  // readiness must not wait for a listing that will not come
         return;
     }
+    statics_ = cfg.clusters;
     const auto p = plan();
     known_ = p.known;
     save_known();

@@ -107,8 +107,8 @@ class discovery_runtime {
     discovery_deps deps_;
     discovery_hooks hooks_;
     discovery::known_set known_;
-    discovery::known_set saved_;  // as last handed to the store
-    std::vector<cluster_config> statics_;
+    discovery::known_set saved_;           // as last handed to the store
+    std::vector<cluster_config> statics_;  // clusters[], kept while discovery is enabled
     discovery_config section_;
     std::optional<discovery::filter_rules> rules_;
     std::map<std::string, std::string> watched_;  // name → instance_no, as started

@@ -194,6 +194,7 @@ std::vector<std::string> strings(const value& obj, const char* key) {
     if (!v.IsArray())
         mistyped(key, "an array");
     std::vector<std::string> out;
+    out.reserve(v.Size());
     for (const value& item : v.GetArray()) {
         if (!item.IsString())
             mistyped(key, "an array of strings");
@@ -274,6 +275,7 @@ upgrade_record read_upgrade(const value& v) {
     const value& nodes = field(v, "nodes");
     if (!nodes.IsArray())
         mistyped("nodes", "an array");
+    u.nodes.reserve(nodes.Size());
     for (const value& n : nodes.GetArray())
         u.nodes.push_back(read_node(n));
     return u;

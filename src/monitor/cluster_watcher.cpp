@@ -1,10 +1,8 @@
 #include "monitor/cluster_watcher.hpp"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
 namespace sesmon::monitor {
@@ -30,27 +28,53 @@ void cluster_watcher::start(std::function<void()> on_exit) {
     if (running_)
         return;
     running_ = true;
+    on_exit_ = std::move(on_exit);
+    const auto spread = options_.first_poll_spread;
+    arm(steady_clock::now() +
+        duration(static_cast<duration::rep>(static_cast<double>(spread.count()) * draw())));
+    wait();
+}
+
+void cluster_watcher::wait() {
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code) { self->wake(); });
+}
+
+void cluster_watcher::wake() {
+    if (stopping_)
+        return finish();
+    // A re-arm (update, poll_now) aborts the wait; keep waiting until the current expiry.
+    if (steady_clock::now() < timer_.expiry())
+        return wait();
     auto self = shared_from_this();
-    asio::co_spawn(
-        executor_, [self]() -> asio::awaitable<void> { co_await self->run(); },
-        asio::bind_cancellation_slot(cancel_.slot(), [self, on_exit = std::move(on_exit)](
-                                                         std::exception_ptr error) {
-            self->running_ = false;
-            if (error) {
-                try {
-                    std::rethrow_exception(error);
-                } catch (const boost::system::system_error& e) {
-                    if (e.code() != asio::error::operation_aborted) {
-                        self->logger_->error("cluster {}: watcher ended: {}", self->name(),
-                                             e.what());
-                    }
-                } catch (const std::exception& e) {
-                    self->logger_->error("cluster {}: watcher ended: {}", self->name(), e.what());
-                }
-            }
-            if (on_exit)
-                on_exit();
-        }));
+    asio::co_spawn(executor_, poll_once(),
+                   asio::bind_cancellation_slot(cancel_.slot(), [self](std::exception_ptr error) {
+                       self->after_poll(error);
+                   }));
+}
+
+void cluster_watcher::after_poll(std::exception_ptr error) {
+    if (error) {
+        try {
+            std::rethrow_exception(error);
+        } catch (const boost::system::system_error& e) {
+            if (e.code() != asio::error::operation_aborted)
+                logger_->error("cluster {}: watcher ended: {}", name(), e.what());
+        } catch (const std::exception& e) {
+            logger_->error("cluster {}: watcher ended: {}", name(), e.what());
+        }
+        return finish();
+    }
+    if (stopping_)
+        return finish();
+    last_poll_at_ = steady_clock::now();
+    arm(last_poll_at_ + next_delay());
+    wait();
+}
+
+void cluster_watcher::finish() {
+    running_ = false;
+    if (auto on_exit = std::exchange(on_exit_, nullptr))
+        on_exit();
 }
 
 void cluster_watcher::stop() {
@@ -99,25 +123,6 @@ duration cluster_watcher::next_delay() {
         return delay_after_error(*last_error_, policy, failures_, draw());
     }
     return jittered(in_progress_ ? p.interval : p.idle_interval, p.jitter, draw());
-}
-
-asio::awaitable<void> cluster_watcher::run() {
-    const auto spread = options_.first_poll_spread;
-    arm(steady_clock::now() +
-        duration(static_cast<duration::rep>(static_cast<double>(spread.count()) * draw())));
-    while (!stopping_) {
-        // A re-arm (update, poll_now) aborts the wait; keep waiting until the current expiry.
-        while (!stopping_ && steady_clock::now() < timer_.expiry()) {
-            co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
-        }
-        if (stopping_)
-            break;
-        co_await poll_once();
-        if (stopping_)
-            break;
-        last_poll_at_ = steady_clock::now();
-        arm(last_poll_at_ + next_delay());
-    }
 }
 
 asio::awaitable<void> cluster_watcher::poll_once() {

@@ -1,7 +1,8 @@
 #pragma once
-// cluster_watcher: the poll loop of one cluster. One coroutine per cluster, all on one
-// io_context; a watcher costs a timer and a coroutine frame, nothing per poll beyond the
-// request itself, so 10,000 of them fit on one core.
+// cluster_watcher: the poll loop of one cluster, all of them on one io_context. A sleeping
+// watcher costs its timer and one small callback wait; a coroutine exists only while it
+// polls (poll_once: permit, fetch, handler). At 10,000 clusters a coroutine per sleeping
+// watcher would hold ≈ 1 KiB of frames and handlers each (docs/performance.md, "Memory").
 //
 // Each round: take a permit from the shared rate_limiter, fetch the progress through the
 // progress_source, hand the result to the poll_handler (which feeds the tracker and passes
@@ -12,8 +13,9 @@
 //   auth errors wait `max_backoff`; a server's Retry-After is never undercut.
 // A slow request only holds its own watcher (and one in-flight slot); the others keep going.
 //
-// Lifetime: created with make_shared, start() once, stop() to end. The coroutine keeps the
-// watcher alive until it has finished; the source, limiter and handler must outlive it.
+// Lifetime: created with make_shared, start() once, stop() to end. The pending wait or poll
+// keeps the watcher alive until it has finished; the source, limiter and handler must
+// outlive it.
 #include <spdlog/logger.h>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -93,8 +95,14 @@ class cluster_watcher : public std::enable_shared_from_this<cluster_watcher> {
     steady_time next_poll_at() const { return next_poll_at_; }
 
   private:
-    boost::asio::awaitable<void> run();
+    // Sleeps until the timer's expiry (a callback wait: a sleeping watcher holds no
+    // coroutine frame), then polls through wake().
+    void wait();
+    void wake();
     boost::asio::awaitable<void> poll_once();
+    // The poll's coroutine has ended: schedule the next one, or finish.
+    void after_poll(std::exception_ptr error);
+    void finish();
     duration next_delay();
     double draw();
     void arm(steady_time at);
@@ -109,7 +117,8 @@ class cluster_watcher : public std::enable_shared_from_this<cluster_watcher> {
     watcher_options options_;
 
     boost::asio::steady_timer timer_;
-    boost::asio::cancellation_signal cancel_;
+    boost::asio::cancellation_signal cancel_;  // cancels the poll in progress
+    std::function<void()> on_exit_;
     bool running_ = false;
     bool stopping_ = false;
     bool in_progress_ = false;

@@ -194,6 +194,7 @@ void tracker::start_upgrade(const snapshot& snap, wall_time now, std::vector<eve
     }
     rec.node_count = snap.node_count;
     rec.last_change = rec.started_at;
+    rec.nodes.reserve(snap.nodes.size());  // kept for the whole upgrade: no doubling slack
     for (const node_observation& obs : snap.nodes) {
         const bool duplicate =
             std::any_of(rec.nodes.begin(), rec.nodes.end(),

@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <map>
+#include <stdexcept>
 #include <vector>
 
 #include "monitor/cluster_watcher.hpp"
@@ -49,11 +50,14 @@ class fake_handler final : public poll_handler {
   public:
     bool on_success(const snapshot&, duration) override {
         ++successes;
+        if (throw_on_success)
+            throw std::runtime_error("handler broke");
         return in_progress;
     }
     void on_failure(const api_error&, duration) override { ++failures; }
     void on_poll_started(duration lateness) override { latenesses.push_back(lateness); }
     bool in_progress = true;
+    bool throw_on_success = false;
     std::vector<duration> latenesses;
     int successes = 0;
     int failures = 0;
@@ -214,6 +218,36 @@ TEST_F(watcher_test, stop_ends_the_loop_during_a_long_sleep) {
     EXPECT_TRUE(exited);
     EXPECT_FALSE(w->running());
     EXPECT_LT(steady_clock::now() - t0, 400ms);
+}
+
+TEST_F(watcher_test, stop_during_a_fetch_cancels_it_and_exits_once) {
+    rate_limiter limiter(io.get_executor(), clock, {0, 0});
+    source.delays["a"] = 10s;
+    auto w = make(limiter, "a", polling(10ms, 10ms));
+    int exits = 0;
+    w->start([&] { ++exits; });
+    io.run_for(30ms);
+    ASSERT_EQ(source.calls["a"].size(), 1u);
+    EXPECT_TRUE(w->running());
+    w->stop();
+    w->stop();          // idempotent
+    io.run_for(500ms);  // returns early once no work is left
+    EXPECT_EQ(exits, 1);
+    EXPECT_FALSE(w->running());
+    EXPECT_EQ(source.finished["a"], 0);  // cancelled, not completed
+    EXPECT_EQ(handler.successes + handler.failures, 0);
+}
+
+TEST_F(watcher_test, a_throwing_handler_ends_the_watcher_once) {
+    rate_limiter limiter(io.get_executor(), clock, {0, 0});
+    handler.throw_on_success = true;
+    auto w = make(limiter, "a", polling(10ms, 10ms));
+    int exits = 0;
+    w->start([&] { ++exits; });
+    io.run_for(200ms);
+    EXPECT_EQ(exits, 1);
+    EXPECT_FALSE(w->running());
+    EXPECT_EQ(source.calls["a"].size(), 1u);  // no poll after the throw
 }
 
 TEST_F(watcher_test, update_shortens_a_pending_sleep) {
