@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "daemon/ha_member.hpp"
+#include "ha/election.hpp"
 #include "ha/etcd_client.hpp"
 #include "state/group_codec.hpp"
 
@@ -56,20 +57,20 @@ web::ha_view read_ha_seat(const ha_config& ha, duration timeout) {
     }
     const auto& kvs = (*answer)->kvs;
     if (kvs.empty()) {
-        seat.role = "standby";
+        seat.role = ha::to_string(ha::role::standby);
         seat.problem = nobody_leads;
         return seat;
     }
     seat.leader = kvs.front().value;
-    seat.role = seat.leader == ha.member ? "leader" : "standby";
+    seat.role = ha::to_string(seat.leader == ha.member ? ha::role::leader : ha::role::standby);
     return seat;
 }
 
 std::string describe_seat(const web::ha_view& seat) {
     std::string line = "HA group " + seat.group + ": this member (" + seat.member + ") ";
-    if (seat.role == "leader")
+    if (seat.role == ha::to_string(ha::role::leader))
         return line + "leads";
-    if (seat.role == "standby") {
+    if (seat.role == ha::to_string(ha::role::standby)) {
         return line + "is a standby; " +
                (seat.leader.empty() ? std::string("no member leads (nobody polls or alerts)")
                                     : "member " + seat.leader + " leads");

@@ -8,7 +8,9 @@
 #include <cctype>
 #include <cerrno>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <optional>
 #include <system_error>
 
 #include "common/url.hpp"
@@ -79,19 +81,30 @@ bool is_placeholder_host(std::string_view host) {
     return false;
 }
 
-readiness check_readiness(const sesmon::config& cfg, std::string_view yaml_text) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(yaml_text));
-    } catch (const YAML::Exception&) {  // it loaded before; without it, issues have no position
-    }
+namespace {
+
+// The checks. `yaml_text` is read, and parsed for positions, only once something is found:
+// the daemon runs these at every start and reload, and a file of 10,000 clusters takes
+// a good part of a second to parse.
+readiness check(const sesmon::config& cfg, const std::function<std::string()>& yaml_text) {
+    std::optional<YAML::Node> parsed;
+    const auto root = [&]() -> const YAML::Node& {
+        if (!parsed) {
+            parsed.emplace();
+            try {
+                *parsed = YAML::Load(yaml_text());
+            } catch (const YAML::Exception&) {  // it loaded before; without it, no positions
+            }
+        }
+        return *parsed;
+    };
     readiness out;
     for (std::size_t i = 0; i < cfg.notifiers.size(); ++i) {
         const notifier_config& n = cfg.notifiers[i];
         const std::string path = "notifiers[" + std::to_string(i) + "]";
         if (n.type == notifier_type::command && !n.argv.empty()) {
             if (auto problem = program_problem(n.argv.front()); !problem.empty()) {
-                YAML::Node argv = notifier_node(root, i, "argv");
+                YAML::Node argv = notifier_node(root(), i, "argv");
                 if (argv.IsSequence() && argv.size() > 0)
                     argv = argv[0];
                 out.errors.push_back(at(argv, path + ".argv[0]", std::move(problem)));
@@ -101,7 +114,7 @@ readiness check_readiness(const sesmon::config& cfg, std::string_view yaml_text)
             const auto url = common::parse_url(n.url.reveal());
             if (url && is_placeholder_host(url->host)) {
                 const std::string key = n.url.origin().starts_with("file ") ? "url_file" : "url";
-                out.warnings.push_back(at(notifier_node(root, i, key), path + "." + key,
+                out.warnings.push_back(at(notifier_node(root(), i, key), path + "." + key,
                                           placeholder_warning(url->host, "webhook")));
             }
         }
@@ -110,8 +123,8 @@ readiness check_readiness(const sesmon::config& cfg, std::string_view yaml_text)
         endpoint && is_placeholder_host(endpoint->host)) {
         YAML::Node node(YAML::NodeType::Undefined);
         try {
-            if (root["api"].IsMap())
-                node = root["api"]["endpoint"];
+            if (root()["api"].IsMap())
+                node = root()["api"]["endpoint"];
         } catch (const YAML::Exception&) {
         }
         out.warnings.push_back(
@@ -120,10 +133,17 @@ readiness check_readiness(const sesmon::config& cfg, std::string_view yaml_text)
     return out;
 }
 
+}  // namespace
+
+readiness check_readiness(const sesmon::config& cfg, std::string_view yaml_text) {
+    return check(cfg, [&] { return std::string(yaml_text); });
+}
+
 readiness check_readiness(const sesmon::config& cfg) {
-    std::ifstream in(cfg.source_path, std::ios::binary);
-    const std::string text(std::istreambuf_iterator<char>(in), {});
-    return check_readiness(cfg, text);
+    return check(cfg, [&] {
+        std::ifstream in(cfg.source_path, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    });
 }
 
 }  // namespace sesmon::config_file

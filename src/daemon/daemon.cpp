@@ -176,6 +176,7 @@ int daemon::run() {
                                 config_.server.listen.substr(0, config_.server.listen.rfind(':')) +
                                 ":" + std::to_string(server_->port())
                           : std::string());
+    log_readiness();
     systemd_.ready();
     update_status();
     io_.run();

@@ -111,6 +111,10 @@ class daemon {
     void stop_discovered(const std::string& name, std::string_view why);
     void reload();
     void apply(sesmon::config next);
+    // What `check-config` would report beyond validity (a notifier's missing program, a
+    // placeholder host), one warning line each: the daemon runs with it, deliveries to such
+    // a notifier fail. At start and after each reload.
+    void log_readiness() const;
     // The notifier factory the dispatcher uses: hands out what apply() built beforehand,
     // else builds with the running configuration's logging format.
     notify::notifier_factory notifier_factory();

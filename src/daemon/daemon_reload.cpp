@@ -8,6 +8,7 @@
 #include <set>
 
 #include "config/load.hpp"
+#include "config/readiness.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/ha_member.hpp"
 #include "net/http_server.hpp"
@@ -83,10 +84,13 @@ void daemon::apply(sesmon::config next) {
                               next.eta.node_prior != config_.eta.node_prior;
     config_.api.time_zone_offset = next.api.time_zone_offset;
     config_.eta = next.eta;
+    // start_cluster reads the cluster count, and load_and_start_cluster finds each new one
+    // here when its stored state arrives. (Once, not per added cluster: thousands added
+    // would otherwise copy the list thousands of times.)
+    config_.clusters = next.clusters;
     for (const auto& c : next.clusters) {
         auto it = clusters_.find(c.name);
         if (it == clusters_.end()) {
-            config_.clusters = next.clusters;  // start_cluster reads the cluster count
             load_and_start_cluster(c);
             ++added;
         } else if (!(it->second->config() == c) || zone_changed) {
@@ -100,6 +104,18 @@ void daemon::apply(sesmon::config next) {
     config_ = std::move(next);
     logger_->info("reloaded: {} cluster(s) added, {} removed, {} changed, {} watched", added,
                   removed, changed, clusters_.size());
+    log_readiness();
+}
+
+void daemon::log_readiness() const {
+    const auto found = config_file::check_readiness(config_);
+    const std::string& file = config_.source_path;
+    for (const auto& problem : found.errors) {
+        logger_->warn("{} (check-config fails on this; the daemon runs with it)",
+                      config_file::error::format(file, problem));
+    }
+    for (const auto& problem : found.warnings)
+        logger_->warn("{}", config_file::error::format(file, problem));
 }
 
 notify::notifier_factory daemon::notifier_factory() {

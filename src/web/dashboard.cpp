@@ -201,6 +201,15 @@ constexpr std::string_view script = R"js(
     return el('div', 'dates', parts.join(' \u00b7 '));
   };
 
+  // The card's poll line. An HA standby never polls: it shows the group's state as the
+  // leader last changed it.
+  const pollLine = (lp, ha, now) => {
+    if (lp.at) return 'Last poll ' + ago(lp.at, now) + ': ' + lp.result;
+    if (!ha || ha.role === 'leader') return 'Not polled yet';
+    const by = ha.leader ? 'member ' + ha.leader : 'the leader';
+    return 'Polled by ' + by + '; shown as of its last change';
+  };
+
   const card = (c, now, ha) => {
     const u = c.upgrade || {};
     const state = stateOf(c);
@@ -218,11 +227,7 @@ constexpr std::string_view script = R"js(
     if (c.nodes && c.nodes.length) sec.appendChild(nodeTable(c.nodes));
     const lp = c.last_poll || {};
     const poll = sec.appendChild(el('div', 'poll'));
-    poll.appendChild(el('span', 'last-poll',
-        lp.at ? 'Last poll ' + ago(lp.at, now) + ': ' + lp.result :
-        // An HA standby never polls: it shows the group's state as the leader last changed it.
-        ha && ha.role !== 'leader' ? 'Polled by ' + (ha.leader ? 'member ' + ha.leader :
-            'the leader') + '; shown as of its last change' : 'Not polled yet'));
+    poll.appendChild(el('span', 'last-poll', pollLine(lp, ha, now)));
     if (lp.result && lp.result !== 'ok' && lp.success_at)
       poll.appendChild(el('div', 'last-success', 'Last success ' + ago(lp.success_at, now)));
     if (lp.error) poll.appendChild(el('div', 'error', lp.error));

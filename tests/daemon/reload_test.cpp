@@ -192,6 +192,37 @@ TEST_F(daemon_reload_test, reloading_many_times_grows_neither_metrics_nor_descri
     EXPECT_EQ(d.stop(), 0);
 }
 
+// What check-config reports beyond validity is logged by the daemon too, at start and after
+// a reload, without refusing the file. (The simulator's time stays frozen: no event is
+// sent, so neither the missing program nor the placeholder host is ever contacted.)
+TEST_F(daemon_reload_test, start_and_reload_warn_about_what_check_config_would_report) {
+    spec_.notifiers =
+        "  - name: pager\n    type: command\n    argv: [/nonexistent/page-oncall, --now]\n";
+    auto& d = start();
+    ASSERT_TRUE(logged(d,
+                       "notifiers[1].argv[0]: /nonexistent/page-oncall: No such file or "
+                       "directory (install it, or fix argv[0]) (check-config fails on this; "
+                       "the daemon runs with it)"))
+        << d.log_text();
+    EXPECT_NE(d.log_text().find("config.yaml:"), std::string::npos) << d.log_text();
+
+    daemon_spec next = spec_;
+    next.notifiers =
+        "  - name: slack\n    type: webhook\n    events: [upgrade_failed]\n    url: "
+        "https://hooks.example.com/services/T0-SECRET-PATH\n";
+    reload(next);
+    ASSERT_TRUE(logged(d, "reloaded: 0 cluster(s) added")) << d.log_text();
+    ASSERT_TRUE(logged(d,
+                       "notifiers[1].url: warning: webhook host hooks.example.com is an "
+                       "example/placeholder host"))
+        << d.log_text();
+    const std::string log = d.log_text();
+    EXPECT_EQ(log.find("T0-SECRET-PATH"), std::string::npos) << "the URL's path leaked";
+    // The missing program is gone with the reload: reported once, at start.
+    EXPECT_EQ(count_of(log, "/nonexistent/page-oncall: No such file"), 1u) << log;
+    EXPECT_EQ(d.stop(), 0);
+}
+
 TEST_F(daemon_reload_test, second_sigterm_during_the_stop_exits_at_once) {
     silent_listener receiver;  // a webhook receiver that never answers
     spec_.notifiers = "  - name: hook\n    type: webhook\n    url: http://127.0.0.1:" +
