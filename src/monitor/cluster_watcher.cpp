@@ -146,10 +146,24 @@ asio::awaitable<void> cluster_watcher::poll_once() {
         }
         failures_ = 0;
         last_error_.reset();
-        in_progress_ = handler_.on_success(*result, elapsed);
+        try {
+            in_progress_ = handler_.on_success(*result, elapsed);
+        } catch (const std::exception& e) {
+            // A bug or an exhausted resource while handling a good answer must not end this
+            // cluster's monitoring in silence: it is a failed poll, retried with backoff,
+            // and the blind alert names it if it lasts.
+            logger_->error("cluster {}: the API's answer could not be handled: {}", name(),
+                           e.what());
+            on_failed_poll({api_error_kind::invalid_response, 0, "",
+                            std::string("the answer could not be handled: ") + e.what()},
+                           elapsed);
+        }
         co_return;
     }
-    const api_error& error = result.error();
+    on_failed_poll(result.error(), elapsed);
+}
+
+void cluster_watcher::on_failed_poll(const api_error& error, duration elapsed) {
     // One line when the failure starts or changes kind; repeats go to debug.
     const bool news = failures_ == 0 || !last_error_ || last_error_->kind != error.kind ||
                       last_error_->http_status != error.http_status;
@@ -159,7 +173,11 @@ asio::awaitable<void> cluster_watcher::poll_once() {
                  "cluster {}: poll failed ({}{}): {}", options_.name, to_string(error.kind),
                  error.http_status ? " HTTP " + std::to_string(error.http_status) : std::string(),
                  error.message);
-    handler_.on_failure(error, elapsed);
+    try {
+        handler_.on_failure(error, elapsed);
+    } catch (const std::exception& e) {
+        logger_->error("cluster {}: a failed poll could not be handled: {}", name(), e.what());
+    }
 }
 
 }  // namespace sesmon::monitor

@@ -37,8 +37,10 @@
 
 namespace sesmon::monitor {
 
-// What a watcher does with the outcome of a poll. Called on the io_context thread; must
-// not throw (a throw ends the watcher and is logged).
+// What a watcher does with the outcome of a poll. Called on the io_context thread. Should
+// not throw; if on_success throws, the error is logged and the poll counts as failed
+// (on_failure follows, with kind invalid_response), so that monitoring goes on and a
+// lasting problem ends in the blind alert. A throw from on_failure is logged.
 class poll_handler {
   public:
     virtual ~poll_handler() = default;
@@ -100,6 +102,7 @@ class cluster_watcher : public std::enable_shared_from_this<cluster_watcher> {
     void wait();
     void wake();
     boost::asio::awaitable<void> poll_once();
+    void on_failed_poll(const api_error& error, duration elapsed);
     // The poll's coroutine has ended: schedule the next one, or finish.
     void after_poll(std::exception_ptr error);
     void finish();

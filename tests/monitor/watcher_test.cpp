@@ -54,10 +54,14 @@ class fake_handler final : public poll_handler {
             throw std::runtime_error("handler broke");
         return in_progress;
     }
-    void on_failure(const api_error&, duration) override { ++failures; }
+    void on_failure(const api_error& e, duration) override {
+        ++failures;
+        last_error = e;
+    }
     void on_poll_started(duration lateness) override { latenesses.push_back(lateness); }
     bool in_progress = true;
     bool throw_on_success = false;
+    std::optional<api_error> last_error;
     std::vector<duration> latenesses;
     int successes = 0;
     int failures = 0;
@@ -238,16 +242,28 @@ TEST_F(watcher_test, stop_during_a_fetch_cancels_it_and_exits_once) {
     EXPECT_EQ(handler.successes + handler.failures, 0);
 }
 
-TEST_F(watcher_test, a_throwing_handler_ends_the_watcher_once) {
+TEST_F(watcher_test, a_throwing_handler_counts_as_a_failed_poll_and_polling_goes_on) {
     rate_limiter limiter(io.get_executor(), clock, {0, 0});
     handler.throw_on_success = true;
     auto w = make(limiter, "a", polling(10ms, 10ms));
     int exits = 0;
     w->start([&] { ++exits; });
     io.run_for(200ms);
+    EXPECT_TRUE(w->running());
+    EXPECT_EQ(exits, 0);
+    EXPECT_GE(source.calls["a"].size(), 3u);         // retried (with backoff: 10 ms, 20 ms, ...)
+    EXPECT_EQ(handler.failures, handler.successes);  // every throw became a failure
+    ASSERT_TRUE(handler.last_error);
+    EXPECT_EQ(handler.last_error->kind, api_error_kind::invalid_response);
+    EXPECT_NE(handler.last_error->message.find("handler broke"), std::string::npos);
+    EXPECT_GT(w->consecutive_failures(), 0);
+
+    handler.throw_on_success = false;  // the bug is gone: the next poll succeeds
+    io.run_for(300ms);
+    EXPECT_EQ(w->consecutive_failures(), 0);
+    w->stop();
+    io.run_for(100ms);
     EXPECT_EQ(exits, 1);
-    EXPECT_FALSE(w->running());
-    EXPECT_EQ(source.calls["a"].size(), 1u);  // no poll after the throw
 }
 
 TEST_F(watcher_test, update_shortens_a_pending_sleep) {
