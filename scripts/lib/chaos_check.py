@@ -3,6 +3,9 @@
 final state. Prints the figures, one violation per line, and exits 1 on any violation.
 
 Usage: chaos_check.py HOOKS_JSON INITIAL_STATE_JSON FINAL_STATE_JSON KILLS INTEGRITY_FAILURES
+                      [UNEXPECTED_EXITS]
+UNEXPECTED_EXITS counts daemons that ended other than by the script's SIGKILL, or with a
+status other than 0 after its SIGTERM (a crash).
 
 INITIAL_STATE_JSON is the simulator's /_sim/state as the daemon first saw it (time frozen),
 FINAL_STATE_JSON the same at the end.
@@ -14,6 +17,7 @@ import sys
 
 def main():
     hooks_file, initial_file, final_file, kills, integrity_failures = sys.argv[1:6]
+    unexpected_exits = int(sys.argv[6]) if len(sys.argv) > 6 else 0
     hooks = json.load(open(hooks_file))
     initial = {(c["name"], n["hostname"]): n["status"]
                for c in json.load(open(initial_file))["clusters"] for n in c["nodes"]}
@@ -21,6 +25,9 @@ def main():
     problems = []
     if int(integrity_failures):
         problems.append(f"{integrity_failures} integrity_check failures (see above)")
+    if unexpected_exits:
+        problems.append(f"{unexpected_exits} daemon exit(s) not caused by the script, or "
+                        f"unclean after SIGTERM (see above)")
 
     # First receipt of every id, in receipt order; later receipts are repeats.
     first = {}

@@ -108,10 +108,14 @@ asio::awaitable<void> daemon::finish_stop() {
     co_await store_flushed();
     co_await dispatcher_->stop(options_.stop_grace);
     // Watchers end promptly once cancelled; give them a moment, bounded by stop_deadline_.
+    // (An HA standby's clusters are views without a watcher.)
+    const auto polling = [](const auto& kv) {
+        const auto& watcher = kv.second->watcher();
+        return watcher && watcher->running();
+    };
     asio::steady_timer pause(io_);
-    while (std::any_of(clusters_.begin(), clusters_.end(),
-                       [](const auto& kv) { return kv.second->watcher()->running(); }) ||
-           !retiring_.empty() || discovery_->running()) {
+    while (std::any_of(clusters_.begin(), clusters_.end(), polling) || !retiring_.empty() ||
+           discovery_->running()) {
         pause.expires_after(10ms);
         co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
     }

@@ -314,6 +314,20 @@ TEST_F(ha_pair, sigterm_hands_over_at_once_with_no_repeat) {
     std::cout << r.output << "handover " << takeover / 1ms << " ms\n";
 }
 
+// A standby's clusters are views without a watcher; its stop must not look for one (it
+// crashed there until the HA chaos run found it).
+TEST_F(ha_pair, sigterm_to_the_standby_exits_cleanly_and_the_leader_goes_on) {
+    start_pair();
+    auto& a = member("a");
+    auto& b = member("b");
+    b.process().signal(SIGTERM);
+    EXPECT_EQ(b.process().wait(10s), 0) << logs();
+    EXPECT_NE(b.log_text().find("stopped"), std::string::npos) << logs();
+    EXPECT_TRUE(leads(a)) << logs();
+    EXPECT_TRUE(a.wait_polls("cluster000", 2)) << logs();
+    EXPECT_EQ(a.stop(), 0) << logs();
+}
+
 TEST_F(ha_pair, etcd_down_past_the_ttl_nobody_alerts_both_report_it_and_alerts_resume_after) {
     start_pair();
     auto& a = member("a");
