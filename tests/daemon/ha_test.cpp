@@ -69,6 +69,7 @@ class ha_pair : public ::testing::Test {
         daemon_spec spec;
         spec.endpoint = sim_->url();
         spec.clusters = {{"cluster000", "1037001", ""}};
+        spec.clusters.insert(spec.clusters.end(), extra_clusters_.begin(), extra_clusters_.end());
         if (!polling_.empty())
             spec.polling = polling_;
         spec.notifiers = "  - name: sink\n    type: webhook\n    url: " + sim_->url() +
@@ -219,6 +220,7 @@ class ha_pair : public ::testing::Test {
 
     temp_dir dir_;
     std::string polling_;  // the members' `polling:`; "" = the harness's (100 ms)
+    std::vector<cluster_spec> extra_clusters_;  // after cluster000 in the members' clusters[]
     std::unique_ptr<test::etcd_server> etcd_;
     std::unique_ptr<simulator> sim_;
     std::string initial_state_;
@@ -325,6 +327,36 @@ TEST_F(ha_pair, sigterm_to_the_standby_exits_cleanly_and_the_leader_goes_on) {
     EXPECT_NE(b.log_text().find("stopped"), std::string::npos) << logs();
     EXPECT_TRUE(leads(a)) << logs();
     EXPECT_TRUE(a.wait_polls("cluster000", 2)) << logs();
+    EXPECT_EQ(a.stop(), 0) << logs();
+}
+
+TEST_F(ha_pair, a_reload_adds_a_cluster_as_a_view_on_the_standby_and_to_polling_on_the_leader) {
+    start_pair();
+    auto& a = member("a");
+    auto& b = member("b");
+    extra_clusters_ = {{"cluster001", "1037999", ""}};  // unknown to the simulator: polls fail
+    configure("b");
+    b.process().signal(SIGHUP);
+    ASSERT_TRUE(wait_until(
+        [&] { return b.log_text().find("reloaded: 1 cluster(s) added") != std::string::npos; },
+        10s))
+        << logs();
+    const auto listed = http("GET", b.server_port(), "/api/v1/clusters").value_or("");
+    EXPECT_NE(listed.find("\"cluster001\""), std::string::npos) << listed;
+    EXPECT_EQ(b.log_text().find("cluster cluster001: watching"), std::string::npos) << logs();
+
+    configure("a");
+    a.process().signal(SIGHUP);
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return a.log_text().find("cluster cluster001: watching instance 1037999") !=
+                   std::string::npos;
+        },
+        10s))
+        << logs();
+    EXPECT_TRUE(a.wait_polls("cluster000", 2)) << logs();
+    EXPECT_TRUE(leads(a)) << logs();
+    EXPECT_EQ(b.stop(), 0) << logs();
     EXPECT_EQ(a.stop(), 0) << logs();
 }
 
