@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/system/system_error.hpp>
+#include <boost/system/error_code.hpp>
 
 namespace sesmon::monitor {
 
@@ -53,19 +53,22 @@ void cluster_watcher::wake() {
 }
 
 void cluster_watcher::after_poll(std::exception_ptr error) {
+    if (stopping_)
+        return finish();  // a cancelled poll ends with operation_aborted: nothing to report
     if (error) {
+        // The source returns errors as values: what is thrown here is a bug or an exhausted
+        // resource. It must not end this cluster's monitoring: a failed poll, retried.
+        std::string what = "unknown exception";
         try {
             std::rethrow_exception(error);
-        } catch (const boost::system::system_error& e) {
-            if (e.code() != asio::error::operation_aborted)
-                logger_->error("cluster {}: watcher ended: {}", name(), e.what());
         } catch (const std::exception& e) {
-            logger_->error("cluster {}: watcher ended: {}", name(), e.what());
+            what = e.what();
+        } catch (...) {
         }
-        return finish();
+        logger_->error("cluster {}: the poll failed inside the daemon: {}", name(), what);
+        on_failed_poll({api_error_kind::invalid_response, 0, "", "internal error: " + what},
+                       duration::zero());
     }
-    if (stopping_)
-        return finish();
     last_poll_at_ = steady_clock::now();
     arm(last_poll_at_ + next_delay());
     wait();

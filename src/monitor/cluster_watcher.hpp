@@ -13,6 +13,10 @@
 //   auth errors wait `max_backoff`; a server's Retry-After is never undercut.
 // A slow request only holds its own watcher (and one in-flight slot); the others keep going.
 //
+// A watcher ends only when stopped: an exception inside a poll (from the source, or from the
+// handler, below) is logged and counts as a failed poll, so a cluster is never dropped from
+// monitoring in silence.
+//
 // Lifetime: created with make_shared, start() once, stop() to end. The pending wait or poll
 // keeps the watcher alive until it has finished; the source, limiter and handler must
 // outlive it.

@@ -24,6 +24,8 @@ class fake_source final : public progress_source {
     explicit fake_source(asio::io_context& io) : io_(io) {}
     asio::awaitable<progress_result> fetch_progress(cluster_target target) override {
         calls[target.instance_no].push_back(steady_clock::now());
+        if (throw_in_fetch)
+            throw std::runtime_error("source broke");
         const auto delay = delays.contains(target.instance_no) ? delays[target.instance_no] : 0ms;
         if (delay > 0ms) {
             asio::steady_timer t(io_, delay);
@@ -41,6 +43,7 @@ class fake_source final : public progress_source {
     std::map<std::string, int> finished;
     std::map<std::string, duration> delays;
     std::optional<api_error> error;
+    bool throw_in_fetch = false;
 
   private:
     asio::io_context& io_;
@@ -260,6 +263,27 @@ TEST_F(watcher_test, a_throwing_handler_counts_as_a_failed_poll_and_polling_goes
 
     handler.throw_on_success = false;  // the bug is gone: the next poll succeeds
     io.run_for(300ms);
+    EXPECT_EQ(w->consecutive_failures(), 0);
+    w->stop();
+    io.run_for(100ms);
+    EXPECT_EQ(exits, 1);
+}
+
+TEST_F(watcher_test, a_throwing_source_counts_as_a_failed_poll_and_polling_goes_on) {
+    rate_limiter limiter(io.get_executor(), clock, {0, 0});
+    source.throw_in_fetch = true;
+    auto w = make(limiter, "a", polling(10ms, 10ms));
+    int exits = 0;
+    w->start([&] { ++exits; });
+    io.run_for(200ms);
+    EXPECT_TRUE(w->running());
+    EXPECT_GE(source.calls["a"].size(), 3u);
+    EXPECT_EQ(handler.failures, static_cast<int>(source.calls["a"].size()));
+    ASSERT_TRUE(handler.last_error);
+    EXPECT_NE(handler.last_error->message.find("internal error: source broke"), std::string::npos);
+    source.throw_in_fetch = false;
+    io.run_for(300ms);
+    EXPECT_GE(handler.successes, 1);
     EXPECT_EQ(w->consecutive_failures(), 0);
     w->stop();
     io.run_for(100ms);
