@@ -8,6 +8,7 @@
 #include "state/history.hpp"
 #include "state/records.hpp"
 #include "state/store.hpp"
+#include "web/fleet_index.hpp"
 #include "web/metrics.hpp"
 
 namespace sesmon::daemon {
@@ -15,7 +16,7 @@ namespace sesmon::daemon {
 namespace {
 
 cluster_ref ref_of(const cluster_config& c) {
-    return {c.name, c.instance_no, c.region};
+    return {c.name, c.instance_no, c.region, c.labels};
 }
 
 monitor::tracker_options tracker_options_of(const cluster_config& c,
@@ -42,10 +43,12 @@ cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
                tracker_options_of(cluster_, deps_.zone_offset, deps_.eta_node_prior),
                std::move(restored)),
       metrics_(deps_.metrics->cluster(cluster_.name)),
-      deadline_timer_(deps_.executor) {}
+      deadline_timer_(deps_.executor) {
+    publish(true);
+}
 
 void cluster_runtime::start() {
-    publish_gauges();
+    publish(false);
     arm_deadline();
 }
 
@@ -96,6 +99,7 @@ bool cluster_runtime::on_success(const snapshot& s, duration elapsed) {
         deps_.logger->info("cluster {}: node {} left the upgrade's node list", cluster_.name, host);
     }
     last_success_at_ = deps_.clock->wall_now();
+    shown_changed_ = !last_error_.empty();
     last_error_.clear();
     after_poll(std::move(result.events), before, "ok", elapsed);
     return result.upgrade_in_progress;
@@ -104,6 +108,7 @@ bool cluster_runtime::on_success(const snapshot& s, duration elapsed) {
 void cluster_runtime::on_failure(const api_error& error, duration elapsed) {
     const auto before = flags();
     auto events = tracker_.poll_failed(error, deps_.decision_clock->now());
+    shown_changed_ = last_error_ != error.message;
     last_error_ = error.message;
     after_poll(std::move(events), before, to_string(error.kind), elapsed);
 }
@@ -115,6 +120,7 @@ void cluster_runtime::on_poll_started(duration lateness) {
 void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags& before,
                                  std::string_view result, duration elapsed) {
     last_poll_at_ = deps_.clock->wall_now();
+    shown_changed_ = shown_changed_ || last_poll_result_ != result;
     last_poll_result_ = std::string(result);
     deps_.metrics->record_poll(metrics_, result, seconds(elapsed));
     settle(std::move(events), before);
@@ -126,6 +132,8 @@ void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags&
 }
 
 void cluster_runtime::settle(std::vector<event> events, const cluster_flags& before) {
+    const bool changed = !events.empty() || tracker_.changed_since_save() || shown_changed_;
+    shown_changed_ = false;
     if (!events.empty() || tracker_.changed_since_save()) {
         commit(std::move(events));
         tracker_.mark_saved();
@@ -133,7 +141,7 @@ void cluster_runtime::settle(std::vector<event> events, const cluster_flags& bef
     const auto after = flags();
     if (after != before && deps_.flags_changed)
         deps_.flags_changed(before, after);
-    publish_gauges();
+    publish(changed);
     arm_deadline();
 }
 
@@ -155,7 +163,7 @@ std::optional<wall_time> cluster_runtime::expected_finish() const {
     return tracker_.expected_finish(deps_.decision_clock->now());
 }
 
-void cluster_runtime::publish_gauges() {
+void cluster_runtime::publish(bool changed) {
     const auto& st = tracker_.state();
     web::metrics::cluster_gauges g;
     g.upgrade_in_progress = tracker_.upgrade_in_progress();
@@ -168,6 +176,25 @@ void cluster_runtime::publish_gauges() {
     }
     g.last_success = last_success_at_ ? last_success_at_ : st.blind.last_success;
     deps_.metrics->set_cluster(metrics_, g);
+    if (!deps_.fleet)
+        return;
+    web::fleet_row row;
+    row.name = cluster_.name;
+    row.instance_no = cluster_.instance_no;
+    row.labels = cluster_.labels;
+    row.facts.failed = g.nodes[static_cast<std::size_t>(node_phase::failed)] > 0;
+    row.facts.stalled = g.stalled;
+    row.facts.blind = st.blind.open;
+    row.facts.upgrading = g.upgrade_in_progress;
+    if (st.upgrade)
+        row.facts.finished_at = st.upgrade->finished_at;
+    if (row.facts.stalled)
+        row.since = st.upgrade->stall.since;
+    else if (row.facts.blind)
+        row.since = st.blind.opened_at;
+    if (row.facts.upgrading)
+        row.eta = expected_finish();
+    deps_.fleet->update(std::move(row), changed, deps_.clock->wall_now());
 }
 
 void cluster_runtime::commit(std::vector<event> events) {
@@ -213,6 +240,7 @@ void cluster_runtime::reconfigure(const cluster_config& cluster, std::chrono::se
     history_id_of_.reset();
     tracker_.set_options(tracker_options_of(cluster_, zone_offset, eta_node_prior));
     tracker_.set_cluster(ref_of(cluster_));
+    publish(true);   // labels, and the name events carry
     arm_deadline();  // new timeouts move the deadlines
     if (watcher_)
         watcher_->update(cluster_.polling);
@@ -223,6 +251,7 @@ web::cluster_view cluster_runtime::view(wall_time now) const {
     v.name = cluster_.name;
     v.instance_no = cluster_.instance_no;
     v.region = cluster_.region;
+    v.labels = cluster_.labels;
     const auto& st = tracker_.state();
     v.upgrade_in_progress = tracker_.upgrade_in_progress();
     if (st.upgrade) {
@@ -257,6 +286,7 @@ web::cluster_view cluster_runtime::view(wall_time now) const {
             v.stalled = true;
             v.stall_reason = u.stall.reason;
             v.stalled_for_seconds = seconds_since(u.stall.since, now);
+            v.stall_node = u.stall.hostname;
         }
     }
     v.blind = st.blind.open;

@@ -41,6 +41,7 @@ void daemon::begin_stop() {
     }
     if (server_)
         server_->stop();
+    feed_.stop();              // waiting long polls answer now
     history_reader_->close();  // history reads still queued answer "closed"
     metrics_timer_.cancel();
     // Whatever happens below, the process ends: a request that ignores cancellation must
@@ -134,6 +135,7 @@ void daemon::arm_metrics_sync() {
         sync_notification_metrics();
         // The HA gate also closes with time alone (no renewal confirmed for ttl/2).
         metrics_.set_leader(!ha_ || ha_->may_act());
+        fleet_.expire(clock_.wall_now());  // finished upgrades leave the 24 h window
         arm_metrics_sync();
     });
 }
@@ -161,7 +163,7 @@ void daemon::update_status() {
                     (health.degraded ? "; state store degraded: " + health.reason : ""));
 }
 
-web::daemon_view daemon::view() const {
+web::daemon_view daemon::view_header() const {
     web::daemon_view v;
     v.version = sesmon::version;
     v.started_at = started_at_;
@@ -169,6 +171,20 @@ web::daemon_view daemon::view() const {
     v.ready = ready();
     if (ha_)
         v.ha = ha_->view();
+    return v;
+}
+
+std::optional<web::cluster_view> daemon::cluster_view(const std::string& name) const {
+    const auto it = clusters_.find(name);
+    if (it == clusters_.end())
+        return std::nullopt;
+    auto v = it->second->view(clock_.wall_now());
+    v.discovered = it->second->config().discovered;
+    return v;
+}
+
+web::daemon_view daemon::view() const {
+    web::daemon_view v = view_header();
     v.clusters.reserve(clusters_.size());
     for (const auto& [name, rt] : clusters_) {
         v.clusters.push_back(rt->view(v.now));

@@ -68,6 +68,12 @@ std::vector<std::string> fields(const event& e) {
         cluster += " (" + escape(e.cluster.instance_no) +
                    (e.cluster.region.empty() ? "" : ", " + escape(e.cluster.region)) + ")";
     }
+    if (!e.cluster.labels.empty()) {
+        std::string labels;
+        for (const auto& [key, value] : e.cluster.labels)
+            labels += (labels.empty() ? "" : " \u00b7 ") + escape(key) + "=" + escape(value);
+        cluster += "\n" + labels;
+    }
     out.push_back(std::move(cluster));
     if (auto versions = version_text(e); !versions.empty()) {
         out.push_back("*Versions*\n" + escape(versions));

@@ -116,7 +116,7 @@ server: {{ listen: "127.0.0.1:{port}" }}
 
     browser = Browser()
     browser.size(1280, 900)
-    browser.open(base + "/")
+    browser.open(base + "/#cluster/slow-node")
     card = f'section.cluster[data-cluster="slow-node"] .gantt[data-upgrade="{upgrade_id}"]'
     wait_for("the card's Gantt", lambda: browser.js(
         f"document.querySelectorAll('{card} .gantt-row').length"), 15)
@@ -156,7 +156,7 @@ server: {{ listen: "127.0.0.1:{port}" }}
 
     history = wait_for("the upgrade to finish", finished, 60)
     browser.size(1280, 900)
-    browser.open(base + "/")
+    browser.open(base + "/#cluster/slow-node")
     wait_for("the history list", lambda: browser.js(
         "document.querySelectorAll('#history tr[data-upgrade]').length"), 15)
     rows = browser.js("""[...document.querySelectorAll('#history tr[data-upgrade]')].map((tr) => ({
