@@ -153,9 +153,9 @@ constexpr std::string_view script = R"js(
   // ---- the header: version, HA seat; the summary feeds the fleet view's counts ----
   let summaryAt = 0;
   const applyHeader = (doc) => {
-    S.now = doc.now;
+    if (doc.now) S.now = doc.now;
     S.ha = doc.ha || null;
-    $('daemon-version').textContent = 'v' + doc.version;
+    if (doc.version) $('daemon-version').textContent = 'v' + doc.version;
     const ha = doc.ha;  // an HA member: its role and the leader (SPEC §11)
     $('ha-role').textContent = !ha ? '' : 'member ' + ha.member + ': ' + (ha.problem ||
         (ha.role === 'leader' ? 'leader' : ha.role + (ha.leader ? ', ' + ha.leader + ' leads' : '')));
@@ -209,6 +209,7 @@ constexpr std::string_view script = R"js(
       try {
         const url = 'api/v1/changes?since=' + S.revision + '&wait=' + FEED_WAIT_S;
         const {data} = await getJson(url, FEED_TIMEOUT_MS);
+        applyHeader(data);  // the HA seat may change while no cluster does
         for (const v of Object.values(S.views)) if (v.counts) v.counts(data.counts, data.clusters);
         if (data.revision !== S.revision) {
           S.revision = data.revision;

@@ -39,7 +39,8 @@ table.fleet td{padding:.45rem .6rem;border-bottom:1px solid var(--line);vertical
 table.fleet tr.fleet-row{cursor:pointer}
 table.fleet tr.fleet-row:hover{background:var(--bg)}
 .f-name{min-width:0}
-.f-name a{font-weight:600;text-decoration:none;overflow-wrap:anywhere}
+.f-name a{display:block;font-weight:600;text-decoration:none;white-space:nowrap;overflow:hidden;
+text-overflow:ellipsis;max-width:20rem}
 .f-name .instance{display:block;color:var(--muted);font-size:.75rem}
 .f-versions,.f-progress{white-space:nowrap;font-variant-numeric:tabular-nums}
 .mini{display:inline-block;width:4.5rem;height:.5rem;border-radius:999px;background:var(--track);
@@ -211,6 +212,7 @@ constexpr std::string_view script = R"js(
     const name = tr.appendChild(el('td', 'f-name'));
     const a = name.appendChild(el('a', null, c.name));
     a.href = '#cluster/' + encodeURIComponent(c.name);
+    a.title = c.name;
     name.appendChild(el('span', 'instance', c.instance_no + ' \u00b7 ' + c.region));
     tr.appendChild(el('td', 'f-state')).appendChild(
         el('span', 'badge badge-' + c.state, NAMES[c.state].replace(' (24 h)', '')));
@@ -230,10 +232,14 @@ constexpr std::string_view script = R"js(
     return tr;
   };
 
+  // A search looks through every state; otherwise the list shows the chosen states, or those
+  // needing attention (with the finished and idle ones collapsed below).
+  const mainStates = () => (filter.states.length ? filter.states : filter.q ? STATES : ATTENTION);
+  const restApplies = () => !filter.states.length && !filter.q;
   const listUrl = (which) => {
     const l = lists[which];
     const p = new URLSearchParams();
-    const states = which === 'rest' ? ['finished', 'idle'] : filter.states.length ? filter.states : ATTENTION;
+    const states = which === 'rest' ? ['finished', 'idle'] : mainStates();
     p.set('state', states.join(','));
     for (const x of filter.labels) p.append('label', x);
     if (filter.q) p.set('q', filter.q);
@@ -267,7 +273,8 @@ constexpr std::string_view script = R"js(
     if (which === 'main') {
       $('fleet-total').textContent = doc.total.toLocaleString('en-US') + (doc.total === 1 ? ' cluster' : ' clusters');
       $('fleet-title').textContent = filter.states.length
-          ? filter.states.map((s) => NAMES[s]).join(', ') : 'Needing attention';
+          ? filter.states.map((s) => NAMES[s]).join(', ')
+          : filter.q ? 'Clusters matching \u201c' + filter.q + '\u201d' : 'Needing attention';
     } else {
       $('rest-count').textContent = doc.total.toLocaleString('en-US');
     }
@@ -284,7 +291,7 @@ constexpr std::string_view script = R"js(
     if (data.next_cursor) l.cursors[l.page + 1] = data.next_cursor;
     renderList(which);
   };
-  const restShown = () => !filter.states.length && $('rest').open;
+  const restShown = () => restApplies() && $('rest').open;
   const loadAll = async () => {
     await Promise.all([load('main'), restShown() ? load('rest') : null]);
   };
@@ -317,6 +324,7 @@ constexpr std::string_view script = R"js(
       filter = next;
       history.replaceState(null, '', address(filter) === '#' ? location.pathname : address(filter));
       resetPages();
+      $('rest').hidden = !restApplies();
       renderCounts();
       loadAll().then(S.online, (err) => S.offline(err.message));
     }, SEARCH_DEBOUNCE_MS);
@@ -328,7 +336,7 @@ constexpr std::string_view script = R"js(
       if (!same(next, filter)) resetPages();
       filter = next;
       if (document.activeElement !== $('search')) $('search').value = filter.q;
-      $('rest').hidden = filter.states.length > 0;
+      $('rest').hidden = !restApplies();
       renderCounts();
       renderLabels();
       await loadAll();

@@ -298,16 +298,32 @@ constexpr std::string_view script = R"js(
     box.replaceChildren(table);
   };
 
-  const loadHistory = async (name, signature) => {
+  // The history is written to state.db after the poll that the cluster's document shows, so
+  // right after a change it may lag by a commit: read it again (a second apart, a few times)
+  // until its row of the current upgrade agrees with the document.
+  const HISTORY_RETRIES = 5;
+  let retry = null;
+  const agrees = (u) => {
+    if (!u.id) return true;
+    const row = history.data.upgrades.find((x) => x.id === u.id);
+    return !!row && row.nodes.complete === u.nodes_complete &&
+           (row.outcome === 'in_progress') === !u.finished_at;
+  };
+  const loadHistory = async (name, signature, upgrade, tries = 0) => {
     if (history.loading) return;
-    if (history.data && history.signature === signature &&
+    if (history.data && history.signature === signature && !tries &&
         Date.now() - history.fetchedAt < HISTORY_MAX_AGE_MS) return;
     history.loading = true;
+    clearTimeout(retry);
     try {
       history.data = await getJson('api/v1/history?limit=20&cluster=' + encodeURIComponent(name));
       history.signature = signature;
       history.fetchedAt = Date.now();
       if (name === shownCluster) renderHistory();
+      if (!agrees(upgrade) && tries < HISTORY_RETRIES)
+        retry = setTimeout(() => {
+          if (name === shownCluster) loadHistory(name, signature, upgrade, tries + 1);
+        }, 1000);
     } catch (e) {
       const box = document.getElementById('history-list');
       if (!history.data) box.replaceChildren(el('p', 'empty', 'History not available (' + e.message + ').'));
@@ -344,7 +360,7 @@ constexpr std::string_view script = R"js(
     shownCluster = name;
     openedId = opened;
     const c = doc.cluster || {}, u = c.upgrade || {};
-    loadHistory(name, (u.id || '') + ':' + u.nodes_complete + ':' + (u.finished_at || '') + ':' + !!c.failed);
+    loadHistory(name, (u.id || '') + ':' + u.nodes_complete + ':' + (u.finished_at || '') + ':' + !!c.failed, u);
     showOpened();
     if (!opened) return;
     const entry = timelines.get(opened);
@@ -354,6 +370,7 @@ constexpr std::string_view script = R"js(
 
   // Another cluster is about to be shown: nothing of this one stays on screen.
   const forget = () => {
+    clearTimeout(retry);
     history = {data: null, fetchedAt: 0, loading: false, signature: ''};
     document.getElementById('history-list').replaceChildren(el('p', 'empty', 'loading\u2026'));
     openedId = null;

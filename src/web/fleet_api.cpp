@@ -279,9 +279,21 @@ fleet_api::changes_request fleet_api::parse_changes(const net::server_request& r
 
 net::server_response fleet_api::changes(std::uint64_t since, bool changed) const {
     const fleet_index& index = *deps_.index;
+    const daemon_view header = deps_.header();
     rapidjson::StringBuffer buffer;
     json::writer w(buffer);
     w.StartObject();
+    json::key(w, "ready");
+    w.Bool(header.ready);
+    if (header.ha) {  // the seat can change without a cluster changing (etcd lost, a takeover)
+        json::key(w, "ha");
+        w.StartObject();
+        json::put(w, "member", header.ha->member);
+        json::put(w, "role", header.ha->role);
+        json::put_or_null(w, "leader", header.ha->leader);
+        json::put_or_null(w, "problem", header.ha->problem);
+        w.EndObject();
+    }
     json::key(w, "revision");
     w.Uint64(index.revision());
     json::key(w, "changed");
@@ -296,7 +308,8 @@ net::server_response fleet_api::changes(std::uint64_t since, bool changed) const
     w.EndObject();
     w.EndObject();
     auto res = reply(200, json::text(buffer), "application/json");
-    res.headers.emplace_back("ETag", weak_etag("changes|" + std::to_string(index.revision())));
+    res.headers.emplace_back("ETag", weak_etag("changes|" + std::to_string(index.revision()) +
+                                               "|" + header_signature(header)));
     return res;
 }
 

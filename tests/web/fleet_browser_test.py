@@ -26,7 +26,8 @@ import time
 
 import browser_support
 from browser_support import Browser, cleanup, fail, require_tools, wait_for
-from fleet_support import ATTENTION, STATES, api, dom, names, search_for, start_fleet
+from fleet_support import (ATTENTION, STATES, api, dom, names, screenshot_top, search_for,
+                           start_fleet)
 
 browser_support.init(sys.argv, "sesmon-fleet-")
 BUILD = browser_support.BUILD
@@ -80,10 +81,10 @@ def main():
     if ranks != sorted(ranks):
         fail(f"states out of attention order: {page['states']}")
     print(f"attention order ok: {page['rows'][:5]}…, {page['total']}")
-    print("screenshot:", browser.screenshot("dashboard-fleet.png"))
+    print("screenshot:", screenshot_top(browser, "dashboard-fleet.png"))
     browser.size(390, 844, mobile=True)
     time.sleep(0.5)
-    print("screenshot:", browser.screenshot("dashboard-fleet-phone.png"))
+    print("screenshot:", screenshot_top(browser, "dashboard-fleet-phone.png"))
     browser.size(1280, 900)
 
     # 3. Filters: a click on a count, then labels from the address.
@@ -151,7 +152,7 @@ def main():
     print("screenshot:", browser.screenshot("dashboard-cluster.png"))
     browser.size(390, 844, mobile=True)
     time.sleep(0.5)
-    print("screenshot:", browser.screenshot("dashboard-cluster-phone.png"))
+    print("screenshot:", screenshot_top(browser, "dashboard-cluster-phone.png"))
 
     problems = browser.problems()
     if problems:

@@ -95,7 +95,7 @@ def names(doc):
 
 
 # The page's state, read in one evaluation.
-DOM = """(() => ({
+DOM = """(() => !document.getElementById('fleet-total') ? {rows: [], states: [], counts: {}} : ({
   hash: location.hash,
   view: document.body.dataset.view,
   state: document.body.dataset.state,
@@ -138,6 +138,26 @@ def search_for(browser, name, timeout=15):
     browser.js(f"({WATCH_SEARCH})({json.dumps(name)})")
     browser.js("document.getElementById('search').focus()")
     type_text(browser, name)
-    found = wait_for(f"the row of {name} after typing it", lambda: browser.js(
-        "window.__search.found && window.__search.found - window.__search.typed"), timeout)
-    return found
+    def found():
+        return browser.js("window.__search.found && window.__search.found - window.__search.typed")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ms = found()
+        if ms:
+            return ms
+        time.sleep(0.05)
+    state = browser.js("({value: document.getElementById('search').value, hash: location.hash, "
+                       "focused: document.activeElement && document.activeElement.id, "
+                       "search: window.__search})")
+    fail(f"no row of {name} within {timeout}s of typing it: {state}, rows {dom(browser)['rows'][:3]}")
+
+
+def screenshot_top(browser, name):
+    """A screenshot of what the viewport shows (not the whole page)."""
+    import base64
+    png = browser.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False},
+                       session=True)["data"]
+    path = os.path.join(browser_support.BUILD, name)
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(png))
+    return path

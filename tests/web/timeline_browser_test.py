@@ -159,16 +159,24 @@ server: {{ listen: "127.0.0.1:{port}" }}
     browser.open(base + "/#cluster/slow-node")
     wait_for("the history list", lambda: browser.js(
         "document.querySelectorAll('#history tr[data-upgrade]').length"), 15)
-    rows = browser.js("""[...document.querySelectorAll('#history tr[data-upgrade]')].map((tr) => ({
-        id: tr.dataset.upgrade, cluster: tr.querySelector('td.h-cluster').textContent,
-        outcome: tr.querySelector('td.h-outcome').textContent,
-        seconds: Number(tr.querySelector('td.h-duration').dataset.seconds),
-        nodes: tr.querySelector('td.h-nodes').textContent,
-        link: tr.querySelector('a').getAttribute('href')}))""")
     want = [{"id": u["id"], "cluster": u["cluster"], "outcome": u["outcome"].replace("_", " "),
              "seconds": u["duration_seconds"],
              "nodes": f"{u['nodes']['complete']}/{u['nodes']['total']}",
              "link": "#upgrade/" + u["id"]} for u in history["upgrades"]]
+
+    def history_rows():
+        return browser.js("""[...document.querySelectorAll('#history tr[data-upgrade]')].map((tr) => ({
+            id: tr.dataset.upgrade, cluster: tr.querySelector('td.h-cluster').textContent,
+            outcome: tr.querySelector('td.h-outcome').textContent,
+            seconds: Number(tr.querySelector('td.h-duration').dataset.seconds),
+            nodes: tr.querySelector('td.h-nodes').textContent,
+            link: tr.querySelector('a').getAttribute('href')}))""")
+    # The page was open while the upgrade finished: its history catches up with the commit
+    # that recorded the finish (a second or two later) by itself.
+    deadline = time.monotonic() + 15
+    while history_rows() != want and time.monotonic() < deadline:
+        time.sleep(0.2)
+    rows = history_rows()
     if rows != want:
         fail(f"history rows {rows} != API {want}")
     print(f"history ok: {rows}")
