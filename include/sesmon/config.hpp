@@ -10,6 +10,7 @@
 
 #include "sesmon/event.hpp"
 #include "sesmon/labels.hpp"
+#include "sesmon/quiet.hpp"
 #include "sesmon/secret.hpp"
 #include "sesmon/time.hpp"
 
@@ -92,6 +93,7 @@ struct notifier_config {
     std::string name;
     notifier_type type = notifier_type::log;
     std::vector<event_type> events;  // effective filter (default: all but node_changed)
+    bool events_given = false;       // `events:` was in the file (routes honour only those)
 
     // webhook
     webhook_format format = webhook_format::generic;
@@ -107,6 +109,11 @@ struct notifier_config {
     // webhook and command
     duration timeout = 10s;  // command default 30s
     retry_config retry;
+
+    // SPEC §14: events of `digest_events` (default node_changed) of one cluster are folded
+    // into one message per `digest` period; zero: no digests.
+    duration digest{0};
+    std::vector<event_type> digest_events;
 };
 
 enum class log_level { trace, debug, info, warn, error };
@@ -159,6 +166,10 @@ struct config {
     server_config server;
     logging_config logging;
     std::optional<ha_config> ha;  // present: this daemon is a member of an HA group
+    // SPEC §14 (sesmon/quiet.hpp).
+    std::optional<alertmanager_config> alertmanager;  // present: silences during upgrades
+    std::vector<maintenance_window> maintenance;
+    std::vector<route_config> routes;  // empty: every notifier gets what its `events` say
 };
 
 }  // namespace sesmon

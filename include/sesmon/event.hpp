@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sesmon/labels.hpp"
 #include "sesmon/time.hpp"
@@ -20,16 +21,27 @@ enum class event_type {
     upgrade_vanished,
     monitor_blind,
     monitor_recovered,
+    upgrade_unplanned,  // SPEC §14: an upgrade started outside its maintenance windows
 };
 
 inline constexpr event_type all_event_types[] = {
-    event_type::upgrade_started,  event_type::node_changed,    event_type::upgrade_finished,
-    event_type::upgrade_failed,   event_type::upgrade_stalled, event_type::stall_cleared,
-    event_type::upgrade_vanished, event_type::monitor_blind,   event_type::monitor_recovered,
+    event_type::upgrade_started,   event_type::node_changed,    event_type::upgrade_finished,
+    event_type::upgrade_failed,    event_type::upgrade_stalled, event_type::stall_cleared,
+    event_type::upgrade_vanished,  event_type::monitor_blind,   event_type::monitor_recovered,
+    event_type::upgrade_unplanned,
 };
 
 std::string_view to_string(event_type type);
 std::optional<event_type> parse_event_type(std::string_view name);
+
+// How urgent an event is (SPEC §14): payloads carry it as `severity`, routes match on it.
+enum class severity { info, warning, critical };
+
+inline constexpr severity all_severities[] = {severity::info, severity::warning,
+                                              severity::critical};
+
+std::string_view to_string(severity s);
+std::optional<severity> parse_severity(std::string_view name);
 
 struct cluster_ref {
     std::string name;
@@ -72,6 +84,16 @@ struct stall_info {
     friend bool operator==(const stall_info&, const stall_info&) = default;
 };
 
+// One event folded into a digest message (SPEC §14, `digest:` on a notifier).
+struct digest_entry {
+    std::string id;  // the member event's own id (its outbox row)
+    event_type type = event_type::node_changed;
+    wall_time occurred_at{};
+    std::string summary;
+    std::optional<node_info> node;
+    friend bool operator==(const digest_entry&, const digest_entry&) = default;
+};
+
 struct event {
     std::string id;  // hex SHA-256 of the identifying fields; stable across retries/restarts
     event_type type = event_type::upgrade_started;
@@ -82,7 +104,20 @@ struct event {
     std::optional<node_info> node;
     std::optional<stall_info> stall;
     std::optional<std::string> error;  // last poll error, for monitor_blind
+    // Whether it happened inside one of the cluster's maintenance windows (SPEC §14); unset
+    // when no window is configured for the cluster.
+    std::optional<bool> in_maintenance_window;
+    // A digest message: the events it folds, oldest first (then `id` is the digest's own,
+    // `summary` covers them all and upgrade/node/stall are the last member's). Empty for
+    // every event the tracker makes: digests exist only on their way to a notifier.
+    std::vector<digest_entry> digest;
     friend bool operator==(const event&, const event&) = default;
 };
+
+// The severity of `e` (docs/events.md, "Severities"): critical for upgrade_failed,
+// monitor_blind and upgrade_stalled (except slower_than_peers), warning for
+// upgrade_unplanned, upgrade_vanished and slower_than_peers stalls, info for the rest. A
+// digest has the highest severity of its members.
+severity severity_of(const event& e);
 
 }  // namespace sesmon

@@ -1,5 +1,7 @@
 #include "sesmon/event.hpp"
 
+#include <algorithm>
+
 namespace sesmon {
 
 std::string_view to_string(event_type type) {
@@ -22,6 +24,8 @@ std::string_view to_string(event_type type) {
             return "monitor_blind";
         case event_type::monitor_recovered:
             return "monitor_recovered";
+        case event_type::upgrade_unplanned:
+            return "upgrade_unplanned";
     }
     return "unknown";
 }
@@ -33,6 +37,60 @@ std::optional<event_type> parse_event_type(std::string_view name) {
         }
     }
     return std::nullopt;
+}
+
+std::string_view to_string(severity s) {
+    switch (s) {
+        case severity::info:
+            return "info";
+        case severity::warning:
+            return "warning";
+        case severity::critical:
+            return "critical";
+    }
+    return "info";
+}
+
+std::optional<severity> parse_severity(std::string_view name) {
+    for (const severity s : all_severities) {
+        if (to_string(s) == name)
+            return s;
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+severity severity_of_type(event_type type, bool slower_than_peers) {
+    switch (type) {
+        case event_type::upgrade_failed:
+        case event_type::monitor_blind:
+            return severity::critical;
+        case event_type::upgrade_stalled:
+            return slower_than_peers ? severity::warning : severity::critical;
+        case event_type::upgrade_unplanned:
+        case event_type::upgrade_vanished:
+            return severity::warning;
+        case event_type::upgrade_started:
+        case event_type::node_changed:
+        case event_type::upgrade_finished:
+        case event_type::stall_cleared:
+        case event_type::monitor_recovered:
+            return severity::info;
+    }
+    return severity::info;
+}
+
+}  // namespace
+
+severity severity_of(const event& e) {
+    if (!e.digest.empty()) {
+        severity highest = severity::info;
+        for (const digest_entry& member : e.digest)
+            highest = std::max(highest, severity_of_type(member.type, false));
+        return highest;
+    }
+    return severity_of_type(e.type, e.stall && e.stall->reason == "slower_than_peers");
 }
 
 }  // namespace sesmon

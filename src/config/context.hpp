@@ -62,6 +62,14 @@ void read_stall(const map_reader& m, stall_config& out);
 void read_adaptive_stall(const map_reader& m, stall_config& out);
 void read_eta(const map_reader& root, eta_config& out);
 std::vector<notifier_config> read_notifiers(const load_context& ctx, const map_reader& root);
+// A list of event type names under `key`, each checked (unknown ones reported at the item);
+// nullopt when the key is absent or not a list of strings.
+std::optional<std::vector<event_type>> read_event_types(const map_reader& m, std::string_view key);
+// SPEC §14 (src/config/quiet.cpp): `alertmanager`, `maintenance` and `routes`; they need the
+// notifiers, clusters and discovery read before them.
+void read_quiet(const load_context& ctx, const map_reader& root, sesmon::config& out);
+// This machine's host name ("" when it cannot be read).
+std::string host_name();
 // `notify:` of a cluster (or of discovery.defaults): the listed notifiers, checked against
 // `notifiers`; every notifier's name when the key is absent.
 std::vector<std::string> read_notify(const map_reader& m,

@@ -79,13 +79,6 @@ bool valid_prefix(const std::string& prefix) {
            });
 }
 
-std::string host_name() {
-    std::array<char, 256> name{};
-    if (::gethostname(name.data(), name.size() - 1) != 0)
-        return "";
-    return name.data();
-}
-
 void read_member(const map_reader& ha, ha_config& out) {
     if (ha.read("member", out.member) && !out.member.empty()) {
         if (!valid_label(out.member))
@@ -134,6 +127,13 @@ void read_ha(const load_context& ctx, const map_reader& root, const discovery_co
         }
     }
     out = std::move(cfg);
+}
+
+std::string host_name() {
+    std::array<char, 256> name{};
+    if (::gethostname(name.data(), name.size() - 1) != 0)
+        return "";
+    return name.data();
 }
 
 }  // namespace sesmon::config_file

@@ -20,9 +20,9 @@ namespace {
 
 constexpr std::size_t max_config_size = 4 * 1024 * 1024;
 
-const std::vector<std::string_view> root_keys{"api",       "polling",   "stall",  "clusters",
-                                              "discovery", "notifiers", "state",  "eta",
-                                              "ha",        "server",    "logging"};
+const std::vector<std::string_view> root_keys{
+    "api", "polling", "stall",  "clusters", "discovery",    "notifiers",   "state",
+    "eta", "ha",      "server", "logging",  "alertmanager", "maintenance", "routes"};
 
 void read_state(const load_context& ctx, const map_reader& root, state_config& out) {
     const map_reader state = root.child("state", {"directory", "history_retention"});
@@ -199,6 +199,7 @@ sesmon::config parse(std::string_view yaml_text, const std::string& display_name
         read_server(ctx, root, out.server);
         read_logging(root, out.logging);
         read_ha(ctx, root, out.discovery, out.ha);
+        read_quiet(ctx, root, out);
     }
     diag.throw_if_any();
     return out;

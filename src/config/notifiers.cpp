@@ -25,11 +25,14 @@ const std::vector<std::string_view> notifier_keys{"name",
                                                   "ca_file",
                                                   "argv",
                                                   "signing_secret_file",
-                                                  "routing_key_file"};
+                                                  "routing_key_file",
+                                                  "digest",
+                                                  "digest_events"};
 
 // Keys each type accepts besides name, type and events.
 bool key_allowed(notifier_type type, std::string_view key) {
-    if (key == "name" || key == "type" || key == "events") {
+    if (key == "name" || key == "type" || key == "events" || key == "digest" ||
+        key == "digest_events") {
         return true;
     }
     switch (type) {
@@ -68,29 +71,43 @@ std::vector<event_type> default_events(notifier_type type) {
 }
 
 std::vector<event_type> read_events(const map_reader& m, notifier_type type) {
-    const auto listed = m.read_strings("events");
-    if (!listed) {
-        return default_events(type);
+    auto events = read_event_types(m, "events");
+    return events ? std::move(*events) : default_events(type);
+}
+
+// `digest` and `digest_events` (SPEC §14): which types are folded, and how often. Types that
+// must never wait are refused: upgrade_started and upgrade_finished, and everything critical.
+void read_digest(const map_reader& m, notifier_config& out) {
+    if (!m.has("digest")) {
+        if (m.has("digest_events"))
+            m.fail_key("digest_events", "only with digest (the period, e.g. digest: 5m)");
+        return;
     }
-    if (listed->empty()) {
-        m.fail("events", "must list at least one event (omit the key for the default)");
+    if (m.read("digest", out.digest) && out.digest < std::chrono::seconds(1))
+        m.fail("digest", "at least 1s (omit the key for no digest)");
+    if (out.type == notifier_type::webhook && out.format == webhook_format::pagerduty) {
+        m.fail_key("digest", "not for format pagerduty: its incidents are never folded");
+        return;
     }
-    std::vector<event_type> events;
-    for (const located_string& item : *listed) {
-        const auto parsed = parse_event_type(item.text);
-        if (!parsed) {
-            std::vector<std::string_view> names;
-            for (const event_type e : all_event_types) {
-                names.push_back(to_string(e));
-            }
-            m.diag().add(
-                item.mark, item.path,
-                "unknown event \"" + item.text + "\" (expected " + list_names(names) + ")");
-        } else if (std::find(events.begin(), events.end(), *parsed) == events.end()) {
-            events.push_back(*parsed);
+    auto types = read_event_types(m, "digest_events");
+    out.digest_events =
+        types ? std::move(*types) : std::vector<event_type>{event_type::node_changed};
+    for (std::size_t i = 0; i < out.digest_events.size(); ++i) {
+        const event_type t = out.digest_events[i];
+        const bool never = t == event_type::upgrade_started || t == event_type::upgrade_finished ||
+                           t == event_type::upgrade_failed || t == event_type::upgrade_stalled ||
+                           t == event_type::monitor_blind;
+        if (never) {
+            m.fail("digest_events", std::string(to_string(t)) +
+                                        " is never delayed: it cannot be in a digest (started, "
+                                        "finished, failed, stalled and blind go out at once)");
         }
+        // Without an `events:` of its own, a digest notifier takes what it folds too (the
+        // default leaves node_changed out).
+        if (!m.has("events") &&
+            std::find(out.events.begin(), out.events.end(), t) == out.events.end())
+            out.events.push_back(t);
     }
-    return events;
 }
 
 bool header_name_ok(std::string_view name) {
@@ -258,6 +275,7 @@ notifier_config read_notifier(const load_context& ctx, const map_reader& m) {
         }
     }
     out.events = read_events(m, out.type);
+    out.events_given = m.has("events");
     if (out.type == notifier_type::webhook) {
         read_webhook(ctx, m, out);
     } else if (out.type == notifier_type::command) {
@@ -267,10 +285,37 @@ notifier_config read_notifier(const load_context& ctx, const map_reader& m) {
         m.read("timeout", out.timeout);
         read_retry(m, out.retry);
     }
+    read_digest(m, out);
     return out;
 }
 
 }  // namespace
+
+std::optional<std::vector<event_type>> read_event_types(const map_reader& m, std::string_view key) {
+    const auto listed = m.read_strings(key);
+    if (!listed) {
+        return std::nullopt;
+    }
+    if (listed->empty()) {
+        m.fail(key, "must list at least one event (omit the key for the default)");
+    }
+    std::vector<event_type> events;
+    for (const located_string& item : *listed) {
+        const auto parsed = parse_event_type(item.text);
+        if (!parsed) {
+            std::vector<std::string_view> names;
+            for (const event_type e : all_event_types) {
+                names.push_back(to_string(e));
+            }
+            m.diag().add(
+                item.mark, item.path,
+                "unknown event \"" + item.text + "\" (expected " + list_names(names) + ")");
+        } else if (std::find(events.begin(), events.end(), *parsed) == events.end()) {
+            events.push_back(*parsed);
+        }
+    }
+    return events;
+}
 
 std::vector<notifier_config> read_notifiers(const load_context& ctx, const map_reader& root) {
     std::vector<notifier_config> notifiers;

@@ -5,6 +5,7 @@
 #include "common/time_format.hpp"
 #include "monitor/event_builder.hpp"
 #include "notify/dispatcher.hpp"
+#include "silence/planned.hpp"
 #include "state/history.hpp"
 #include "state/records.hpp"
 #include "state/store.hpp"
@@ -36,26 +37,128 @@ long long seconds_since(wall_time since, wall_time now) {
 }  // namespace
 
 cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
-                                 monitor::cluster_state restored)
+                                 monitor::cluster_state restored,
+                                 std::optional<silence::silence_record> silence)
     : cluster_(std::move(cluster)),
       deps_(std::move(deps)),
       tracker_(ref_of(cluster_),
                tracker_options_of(cluster_, deps_.zone_offset, deps_.eta_node_prior),
                std::move(restored)),
       metrics_(deps_.metrics->cluster(cluster_.name)),
-      deadline_timer_(deps_.executor) {
+      deadline_timer_(deps_.executor),
+      silence_(std::move(silence)) {
+    if (silence_)  // it came from the store: durable
+        silence_durable_ =
+            desire_key{silence_->upgrade_id, silence_->generation, silence_->version};
     publish(true);
 }
 
-void cluster_runtime::start() {
+cluster_runtime::~cluster_runtime() {
+    set_silence_manager(nullptr);
+}
+
+void cluster_runtime::start(silence::manager* silences) {
     publish(false);
     arm_deadline();
+    set_silence_manager(silences);
 }
 
 void cluster_runtime::stop() {
     stopped_ = true;
     armed_for_.reset();
     deadline_timer_.cancel();
+    set_silence_manager(nullptr);
+}
+
+void cluster_runtime::set_silence_manager(silence::manager* silences) {
+    if (silences_ != nullptr)
+        silences_->detach(cluster_.instance_no);
+    silences_ = stopped_ ? nullptr : silences;
+    if (silences_ != nullptr)
+        silences_->attach(cluster_.instance_no, *this);
+}
+
+silence::upgrade_facts cluster_runtime::upgrade_facts() const {
+    silence::upgrade_facts f;
+    const auto& st = tracker_.state();
+    if (!st.upgrade)
+        return f;
+    const auto& u = *st.upgrade;
+    f.upgrade_id = history_id();
+    f.in_progress = u.phase == monitor::upgrade_phase::in_progress;
+    f.stalled = u.stall.open;
+    f.ended_by =
+        u.phase == monitor::upgrade_phase::finished ? "upgrade_finished" : "upgrade_vanished";
+    f.from_version = u.from_version;
+    f.to_version = u.to_version;
+    f.nodes_complete = u.nodes_complete;
+    for (const auto& n : u.nodes) {
+        if (!n.listed)
+            continue;
+        f.nodes.push_back(n.hostname);
+        const auto phase = classify_status(n.status);
+        if (phase != node_phase::complete)
+            f.remaining.push_back(n.hostname);
+        f.failed = f.failed || phase == node_phase::failed;
+    }
+    f.nodes_total = std::max<int>(u.node_count, static_cast<int>(f.nodes.size()));
+    if (f.in_progress)
+        f.expected_finish = expected_finish();
+    return f;
+}
+
+bool cluster_runtime::plan_silence() {
+    silence::plan_context context;
+    if (deps_.alertmanager != nullptr && deps_.alertmanager->has_value())
+        context.alertmanager = &**deps_.alertmanager;
+    context.cluster = {cluster_.name, cluster_.instance_no, cluster_.region, cluster_.labels, {}};
+    context.now = deps_.clock->wall_now();
+    auto planned = silence::plan(silence_, upgrade_facts(), context);
+    if (planned.note != silence_note_) {
+        if (!planned.note.empty())
+            deps_.logger->warn("cluster {}: {}", cluster_.name, planned.note);
+        silence_note_ = planned.note;
+    }
+    if (planned.record == silence_)
+        return false;
+    silence_ = std::move(planned.record);
+    return true;
+}
+
+std::optional<silence::silence_record> cluster_runtime::silence_to_act_on() const {
+    if (!silence_ || silence_->synced() || !silence_durable_ ||
+        !(*silence_durable_ ==
+          desire_key{silence_->upgrade_id, silence_->generation, silence_->version}))
+        return std::nullopt;
+    return silence_;
+}
+
+void cluster_runtime::silence_acted(const silence::step_result& result) {
+    if (!silence_ || silence_->upgrade_id != result.upgrade_id ||
+        silence_->generation != result.generation) {
+        return;  // a record replaced meanwhile (only after the old one was settled)
+    }
+    silence_->silence_id = result.silence_id;
+    if (result.applied_ends_at != wall_time{})
+        silence_->applied_ends_at = result.applied_ends_at;
+    silence_->applied = result.version;
+    if (result.expired_outside) {
+        // Someone wanted this upgrade's alerts back: no further silence for it.
+        silence_->active = false;
+        silence_->final = true;
+        silence_->ended_by = "expired in Alertmanager";
+        ++silence_->version;
+        silence_->applied = silence_->version;
+    }
+    plan_silence();  // the next silence may wait for this one's end
+    commit({});
+}
+
+void cluster_runtime::silence_committed(const std::string& upgrade_id, std::uint32_t generation,
+                                        std::uint64_t version) {
+    silence_durable_ = desire_key{upgrade_id, generation, version};
+    if (silences_ != nullptr)
+        silences_->wake(cluster_.instance_no);
 }
 
 void cluster_runtime::arm_deadline() {
@@ -132,9 +235,12 @@ void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags&
 }
 
 void cluster_runtime::settle(std::vector<event> events, const cluster_flags& before) {
+    if (!events.empty() && deps_.maintenance != nullptr && tracker_.state().upgrade)
+        silence::mark_maintenance(events, *deps_.maintenance, tracker_.state().upgrade->identity);
+    const bool silence_changed = plan_silence();
     const bool changed = !events.empty() || tracker_.changed_since_save() || shown_changed_;
     shown_changed_ = false;
-    if (!events.empty() || tracker_.changed_since_save()) {
+    if (!events.empty() || tracker_.changed_since_save() || silence_changed) {
         commit(std::move(events));
         tracker_.mark_saved();
     }
@@ -199,9 +305,24 @@ void cluster_runtime::publish(bool changed) {
 
 void cluster_runtime::commit(std::vector<event> events) {
     state::batch b;
-    b.clusters.push_back({cluster_.instance_no, cluster_.name, tracker_.state(), history_id()});
+    b.clusters.push_back(
+        {cluster_.instance_no, cluster_.name, tracker_.state(), history_id(), silence_});
+    // The silence's desire is acted on only once durable (or, degraded, from memory).
+    std::function<void()> silence_done;
+    if (silence_ && !silence_->synced() &&
+        !(silence_durable_ ==
+          desire_key{silence_->upgrade_id, silence_->generation, silence_->version})) {
+        silence_done =
+            [weak = std::weak_ptr<cluster_runtime*>(self_),
+             key = desire_key{silence_->upgrade_id, silence_->generation, silence_->version}] {
+                if (const auto self = weak.lock())
+                    (*self)->silence_committed(key.upgrade_id, key.generation, key.version);
+            };
+    }
     if (events.empty()) {
-        deps_.store->commit(std::move(b), {});
+        deps_.store->commit(std::move(b), silence_done
+                                              ? [silence_done](std::error_code) { silence_done(); }
+                                              : state::store::commit_handler{});
         return;
     }
     const bool finished = std::any_of(events.begin(), events.end(), [](const event& e) {
@@ -220,7 +341,8 @@ void cluster_runtime::commit(std::vector<event> events) {
         std::move(b),
         [dispatcher = deps_.dispatcher, metrics = deps_.metrics, logger = deps_.logger,
          name = cluster_.name, instance_no = cluster_.instance_no, finished,
-         history_grew = deps_.history_grew, routed = std::move(routed)](std::error_code ec) {
+         history_grew = deps_.history_grew, routed = std::move(routed),
+         silence_done = std::move(silence_done)](std::error_code ec) {
             for (const state::routed_event& r : routed) {
                 dispatcher->enqueue(r.event, r.notifiers);
                 metrics->record_event(to_string(r.event.type));
@@ -229,6 +351,8 @@ void cluster_runtime::commit(std::vector<event> events) {
             }
             if (finished && !ec && history_grew)
                 history_grew(instance_no);
+            if (silence_done)
+                silence_done();
         });
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 // cluster_runtime: one configured cluster inside the daemon — its tracker (upgrade state
-// machine), its watcher (poll loop), and what the status surfaces need to know about its
-// last poll. It is the watcher's poll_handler: each poll result goes through the tracker;
-// the tracker's new state and the events it emitted are committed to the state store
-// together, and the events reach the dispatcher only once that commit is durable (the
-// exactly-once order of SPEC §6; docs/daemon.md, "State").
+// machine), its watcher (poll loop), its Alertmanager silence, and what the status surfaces
+// need to know about its last poll. It is the watcher's poll_handler: each poll result goes
+// through the tracker; the tracker's new state, the events it emitted (marked with the
+// maintenance windows, SPEC §14) and the silence they call for are committed to the state
+// store together, and the events reach the dispatcher — and the silence the silence manager
+// — only once that commit is durable (the exactly-once order of SPEC §6; docs/daemon.md,
+// "State").
 //
 // Single-threaded (the io_context thread). Must outlive its watcher's coroutine: the daemon
 // keeps a stopped runtime until the watcher reports it has exited.
@@ -21,6 +23,8 @@
 #include "monitor/tracker.hpp"
 #include "sesmon/clock.hpp"
 #include "sesmon/config.hpp"
+#include "silence/manager.hpp"
+#include "silence/planner.hpp"
 #include "web/metrics.hpp"
 #include "web/view_model.hpp"
 
@@ -66,12 +70,19 @@ struct runtime_deps {
     std::function<void()> first_attempt;
     // Called once an upgrade_finished of this cluster is durable: its history has grown.
     std::function<void(const std::string& instance_no)> history_grew;
+    // SPEC §14, the daemon's (they follow its reloads): the alertmanager section (unset: no
+    // silences) and the maintenance windows.
+    const std::optional<alertmanager_config>* alertmanager = nullptr;
+    const std::vector<maintenance_window>* maintenance = nullptr;
 };
 
-class cluster_runtime final : public monitor::poll_handler {
+class cluster_runtime final : public monitor::poll_handler, public silence::subject {
   public:
-    // `restored` is the cluster's state as the store held it (or a fresh one).
-    cluster_runtime(cluster_config cluster, runtime_deps deps, monitor::cluster_state restored);
+    // `restored` is the cluster's state as the store held it (or a fresh one), `silence` its
+    // silence record.
+    cluster_runtime(cluster_config cluster, runtime_deps deps, monitor::cluster_state restored,
+                    std::optional<silence::silence_record> silence = {});
+    ~cluster_runtime() override;
 
     bool on_success(const snapshot& s, duration elapsed) override;
     void on_failure(const api_error& error, duration elapsed) override;
@@ -95,10 +106,19 @@ class cluster_runtime final : public monitor::poll_handler {
     cluster_flags flags() const;
     web::cluster_view view(wall_time now) const;
 
-    // Arms the first deadline timer (a stall or blindness restored from the store).
-    void start();
+    // Arms the first deadline timer (a stall or blindness restored from the store), and hands
+    // the silence to `silences` (nullptr: silences are off).
+    void start(silence::manager* silences = nullptr);
     // Cancels the deadline timer for good (the cluster is removed, or the daemon stops).
     void stop();
+    // A new silence manager (a reload changed `alertmanager`); nullptr: none.
+    void set_silence_manager(silence::manager* silences);
+    const std::optional<silence::silence_record>& silence() const { return silence_; }
+
+    // silence::subject
+    std::optional<silence::silence_record> silence_to_act_on() const override;
+    void silence_acted(const silence::step_result& result) override;
+    const std::string& silence_cluster() const override { return cluster_.name; }
 
     void set_watcher(std::shared_ptr<monitor::cluster_watcher> watcher) {
         watcher_ = std::move(watcher);
@@ -108,6 +128,12 @@ class cluster_runtime final : public monitor::poll_handler {
   private:
     // Commits the tracker's state with `events`; they go to the dispatcher once durable.
     void commit(std::vector<event> events);
+    // The silence the tracker's state calls for (silence/planner.hpp); true when it changed.
+    bool plan_silence();
+    silence::upgrade_facts upgrade_facts() const;
+    // The commit of the silence's desire (upgrade, generation, version) is durable.
+    void silence_committed(const std::string& upgrade_id, std::uint32_t generation,
+                           std::uint64_t version);
     // After a poll or a deadline: commit what changed, report flag changes, re-arm.
     void settle(std::vector<event> events, const cluster_flags& before);
     // The deadline timer: fires at the tracker's next_deadline(), then ticks it.
@@ -136,6 +162,20 @@ class cluster_runtime final : public monitor::poll_handler {
     // history_id()'s cache, and the upgrade identity it was computed for.
     mutable std::string history_id_;
     mutable std::optional<monitor::upgrade_identity> history_id_of_;
+    // SPEC §14: the silence record (desire and knowledge), the desire last known durable, and
+    // why none could be made (logged when it changes).
+    std::optional<silence::silence_record> silence_;
+    struct desire_key {
+        std::string upgrade_id;
+        std::uint32_t generation = 0;
+        std::uint64_t version = 0;
+        friend bool operator==(const desire_key&, const desire_key&) = default;
+    };
+    std::optional<desire_key> silence_durable_;
+    std::string silence_note_;
+    silence::manager* silences_ = nullptr;
+    // Commit handlers reach this runtime through it, only while it exists.
+    std::shared_ptr<cluster_runtime*> self_ = std::make_shared<cluster_runtime*>(this);
 };
 
 }  // namespace sesmon::daemon

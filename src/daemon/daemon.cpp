@@ -10,6 +10,7 @@
 #include "daemon/ha_member.hpp"
 #include "daemon/reader_history.hpp"
 #include "net/http_server.hpp"
+#include "net/https_client.hpp"
 #include "notify/client_pool.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/format_generic.hpp"
@@ -55,8 +56,12 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
     fleet_.on_change([this] { feed_.notify(); });  // a long poll answers at every change
     open_store();
     auto initial = store_->take_initial();
-    for (auto& c : initial.clusters)
+    for (auto& c : initial.clusters) {
+        if (c.silence)
+            restored_silences_.insert_or_assign(c.instance_no, std::move(*c.silence));
         restored_.insert_or_assign(c.instance_no, std::move(c.state));
+    }
+    silences_ = make_silences(config_.alertmanager);
     webhook_clients_ = std::make_unique<notify::client_pool>(
         io_.get_executor(), notify::dispatcher_options{}.max_in_flight);
     dispatcher_ = make_dispatcher(std::move(initial.pending));
@@ -69,12 +74,31 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
 
 std::unique_ptr<notify::dispatcher> daemon::make_dispatcher(
     std::vector<state::delivery_record> pending) {
-    return std::make_unique<notify::dispatcher>(io_.get_executor(), config_.notifiers, *store_,
-                                                std::move(pending), clock_, logger_,
-                                                notifier_factory());
+    auto made = std::make_unique<notify::dispatcher>(io_.get_executor(), config_.notifiers, *store_,
+                                                     std::move(pending), clock_, logger_,
+                                                     notifier_factory());
+    made->set_routes(config_.routes);
+    return made;
+}
+
+std::unique_ptr<silence::manager> daemon::make_silences(
+    const std::optional<alertmanager_config>& am) {
+    if (!am)
+        return nullptr;
+    net::https_client_options o;
+    o.ca_file = am->ca_file;
+    o.max_idle_connections_per_host = 2;
+    std::shared_ptr<http_client> client =
+        std::make_shared<net::https_client>(io_.get_executor(), std::move(o));
+    if (ha_)
+        client = ha_->fence_client(std::move(client));  // the leader alone silences
+    return std::make_unique<silence::manager>(io_.get_executor(), std::move(client), *am, clock_,
+                                              logger_);
 }
 
 daemon::~daemon() {
+    if (silences_)
+        silences_->close();
     if (ha_)
         ha_->stop();
     // Watchers hold references into this object; end their coroutines before members go.
@@ -101,7 +125,7 @@ void daemon::open_store() {
     o.legacy.route = [this](const event& e) {
         for (const auto& c : config_.clusters) {
             if (c.instance_no == e.cluster.instance_no)
-                return notify::route(config_.notifiers, e, c.notify);
+                return notify::route(config_.notifiers, config_.routes, e, c.notify);
         }
         return std::vector<std::string>{};
     };
@@ -169,9 +193,14 @@ int daemon::run() {
         awaiting_first_poll_.insert(c.name);
     for (const auto& c : config_.clusters) {
         auto it = restored_.find(c.instance_no);
-        start_cluster(c, it != restored_.end() ? std::move(it->second) : monitor::cluster_state{});
+        auto silence = restored_silences_.find(c.instance_no);
+        start_cluster(c, it != restored_.end() ? std::move(it->second) : monitor::cluster_state{},
+                      silence != restored_silences_.end()
+                          ? std::optional<silence::silence_record>(std::move(silence->second))
+                          : std::nullopt);
     }
     restored_.clear();
+    restored_silences_.clear();
     load_node_time_history(std::nullopt);
     if (ha_)
         start_ha();
@@ -203,13 +232,15 @@ void daemon::load_and_start_cluster(const cluster_config& c) {
                                          [&](const cluster_config& x) { return x == c; });
         if (stopping_ || clusters_.count(c.name) != 0 || wanted == config_.clusters.end())
             return;  // another reload overtook this one
-        start_cluster(c, r ? std::move(r->state) : monitor::cluster_state{});
+        start_cluster(c, r ? std::move(r->state) : monitor::cluster_state{},
+                      r ? std::move(r->silence) : std::nullopt);
         load_node_time_history(c.instance_no);
     });
 }
 
-std::unique_ptr<cluster_runtime> daemon::make_runtime(const cluster_config& c,
-                                                      monitor::cluster_state restored) {
+std::unique_ptr<cluster_runtime> daemon::make_runtime(
+    const cluster_config& c, monitor::cluster_state restored,
+    std::optional<silence::silence_record> silence) {
     runtime_deps deps;
     deps.executor = io_.get_executor();
     deps.clock = &clock_;
@@ -232,8 +263,11 @@ std::unique_ptr<cluster_runtime> daemon::make_runtime(const cluster_config& c,
         update_status();
     };
     deps.first_attempt = [this, name = c.name] { first_attempt_done(name); };
+    deps.alertmanager = &config_.alertmanager;
+    deps.maintenance = &config_.maintenance;
     metrics_.set_discovered(c.name, c.discovered);
-    auto rt = std::make_unique<cluster_runtime>(c, std::move(deps), std::move(restored));
+    auto rt = std::make_unique<cluster_runtime>(c, std::move(deps), std::move(restored),
+                                                std::move(silence));
     const auto flags = rt->flags();
     in_progress_ += flags.upgrade_in_progress;
     stalled_ += flags.stalled;
@@ -241,12 +275,13 @@ std::unique_ptr<cluster_runtime> daemon::make_runtime(const cluster_config& c,
     return rt;
 }
 
-void daemon::start_cluster(const cluster_config& c, monitor::cluster_state restored) {
+void daemon::start_cluster(const cluster_config& c, monitor::cluster_state restored,
+                           std::optional<silence::silence_record> silence) {
     if (ha_ && !ha_active_) {
         add_group_view(c);  // a standby shows the group's state and polls nothing
         return;
     }
-    auto rt = make_runtime(c, std::move(restored));
+    auto rt = make_runtime(c, std::move(restored), std::move(silence));
     monitor::watcher_options wo;
     wo.name = c.name;
     wo.target = {c.instance_no, c.region};
@@ -261,7 +296,7 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
     auto watcher = std::make_shared<monitor::cluster_watcher>(
         io_.get_executor(), source, *limiter_, clock_, rng_, *rt, logger_, std::move(wo));
     rt->set_watcher(watcher);
-    rt->start();
+    rt->start(silences_.get());
     watcher->start([this, raw = rt.get()] { retiring_.erase(raw); });
     logger_->info("cluster {}: watching instance {} ({}), every {} ms in an upgrade, {} ms idle{}",
                   c.name, c.instance_no, c.region, c.polling.interval.count(),

@@ -89,9 +89,14 @@ class daemon {
     bool unclean() const { return unclean_; }
 
   private:
-    void start_cluster(const cluster_config& c, monitor::cluster_state restored);
-    std::unique_ptr<cluster_runtime> make_runtime(const cluster_config& c,
-                                                  monitor::cluster_state restored);
+    void start_cluster(const cluster_config& c, monitor::cluster_state restored,
+                       std::optional<silence::silence_record> silence = {});
+    std::unique_ptr<cluster_runtime> make_runtime(
+        const cluster_config& c, monitor::cluster_state restored,
+        std::optional<silence::silence_record> silence = {});
+    // SPEC §14: the silence manager for `alertmanager` (none without it), its own HTTPS
+    // client (fenced in an HA group). Throws for an unusable ca_file.
+    std::unique_ptr<silence::manager> make_silences(const std::optional<alertmanager_config>& am);
     void load_and_start_cluster(const cluster_config& c);
     void open_store();
     std::unique_ptr<notify::dispatcher> make_dispatcher(
@@ -184,6 +189,8 @@ class daemon {
     std::unique_ptr<web::history_source> history_;
     std::unique_ptr<notify::client_pool> webhook_clients_;  // one https_client per ca_file
     std::unique_ptr<notify::dispatcher> dispatcher_;
+    // Alertmanager silences (SPEC §14); null without an `alertmanager` section.
+    std::unique_ptr<silence::manager> silences_;
     std::unique_ptr<api_source> source_;
     std::unique_ptr<monitor::rate_limiter> limiter_;
     std::unique_ptr<discovery_runtime> discovery_;  // SPEC §10; idle while disabled
@@ -203,6 +210,7 @@ class daemon {
 
     // The stored states loaded at start, by instance_no; taken by start_cluster.
     std::map<std::string, monitor::cluster_state> restored_;
+    std::map<std::string, silence::silence_record> restored_silences_;
     std::map<std::string, std::unique_ptr<cluster_runtime>> clusters_;
     // Stopped clusters whose watcher coroutine has not ended yet.
     std::map<cluster_runtime*, std::unique_ptr<cluster_runtime>> retiring_;

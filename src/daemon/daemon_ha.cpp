@@ -43,14 +43,22 @@ void daemon::become_leader(state::initial_state initial) {
     dispatcher_ = make_dispatcher(std::move(initial.pending));
     dispatcher_->start();
     std::map<std::string, monitor::cluster_state> restored;
-    for (auto& c : initial.clusters)
+    std::map<std::string, silence::silence_record> silences;  // the group's (SPEC §14)
+    for (auto& c : initial.clusters) {
+        if (c.silence)
+            silences.insert_or_assign(c.instance_no, std::move(*c.silence));
         restored.insert_or_assign(c.instance_no, std::move(c.state));
+    }
     awaiting_first_poll_.clear();  // the views' names left with stop_cluster
     for (const auto& c : config_.clusters)
         awaiting_first_poll_.insert(c.name);
     for (const auto& c : config_.clusters) {
         auto it = restored.find(c.instance_no);
-        start_cluster(c, it != restored.end() ? std::move(it->second) : monitor::cluster_state{});
+        auto silence = silences.find(c.instance_no);
+        start_cluster(c, it != restored.end() ? std::move(it->second) : monitor::cluster_state{},
+                      silence != silences.end()
+                          ? std::optional<silence::silence_record>(std::move(silence->second))
+                          : std::nullopt);
     }
     update_status();
 }

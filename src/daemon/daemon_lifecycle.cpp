@@ -39,6 +39,8 @@ void daemon::begin_stop() {
         if (rt->watcher())
             rt->watcher()->stop();
     }
+    if (silences_)
+        silences_->close();  // what it had not done is in the store for the next start
     if (server_)
         server_->stop();
     feed_.stop();              // waiting long polls answer now

@@ -43,15 +43,30 @@ void daemon::apply(sesmon::config next) {
     std::map<std::string, std::unique_ptr<sesmon::notifier>> notifiers;
     for (const auto& nc : next.notifiers)
         notifiers[nc.name] = build_notifier(nc, next.logging.format);
+    const bool silences_changed = next.alertmanager != config_.alertmanager;
+    auto silences = silences_changed ? make_silences(next.alertmanager) : nullptr;
     auto server = prepare_server(next.server);  // last: it may already listen
 
     // 2. Swap. Nothing below throws: the dispatcher's factory hands out the notifiers just
     //    built, kept `log` notifiers included (so they write in the new logging.format).
     prebuilt_notifiers_ = std::move(notifiers);
     dispatcher_->reconfigure(next.notifiers);
+    dispatcher_->set_routes(next.routes);
     prebuilt_notifiers_.clear();
     forget_removed_notifiers(next.notifiers);
     source_->install(std::move(client));
+    if (silences_changed) {
+        // Kept clusters move to the new manager; their records stay as they are (a silence
+        // made through the old URL is found again by its comment only if it is the same
+        // Alertmanager).
+        for (auto& [name, rt] : clusters_)
+            rt->set_silence_manager(silences.get());
+        if (silences_)
+            silences_->close();
+        silences_ = std::move(silences);
+        logger_->info("alertmanager: {}", silences_ ? "silences on, to " + next.alertmanager->url
+                                                    : std::string("silences off"));
+    }
     swap_server(std::move(server), next.server);
     apply_logging(*logger_, next.logging, options_.log);
     limiter_->set_limits({next.api.max_requests_per_second, next.api.max_in_flight});

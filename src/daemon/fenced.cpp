@@ -44,4 +44,15 @@ boost::asio::awaitable<delivery_outcome> fenced_notifier::deliver(const event& e
     co_return outcome;
 }
 
+boost::asio::awaitable<http_result> fenced_http_client::send(http_request request) {
+    const bool open = co_await gate_open(election_);
+    if (!open) {
+        http_result refused =
+            http_error{http_error_kind::connect, "not sent: this member does not lead the group"};
+        co_return refused;
+    }
+    http_result result = co_await inner_->send(std::move(request));
+    co_return result;
+}
+
 }  // namespace sesmon::daemon

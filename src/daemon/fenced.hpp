@@ -1,8 +1,9 @@
 #pragma once
-// fenced: the two doors through which a member acts on the world — API polls and
-// notification deliveries — each behind the election's gate (ha::election::may_act). In HA
-// mode the daemon's watchers poll through a fenced_source and its dispatcher delivers
-// through fenced_notifiers, so that:
+// fenced: the doors through which a member acts on the world — API polls, notification
+// deliveries and Alertmanager silences — each behind the election's gate
+// (ha::election::may_act). In HA mode the daemon's watchers poll through a fenced_source,
+// its dispatcher delivers through fenced_notifiers and its silences go through a
+// fenced_http_client, so that:
 // - a standby makes no API call and sends nothing;
 // - a leader whose leadership is unconfirmed (renewals failing, or just woken from a pause
 //   past ttl/2) waits before each poll and each delivery until etcd confirmed it again,
@@ -10,6 +11,7 @@
 // The check is made right before the request starts, with no wait in between.
 #include <memory>
 
+#include "sesmon/http_client.hpp"
 #include "sesmon/notifier.hpp"
 #include "sesmon/progress_source.hpp"
 
@@ -42,6 +44,19 @@ class fenced_notifier final : public notifier {
 
   private:
     std::unique_ptr<notifier> inner_;
+    ha::election& election_;
+};
+
+class fenced_http_client final : public http_client {
+  public:
+    fenced_http_client(std::shared_ptr<http_client> inner, ha::election& election)
+        : inner_(std::move(inner)), election_(election) {}
+    // A term that ends while waiting: a connect error (the silence manager retries it; the
+    // silence stays the group's for the next leader).
+    boost::asio::awaitable<http_result> send(http_request request) override;
+
+  private:
+    std::shared_ptr<http_client> inner_;
     ha::election& election_;
 };
 

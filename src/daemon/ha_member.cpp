@@ -118,6 +118,10 @@ std::unique_ptr<notifier> ha_member::fence(std::unique_ptr<notifier> inner) {
     return std::make_unique<fenced_notifier>(std::move(inner), election_);
 }
 
+std::shared_ptr<http_client> ha_member::fence_client(std::shared_ptr<http_client> inner) {
+    return std::make_shared<fenced_http_client>(std::move(inner), election_);
+}
+
 web::readiness ha_member::readiness(bool first_round_done, bool active) const {
     const auto s = election_.status();
     std::string note;

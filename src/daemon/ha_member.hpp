@@ -76,6 +76,8 @@ class ha_member {
 
     progress_source& source(progress_source& inner);
     std::unique_ptr<notifier> fence(std::unique_ptr<notifier> inner);
+    // Alertmanager's client (silences): only the leader's requests go out.
+    std::shared_ptr<http_client> fence_client(std::shared_ptr<http_client> inner);
 
     bool may_act() const { return election_.may_act(); }
     const std::unordered_map<std::string, state::cluster_record>& group_clusters() const {

@@ -9,14 +9,6 @@ std::string versions(const upgrade_info& u) {
     return u.from_version + " → " + u.to_version;
 }
 
-// " (2140 → 2150, 3/8 nodes done)", or "" when the event carries no upgrade.
-std::string progress_suffix(const event& e) {
-    if (!e.upgrade)
-        return {};
-    return " (" + versions(*e.upgrade) + ", " + std::to_string(e.upgrade->nodes_complete) + "/" +
-           std::to_string(e.upgrade->nodes_total) + " nodes done)";
-}
-
 std::string seconds_text(long long seconds) {
     return common::format_duration(std::chrono::seconds(seconds));
 }
@@ -72,11 +64,20 @@ std::string body(const event& e, duration span) {
         case event_type::monitor_recovered:
             return "polling works again after " + common::format_duration(span) +
                    " without a successful poll";
+        case event_type::upgrade_unplanned:
+            return "upgrade started outside its maintenance windows";
     }
     return std::string(to_string(e.type));
 }
 
 }  // namespace
+
+std::string progress_suffix(const event& e) {
+    if (!e.upgrade)
+        return {};
+    return " (" + versions(*e.upgrade) + ", " + std::to_string(e.upgrade->nodes_complete) + "/" +
+           std::to_string(e.upgrade->nodes_total) + " nodes done)";
+}
 
 std::string summarize(const event& e, duration span) {
     const bool with_progress =

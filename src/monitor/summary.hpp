@@ -14,4 +14,8 @@ namespace sesmon::monitor {
 
 std::string summarize(const event& e, duration span = {});
 
+// The progress line every upgrade event's summary ends with: " (2140 → 2150, 3/8 nodes
+// done)", or "" when the event carries no upgrade.
+std::string progress_suffix(const event& e);
+
 }  // namespace sesmon::monitor

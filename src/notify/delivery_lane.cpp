@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "common/time_format.hpp"
+#include "notify/digest.hpp"
 #include "notify/retry_policy.hpp"
 #include "state/store.hpp"
 
@@ -20,8 +21,10 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Node, when the event is about one, for log lines: " node x".
+// Node, when the event is about one, for log lines: " node x"; a digest's size.
 std::string node_part(const event& e) {
+    if (!e.digest.empty())
+        return " (digest of " + std::to_string(e.digest.size()) + ")";
     return e.node ? " node " + e.node->hostname : std::string();
 }
 
@@ -74,6 +77,8 @@ void delivery_lane::push(queued entry) {
     cluster_queue& queue = queues_[cluster];
     queue.entries.push_back(std::move(entry));
     ++pending_;
+    if (queue.digest_wait)
+        queue.digest_wait->cancel();  // a digest goes before what was queued behind it
     if (can_run() && !queue.worker_running)
         spawn_worker(cluster);
 }
@@ -110,6 +115,38 @@ void delivery_lane::close() {
 void delivery_lane::update(notifier_config config, std::shared_ptr<notifier> instance) {
     config_ = std::move(config);
     notifier_ = std::move(instance);
+    recheck_digests();  // the period may have changed
+}
+
+void delivery_lane::recheck_digests() {
+    for (auto& [cluster, queue] : queues_) {
+        if (queue.digest_wait)
+            queue.digest_wait->cancel();
+    }
+}
+
+asio::awaitable<std::vector<delivery_lane::queued>> delivery_lane::next_message(
+    const std::string& cluster) {
+    std::vector<queued> out;
+    const std::deque<queued>& entries = queues_[cluster].entries;
+    if (!folds(config_, entries.front().event.type)) {
+        out.push_back(entries.front());
+        co_return out;
+    }
+    std::vector<const event*> view;
+    for (std::size_t i = 0; i < entries.size() && i <= max_digest_members; ++i)
+        view.push_back(&entries[i].event);
+    const digest_decision d = plan_digest(config_, view, clock_.wall_now());
+    if (d.what != digest_decision::kind::wait) {
+        out.assign(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(d.count));
+        co_return out;
+    }
+    auto timer = std::make_shared<asio::steady_timer>(executor_, d.due - clock_.wall_now());
+    queues_[cluster].digest_wait = timer;
+    co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    if (const auto it = queues_.find(cluster); it != queues_.end())
+        it->second.digest_wait.reset();
+    co_return out;  // empty: look again
 }
 
 notifier_counters delivery_lane::counters() const {
@@ -218,13 +255,20 @@ asio::awaitable<void> delivery_lane::drain(std::string cluster) {
             co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
             continue;
         }
+        std::vector<queued> members = co_await next_message(cluster);
+        if (members.empty())
+            continue;  // a digest waited for its period, or for what was queued behind it
+        std::vector<const event*> parts;
+        for (const queued& m : members)
+            parts.push_back(&m.event);
+        const event message = members.size() > 1 ? make_digest(parts) : e;
         if (!co_await acquire_slot())
             break;
         std::shared_ptr<notifier> instance = notifier_;
         const steady_time began = clock_.steady_now();
         delivery_outcome outcome;
         try {
-            outcome = co_await instance->deliver(e);
+            outcome = co_await instance->deliver(message);
         } catch (const std::exception& error) {
             outcome.result = delivery_outcome::kind::retry;
             outcome.detail = std::string("attempt failed: ") + error.what();
@@ -237,23 +281,28 @@ asio::awaitable<void> delivery_lane::drain(std::string cluster) {
         switch (outcome.result) {
             case delivery_outcome::kind::delivered:
                 logger_->info("notify {}: delivered {} for cluster {}{} ({}, {})", config_.name,
-                              to_string(e.type), cluster, node_part(e), outcome.detail,
+                              to_string(message.type), cluster, node_part(message), outcome.detail,
                               common::format_duration(outcome.latency));
                 ++counters_.delivered;
-                record(entry, state::delivery_status::delivered, attempts, std::nullopt, "");
-                pop(cluster, e.id);
+                for (const queued& m : members) {
+                    record(m, state::delivery_status::delivered, attempts, std::nullopt, "");
+                    pop(cluster, m.event.id);
+                }
                 break;
             case delivery_outcome::kind::rejected:
-                entry.attempts = attempts;
-                dead_letter(cluster, entry, outcome.detail);
+                for (queued& m : members) {
+                    m.attempts = attempts;
+                    dead_letter(cluster, m, outcome.detail);
+                }
                 break;
             case delivery_outcome::kind::retry: {
                 if (closed_) {
                     logger_->info("notify {}: stopped; {} for cluster {}{} stays pending ({})",
-                                  config_.name, to_string(e.type), cluster, node_part(e),
-                                  outcome.detail);
-                    record(entry, state::delivery_status::pending, attempts, std::nullopt,
-                           outcome.detail);
+                                  config_.name, to_string(message.type), cluster,
+                                  node_part(message), outcome.detail);
+                    for (const queued& m : members)
+                        record(m, state::delivery_status::pending, attempts, std::nullopt,
+                               outcome.detail);
                     break;
                 }
                 ++counters_.retried;
@@ -275,11 +324,12 @@ asio::awaitable<void> delivery_lane::drain(std::string cluster) {
                     break;
                 }
                 logger_->warn("notify {}: {} for cluster {}{} not delivered ({}); retry {} in {}",
-                              config_.name, to_string(e.type), cluster, node_part(e),
+                              config_.name, to_string(message.type), cluster, node_part(message),
                               outcome.detail, attempts, common::format_duration(delay));
-                record(entry, state::delivery_status::pending, attempts,
-                       clock_.wall_now() + std::chrono::ceil<std::chrono::seconds>(delay),
-                       outcome.detail);
+                for (const queued& m : members)
+                    record(m, state::delivery_status::pending, attempts,
+                           clock_.wall_now() + std::chrono::ceil<std::chrono::seconds>(delay),
+                           outcome.detail);
                 if (auto q = queues_.find(cluster); q != queues_.end() &&
                                                     !q->second.entries.empty() &&
                                                     q->second.entries.front().event.id == e.id) {

@@ -58,6 +58,8 @@ class delivery_lane : public std::enable_shared_from_this<delivery_lane> {
     void close();
     // SIGHUP: the new configuration and notifier apply from the next attempt on.
     void update(sesmon::notifier_config config, std::shared_ptr<sesmon::notifier> instance);
+    // Digests waiting for their period look at the clock again (dispatcher::clock_moved).
+    void recheck_digests();
 
     const sesmon::notifier_config& config() const { return config_; }
     notifier_counters counters() const;
@@ -73,6 +75,8 @@ class delivery_lane : public std::enable_shared_from_this<delivery_lane> {
         std::deque<queued> entries;
         bool worker_running = false;
         std::shared_ptr<boost::asio::cancellation_signal> cancel;
+        // Set while a digest waits for its period: anything queued ends the wait early.
+        std::shared_ptr<boost::asio::steady_timer> digest_wait;
     };
 
     void push(queued entry);
@@ -83,6 +87,9 @@ class delivery_lane : public std::enable_shared_from_this<delivery_lane> {
     void release_slot();
     void pop(const std::string& cluster, const std::string& event_id);
     void dead_letter(const std::string& cluster, const queued& entry, const std::string& reason);
+    // SPEC §14: the events the front of `cluster`'s queue sends as one message (one, or a
+    // digest's members); empty while a digest waits (it waited, the caller looks again).
+    boost::asio::awaitable<std::vector<queued>> next_message(const std::string& cluster);
     // How long until `e` is older than retry.max_age (zero when it already is).
     duration until_expiry(const sesmon::event& e) const;
     void record(const queued& entry, state::delivery_status status, int attempts,

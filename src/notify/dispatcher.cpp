@@ -94,19 +94,23 @@ void dispatcher::start() {
 
 std::vector<std::string> dispatcher::route(const event& e,
                                            const std::vector<std::string>& notify_list) const {
-    std::vector<std::string> out;
-    for (const std::string& name : notify_list) {
-        auto it = lanes_.find(name);
-        if (it == lanes_.end()) {
-            logger_->warn(
-                "notify: cluster {} names notifier {}, which is not configured; {} "
-                "not sent there",
-                e.cluster.name, name, to_string(e.type));
-        } else if (accepts(it->second->config(), e.type)) {
-            out.push_back(name);
-        }
+    std::vector<std::string> unknown;
+    auto out = notify::route(
+        [this](const std::string& name) -> const notifier_config* {
+            const auto it = lanes_.find(name);
+            return it == lanes_.end() ? nullptr : &it->second->config();
+        },
+        routes_, e, notify_list, &unknown);
+    for (const std::string& name : unknown) {
+        logger_->warn("notify: {} names notifier {}, which is not configured; {} not sent there",
+                      routes_.empty() ? "cluster " + e.cluster.name : std::string("a route"), name,
+                      to_string(e.type));
     }
     return out;
+}
+
+void dispatcher::set_routes(std::vector<route_config> routes) {
+    routes_ = std::move(routes);
 }
 
 void dispatcher::enqueue(const event& e, const std::vector<std::string>& notifiers) {
@@ -184,6 +188,11 @@ void dispatcher::reconfigure(std::vector<notifier_config> notifiers) {
                       name);
     }
     lanes_ = std::move(next);
+}
+
+void dispatcher::clock_moved() {
+    for (auto& [name, lane] : lanes_)
+        lane->recheck_digests();
 }
 
 std::map<std::string, notifier_counters> dispatcher::counters() const {

@@ -83,10 +83,12 @@ class dispatcher {
     // Starts delivering: the pending deliveries from the store first, then what is enqueued.
     void start();
 
-    // The notifiers `e` goes to: the names of the cluster's `notify` list that are
-    // configured and whose filter accepts it (routing.hpp). Unknown names are logged.
+    // The notifiers `e` goes to (routing.hpp): by the routes when there are any, else the
+    // names of the cluster's `notify` list whose filter accepts it. Unknown names are logged.
     std::vector<std::string> route(const sesmon::event& e,
                                    const std::vector<std::string>& notify_list) const;
+    // The `routes:` of the configuration (SPEC §14); empty: none. At start and reload.
+    void set_routes(std::vector<sesmon::route_config> routes);
 
     // Queues a committed event for `notifiers` (what route() said when it was committed;
     // names no longer configured are skipped: their rows stay pending in the store).
@@ -108,6 +110,10 @@ class dispatcher {
     // Per notifier name, the configured notifiers only.
     std::map<std::string, notifier_counters> counters() const;
 
+    // The clock given at construction moved by more than real time did (tests drive a
+    // manual clock): digests waiting for their period look at it again.
+    void clock_moved();
+
   private:
     std::shared_ptr<delivery_lane> make_lane(const sesmon::notifier_config& config,
                                              std::unique_ptr<sesmon::notifier> instance);
@@ -120,6 +126,7 @@ class dispatcher {
     dispatcher_options options_;
     std::shared_ptr<std::function<double()>> random_;
     std::map<std::string, std::shared_ptr<delivery_lane>> lanes_;
+    std::vector<sesmon::route_config> routes_;
     bool started_ = false;
     bool stopped_ = false;
 };

@@ -15,6 +15,49 @@ using json::put;
 using json::put_or_null;
 using json::put_time;
 
+template <class Writer>
+void put_node(Writer& w, std::string_view name, const std::optional<node_info>& node) {
+    key(w, name);
+    if (!node) {
+        w.Null();
+        return;
+    }
+    const node_info& n = *node;
+    w.StartObject();
+    put(w, "hostname", n.hostname);
+    put(w, "role", n.role);
+    put(w, "status", n.status);
+    put_or_null(w, "previous_status", n.previous_status);
+    put_time(w, "status_since", n.status_since);
+    w.EndObject();
+}
+
+// The members of a digest message, oldest first; null for a single event.
+template <class Writer>
+void put_digest(Writer& w, const std::vector<digest_entry>& digest) {
+    key(w, "digest");
+    if (digest.empty()) {
+        w.Null();
+        return;
+    }
+    w.StartObject();
+    key(w, "count");
+    w.Uint64(digest.size());
+    key(w, "events");
+    w.StartArray();
+    for (const digest_entry& d : digest) {
+        w.StartObject();
+        put(w, "id", d.id);
+        put(w, "type", to_string(d.type));
+        put(w, "occurred_at", common::format_rfc3339_utc(d.occurred_at));
+        put(w, "summary", d.summary);
+        put_node(w, "node", d.node);
+        w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+}
+
 }  // namespace
 
 std::string format_generic(const event& e) {
@@ -24,6 +67,7 @@ std::string format_generic(const event& e) {
     put(w, "schema", generic_schema);
     put(w, "id", e.id);
     put(w, "type", to_string(e.type));
+    put(w, "severity", to_string(severity_of(e)));
     put(w, "occurred_at", common::format_rfc3339_utc(e.occurred_at));
     put(w, "summary", e.summary);
     key(w, "cluster");
@@ -51,19 +95,7 @@ std::string format_generic(const event& e) {
     } else {
         w.Null();
     }
-    key(w, "node");
-    if (e.node) {
-        const node_info& n = *e.node;
-        w.StartObject();
-        put(w, "hostname", n.hostname);
-        put(w, "role", n.role);
-        put(w, "status", n.status);
-        put_or_null(w, "previous_status", n.previous_status);
-        put_time(w, "status_since", n.status_since);
-        w.EndObject();
-    } else {
-        w.Null();
-    }
+    put_node(w, "node", e.node);
     key(w, "stall");
     if (e.stall) {
         w.StartObject();
@@ -85,6 +117,13 @@ std::string format_generic(const event& e) {
     } else {
         w.Null();
     }
+    key(w, "in_maintenance_window");
+    if (e.in_maintenance_window) {
+        w.Bool(*e.in_maintenance_window);
+    } else {
+        w.Null();
+    }
+    put_digest(w, e.digest);
     w.EndObject();
     return json::text(buffer);
 }
@@ -138,6 +177,42 @@ struct reader {
                 }
                 out.set(m.name.GetString(), {m.value.GetString(), m.value.GetStringLength()});
             }
+        }
+        return out;
+    }
+
+    std::optional<node_info> node(const rapidjson::Value& parent, const char* name) {
+        const rapidjson::Value* n = object(parent, name);
+        if (n == nullptr)
+            return std::nullopt;
+        node_info info;
+        info.hostname = text(*n, "hostname");
+        info.role = text(*n, "role");
+        info.status = text(*n, "status");
+        info.previous_status = text(*n, "previous_status");
+        info.status_since = time(*n, "status_since");
+        return info;
+    }
+
+    std::vector<digest_entry> digest(const rapidjson::Value& doc) {
+        std::vector<digest_entry> out;
+        const rapidjson::Value* d = object(doc, "digest");
+        if (d == nullptr)
+            return out;
+        const auto events = d->FindMember("events");
+        if (events == d->MemberEnd() || !events->value.IsArray()) {
+            ok = false;
+            return out;
+        }
+        for (const auto& item : events->value.GetArray()) {
+            const auto type = item.IsObject() ? parse_event_type(text(item, "type")) : std::nullopt;
+            const auto at = item.IsObject() ? time(item, "occurred_at") : std::nullopt;
+            if (!type || !at) {
+                ok = false;
+                return {};
+            }
+            out.push_back(
+                {text(item, "id"), *type, *at, text(item, "summary"), node(item, "node")});
         }
         return out;
     }
@@ -196,15 +271,7 @@ std::optional<event> parse_generic(std::string_view json) {
         info.expected_finish = r.time(*u, "expected_finish");
         e.upgrade = std::move(info);
     }
-    if (const rapidjson::Value* n = r.object(doc, "node")) {
-        node_info info;
-        info.hostname = r.text(*n, "hostname");
-        info.role = r.text(*n, "role");
-        info.status = r.text(*n, "status");
-        info.previous_status = r.text(*n, "previous_status");
-        info.status_since = r.time(*n, "status_since");
-        e.node = std::move(info);
-    }
+    e.node = r.node(doc, "node");
     if (const rapidjson::Value* s = r.object(doc, "stall")) {
         e.stall = stall_info{r.text(*s, "reason"), r.integer(*s, "stalled_for_seconds")};
         if (const auto it = s->FindMember("peer_median_seconds");
@@ -215,6 +282,10 @@ std::optional<event> parse_generic(std::string_view json) {
     if (error != doc.MemberEnd() && error->value.IsString()) {
         e.error = std::string(error->value.GetString(), error->value.GetStringLength());
     }
+    if (const auto window = doc.FindMember("in_maintenance_window");
+        window != doc.MemberEnd() && window->value.IsBool())
+        e.in_maintenance_window = window->value.GetBool();
+    e.digest = r.digest(doc);
     if (!r.ok || e.cluster.name.empty()) {
         return std::nullopt;
     }

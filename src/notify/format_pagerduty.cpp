@@ -28,6 +28,7 @@ std::vector<pagerduty_step> pagerduty_steps(event_type type) {
             return {{"resolve", incident::stall}, {"resolve", incident::failure}};
         case event_type::upgrade_started:
         case event_type::node_changed:
+        case event_type::upgrade_unplanned:  // nothing to open and later resolve
             return {};
     }
     return {};

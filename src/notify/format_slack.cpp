@@ -141,6 +141,18 @@ std::string format_slack(const event& e) {
     w.EndArray();
     w.EndObject();
 
+    if (!e.digest.empty()) {
+        // A digest: its members, one line each (the section text holds at most 3000).
+        std::string lines;
+        for (const digest_entry& d : e.digest)
+            lines += "\u2022 " + escape(d.summary) + "\n";
+        w.StartObject();
+        json::put(w, "type", "section");
+        json::key(w, "text");
+        text_object(w, "mrkdwn", clip(lines, 3000));
+        w.EndObject();
+    }
+
     w.StartObject();
     json::put(w, "type", "context");
     json::key(w, "elements");

@@ -72,6 +72,8 @@ std::string log_line(const event& e, log_format format) {
     if (e.error) {
         field(line, "error", *e.error);
     }
+    if (!e.digest.empty())
+        field(line, "digest", std::to_string(e.digest.size()));
     field(line, "summary", e.summary);
     field(line, "id", e.id.substr(0, 12));
     return line;

@@ -91,6 +91,12 @@ CREATE TABLE discovered_clusters(
 );
 )sql";
 
+// Version 4 (issue 24): each cluster's Alertmanager silence record (JSON, silence_codec),
+// written with the cluster's state; NULL for a cluster that never had one.
+constexpr const char* schema_v4 = R"sql(
+ALTER TABLE clusters ADD COLUMN silence TEXT;
+)sql";
+
 // The migration steps by version: migration_steps[v] brings a database of version v to
 // v + 1, in one transaction. A new version appends its step here and raises
 // schema_version (database.hpp); the static_assert keeps the two together.
@@ -98,6 +104,7 @@ constexpr const char* migration_steps[] = {
     schema_v1,  // 0 -> 1: the whole schema
     schema_v2,  // 1 -> 2: history indexes
     schema_v3,  // 2 -> 3: discovered_clusters
+    schema_v4,  // 3 -> 4: clusters.silence
 };
 static_assert(std::size(migration_steps) == schema_version,
               "one migration step per schema version");

@@ -28,7 +28,7 @@ class logger;
 namespace sesmon::state {
 
 // Raised with each migration step (database.cpp, migration_steps).
-inline constexpr int schema_version = 3;
+inline constexpr int schema_version = 4;
 // The oldest schema the read-only tools read: a database the daemon has not migrated yet
 // (the steps since add indexes, and discovered_clusters, which no tool reads) still answers
 // `history` and `deliveries`. A step that adds or changes what those reads query raises it

@@ -116,6 +116,10 @@ std::string encode_event(const event& e) {
     }
     if (e.error)
         json::put(w, "error", *e.error);
+    if (e.in_maintenance_window) {
+        json::key(w, "in_maintenance_window");
+        w.Bool(*e.in_maintenance_window);
+    }
     w.EndObject();
     return json::text(buffer);
 }
@@ -157,6 +161,9 @@ std::optional<event> decode_event(std::string_view text) {
     }
     if (const auto it = doc.FindMember("error"); it != doc.MemberEnd() && it->value.IsString())
         e.error = std::string(it->value.GetString(), it->value.GetStringLength());
+    if (const auto it = doc.FindMember("in_maintenance_window");
+        it != doc.MemberEnd() && it->value.IsBool())
+        e.in_maintenance_window = it->value.GetBool();
     return e;
 }
 

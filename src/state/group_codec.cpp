@@ -11,6 +11,7 @@
 #include "common/json_writer.hpp"
 #include "monitor/cluster_state_json.hpp"
 #include "state/event_codec.hpp"
+#include "state/silence_codec.hpp"
 
 namespace sesmon::state::group {
 namespace {
@@ -157,6 +158,8 @@ std::string encode_cluster(const cluster_record& c) {
     put_raw(w, "state", monitor::to_json(c.state, c.instance_no));
     if (!c.history_id.empty())  // each member's state.db records the upgrade's nodes under it
         json::put(w, "history_id", c.history_id);
+    if (c.silence)
+        put_raw(w, "silence", encode_silence(*c.silence));
     w.EndObject();
     return json::text(buffer);
 }
@@ -185,6 +188,10 @@ std::optional<cluster_record> decode_cluster(std::string_view instance_no, std::
                        std::move(parsed->state)};
     if (const auto id = doc.FindMember("history_id"); id != doc.MemberEnd() && id->value.IsString())
         out.history_id = {id->value.GetString(), id->value.GetStringLength()};
+    if (const auto s = doc.FindMember("silence"); s != doc.MemberEnd() && s->value.IsObject()) {
+        std::string why;
+        out.silence = decode_silence(serialized(s->value), why);  // unreadable: found again
+    }
     return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include "monitor/cluster_state_json.hpp"
 #include "state/event_codec.hpp"
+#include "state/silence_codec.hpp"
 
 namespace sesmon::state {
 namespace {
@@ -12,7 +13,9 @@ wall_time from_unix(std::int64_t seconds) {
     return wall_time(std::chrono::seconds(seconds));
 }
 
-std::optional<cluster_record> decode_cluster(const sqlite::statement& row, spdlog::logger& log) {
+// Columns of select_clusters(): instance_no, name, state[, silence].
+std::optional<cluster_record> decode_cluster(const sqlite::statement& row, bool with_silence,
+                                             spdlog::logger& log) {
     const std::string instance_no = row.column_text(0);
     std::string error;
     auto parsed = monitor::cluster_state_from_json(row.column_text(2), error);
@@ -24,10 +27,31 @@ std::optional<cluster_record> decode_cluster(const sqlite::statement& row, spdlo
             parsed ? "written for instance " + parsed->instance_no : error);
         return std::nullopt;
     }
-    return cluster_record{instance_no, row.column_text(1), std::move(parsed->state)};
+    cluster_record out{instance_no, row.column_text(1), std::move(parsed->state)};
+    if (with_silence && !row.column_is_null(3)) {
+        out.silence = decode_silence(row.column_text(3), error);
+        if (!out.silence) {
+            log.warn(
+                "state: the stored silence of cluster {} does not read ({}); it is found again "
+                "in Alertmanager by its comment",
+                out.name, error);
+        }
+    }
+    return out;
 }
 
-constexpr const char* select_clusters = "SELECT instance_no, name, state FROM clusters";
+// A database opened read-only is not migrated (a degraded start, the tools): one before
+// schema 4 has no silence column.
+bool has_silences(sqlite::connection& db) {
+    return db.query_int(
+               "SELECT count(*) FROM pragma_table_info('clusters') WHERE name = "
+               "'silence'") > 0;
+}
+
+std::string select_clusters(bool with_silence) {
+    return with_silence ? "SELECT instance_no, name, state, silence FROM clusters"
+                        : "SELECT instance_no, name, state FROM clusters";
+}
 
 }  // namespace
 
@@ -45,9 +69,10 @@ std::string_view to_string(delivery_status status) {
 
 std::vector<cluster_record> read_clusters(sqlite::connection& db, spdlog::logger& log) {
     std::vector<cluster_record> out;
-    sqlite::statement s(db, select_clusters);
+    const bool with_silence = has_silences(db);
+    sqlite::statement s(db, select_clusters(with_silence));
     while (s.step()) {
-        if (auto c = decode_cluster(s, log))
+        if (auto c = decode_cluster(s, with_silence, log))
             out.push_back(std::move(*c));
     }
     return out;
@@ -55,11 +80,12 @@ std::vector<cluster_record> read_clusters(sqlite::connection& db, spdlog::logger
 
 std::optional<cluster_record> read_cluster(sqlite::connection& db, const std::string& instance_no,
                                            spdlog::logger& log) {
-    sqlite::statement s(db, std::string(select_clusters) + " WHERE instance_no = ?1");
+    const bool with_silence = has_silences(db);
+    sqlite::statement s(db, select_clusters(with_silence) + " WHERE instance_no = ?1");
     s.bind(1, instance_no);
     if (!s.step())
         return std::nullopt;
-    return decode_cluster(s, log);
+    return decode_cluster(s, with_silence, log);
 }
 
 std::vector<discovered_record> read_discovered(sqlite::connection& db) {

@@ -9,6 +9,7 @@
 #include "monitor/cluster_state.hpp"
 #include "sesmon/event.hpp"
 #include "sesmon/time.hpp"
+#include "silence/record.hpp"
 
 namespace sesmon::state {
 
@@ -20,6 +21,8 @@ struct cluster_record {
     // The history id (upgrade_id) of state.upgrade, "" without one: the writer records that
     // upgrade's nodes in the history (history_writer::record_nodes). Not stored.
     std::string history_id = {};
+    // The cluster's Alertmanager silence (SPEC §14), when it has had one.
+    std::optional<silence::silence_record> silence = {};
 };
 
 // An event and the notifiers it goes to (the cluster's `notify` list after each notifier's

@@ -2,6 +2,7 @@
 
 #include "monitor/cluster_state_json.hpp"
 #include "state/event_codec.hpp"
+#include "state/silence_codec.hpp"
 
 namespace sesmon::state {
 namespace {
@@ -43,10 +44,10 @@ write_statements::write_statements(sqlite::connection& db)
                      "UPDATE outbox SET status = ?3, attempts = ?4, next_attempt = ?5, "
                      "last_error = ?6, updated_at = ?7 WHERE notifier = ?1 AND event_id = ?2"),
       upsert_cluster_(db,
-                      "INSERT INTO clusters(instance_no, name, state, updated_at) "
-                      "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(instance_no) DO UPDATE SET "
+                      "INSERT INTO clusters(instance_no, name, state, updated_at, silence) "
+                      "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(instance_no) DO UPDATE SET "
                       "name = excluded.name, state = excluded.state, "
-                      "updated_at = excluded.updated_at"),
+                      "updated_at = excluded.updated_at, silence = excluded.silence"),
       clear_discovered_(db, "DELETE FROM discovered_clusters"),
       insert_discovered_(
           db,
@@ -117,6 +118,7 @@ void write_statements::upsert_cluster(const cluster_record& c, std::int64_t now)
         .bind(2, c.name)
         .bind(3, monitor::to_json(c.state, c.instance_no))
         .bind(4, now)
+        .bind(5, c.silence ? std::optional<std::string>(encode_silence(*c.silence)) : std::nullopt)
         .run();
 }
 

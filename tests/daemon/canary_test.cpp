@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "harness.hpp"
+#include "support/alertmanager_server.hpp"
 
 namespace sesmon::daemon_test {
 namespace {
@@ -31,6 +32,7 @@ const std::vector<canary>& canaries() {
         {"signing secret", "CANARY-SIGNING-42d1"},
         {"PagerDuty routing key", "CANARY-ROUTING-77c0"},
         {"HTTP auth token", "CANARY-TOKEN-8e6b"},
+        {"Alertmanager token", "CANARY-AMTOKEN-3c5a"},
     };
     return all;
 }
@@ -92,6 +94,9 @@ class canary_test : public ::testing::Test {
             "\n  - name: script\n    type: command\n    argv: [" +
             (dir_.path() / "hook.sh").string() + ", " + dir_.path().string() + "]\n";
         token_file_ = secret("token", value("HTTP auth token"));
+        am_.emplace(dir_.path() / "am");
+        spec_.extra = "alertmanager:\n  url: " + am_->url() +
+                      "\n  token_file: " + secret("am-token", value("Alertmanager token")) + "\n";
         config_ = dir_.path() / "config.yaml";
         write_text(config_, config_text());
     }
@@ -125,6 +130,7 @@ class canary_test : public ::testing::Test {
             {"daemon log",
              [&] { return d.log_text() + read_text(dir_.path() / "daemon.log.out"); }},
             {"state directory files", [&] { return all_files(dir_.path() / "state"); }},
+            {"Alertmanager's silences", [&] { return am_->silences_json().value_or(""); }},
             {"/api/v1/clusters", page("/api/v1/clusters")},
             {"/api/v1/clusters (a page)", page("/api/v1/clusters?sort=name&limit=1000")},
             {"/api/v1/clusters/{name}", page("/api/v1/clusters/stuck")},
@@ -188,6 +194,7 @@ class canary_test : public ::testing::Test {
     std::optional<simulator> sim_;
     daemon_spec spec_;
     std::string token_file_;
+    std::optional<test::alertmanager_server> am_;
     fs::path config_;
 };
 
@@ -222,7 +229,11 @@ TEST_F(canary_test, no_secret_appears_on_any_surface) {
         wait_until([&] { return d.log_text().find("reload failed") != std::string::npos; }, 5s));
     write_text(config_, config_text());
 
-    // The surfaces were exercised: the receiver got signed deliveries, the token works.
+    // The surfaces were exercised: the receiver got signed deliveries, the token works,
+    // the upgrades were silenced (the Alertmanager token sent).
+    ASSERT_TRUE(wait_until(
+        [&] { return am_->silences_json().value_or("").find("stuck") != std::string::npos; }, 10s))
+        << d.log_text();
     const auto hooks = http("GET", sim_->port(), "/_sim/hooks");
     ASSERT_TRUE(hooks && hooks->find("webhook-signature") != std::string::npos);
     ASSERT_TRUE(get(d, "/api/v1/clusters"));

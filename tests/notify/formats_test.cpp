@@ -32,7 +32,7 @@ TEST(formats_test, generic_body_is_exactly_the_spec_shape) {
     const std::string expected =
         R"({"schema":"ses-upgrade-monitor/v1",)"
         R"("id":"9f2c4e1ab0d37c55e2a1f4b6d8c90e13a7b5c2d4e6f8091a2b3c4d5e6f708192",)"
-        R"("type":"upgrade_stalled","occurred_at":"2026-11-26T20:01:02Z",)"
+        R"("type":"upgrade_stalled","severity":"critical","occurred_at":"2026-11-26T20:01:02Z",)"
         R"("summary":"prod-logs: node prod-logs-do-6tnm stuck in Upgrade_OpenSearch for 47m )"
         "(2140 \u2192 2150, 3/8 nodes done)\","
         R"("cluster":{"name":"prod-logs","instance_no":"1037123456","region":"KR",)"
@@ -43,7 +43,8 @@ TEST(formats_test, generic_body_is_exactly_the_spec_shape) {
         R"("expected_finish":"2026-11-26T21:14:00Z"},)"
         R"("node":{"hostname":"prod-logs-do-6tnm","role":"DO","status":"Upgrade_OpenSearch",)"
         R"("previous_status":"running","status_since":"2026-11-26T19:14:02Z"},)"
-        R"("stall":{"reason":"node_stage_timeout","stalled_for_seconds":2820},"error":null})";
+        R"("stall":{"reason":"node_stage_timeout","stalled_for_seconds":2820},"error":null,)"
+        R"("in_maintenance_window":null,"digest":null})";
     EXPECT_EQ(format_generic(test::stalled_event()), expected);
 }
 
@@ -236,6 +237,7 @@ TEST(formats_test, pagerduty_steps_cover_every_event_type) {
                 break;
             case event_type::upgrade_started:
             case event_type::node_changed:
+            case event_type::upgrade_unplanned:  // nothing to open and later resolve
                 break;
         }
         EXPECT_EQ(steps, expected) << to_string(type);

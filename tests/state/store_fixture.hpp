@@ -29,6 +29,7 @@ namespace fs = std::filesystem;
 // every later step's objects dropped, user_version 1.
 inline void make_schema_1(sqlite::connection& db) {
     db.exec(
+        "ALTER TABLE clusters DROP COLUMN silence; "                       // version 4
         "DROP INDEX upgrades_by_start; DROP INDEX upgrades_by_instance; "  // version 2
         "DROP TABLE discovered_clusters; "                                 // version 3
         "PRAGMA user_version = 1");

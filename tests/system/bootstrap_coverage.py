@@ -35,6 +35,8 @@ INDIRECT = {
     "sh": "std::system and popen in the C++ tests",
     "env": "tests/config/check_config_test.cpp",
     "etcd": "tests/support/etcd_server.cpp (the HA tests' real etcd)",
+    "prometheus-alertmanager": "tests/support/alertmanager_server.cpp (the silence tests' "
+    "real Alertmanager)",
 }
 # Programs a test uses only when present, skipping the part that needs them (by design).
 OPTIONAL = {"promtool": "tests/web/metrics_test.cpp skips without it (Debian `prometheus`)"}

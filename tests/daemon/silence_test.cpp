@@ -1,0 +1,200 @@
+// Alertmanager silences end to end (SPEC §14): the real daemon, the simulator and a real
+// Alertmanager (Debian's prometheus-alertmanager) on 127.0.0.1. A silence exists while an
+// upgrade runs, with the configured matchers; a stall ends it and a failure ends it for good;
+// the stall's clearing brings the next one; the finish expires it. Across SIGKILLs during an
+// upgrade none is left behind and none is made twice. SESMON_SILENCE_KILLS=50 runs the long
+// version of the kill test (docs/operations.md, "Quiet during upgrades").
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include "harness.hpp"
+#include "support/alertmanager_server.hpp"
+
+namespace sesmon::daemon_test {
+namespace {
+
+struct am_silence {
+    std::string id;
+    std::string state;  // active | pending | expired
+    std::string created_by;
+    std::string comment;
+    std::string cluster;  // the value of its `cluster` matcher
+};
+
+std::vector<am_silence> silences_of(const test::alertmanager_server& am) {
+    std::vector<am_silence> out;
+    const auto text = am.silences_json();
+    if (!text)
+        return out;
+    rapidjson::Document doc;
+    doc.Parse(text->c_str());
+    if (doc.HasParseError() || !doc.IsArray())
+        return out;
+    const auto str = [](const rapidjson::Value& o, const char* key) {
+        const auto it = o.FindMember(key);
+        return it != o.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString())
+                                                           : std::string();
+    };
+    for (const auto& item : doc.GetArray()) {
+        am_silence s{str(item, "id"), str(item["status"], "state"), str(item, "createdBy"),
+                     str(item, "comment"), ""};
+        for (const auto& m : item["matchers"].GetArray()) {
+            if (str(m, "name") == "cluster")
+                s.cluster = str(m, "value");
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::vector<am_silence> of_cluster(const std::vector<am_silence>& all, const std::string& cluster,
+                                   const std::string& state = "") {
+    std::vector<am_silence> out;
+    for (const am_silence& s : all) {
+        if (s.cluster == cluster && (state.empty() || s.state == state))
+            out.push_back(s);
+    }
+    return out;
+}
+
+std::string alertmanager_section(const test::alertmanager_server& am) {
+    return "alertmanager:\n"
+           "  url: " +
+           am.url() +
+           "\n"
+           "  matchers: ['cluster=\"{cluster}\"']\n"
+           "  margin: 30m\n"
+           "  retry: { initial_backoff: 100ms, max_backoff: 500ms }\n";
+}
+
+bool has(daemon_process& d, const std::string& type, const std::string& cluster,
+         std::chrono::milliseconds timeout) {
+    return wait_until([&] { return count(emitted_events(d.log_text()), type, cluster) > 0; },
+                      timeout);
+}
+
+TEST(daemon_silence_test, a_silence_lasts_while_the_upgrade_runs_and_never_covers_a_failure) {
+    temp_dir dir;
+    test::alertmanager_server am(dir.path() / "am");
+    simulator sim(dir.path(), "tests/daemon/scenarios/episodes.yaml", 0);
+    daemon_spec spec;
+    spec.endpoint = sim.url();
+    // The stall timer runs on the daemon's clock: st-1 stalls 5 s after it is first seen
+    // (and so would st-2, which leaves 5 s to see the silence after the stall).
+    spec.stall = "{ node_stage_timeout: 5s, no_progress_timeout: 0s, blind_timeout: 0s }";
+    spec.clusters = {{"stuck", "1037301", ""},
+                     {"failing", "1037302", "stall: { node_stage_timeout: 0s }"}};
+    spec.extra = alertmanager_section(am);
+    write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
+    daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log");
+    ASSERT_TRUE(d.wait_polls("stuck", 2));
+    EXPECT_TRUE(silences_of(am).empty()) << "no upgrade yet, no silence";
+
+    sim.advance(30);  // both upgrades running: st-1 and fl-1 in Upgrade_OpenSearch
+    ASSERT_TRUE(wait_until(
+        [&] {
+            const auto all = silences_of(am);
+            return of_cluster(all, "stuck", "active").size() == 1 &&
+                   of_cluster(all, "failing", "active").size() == 1;
+        },
+        10s))
+        << d.log_text() << am.log();
+    const am_silence first = of_cluster(silences_of(am), "stuck", "active").at(0);
+    EXPECT_EQ(first.created_by.rfind("ses-upgrade-monitor/", 0), 0u) << first.created_by;
+    EXPECT_NE(first.comment.find("stuck is upgrading 2140 \u2192 2150, 2 of 2 nodes remaining"),
+              std::string::npos)
+        << first.comment;
+    EXPECT_NE(first.comment.find("[ses-upgrade-monitor upgrade="), std::string::npos);
+
+    // The stall ends the silence: the other alerts of a stuck upgrade must reach people.
+    ASSERT_TRUE(has(d, "upgrade_stalled", "stuck", 15s)) << d.log_text();
+    ASSERT_TRUE(
+        wait_until([&] { return of_cluster(silences_of(am), "stuck", "active").empty(); }, 5s))
+        << d.log_text();
+    EXPECT_NE(d.log_text().find("expired (upgrade_stalled)"), std::string::npos);
+
+    sim.advance(45);  // t = 75 s: fl-1 fails one minute into its stage; its silence ends for good
+    ASSERT_TRUE(has(d, "upgrade_failed", "failing", 5s)) << d.log_text();
+    ASSERT_TRUE(
+        wait_until([&] { return of_cluster(silences_of(am), "failing", "active").empty(); }, 5s))
+        << d.log_text();
+
+    // t = 1290 s: st-1 left its stage at 1270 s (1 min + 20 min stuck), st-2 runs until
+    // 1330 s.
+    sim.advance(1215);  // the stall cleared: the next silence
+    ASSERT_TRUE(has(d, "stall_cleared", "stuck", 5s)) << d.log_text();
+    ASSERT_TRUE(
+        wait_until([&] { return of_cluster(silences_of(am), "stuck", "active").size() == 1; }, 5s))
+        << d.log_text();
+    const am_silence second = of_cluster(silences_of(am), "stuck", "active").at(0);
+    EXPECT_NE(second.id, first.id);
+    EXPECT_NE(second.comment.find("1 of 2 nodes remaining (st-2)"), std::string::npos)
+        << second.comment;
+
+    sim.advance(120);  // st-2 finishes: the upgrade is over
+    ASSERT_TRUE(has(d, "upgrade_finished", "stuck", 5s)) << d.log_text();
+    ASSERT_TRUE(wait_until(
+        [&] {
+            const auto all = silences_of(am);
+            return of_cluster(all, "stuck", "active").empty() &&
+                   of_cluster(all, "stuck", "expired").size() == 2;
+        },
+        5s))
+        << d.log_text();
+    EXPECT_EQ(d.stop(), 0);
+    const auto all = silences_of(am);
+    EXPECT_EQ(all.size(), 3u) << "two for stuck (before and after its stall), one for failing";
+    EXPECT_EQ(of_cluster(all, "failing").size(), 1u) << "a failing upgrade is never silenced again";
+}
+
+int kills_wanted() {
+    const char* text = std::getenv("SESMON_SILENCE_KILLS");
+    return text != nullptr ? std::max(1, std::atoi(text)) : 12;
+}
+
+TEST(daemon_silence_test, sigkills_during_an_upgrade_leave_one_silence_and_expire_it) {
+    const int kills = kills_wanted();
+    temp_dir dir;
+    test::alertmanager_server am(dir.path() / "am");
+    // ≈ 15 s of upgrade at 60×; the long version plays it slower so that every kill falls in it.
+    simulator sim(dir.path(), "config/scenarios/seed.yaml", kills > 20 ? 12 : 60);
+    daemon_spec spec;
+    spec.endpoint = sim.url();
+    spec.clusters = {{"cluster000", "1037001", ""}};
+    spec.extra = alertmanager_section(am);
+    write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
+
+    std::mt19937 rng(std::random_device{}());
+    std::uniform_int_distribution<int> pause_ms(100, 900);
+    std::size_t most_active = 0;
+    for (int run = 0; run < kills; ++run) {
+        daemon_process d(dir.path() / "config.yaml",
+                         dir.path() / ("daemon" + std::to_string(run) + ".log"));
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(rng)));
+        d.process().signal(SIGKILL);
+        EXPECT_EQ(d.process().wait(5s), 128 + SIGKILL);
+        most_active =
+            std::max(most_active, of_cluster(silences_of(am), "cluster000", "active").size());
+    }
+    EXPECT_LE(most_active, 1u) << "two silences of one upgrade at once";
+
+    daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon-final.log");
+    ASSERT_TRUE(wait_until(
+        [&] {
+            const auto all = of_cluster(silences_of(am), "cluster000");
+            return all.size() == 1 && all[0].state == "expired";
+        },
+        60s))
+        << d.log_text() << am.silences_json().value_or("(no answer)");
+    EXPECT_EQ(d.stop(), 0);
+    std::cout << kills << " kills: one silence, expired at the finish\n";
+}
+
+}  // namespace
+}  // namespace sesmon::daemon_test
