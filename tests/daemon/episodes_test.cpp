@@ -12,12 +12,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-bool has(daemon_process& d, const std::string& type, const std::string& cluster,
-         std::chrono::milliseconds timeout) {
-    return wait_until([&] { return count(emitted_events(d.log_text()), type, cluster) > 0; },
-                      timeout);
-}
-
 TEST(daemon_episodes_test, stuck_node_stalls_after_the_timeout_and_clears_when_it_moves) {
     temp_dir dir;
     simulator sim(dir.path(), "tests/daemon/scenarios/episodes.yaml", 0);
@@ -31,19 +25,19 @@ TEST(daemon_episodes_test, stuck_node_stalls_after_the_timeout_and_clears_when_i
     ASSERT_TRUE(d.wait_polls("stuck", 2));
 
     sim.advance(30);  // both upgrades running: st-1 and fl-1 in Upgrade_OpenSearch
-    ASSERT_TRUE(has(d, "upgrade_started", "stuck", 5s));
+    ASSERT_TRUE(has_emitted(d, "upgrade_started", "stuck", 5s));
     const auto seen = clock_type::now();
-    ASSERT_TRUE(has(d, "upgrade_stalled", "stuck", 10s)) << d.log_text();
+    ASSERT_TRUE(has_emitted(d, "upgrade_stalled", "stuck", 10s)) << d.log_text();
     // 3 s from first sight; the tracker counts whole seconds, so the stall may fire up to
     // 1 s early. `seen` is when upgrade_started's line appeared, which is after its commit
     // (up to a few hundred ms on a loaded machine), so allow that much more.
     EXPECT_GE(clock_type::now() - seen, 1500ms);
 
     sim.advance(45);  // fl-1 fails one minute into its stage
-    ASSERT_TRUE(has(d, "upgrade_failed", "failing", 5s)) << d.log_text();
+    ASSERT_TRUE(has_emitted(d, "upgrade_failed", "failing", 5s)) << d.log_text();
 
     sim.advance(25 * 60);  // st-1 is unstuck and finishes; st-2 starts
-    ASSERT_TRUE(has(d, "stall_cleared", "stuck", 5s)) << d.log_text();
+    ASSERT_TRUE(has_emitted(d, "stall_cleared", "stuck", 5s)) << d.log_text();
     const auto events = emitted_events(d.log_text());
     EXPECT_EQ(d.stop(), 0);
 
@@ -73,14 +67,14 @@ TEST(daemon_episodes_test, auth_failures_longer_than_blind_timeout_go_blind_then
     const auto started = clock_type::now();
     daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log",
                      {{"NCLOUD_ACCESS_KEY", ""}, {"NCLOUD_SECRET_KEY", ""}});
-    ASSERT_TRUE(has(d, "monitor_blind", "stuck", 10s)) << d.log_text();
+    ASSERT_TRUE(has_emitted(d, "monitor_blind", "stuck", 10s)) << d.log_text();
     // Wall times have one-second resolution: 2 s of failures is at least 1 s of real time.
     EXPECT_GE(clock_type::now() - started, 1s);
     EXPECT_NE(d.log_text().find("poll failed (auth HTTP 401)"), std::string::npos) << d.log_text();
 
     write_text(sk, "test-sk");  // the key gets fixed; a reload picks it up
     d.process().signal(SIGHUP);
-    ASSERT_TRUE(has(d, "monitor_recovered", "stuck", 10s)) << d.log_text();
+    ASSERT_TRUE(has_emitted(d, "monitor_recovered", "stuck", 10s)) << d.log_text();
     EXPECT_EQ(d.stop(), 0);
     const auto events = emitted_events(d.log_text());
     EXPECT_EQ(count(events, "monitor_blind"), 1u);
@@ -104,7 +98,7 @@ TEST(daemon_episodes_test, blind_fires_on_time_although_the_api_says_retry_in_an
     sim.faults(R"({"faults":[{"kind":"rate_limit","retry_after":3600}]})");
     const auto started = clock_type::now();
     daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log");
-    ASSERT_TRUE(has(d, "monitor_blind", "stuck", 10s)) << d.log_text();
+    ASSERT_TRUE(has_emitted(d, "monitor_blind", "stuck", 10s)) << d.log_text();
     const auto took = clock_type::now() - started;
     // From the first (failed) poll: 3 s, plus at most 1 s of whole-second rounding and the
     // daemon's start.
@@ -125,9 +119,9 @@ TEST(daemon_episodes_test, a_stall_fires_on_time_between_polls) {
     spec.clusters = {{"stuck", "1037301", ""}};
     write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
     daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log");
-    ASSERT_TRUE(has(d, "upgrade_started", "stuck", 5s)) << d.log_text();
+    ASSERT_TRUE(has_emitted(d, "upgrade_started", "stuck", 5s)) << d.log_text();
     const auto seen = clock_type::now();
-    ASSERT_TRUE(has(d, "upgrade_stalled", "stuck", 6s)) << d.log_text();
+    ASSERT_TRUE(has_emitted(d, "upgrade_stalled", "stuck", 6s)) << d.log_text();
     EXPECT_LT(clock_type::now() - seen, 5s);
     EXPECT_LE(d.successful_polls("stuck"), 1);  // no poll in between
     EXPECT_EQ(d.stop(), 0);

@@ -175,6 +175,12 @@ std::size_t count(const std::vector<emitted>& events, const std::string& type,
     return n;
 }
 
+bool has_emitted(daemon_process& d, const std::string& type, const std::string& cluster,
+                 std::chrono::milliseconds timeout) {
+    return wait_until([&] { return count(emitted_events(d.log_text()), type, cluster) > 0; },
+                      timeout);
+}
+
 simulator::simulator(const fs::path& dir, const std::string& scenario, double time_scale,
                      std::vector<std::string> extra, const std::string& access_key,
                      const std::string& secret_key)

@@ -137,6 +137,10 @@ class daemon_process {
     unsigned short port_ = 0;
 };
 
+// Whether `d` emitted an event of `type` for `cluster` within `timeout` (from its log).
+bool has_emitted(daemon_process& d, const std::string& type, const std::string& cluster,
+                 std::chrono::milliseconds timeout);
+
 // `ses-upgrade-monitor ARGS...` run to completion (20 s at most) with the simulator's keys
 // (test-ak/test-sk) in its environment; stdout and stderr apart, kept in `dir` as
 // cmd.out/cmd.err (replaced by each call).

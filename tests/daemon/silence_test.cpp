@@ -73,12 +73,6 @@ std::string alertmanager_section(const test::alertmanager_server& am) {
            "  retry: { initial_backoff: 100ms, max_backoff: 500ms }\n";
 }
 
-bool has(daemon_process& d, const std::string& type, const std::string& cluster,
-         std::chrono::milliseconds timeout) {
-    return wait_until([&] { return count(emitted_events(d.log_text()), type, cluster) > 0; },
-                      timeout);
-}
-
 TEST(daemon_silence_test, a_silence_lasts_while_the_upgrade_runs_and_never_covers_a_failure) {
     temp_dir dir;
     test::alertmanager_server am(dir.path() / "am");
@@ -113,14 +107,14 @@ TEST(daemon_silence_test, a_silence_lasts_while_the_upgrade_runs_and_never_cover
     EXPECT_NE(first.comment.find("[ses-upgrade-monitor upgrade="), std::string::npos);
 
     // The stall ends the silence: the other alerts of a stuck upgrade must reach people.
-    ASSERT_TRUE(has(d, "upgrade_stalled", "stuck", 15s)) << d.log_text();
+    ASSERT_TRUE(has_emitted(d, "upgrade_stalled", "stuck", 15s)) << d.log_text();
     ASSERT_TRUE(
         wait_until([&] { return of_cluster(silences_of(am), "stuck", "active").empty(); }, 5s))
         << d.log_text();
     EXPECT_NE(d.log_text().find("expired (upgrade_stalled)"), std::string::npos);
 
     sim.advance(45);  // t = 75 s: fl-1 fails one minute into its stage; its silence ends for good
-    ASSERT_TRUE(has(d, "upgrade_failed", "failing", 5s)) << d.log_text();
+    ASSERT_TRUE(has_emitted(d, "upgrade_failed", "failing", 5s)) << d.log_text();
     ASSERT_TRUE(
         wait_until([&] { return of_cluster(silences_of(am), "failing", "active").empty(); }, 5s))
         << d.log_text();
@@ -128,7 +122,7 @@ TEST(daemon_silence_test, a_silence_lasts_while_the_upgrade_runs_and_never_cover
     // t = 1290 s: st-1 left its stage at 1270 s (1 min + 20 min stuck), st-2 runs until
     // 1330 s.
     sim.advance(1215);  // the stall cleared: the next silence
-    ASSERT_TRUE(has(d, "stall_cleared", "stuck", 5s)) << d.log_text();
+    ASSERT_TRUE(has_emitted(d, "stall_cleared", "stuck", 5s)) << d.log_text();
     ASSERT_TRUE(
         wait_until([&] { return of_cluster(silences_of(am), "stuck", "active").size() == 1; }, 5s))
         << d.log_text();
@@ -138,7 +132,7 @@ TEST(daemon_silence_test, a_silence_lasts_while_the_upgrade_runs_and_never_cover
         << second.comment;
 
     sim.advance(120);  // st-2 finishes: the upgrade is over
-    ASSERT_TRUE(has(d, "upgrade_finished", "stuck", 5s)) << d.log_text();
+    ASSERT_TRUE(has_emitted(d, "upgrade_finished", "stuck", 5s)) << d.log_text();
     ASSERT_TRUE(wait_until(
         [&] {
             const auto all = silences_of(am);

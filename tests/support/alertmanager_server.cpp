@@ -18,6 +18,8 @@
 
 #include "support/etcd_server.hpp"
 
+#include "support/spawn.hpp"
+
 namespace sesmon::test {
 
 namespace fs = std::filesystem;
@@ -143,23 +145,7 @@ void alertmanager_server::start() {
                                      "--cluster.listen-address=",
                                      "--log.level=info"};
     const fs::path log_file = dir_ / "alertmanager.log";
-    pid_ = ::fork();
-    if (pid_ < 0)
-        throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a test that dies takes its Alertmanager along
-        const int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-        if (fd >= 0) {
-            ::dup2(fd, 1);
-            ::dup2(fd, 2);
-        }
-        std::vector<char*> argv;
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
+    pid_ = spawn_logged(std::move(args), log_file);
     const auto deadline = std::chrono::steady_clock::now() + 20s;
     while (std::chrono::steady_clock::now() < deadline) {
         if (const auto r = plain_http(port_, "GET", "/-/ready"); r && r->status == 200)

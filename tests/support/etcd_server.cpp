@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/spawn.hpp"
+
 namespace sesmon::test {
 
 namespace fs = std::filesystem;
@@ -107,23 +109,7 @@ void etcd_server::launch() {
     }
     args.insert(args.end(), tls_.args.begin(), tls_.args.end());
     const fs::path log_file = dir_ / "etcd.log";
-    pid_ = ::fork();
-    if (pid_ < 0)
-        throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a test that dies takes its etcd along
-        const int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-        if (fd >= 0) {
-            ::dup2(fd, 1);
-            ::dup2(fd, 2);
-        }
-        std::vector<char*> argv;
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
+    pid_ = spawn_logged(std::move(args), log_file);
 }
 
 void etcd_server::start() {
