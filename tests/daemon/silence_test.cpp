@@ -147,6 +147,59 @@ TEST(daemon_silence_test, a_silence_lasts_while_the_upgrade_runs_and_never_cover
     EXPECT_EQ(of_cluster(all, "failing").size(), 1u) << "a failing upgrade is never silenced again";
 }
 
+// "Thu": the day three days from today (UTC), so that no window of that day covers now
+// even when the test runs across midnight.
+std::string day_not_today() {
+    static const char* names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    const auto today = std::chrono::weekday(
+        std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+    return names[(today + std::chrono::days(3)).c_encoding()];
+}
+
+TEST(daemon_silence_test, an_upgrade_outside_its_windows_is_unplanned_once_across_restarts) {
+    temp_dir dir;
+    simulator sim(dir.path(), "tests/daemon/scenarios/episodes.yaml", 0);
+    daemon_spec spec;
+    spec.endpoint = sim.url();
+    spec.clusters = {{"stuck", "1037301", "labels: {env: prod}"}, {"failing", "1037302", ""}};
+    spec.extra =
+        "maintenance:\n"
+        "  - name: prod-weekly\n"
+        "    labels: {env: prod}\n"
+        "    weekly: \"" +
+        day_not_today() +
+        " 02:00-05:00\"\n"
+        "    time_zone: UTC\n"
+        "  - name: always\n"
+        "    clusters: [failing]\n"
+        "    weekly: [\"Mon 00:00-24:00\", \"Tue 00:00-24:00\", \"Wed 00:00-24:00\",\n"
+        "             \"Thu 00:00-24:00\", \"Fri 00:00-24:00\", \"Sat 00:00-24:00\",\n"
+        "             \"Sun 00:00-24:00\"]\n"
+        "    time_zone: Asia/Seoul\n";
+    write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
+    std::string logs;
+    {
+        daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon1.log");
+        ASSERT_TRUE(d.wait_polls("stuck", 2)) << d.log_text();
+        sim.advance(30);
+        ASSERT_TRUE(has_emitted(d, "upgrade_unplanned", "stuck", 10s)) << d.log_text();
+        ASSERT_TRUE(has_emitted(d, "upgrade_started", "failing", 10s)) << d.log_text();
+        EXPECT_EQ(d.stop(), 0);
+        logs += d.log_text();
+    }
+    {
+        daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon2.log");
+        ASSERT_TRUE(d.wait_polls("stuck", 3)) << d.log_text();
+        EXPECT_EQ(d.stop(), 0);
+        logs += d.log_text();
+    }
+    const auto events = emitted_events(logs);
+    EXPECT_EQ(count(events, "upgrade_unplanned", "stuck"), 1u) << logs;
+    EXPECT_EQ(count(events, "upgrade_started", "stuck"), 1u);
+    EXPECT_EQ(count(events, "upgrade_unplanned", "failing"), 0u) << "inside its window";
+    EXPECT_NE(logs.find("event=upgrade_unplanned cluster=stuck"), std::string::npos) << logs;
+}
+
 int kills_wanted() {
     const char* text = std::getenv("SESMON_SILENCE_KILLS");
     return text != nullptr ? std::max(1, std::atoi(text)) : 12;
