@@ -131,6 +131,9 @@ void write_notifier(std::ostream& out, const notifier_config& n) {
         }
     }
     out << "    events: " << events(n.events) << "\n";
+    if (n.digest.count() > 0)
+        out << "    digest: every " << format_duration(n.digest) << ", folding "
+            << events(n.digest_events) << "\n";
     if (n.type != notifier_type::log) {
         out << "    retry: backoff " << format_duration(n.retry.initial_backoff) << " to "
             << format_duration(n.retry.max_backoff) << ", give up after "
@@ -187,6 +190,60 @@ void write_discovery(std::ostream& out, const discovery_config& d) {
     write_schedule(out, d.polling, d.stall);
 }
 
+// SPEC §14: alertmanager, maintenance, routes.
+void write_quiet(std::ostream& out, const sesmon::config& cfg) {
+    if (!cfg.alertmanager) {
+        out << "alertmanager: off (no silences during upgrades)\n";
+    } else {
+        const alertmanager_config& am = *cfg.alertmanager;
+        std::vector<std::string> matchers;
+        for (const matcher_template& m : am.matchers)
+            matchers.push_back(m.source);
+        out << "alertmanager: " << am.url << ", silences until the expected finish + "
+            << format_duration(am.margin) << ", createdBy " << am.created_by << "\n";
+        out << "  matchers: " << join(matchers) << "\n";
+        if (am.token)
+            out << "  bearer token: " << am.token->origin() << "\n";
+        if (!am.ca_file.empty())
+            out << "  extra CA file: " << am.ca_file << "\n";
+    }
+    out << "maintenance windows (" << cfg.maintenance.size() << ")"
+        << (cfg.maintenance.empty() ? ": none (no upgrade is unplanned)" : ":") << "\n";
+    for (const maintenance_window& w : cfg.maintenance) {
+        std::vector<std::string> spans;
+        for (const weekly_span& span : w.weekly)
+            spans.push_back(span.source);
+        out << "  " << w.name << ": "
+            << (!w.labels.empty()     ? "clusters with " + w.labels.to_text()
+                : !w.clusters.empty() ? "clusters " + join(w.clusters)
+                                      : std::string("every cluster"))
+            << ", " << join(spans) << " (" << w.time_zone << ")\n";
+    }
+    if (cfg.routes.empty()) {
+        out << "routes: none (every notifier gets what its events say)\n";
+        return;
+    }
+    out << "routes (" << cfg.routes.size() << ", the first match wins unless continue):\n";
+    for (std::size_t i = 0; i < cfg.routes.size(); ++i) {
+        const route_config& r = cfg.routes[i];
+        std::vector<std::string> match;
+        if (!r.labels.empty())
+            match.push_back("labels " + r.labels.to_text());
+        if (!r.clusters.empty())
+            match.push_back("clusters " + join(r.clusters));
+        if (!r.events.empty())
+            match.push_back("events " + events(r.events));
+        if (!r.severities.empty()) {
+            std::vector<std::string> names;
+            for (const severity sv : r.severities)
+                names.emplace_back(to_string(sv));
+            match.push_back("severity " + join(names));
+        }
+        out << "  " << i + 1 << ". " << (match.empty() ? std::string("any event") : join(match))
+            << " -> " << join(r.notifiers) << (r.continue_matching ? ", continue" : "") << "\n";
+    }
+}
+
 }  // namespace
 
 std::string summarize(const sesmon::config& cfg) {
@@ -231,6 +288,7 @@ std::string summarize(const sesmon::config& cfg) {
     out << "logging: level " << level_name(cfg.logging.level) << ", format "
         << (cfg.logging.format == log_format::json ? "json" : "text") << "\n";
     write_ha(out, cfg.ha);
+    write_quiet(out, cfg);
     return out.str();
 }
 

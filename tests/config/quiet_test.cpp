@@ -3,6 +3,7 @@
 // file:line:col (a matcher template that can never expand, a zone with daylight saving
 // time, a window that does not parse, a route to a notifier that does not exist).
 #include "config/load.hpp"
+#include "config/summary.hpp"
 #include "silence/matcher_template.hpp"
 #include "support.hpp"
 
@@ -207,6 +208,58 @@ notifiers:
                               "\"\", digest: 5m}\n")
                       .find("notifiers[0].digest: not for format pagerduty") != std::string::npos,
               true);
+}
+
+}  // namespace
+}  // namespace sesmon::config_file
+
+namespace sesmon::config_file {
+namespace {
+
+TEST(quiet_config_test, check_config_prints_the_quiet_sections) {
+    const std::string head = R"(clusters:
+  - name: prod-logs
+    instance_no: "1037001"
+    labels: {team: search, env: prod}
+notifiers:
+  - name: journal
+    type: log
+  - {name: chat, type: log, digest: 5m}
+)";
+    const auto cfg = parse(head + R"(alertmanager:
+  url: http://127.0.0.1:9093
+  matchers: ['cluster="{cluster}"', 'env="{label:env}"']
+maintenance:
+  - name: weekly
+    labels: {env: prod}
+    weekly: ["Tue 02:00-05:00", "Thu 02:00-05:00"]
+    time_zone: Asia/Seoul
+routes:
+  - match: {severity: critical}
+    notifiers: [chat]
+    continue: true
+  - match: {}
+    notifiers: [journal]
+)",
+                           "config.yaml", keys_environment());
+    const std::string text = summarize(cfg);
+    for (const char* line :
+         {"    digest: every 5m, folding node_changed\n",
+          "alertmanager: http://127.0.0.1:9093, silences until the expected finish + 30m, "
+          "createdBy ses-upgrade-monitor/",
+          "  matchers: cluster=\"{cluster}\", env=\"{label:env}\"\n",
+          "maintenance windows (1):\n  weekly: clusters with env=prod, Tue 02:00-05:00, Thu "
+          "02:00-05:00 (Asia/Seoul)\n",
+          "routes (2, the first match wins unless continue):\n"
+          "  1. severity critical -> chat, continue\n  2. any event -> journal\n"}) {
+        EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
+    }
+    const std::string off = summarize(parse(head, "config.yaml", keys_environment()));
+    EXPECT_NE(off.find("alertmanager: off (no silences during upgrades)\n"
+                       "maintenance windows (0): none (no upgrade is unplanned)\n"
+                       "routes: none (every notifier gets what its events say)\n"),
+              std::string::npos)
+        << off;
 }
 
 }  // namespace
