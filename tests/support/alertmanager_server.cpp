@@ -172,8 +172,29 @@ void alertmanager_server::stop() {
 }
 
 void alertmanager_server::pause() {
-    if (running())
-        ::kill(pid_, SIGSTOP);
+    if (!running())
+        return;
+    ::kill(pid_, SIGSTOP);
+    // kill() returns before the stop takes hold on a busy machine: wait until every thread
+    // of it is stopped ('T' in /proc/<pid>/task/*/stat), so that no request is answered after.
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    const fs::path tasks = "/proc/" + std::to_string(pid_) + "/task";
+    while (std::chrono::steady_clock::now() < deadline) {
+        bool all_stopped = true;
+        std::error_code ec;
+        for (const auto& task : fs::directory_iterator(tasks, ec)) {
+            std::ifstream stat(task.path() / "stat");
+            std::string line;
+            std::getline(stat, line);
+            const auto close = line.rfind(')');
+            if (close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'T')
+                all_stopped = false;
+        }
+        if (all_stopped && !ec)
+            return;
+        std::this_thread::sleep_for(5ms);
+    }
+    throw std::runtime_error("alertmanager did not stop within 5 s of SIGSTOP");
 }
 
 void alertmanager_server::resume() {

@@ -28,7 +28,7 @@ class alertmanager_server {
 
     void stop();  // SIGTERM and wait
     void start();
-    void pause();   // SIGSTOP
+    void pause();   // SIGSTOP, and wait until it is stopped
     void resume();  // SIGCONT
     bool running() const { return pid_ > 0; }
     std::string log() const;
