@@ -99,6 +99,12 @@ net::server_response simulator::control(const net::server_request& req) {
         return control_json(
             200, R"({"virtual_time":")" + common::format_rfc3339_utc(vclock_.now()) + "\"}");
     }
+    if (path == "/_sim/polls" && req.method == "GET")
+        return control_json(200, api_.polls().json());
+    if (path == "/_sim/polls" && req.method == "DELETE") {
+        api_.polls().clear();
+        return control_json(200, "{}");
+    }
     if (path == "/_sim/faults" && req.method == "POST")
         return set_faults(req);
     if (sink_ && path == "/_sim/hooks" && req.method == "GET") {
