@@ -12,8 +12,8 @@
 #include "net/http_server.hpp"
 #include "sesmon/clock.hpp"
 #include "sim/fault.hpp"
-#include "sim/poll_log.hpp"
 #include "sim/gateway.hpp"
+#include "sim/poll_log.hpp"
 #include "sim/scenario.hpp"
 #include "sim/sim_time.hpp"
 
