@@ -2,6 +2,7 @@
 // ncp_sms; and `language` / `time_zone`, which every type takes.
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "common/crypto_rsa.hpp"
 #include "common/url.hpp"

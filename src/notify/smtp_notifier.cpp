@@ -127,12 +127,13 @@ boost::asio::awaitable<smtp_transfer_result> smtp_notifier::send(std::string mes
         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
         curl_easy_setopt(curl, CURLOPT_USE_SSL,
-                         security == smtp_security::none ? CURLUSESSL_NONE : CURLUSESSL_ALL);
+                         static_cast<long>(security == smtp_security::none ? CURLUSESSL_NONE
+                                                                           : CURLUSESSL_ALL));
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
         if (!ca_file.empty()) {
             curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, add_ca_file);
-            curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, &ca_file);
+            curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, static_cast<const void*>(&ca_file));
         }
         if (!username.empty()) {
             curl_easy_setopt(curl, CURLOPT_USERNAME, username.c_str());
@@ -141,11 +142,11 @@ boost::asio::awaitable<smtp_transfer_result> smtp_notifier::send(std::string mes
         curl_easy_setopt(curl, CURLOPT_MAIL_FROM, ("<" + from + ">").c_str());
         curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, recipients);
         curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_message);
-        curl_easy_setopt(curl, CURLOPT_READDATA, &source);
+        curl_easy_setopt(curl, CURLOPT_READDATA, static_cast<void*>(&source));
         curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
         curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
         curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, abort_when_closing);
-        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &state->closing);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, static_cast<void*>(&state->closing));
         result.curl_code = curl_easy_perform(curl);
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.reply_code);
         result.message = error;
