@@ -27,7 +27,8 @@ struct x509_free {
 using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_free>;
 
 std::unique_ptr<BIO, bio_free> memory_bio(std::string_view pem) {
-    return std::unique_ptr<BIO, bio_free>(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    return std::unique_ptr<BIO, bio_free>(
+        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
 }
 
 // A passphrase callback that refuses: an encrypted key is a problem, not a prompt.
@@ -77,8 +78,7 @@ std::optional<std::string> sign_rs256(std::string_view private_key_pem, std::str
         return std::nullopt;
     std::unique_ptr<EVP_MD_CTX, md_ctx_free> ctx(EVP_MD_CTX_new());
     std::size_t length = 0;
-    if (!ctx ||
-        EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
+    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
         EVP_DigestSign(ctx.get(), nullptr, &length,
                        reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
         return std::nullopt;
@@ -98,11 +98,9 @@ bool verify_rs256(std::string_view public_key_pem, std::string_view data,
     if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA)
         return false;
     std::unique_ptr<EVP_MD_CTX, md_ctx_free> ctx(EVP_MD_CTX_new());
-    return ctx &&
-           EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1 &&
+    return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1 &&
            EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                            signature.size(),
-                            reinterpret_cast<const unsigned char*>(data.data()),
+                            signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
                             data.size()) == 1;
 }
 

@@ -175,8 +175,9 @@ void read_sens_keys(const load_context& ctx, const map_reader& m, const api_conf
     auto secret_key = ctx.secret_file(m, "secret_key_file");
     if (access.has_value() != secret_key.has_value()) {
         if (text(m, "access_key_file").empty() != text(m, "secret_key_file").empty())
-            m.fail_here("set access_key_file and secret_key_file together, or neither (the "
-                        "API's keys are used)");
+            m.fail_here(
+                "set access_key_file and secret_key_file together, or neither (the "
+                "API's keys are used)");
     }
     s.access_key = access ? std::move(*access) : api.access_key;
     s.secret_key = secret_key ? std::move(*secret_key) : api.secret_key;
@@ -188,12 +189,11 @@ void read_sens(const load_context& ctx, const map_reader& m, const api_config& a
     read_sens_keys(ctx, m, api, s);
     out.ca_file = ctx.ca_file(m, "ca_file");
     if (out.type == notifier_type::ncp_mail) {
-        m.read_enum<mail_api>("mail_api", "mail API",
-                              {{"sens", mail_api::sens},
-                               {"outbound_mailer", mail_api::outbound_mailer}},
-                              s.mail);
-        s.endpoint = service_url(m, "endpoint",
-                                 s.mail == mail_api::sens ? sens_url : outbound_mailer_url);
+        m.read_enum<mail_api>(
+            "mail_api", "mail API",
+            {{"sens", mail_api::sens}, {"outbound_mailer", mail_api::outbound_mailer}}, s.mail);
+        s.endpoint =
+            service_url(m, "endpoint", s.mail == mail_api::sens ? sens_url : outbound_mailer_url);
         if (s.mail == mail_api::sens) {
             s.service_id = required_for(m, "service_id", out.type);
         } else if (!text(m, "service_id").empty()) {
@@ -258,22 +258,31 @@ void read_smtp(const load_context& ctx, const map_reader& m, notifier_config& ou
 
 const std::vector<std::string_view>& service_notifier_keys(notifier_type type) {
     static const std::vector<std::string_view> none;
-    static const std::vector<std::string_view> works{
-        "bot_id",         "channel_id",       "user_id", "client_id", "client_secret_file",
-        "service_account", "private_key_file", "token_url", "api_url", "dashboard_url",
-        "timeout",        "retry",            "ca_file"};
+    static const std::vector<std::string_view> works{"bot_id",
+                                                     "channel_id",
+                                                     "user_id",
+                                                     "client_id",
+                                                     "client_secret_file",
+                                                     "service_account",
+                                                     "private_key_file",
+                                                     "token_url",
+                                                     "api_url",
+                                                     "dashboard_url",
+                                                     "timeout",
+                                                     "retry",
+                                                     "ca_file"};
     static const std::vector<std::string_view> teams{"url",     "url_file", "dashboard_url",
                                                      "timeout", "retry",    "ca_file"};
     static const std::vector<std::string_view> mail{
-        "endpoint",      "service_id",  "access_key_file", "secret_key_file", "mail_api",
-        "sender_address", "sender_name", "to",             "dashboard_url",   "timeout",
-        "retry",         "ca_file"};
+        "endpoint",      "service_id",     "access_key_file", "secret_key_file",
+        "mail_api",      "sender_address", "sender_name",     "to",
+        "dashboard_url", "timeout",        "retry",           "ca_file"};
     static const std::vector<std::string_view> sms{
-        "endpoint", "service_id", "access_key_file", "secret_key_file", "from", "to",
-        "country_code", "sms_type", "timeout", "retry", "ca_file"};
+        "endpoint",     "service_id", "access_key_file", "secret_key_file", "from",   "to",
+        "country_code", "sms_type",   "timeout",         "retry",           "ca_file"};
     static const std::vector<std::string_view> smtp{
-        "host", "port", "security", "username", "password_file", "from", "to",
-        "dashboard_url", "timeout", "retry", "ca_file"};
+        "host", "port",          "security", "username", "password_file", "from",
+        "to",   "dashboard_url", "timeout",  "retry",    "ca_file"};
     switch (type) {
         case notifier_type::naver_works:
             return works;

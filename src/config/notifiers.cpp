@@ -63,8 +63,9 @@ bool key_allowed(notifier_type type, std::string_view key) {
         return true;
     }
     static const std::vector<std::string_view> webhook{
-        "format",  "url",     "url_file",           "headers",         "timeout",
-        "retry",   "ca_file", "signing_secret_file", "routing_key_file"};
+        "format",          "url",   "url_file", "headers",
+        "timeout",         "retry", "ca_file",  "signing_secret_file",
+        "routing_key_file"};
     const auto in = [key](const std::vector<std::string_view>& keys) {
         return std::find(keys.begin(), keys.end(), key) != keys.end();
     };
@@ -83,8 +84,7 @@ bool key_allowed(notifier_type type, std::string_view key) {
 std::vector<event_type> default_events(notifier_type type) {
     if (type == notifier_type::ncp_sms) {
         // SMS pages: what needs someone now (SPEC §15: "typically stalls and failures").
-        return {event_type::upgrade_failed, event_type::upgrade_stalled,
-                event_type::monitor_blind};
+        return {event_type::upgrade_failed, event_type::upgrade_stalled, event_type::monitor_blind};
     }
     std::vector<event_type> events;
     for (const event_type e : all_event_types) {
@@ -271,8 +271,7 @@ void read_command(const map_reader& m, notifier_config& out) {
     }
 }
 
-notifier_config read_notifier(const load_context& ctx, const map_reader& m,
-                              const api_config& api) {
+notifier_config read_notifier(const load_context& ctx, const map_reader& m, const api_config& api) {
     notifier_config out;
     if (!m.read("name", out.name)) {
         if (!m.has("name")) {

@@ -122,9 +122,8 @@ void write_service_notifier(std::ostream& out, const notifier_config& n) {
                 << (n.works.channel_id.empty() ? "user " + n.works.user_id
                                                : "channel " + n.works.channel_id)
                 << " at " << origin_of(n.works.api_url) << ", timeout "
-                << format_duration(n.timeout) << "\n    token from "
-                << origin_of(n.works.token_url) << " for client " << n.works.client_id
-                << " as " << n.works.service_account
+                << format_duration(n.timeout) << "\n    token from " << origin_of(n.works.token_url)
+                << " for client " << n.works.client_id << " as " << n.works.service_account
                 << "\n    client secret: " << n.works.client_secret.origin()
                 << "\n    private key: " << n.works.private_key.origin() << "\n";
             break;
@@ -151,8 +150,8 @@ void write_service_notifier(std::ostream& out, const notifier_config& n) {
                 << "), from " << n.smtp.from << " to " << n.recipients.size()
                 << " recipient(s), timeout " << format_duration(n.timeout) << "\n";
             if (n.smtp.password) {
-                out << "    login " << n.smtp.username << ", password: "
-                    << n.smtp.password->origin() << "\n";
+                out << "    login " << n.smtp.username
+                    << ", password: " << n.smtp.password->origin() << "\n";
             }
             break;
         default:

@@ -33,9 +33,9 @@ struct catalogue {
     std::string_view stalled_no_progress;  // no_progress_timeout
     std::string_view stall_cleared;
     std::string_view vanished;
-    std::string_view blind;             // with {for}
-    std::string_view blind_error;       // with {for} and {error}
-    std::string_view blind_since;       // how long unknown
+    std::string_view blind;        // with {for}
+    std::string_view blind_error;  // with {for} and {error}
+    std::string_view blind_since;  // how long unknown
     std::string_view blind_since_error;
     std::string_view recovered;  // with {for}
     std::string_view recovered_since;

@@ -30,8 +30,9 @@ const catalogue& english_catalogue() {
         .finished_in = "{cluster}: upgrade finished in {took}{progress}",
         .failed = "{cluster}: node {node} failed with status {status}{progress}",
         .stalled_stage = "{cluster}: node {node} stuck in {status} for {for}{progress}",
-        .stalled_slow = "{cluster}: node {node} slower than its peers: in {status} for {for} "
-                        "(complete nodes' median {median}){progress}",
+        .stalled_slow =
+            "{cluster}: node {node} slower than its peers: in {status} for {for} "
+            "(complete nodes' median {median}){progress}",
         .stalled_no_progress = "{cluster}: no node changed status for {for}{progress}",
         .stall_cleared = "{cluster}: upgrade moving again after {for} stalled{progress}",
         .vanished = "{cluster}: upgrade disappeared from the API before finishing{progress}",

@@ -44,34 +44,43 @@ std::string time_text(wall_time t, const message_time_zone& zone) {
 const catalogue& japanese_catalogue() {
     static const catalogue table{
         .titles = {"アップグレード開始", "ノードのステータス変更", "アップグレード完了",
-                   "アップグレード失敗", "アップグレード停滞", "停滞解消",
-                   "アップグレード消失", "監視不能", "監視回復"},
+                   "アップグレード失敗", "アップグレード停滞", "停滞解消", "アップグレード消失",
+                   "監視不能", "監視回復"},
         .started = "{cluster}: アップグレードが開始されました{progress}",
-        .node_changed = "{cluster}: ノード {node} のステータスが変わりました: {previous} "
-                        "\u2192 {status}{progress}",
+        .node_changed =
+            "{cluster}: ノード {node} のステータスが変わりました: {previous} "
+            "\u2192 {status}{progress}",
         .node_appeared = "{cluster}: 新しいノード {node} を確認、ステータス: {status}{progress}",
         .node_unknown = "{cluster}: ノードのステータスが変わりました{progress}",
         .finished = "{cluster}: アップグレードが完了しました{progress}",
         .finished_in = "{cluster}: アップグレードが{took}で完了しました{progress}",
-        .failed = "{cluster}: ノード {node} のアップグレードが失敗しました。ステータス: "
-                  "{status}{progress}",
-        .stalled_stage = "{cluster}: ノード {node} が {status} の段階のまま{for}経過して"
-                         "います{progress}",
-        .stalled_slow = "{cluster}: ノード {node} は {status} の段階で{for}経過しており、"
-                        "完了したノードの中央値（{median}）より遅れています{progress}",
-        .stalled_no_progress = "{cluster}: {for}の間、ステータスが変わったノードが"
-                               "ありません{progress}",
-        .stall_cleared = "{cluster}: {for}停滞していたアップグレードが再び進み始めました"
-                         "{progress}",
+        .failed =
+            "{cluster}: ノード {node} のアップグレードが失敗しました。ステータス: "
+            "{status}{progress}",
+        .stalled_stage =
+            "{cluster}: ノード {node} が {status} の段階のまま{for}経過して"
+            "います{progress}",
+        .stalled_slow =
+            "{cluster}: ノード {node} は {status} の段階で{for}経過しており、"
+            "完了したノードの中央値（{median}）より遅れています{progress}",
+        .stalled_no_progress =
+            "{cluster}: {for}の間、ステータスが変わったノードが"
+            "ありません{progress}",
+        .stall_cleared =
+            "{cluster}: {for}停滞していたアップグレードが再び進み始めました"
+            "{progress}",
         .vanished = "{cluster}: アップグレードが完了前に API の応答から消えました{progress}",
         .blind = "{cluster}: {for}の間、クラスターの状態を取得できていません",
-        .blind_error = "{cluster}: {for}の間、クラスターの状態を取得できていません。"
-                       "最後のエラー: {error}",
+        .blind_error =
+            "{cluster}: {for}の間、クラスターの状態を取得できていません。"
+            "最後のエラー: {error}",
         .blind_since = "{cluster}: クラスターの状態を取得できていません",
-        .blind_since_error = "{cluster}: クラスターの状態を取得できていません。最後のエラー: "
-                             "{error}",
-        .recovered = "{cluster}: {for}の間取得できなかったクラスターの状態が、再び取得"
-                     "できるようになりました",
+        .blind_since_error =
+            "{cluster}: クラスターの状態を取得できていません。最後のエラー: "
+            "{error}",
+        .recovered =
+            "{cluster}: {for}の間取得できなかったクラスターの状態が、再び取得"
+            "できるようになりました",
         .recovered_since = "{cluster}: クラスターの状態が再び取得できるようになりました",
         .progress = "（{versions}、ノード {done}/{total} 完了）",
         .cluster_label = "クラスター",

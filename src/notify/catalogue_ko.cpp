@@ -48,28 +48,34 @@ const catalogue& korean_catalogue() {
                    "업그레이드 지연", "지연 해소", "업그레이드 사라짐", "모니터링 불가",
                    "모니터링 복구"},
         .started = "{cluster}: 업그레이드가 시작되었습니다{progress}",
-        .node_changed = "{cluster}: 노드 {node}의 상태가 바뀌었습니다: {previous} \u2192 "
-                        "{status}{progress}",
+        .node_changed =
+            "{cluster}: 노드 {node}의 상태가 바뀌었습니다: {previous} \u2192 "
+            "{status}{progress}",
         .node_appeared = "{cluster}: 새 노드 {node} 확인, 상태: {status}{progress}",
         .node_unknown = "{cluster}: 노드 상태가 바뀌었습니다{progress}",
         .finished = "{cluster}: 업그레이드가 완료되었습니다{progress}",
         .finished_in = "{cluster}: 업그레이드가 {took} 만에 완료되었습니다{progress}",
         .failed = "{cluster}: 노드 {node}의 업그레이드가 실패했습니다. 상태: {status}{progress}",
-        .stalled_stage = "{cluster}: 노드 {node}의 {status} 단계가 {for}째 끝나지 않고 "
-                         "있습니다{progress}",
-        .stalled_slow = "{cluster}: 노드 {node}의 {status} 단계가 {for}째 진행 중으로, 완료된 "
-                        "노드들의 중앙값 {median}보다 느립니다{progress}",
+        .stalled_stage =
+            "{cluster}: 노드 {node}의 {status} 단계가 {for}째 끝나지 않고 "
+            "있습니다{progress}",
+        .stalled_slow =
+            "{cluster}: 노드 {node}의 {status} 단계가 {for}째 진행 중으로, 완료된 "
+            "노드들의 중앙값 {median}보다 느립니다{progress}",
         .stalled_no_progress = "{cluster}: {for} 동안 상태가 바뀐 노드가 없습니다{progress}",
         .stall_cleared = "{cluster}: {for} 동안 멈춰 있던 업그레이드가 다시 진행됩니다{progress}",
         .vanished = "{cluster}: 업그레이드가 완료되기 전에 API 응답에서 사라졌습니다{progress}",
         .blind = "{cluster}: {for} 동안 클러스터 상태를 조회하지 못했습니다",
-        .blind_error = "{cluster}: {for} 동안 클러스터 상태를 조회하지 못했습니다. 마지막 "
-                       "오류: {error}",
+        .blind_error =
+            "{cluster}: {for} 동안 클러스터 상태를 조회하지 못했습니다. 마지막 "
+            "오류: {error}",
         .blind_since = "{cluster}: 클러스터 상태를 조회하지 못하고 있습니다",
-        .blind_since_error = "{cluster}: 클러스터 상태를 조회하지 못하고 있습니다. 마지막 "
-                             "오류: {error}",
-        .recovered = "{cluster}: {for} 동안 실패하던 클러스터 상태 조회가 다시 "
-                     "성공했습니다",
+        .blind_since_error =
+            "{cluster}: 클러스터 상태를 조회하지 못하고 있습니다. 마지막 "
+            "오류: {error}",
+        .recovered =
+            "{cluster}: {for} 동안 실패하던 클러스터 상태 조회가 다시 "
+            "성공했습니다",
         .recovered_since = "{cluster}: 클러스터 상태 조회가 다시 성공했습니다",
         .progress = " ({versions}, 노드 {done}/{total} 완료)",
         .cluster_label = "클러스터",

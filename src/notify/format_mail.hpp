@@ -15,8 +15,8 @@ struct mail_content {
     std::string html;     // a whole small document, every value escaped
 };
 
-inline constexpr std::size_t mail_subject_limit = 400;        // bytes (SENS: title ≤ 500 B)
-inline constexpr std::size_t mail_body_limit = 400 * 1024;    // bytes (SENS: body ≤ 500 KB)
+inline constexpr std::size_t mail_subject_limit = 400;      // bytes (SENS: title ≤ 500 B)
+inline constexpr std::size_t mail_body_limit = 400 * 1024;  // bytes (SENS: body ≤ 500 KB)
 
 mail_content format_mail(const sesmon::event& e, const text_options& options,
                          const std::string& link);

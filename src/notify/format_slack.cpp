@@ -78,12 +78,12 @@ std::vector<std::string> fields(const event& e, const text_options& options) {
             case fact_kind::node: {
                 std::string node = bold(fact.label) + escape(fact.value);
                 const std::string status = "`" + escape(e.node->status) + "`";
-                node += "\n" + (e.node->previous_status.empty()
-                                     ? status
-                                     : fill(c.status_was,
-                                            {{"status", status},
-                                             {"previous",
-                                              "`" + escape(e.node->previous_status) + "`"}}));
+                node += "\n" +
+                        (e.node->previous_status.empty()
+                             ? status
+                             : fill(c.status_was,
+                                    {{"status", status},
+                                     {"previous", "`" + escape(e.node->previous_status) + "`"}}));
                 out.push_back(std::move(node));
                 break;
             }
@@ -120,9 +120,9 @@ std::string format_slack(const event& e, const text_options& options) {
     w.StartObject();
     json::put(w, "type", "header");
     json::key(w, "text");
-    text_object(w, "plain_text",
-                clip(std::string(event_emoji(e.type)) + " " + m.title + ": " + e.cluster.name,
-                     150));
+    text_object(
+        w, "plain_text",
+        clip(std::string(event_emoji(e.type)) + " " + m.title + ": " + e.cluster.name, 150));
     w.EndObject();
 
     w.StartObject();
@@ -141,9 +141,9 @@ std::string format_slack(const event& e, const text_options& options) {
     json::put(w, "type", "context");
     json::key(w, "elements");
     w.StartArray();
-    text_object(w, "mrkdwn",
-                m.occurred + " \u00b7 " + std::string(to_string(e.type)) + " \u00b7 " +
-                    m.event_ref);
+    text_object(
+        w, "mrkdwn",
+        m.occurred + " \u00b7 " + std::string(to_string(e.type)) + " \u00b7 " + m.event_ref);
     w.EndArray();
     w.EndObject();
 

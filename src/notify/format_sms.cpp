@@ -17,8 +17,8 @@ sms_content format_sms(const event& e, const text_options& options, sms_type typ
         return out;
     }
     out.type = "LMS";
-    out.subject = shorten(m.title + ": " + e.cluster.name, lms_subject_limit, "\u2026",
-                          text_unit::sms_bytes);
+    out.subject =
+        shorten(m.title + ": " + e.cluster.name, lms_subject_limit, "\u2026", text_unit::sms_bytes);
     std::string body = m.summary + "\n" + m.occurred;
     out.content = shorten(body, lms_limit, c.shortened, text_unit::sms_bytes);
     return out;

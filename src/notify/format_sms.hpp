@@ -11,9 +11,9 @@
 
 namespace sesmon::notify {
 
-inline constexpr std::size_t sms_limit = 80;           // SENS bytes
-inline constexpr std::size_t lms_limit = 2000;         // SENS bytes
-inline constexpr std::size_t lms_subject_limit = 40;   // SENS bytes
+inline constexpr std::size_t sms_limit = 80;          // SENS bytes
+inline constexpr std::size_t lms_limit = 2000;        // SENS bytes
+inline constexpr std::size_t lms_subject_limit = 40;  // SENS bytes
 
 struct sms_content {
     std::string type;     // "SMS" or "LMS"

@@ -38,8 +38,8 @@ void text_block(json::writer& w, std::string_view text, bool heading, bool subtl
 }
 
 // The body with the summary and the error cut to `limit` bytes each.
-std::string card(const event& e, const message_text& m, const catalogue& c,
-                 const std::string& link, std::size_t limit) {
+std::string card(const event& e, const message_text& m, const catalogue& c, const std::string& link,
+                 std::size_t limit) {
     rapidjson::StringBuffer buffer;
     json::writer w(buffer);
     w.StartObject();

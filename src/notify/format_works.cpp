@@ -114,8 +114,7 @@ std::string works_text(const event& e, const text_options& options, const std::s
     text += "\n" + m.occurred_label + ": " + m.occurred;
     // The link goes first in what is kept: the text is cut before it, not through it.
     const std::string tail = link.empty() ? std::string() : "\n" + link;
-    return shorten(text, works_text_limit - utf8_length(tail), c.shortened,
-                   text_unit::characters) +
+    return shorten(text, works_text_limit - utf8_length(tail), c.shortened, text_unit::characters) +
            tail;
 }
 
@@ -132,8 +131,9 @@ std::string format_works(const event& e, const text_options& options, const std:
         const message_text m = render_message(e, options);
         const catalogue& c = catalogue_for(options.language);
         json::put(w, "type", "flex");
-        json::put(w, "altText", shorten("[" + m.title + "] " + m.summary, works_alt_text_limit,
-                                        c.shortened, text_unit::characters));
+        json::put(w, "altText",
+                  shorten("[" + m.title + "] " + m.summary, works_alt_text_limit, c.shortened,
+                          text_unit::characters));
         json::key(w, "contents");
         bubble(w, m, c, link, e);
     }

@@ -104,9 +104,10 @@ std::vector<message_fact> facts_of(const catalogue& c, const event& e, const tex
     if (auto versions = version_text(e); !versions.empty())
         facts.push_back({fact_kind::versions, std::string(c.versions_label), versions});
     if (e.upgrade) {
-        facts.push_back({fact_kind::progress, std::string(c.progress_label),
-                         fill(c.progress_value, {{"done", std::to_string(e.upgrade->nodes_complete)},
-                                                 {"total", std::to_string(e.upgrade->nodes_total)}})});
+        facts.push_back(
+            {fact_kind::progress, std::string(c.progress_label),
+             fill(c.progress_value, {{"done", std::to_string(e.upgrade->nodes_complete)},
+                                     {"total", std::to_string(e.upgrade->nodes_total)}})});
         if (e.upgrade->expected_finish) {
             facts.push_back({fact_kind::expected_finish, std::string(c.expected_finish_label),
                              c.time_text(*e.upgrade->expected_finish, o.time_zone)});
@@ -125,7 +126,8 @@ std::vector<message_fact> facts_of(const catalogue& c, const event& e, const tex
     }
     if (e.type == event_type::upgrade_stalled || e.type == event_type::stall_cleared) {
         if (auto stuck = stuck_for(e))
-            facts.push_back({fact_kind::stuck_for, std::string(c.stuck_for_label), c.duration_text(*stuck)});
+            facts.push_back(
+                {fact_kind::stuck_for, std::string(c.stuck_for_label), c.duration_text(*stuck)});
     }
     if (e.error && !e.error->empty())
         facts.push_back({fact_kind::error, std::string(c.error_label), *e.error});
@@ -140,8 +142,9 @@ std::optional<duration> duration_after(std::string_view text, std::string_view p
         return std::nullopt;
     std::string_view rest = text.substr(at + prefix.size());
     std::size_t end = 0;
-    while (end < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[end])) != 0 ||
-                                 std::string_view("dhms").find(rest[end]) != std::string_view::npos)) {
+    while (end < rest.size() &&
+           (std::isdigit(static_cast<unsigned char>(rest[end])) != 0 ||
+            std::string_view("dhms").find(rest[end]) != std::string_view::npos)) {
         ++end;
     }
     return common::parse_duration(rest.substr(0, end));

@@ -12,7 +12,16 @@
 
 namespace sesmon::notify {
 
-enum class fact_kind { cluster, versions, progress, expected_finish, node, status, stuck_for, error };
+enum class fact_kind {
+    cluster,
+    versions,
+    progress,
+    expected_finish,
+    node,
+    status,
+    stuck_for,
+    error
+};
 
 struct message_fact {
     fact_kind kind;
@@ -28,7 +37,7 @@ struct message_text {
     // those the event has; the time is separate.
     std::vector<message_fact> facts;
     std::string occurred_label;
-    std::string occurred;  // the event's time in the zone, with its abbreviation
+    std::string occurred;   // the event's time in the zone, with its abbreviation
     std::string event_ref;  // "event 9f2c4e1ab0d3"
 };
 

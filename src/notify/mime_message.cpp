@@ -82,8 +82,8 @@ std::string mime_message(const mail_content& mail, const mime_envelope& envelope
     m += "X-SES-Event-Id: " + envelope.event_id + "\r\n";
     m += "MIME-Version: 1.0\r\n";
     m += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
-    for (const auto& [type, body] : {std::pair{"text/plain", &mail.text},
-                                     std::pair{"text/html", &mail.html}}) {
+    for (const auto& [type, body] :
+         {std::pair{"text/plain", &mail.text}, std::pair{"text/html", &mail.html}}) {
         m += "--" + boundary + "\r\n";
         m += std::string("Content-Type: ") + type + "; charset=UTF-8\r\n";
         m += "Content-Transfer-Encoding: base64\r\n\r\n";

@@ -64,8 +64,8 @@ delivery_outcome classify_smtp_result(const smtp_transfer_result& r) {
         out.detail = "accepted by the relay (SMTP " + std::to_string(r.reply_code) + ")";
         return out;
     }
-    out.detail = r.message.empty() ? curl_easy_strerror(static_cast<CURLcode>(r.curl_code))
-                                   : r.message;
+    out.detail =
+        r.message.empty() ? curl_easy_strerror(static_cast<CURLcode>(r.curl_code)) : r.message;
     if (r.reply_code > 0)
         out.detail = "SMTP " + std::to_string(r.reply_code) + ": " + out.detail;
     switch (r.curl_code) {
@@ -100,15 +100,13 @@ smtp_notifier::~smtp_notifier() {
 boost::asio::awaitable<smtp_transfer_result> smtp_notifier::send(std::string message,
                                                                  duration timeout) {
     const smtp_config& s = config_.smtp;
-    const std::string url =
-        std::string(s.security == smtp_security::tls ? "smtps://" : "smtp://") +
-        (s.host.find(':') != std::string::npos ? "[" + s.host + "]" : s.host) + ":" +
-        std::to_string(s.port);
+    const std::string url = std::string(s.security == smtp_security::tls ? "smtps://" : "smtp://") +
+                            (s.host.find(':') != std::string::npos ? "[" + s.host + "]" : s.host) +
+                            ":" + std::to_string(s.port);
     // What the transfer needs, by value: it runs on another thread.
     auto job = [url, message = std::move(message), timeout, security = s.security,
-                username = s.username,
-                password = s.password ? s.password->reveal() : std::string(), from = s.from,
-                to = config_.recipients, ca_file = config_.ca_file,
+                username = s.username, password = s.password ? s.password->reveal() : std::string(),
+                from = s.from, to = config_.recipients, ca_file = config_.ca_file,
                 state = shared_]() -> boost::asio::awaitable<smtp_transfer_result> {
         smtp_transfer_result result;
         CURL* curl = curl_easy_init();
@@ -126,9 +124,9 @@ boost::asio::awaitable<smtp_transfer_result> smtp_notifier::send(std::string mes
         curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
-        curl_easy_setopt(curl, CURLOPT_USE_SSL,
-                         static_cast<long>(security == smtp_security::none ? CURLUSESSL_NONE
-                                                                           : CURLUSESSL_ALL));
+        curl_easy_setopt(
+            curl, CURLOPT_USE_SSL,
+            static_cast<long>(security == smtp_security::none ? CURLUSESSL_NONE : CURLUSESSL_ALL));
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
         if (!ca_file.empty()) {

@@ -43,7 +43,8 @@ class smtp_notifier final : public sesmon::notifier {
   private:
     struct shared;
     // Every transfer of this notifier goes through here: it bounds it by `timeout`.
-    boost::asio::awaitable<smtp_transfer_result> send(std::string message, sesmon::duration timeout);
+    boost::asio::awaitable<smtp_transfer_result> send(std::string message,
+                                                      sesmon::duration timeout);
 
     sesmon::notifier_config config_;
     sesmon::clock& clock_;

@@ -26,8 +26,8 @@ boost::asio::awaitable<delivery_outcome> teams_notifier::deliver(const event& e)
     request.url = config_.url.reveal();
     request.headers = {{"Content-Type", "application/json"},
                        {"User-Agent", std::string("ses-upgrade-monitor/") + version}};
-    request.body = format_teams(e, text_options_of(config_),
-                                dashboard_link(config_.dashboard_url, e));
+    request.body =
+        format_teams(e, text_options_of(config_), dashboard_link(config_.dashboard_url, e));
     const http_result result = co_await send(std::move(request));
     delivery_outcome outcome = classify_service_result(result, clock_.wall_now());
     outcome.latency = std::chrono::duration_cast<duration>(clock_.steady_now() - began);

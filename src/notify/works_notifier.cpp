@@ -26,8 +26,7 @@ works_notifier::works_notifier(notifier_config config, http_client& client, sesm
                                     "client_id, service_account, client secret and private key");
     }
     token_ = std::make_unique<works_token>(
-        config_.works, [this](http_request request) { return send(std::move(request)); },
-        clock_);
+        config_.works, [this](http_request request) { return send(std::move(request)); }, clock_);
 }
 
 works_notifier::~works_notifier() = default;

@@ -133,10 +133,9 @@ asio::awaitable<works_token::result> works_token::get() {
 asio::awaitable<works_token::result> works_token::exchange() {
     const auto assertion = works_assertion(config_, clock_.wall_now());
     if (!assertion) {
-        co_return result{std::nullopt,
-                         failed(delivery_outcome::kind::rejected,
-                                "the private key cannot sign (" + config_.private_key.origin() +
-                                    ")")};
+        co_return result{std::nullopt, failed(delivery_outcome::kind::rejected,
+                                              "the private key cannot sign (" +
+                                                  config_.private_key.origin() + ")")};
     }
     http_request request;
     request.method = "POST";
@@ -163,10 +162,11 @@ asio::awaitable<works_token::result> works_token::exchange() {
                                     " without access_token and expires_in")};
     }
     const std::chrono::seconds life(*lifetime);
-    const std::chrono::seconds margin =
-        std::clamp<std::chrono::seconds>(life / 10, std::chrono::seconds(30), std::chrono::minutes(10));
+    const std::chrono::seconds margin = std::clamp<std::chrono::seconds>(
+        life / 10, std::chrono::seconds(30), std::chrono::minutes(10));
     // Counted from when it was asked for: the token's lifetime started before the answer.
-    cached_ = cached{doc["access_token"].GetString(), asked + (life > margin ? life - margin : life / 2)};
+    cached_ =
+        cached{doc["access_token"].GetString(), asked + (life > margin ? life - margin : life / 2)};
     co_return result{cached_->token, {}};
 }
 

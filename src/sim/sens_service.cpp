@@ -11,8 +11,8 @@ namespace sesmon::sim {
 namespace {
 
 net::server_response sens_error(int status, std::string_view message) {
-    return service_json(status, "{\"status\":" + std::to_string(status) +
-                                    ",\"errorMessage\":\"" + std::string(message) + "\"}");
+    return service_json(status, "{\"status\":" + std::to_string(status) + ",\"errorMessage\":\"" +
+                                    std::string(message) + "\"}");
 }
 
 std::string text_of(const rapidjson::Value& object, const char* name) {
@@ -57,8 +57,8 @@ bool sens_service::handles(std::string_view path) {
 
 net::server_response sens_service::handle(const net::server_request& req) {
     const bool is_sms = req.path().starts_with("/sms/");
-    service_record record{is_sms ? "sens_sms" : "sens_mail", std::string(req.path()), req.body, 0,
-                          {}, log_.now()};
+    service_record record{
+        is_sms ? "sens_sms" : "sens_mail", std::string(req.path()), req.body, 0, {}, log_.now()};
     net::server_response res;
     std::string problem;
     if (req.method != "POST") {
@@ -99,9 +99,8 @@ net::server_response sens_service::sms(const net::server_request& req) {
     const std::string from = text_of(doc, "from");
     if (!digits(from))
         return sens_error(400, "from must be a number");
-    if (!options_.senders.empty() &&
-        std::find(options_.senders.begin(), options_.senders.end(), from) ==
-            options_.senders.end()) {
+    if (!options_.senders.empty() && std::find(options_.senders.begin(), options_.senders.end(),
+                                               from) == options_.senders.end()) {
         return sens_error(400, "from is not a registered caller number");
     }
     const std::string content = text_of(doc, "content");
@@ -138,8 +137,7 @@ net::server_response sens_service::mail(const net::server_request& req) {
     const std::string body = text_of(doc, "body");
     if (body.empty() || body.size() > 500 * 1024)
         return sens_error(400, "body: 1 byte to 500 KB");
-    if (!doc.HasMember("recipients") || !doc["recipients"].IsArray() ||
-        doc["recipients"].Empty()) {
+    if (!doc.HasMember("recipients") || !doc["recipients"].IsArray() || doc["recipients"].Empty()) {
         return sens_error(400, "recipients are required");
     }
     for (const auto& r : doc["recipients"].GetArray()) {

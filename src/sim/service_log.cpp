@@ -111,15 +111,16 @@ std::optional<net::server_response> service_log::take_failure(std::string_view s
         res.status = 0;
         res.fault = net::server_response::fault_kind::reset;
     } else if (f.mode == "429") {
-        res = service_json(429, service.starts_with("works")
-                                    ? R"({"code":"TOO_MANY_REQUESTS","description":"Too many requests"})"
-                                    : R"({"status":429,"errorMessage":"Too many requests"})");
+        res = service_json(429,
+                           service.starts_with("works")
+                               ? R"({"code":"TOO_MANY_REQUESTS","description":"Too many requests"})"
+                               : R"({"status":429,"errorMessage":"Too many requests"})");
         res.headers.emplace_back("rateLimit-limit", "240");
         res.headers.emplace_back("rateLimit-remaining", "0");
     } else {
         const int status = std::stoi(f.mode);
-        res = service_json(status, R"({"code":"INJECTED","description":"injected failure )" +
-                                       f.mode + R"("})");
+        res = service_json(
+            status, R"({"code":"INJECTED","description":"injected failure )" + f.mode + R"("})");
     }
     if (f.retry_after)
         res.headers.emplace_back("Retry-After", std::to_string(*f.retry_after));

@@ -29,7 +29,7 @@ struct service_record {
 struct service_failure {
     std::string mode;  // "429", "500", "503", "400", "401", "refuse"
     int count = 1;
-    std::optional<int> retry_after;      // Retry-After: N
+    std::optional<int> retry_after;       // Retry-After: N
     std::optional<int> rate_limit_reset;  // rateLimit-reset: N (NAVER WORKS' 429)
 };
 

@@ -35,7 +35,8 @@ std::string adaptive_card_problem(std::string_view body) {
     const auto& attachment = doc["attachments"][0];
     if (!is_string(attachment, "contentType", "application/vnd.microsoft.card.adaptive"))
         return "attachments[0].contentType must be application/vnd.microsoft.card.adaptive";
-    if (!attachment.HasMember("content") || !is_string(attachment["content"], "type", "AdaptiveCard"))
+    if (!attachment.HasMember("content") ||
+        !is_string(attachment["content"], "type", "AdaptiveCard"))
         return "attachments[0].content must be an AdaptiveCard";
     const auto& card = attachment["content"];
     int major = 0, minor = 0;

@@ -33,8 +33,8 @@ std::string percent_decode(std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '+') {
             out += ' ';
-        } else if (text[i] == '%' && i + 2 < text.size() &&
-                   hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+        } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+                   hex_value(text[i + 2]) >= 0) {
             out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
             i += 2;
         } else {
@@ -85,8 +85,12 @@ bool works_service::handles(std::string_view path) {
 
 net::server_response works_service::handle(const net::server_request& req) {
     const bool is_token = req.path() == "/oauth2/v2.0/token";
-    service_record record{is_token ? "works_token" : "works_message", std::string(req.path()),
-                          is_token ? std::string() : req.body, 0, {}, log_.now()};
+    service_record record{is_token ? "works_token" : "works_message",
+                          std::string(req.path()),
+                          is_token ? std::string() : req.body,
+                          0,
+                          {},
+                          log_.now()};
     net::server_response res;
     if (req.method != "POST") {
         res = works_error(405, "METHOD_NOT_ALLOWED", "POST only");
@@ -101,7 +105,8 @@ net::server_response works_service::handle(const net::server_request& req) {
         rapidjson::Document doc;
         doc.Parse(res.body.c_str());
         for (const char* key : {"error_description", "description"}) {
-            if (record.detail.empty() && doc.IsObject() && doc.HasMember(key) && doc[key].IsString())
+            if (record.detail.empty() && doc.IsObject() && doc.HasMember(key) &&
+                doc[key].IsString())
                 record.detail = doc[key].GetString();
         }
     }
@@ -115,8 +120,8 @@ std::string works_service::check_assertion(const std::string& assertion) const {
     if (first == std::string::npos || second == std::string::npos)
         return "the assertion is not a JWT";
     const auto header = common::base64url_decode(std::string_view(assertion).substr(0, first));
-    const auto claims = common::base64url_decode(
-        std::string_view(assertion).substr(first + 1, second - first - 1));
+    const auto claims =
+        common::base64url_decode(std::string_view(assertion).substr(first + 1, second - first - 1));
     const auto signature = common::base64url_decode(std::string_view(assertion).substr(second + 1));
     if (!header || !claims || !signature)
         return "the assertion is not base64url";
@@ -164,9 +169,8 @@ net::server_response works_service::token(const net::server_request& req) {
     }
     if (auto problem = check_assertion(form["assertion"]); !problem.empty())
         return oauth_error(400, "invalid_grant", problem);
-    const std::string token =
-        "sim-works-" + std::to_string(++issued_) + "-" +
-        common::to_hex(common::sha256(form["assertion"])).substr(0, 16);
+    const std::string token = "sim-works-" + std::to_string(++issued_) + "-" +
+                              common::to_hex(common::sha256(form["assertion"])).substr(0, 16);
     tokens_[token] = log_.now() + options_.token_ttl;
     return service_json(200, R"({"access_token":")" + token +
                                  R"(","refresh_token":"sim-refresh","scope":"bot",)"
@@ -176,9 +180,9 @@ net::server_response works_service::token(const net::server_request& req) {
 
 net::server_response works_service::message(const net::server_request& req) {
     const std::string_view path = req.path();
-    const bool shaped = path.ends_with("/messages") &&
-                        (path.find("/channels/") != std::string_view::npos ||
-                         path.find("/users/") != std::string_view::npos);
+    const bool shaped =
+        path.ends_with("/messages") && (path.find("/channels/") != std::string_view::npos ||
+                                        path.find("/users/") != std::string_view::npos);
     if (!shaped)
         return works_error(404, "NOT_FOUND", "no such resource");
     const std::string auth = req.header("Authorization").value_or("");

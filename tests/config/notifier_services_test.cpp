@@ -33,7 +33,8 @@ class notifier_services_test : public ::testing::Test {
         static const std::string key = rsa_pem(2048);
         dir_.write("works-key.pem", key);
         dir_.write("works-secret", "WORKS-CLIENT-SECRET-1\n");
-        dir_.write("teams-url", "https://prod-12.japaneast.logic.azure.com/workflows/x?sig=TEAMSSIG\n");
+        dir_.write("teams-url",
+                   "https://prod-12.japaneast.logic.azure.com/workflows/x?sig=TEAMSSIG\n");
         dir_.write("smtp-password", "SMTP-PASSWORD-1\n");
         dir_.write("sens-access", "SENS-ACCESS-1\n");
         dir_.write("sens-secret", "SENS-SECRET-1\n");
@@ -75,8 +76,9 @@ TEST_F(notifier_services_test, naver_works_with_defaults) {
 }
 
 TEST_F(notifier_services_test, naver_works_problems_are_reported_at_their_keys) {
-    EXPECT_NE(error(works()).find("set channel_id (a channel the bot is in) or user_id, exactly one"),
-              std::string::npos);
+    EXPECT_NE(
+        error(works()).find("set channel_id (a channel the bot is in) or user_id, exactly one"),
+        std::string::npos);
     EXPECT_NE(error(works("    channel_id: a\n    user_id: b\n")).find("exactly one"),
               std::string::npos);
     dir_.write("bad-key.pem", "-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n");
@@ -89,15 +91,16 @@ TEST_F(notifier_services_test, naver_works_problems_are_reported_at_their_keys) 
               std::string::npos)
         << bad;
     dir_.write("world-key.pem", "x", 0644);
-    EXPECT_NE(error(works("    channel_id: c\n").replace(works().find("works-key.pem"), 13,
-                                                         "world-key.pem"))
+    EXPECT_NE(error(works("    channel_id: c\n")
+                        .replace(works().find("works-key.pem"), 13, "world-key.pem"))
                   .find("is readable by group or others"),
               std::string::npos);
     EXPECT_NE(error(works("    channel_id: c\n    token_url: http://auth.example.net/t\n"))
                   .find("notifiers[0].token_url: must be https://"),
               std::string::npos);
-    EXPECT_NE(error("  - name: w\n    type: naver_works\n").find("bot_id: required for type "
-                                                                  "naver_works"),
+    EXPECT_NE(error("  - name: w\n    type: naver_works\n")
+                  .find("bot_id: required for type "
+                        "naver_works"),
               std::string::npos);
     EXPECT_NE(error(works("    channel_id: c\n    argv: [/bin/true]\n"))
                   .find("notifiers[0].argv: not used by type naver_works"),
@@ -105,8 +108,9 @@ TEST_F(notifier_services_test, naver_works_problems_are_reported_at_their_keys) 
 }
 
 TEST_F(notifier_services_test, teams_takes_its_url_from_a_secret_file) {
-    const auto cfg = load("  - name: teams\n    type: teams\n    url_file: teams-url\n"
-                          "    language: ja\n    time_zone: Asia/Tokyo\n");
+    const auto cfg = load(
+        "  - name: teams\n    type: teams\n    url_file: teams-url\n"
+        "    language: ja\n    time_zone: Asia/Tokyo\n");
     const notifier_config& n = cfg.notifiers.at(0);
     EXPECT_EQ(n.url.reveal(), "https://prod-12.japaneast.logic.azure.com/workflows/x?sig=TEAMSSIG");
     EXPECT_EQ(n.time_zone.abbreviation, "JST");
@@ -128,11 +132,12 @@ TEST_F(notifier_services_test, sens_uses_the_api_keys_unless_given_its_own) {
     EXPECT_EQ(sms.sens.secret_key.reveal(), "SENS-SECRET-1");
     EXPECT_EQ(sms.sens.country_code, "82");
     // SMS pages: stalls, failures and blindness unless told otherwise.
-    EXPECT_EQ(sms.events, (std::vector<event_type>{event_type::upgrade_failed,
-                                                   event_type::upgrade_stalled,
-                                                   event_type::monitor_blind}));
-    const auto mailer = load("  - name: mail\n    type: ncp_mail\n    mail_api: outbound_mailer\n"
-                             "    sender_address: m@example.com\n    to: [o@example.com]\n");
+    EXPECT_EQ(sms.events,
+              (std::vector<event_type>{event_type::upgrade_failed, event_type::upgrade_stalled,
+                                       event_type::monitor_blind}));
+    const auto mailer = load(
+        "  - name: mail\n    type: ncp_mail\n    mail_api: outbound_mailer\n"
+        "    sender_address: m@example.com\n    to: [o@example.com]\n");
     EXPECT_EQ(mailer.notifiers[0].sens.endpoint, "https://mail.apigw.ntruss.com");
 }
 
@@ -152,9 +157,10 @@ TEST_F(notifier_services_test, sens_problems) {
 }
 
 TEST_F(notifier_services_test, smtp_defaults_and_rules) {
-    const auto cfg = load("  - name: mail\n    type: smtp\n    host: smtp.example.net\n"
-                          "    from: monitor@example.com\n    to: [oncall@example.com]\n"
-                          "    username: monitor\n    password_file: smtp-password\n");
+    const auto cfg = load(
+        "  - name: mail\n    type: smtp\n    host: smtp.example.net\n"
+        "    from: monitor@example.com\n    to: [oncall@example.com]\n"
+        "    username: monitor\n    password_file: smtp-password\n");
     const notifier_config& n = cfg.notifiers.at(0);
     EXPECT_EQ(n.smtp.port, 587);
     EXPECT_EQ(n.smtp.security, smtp_security::starttls);
@@ -184,18 +190,16 @@ TEST_F(notifier_services_test, language_and_time_zone_for_every_type) {
         "language: ko, time_zone: UTC }\n");
     EXPECT_EQ(cfg.notifiers[0].language, message_language::ja);
     EXPECT_EQ(cfg.notifiers[1].time_zone.abbreviation, "UTC");
-    EXPECT_NE(error("  - { name: j, type: log, language: fr }\n")
-                  .find("unknown language \"fr\""),
+    EXPECT_NE(error("  - { name: j, type: log, language: fr }\n").find("unknown language \"fr\""),
               std::string::npos);
     EXPECT_NE(error("  - { name: j, type: log, time_zone: Europe/Berlin }\n")
                   .find("unknown time zone \"Europe/Berlin\" (expected UTC, Asia/Seoul or "
                         "Asia/Tokyo: zones without daylight saving time)"),
               std::string::npos);
     // The default is the API's zone: JST on the JPN region, UTC for Z, an offset otherwise.
-    EXPECT_EQ(load("  - { name: j, type: log }\n", "api: { region: JPN }\n")
-                  .notifiers[0]
-                  .time_zone.name,
-              "Asia/Tokyo");
+    EXPECT_EQ(
+        load("  - { name: j, type: log }\n", "api: { region: JPN }\n").notifiers[0].time_zone.name,
+        "Asia/Tokyo");
     EXPECT_EQ(load("  - { name: j, type: log }\n", "api: { time_zone_offset: Z }\n")
                   .notifiers[0]
                   .time_zone.name,

@@ -137,15 +137,15 @@ class canary_test : public ::testing::Test {
         };
         works_key_ = make_works_key(dir_.path());
         relay_.emplace(dir_.path(), value("SMTP password"));
-        sim_.emplace(dir_.path(), "tests/daemon/scenarios/episodes.yaml", 0,
-                     std::vector<std::string>{
-                         "--webhook-sink", "--notify-services", "--works-public-key",
-                         works_key_.public_file, "--works-client-id", "client-1",
-                         "--works-client-secret", value("NAVER WORKS client secret"),
-                         "--teams-sig", value("Teams workflow signature"), "--sens-access-key",
-                         value("SENS access key"), "--sens-secret-key", value("SENS secret key"),
-                         "--sens-sender", "0212345678"},
-                     value("access key"), value("secret key"));
+        sim_.emplace(
+            dir_.path(), "tests/daemon/scenarios/episodes.yaml", 0,
+            std::vector<std::string>{
+                "--webhook-sink", "--notify-services", "--works-public-key", works_key_.public_file,
+                "--works-client-id", "client-1", "--works-client-secret",
+                value("NAVER WORKS client secret"), "--teams-sig",
+                value("Teams workflow signature"), "--sens-access-key", value("SENS access key"),
+                "--sens-secret-key", value("SENS secret key"), "--sens-sender", "0212345678"},
+            value("access key"), value("secret key"));
         const std::string base = sim_->url();
         write_text(dir_.path() / "hook.sh",
                    "#!/bin/sh\ncat > /dev/null\n/usr/bin/env >> \"$1/command-env\"\n",
@@ -175,7 +175,8 @@ class canary_test : public ::testing::Test {
             "\n  - name: sms\n    type: ncp_sms\n    endpoint: " + base +
             "\n    service_id: \"ncp:sms:kr:1:svc\"\n    from: \"0212345678\"\n"
             "    to: [\"01012345678\"]\n    events: [upgrade_started, upgrade_failed]\n"
-            "    access_key_file: " + secret("sens-access", value("SENS access key")) +
+            "    access_key_file: " +
+            secret("sens-access", value("SENS access key")) +
             "\n    secret_key_file: " + secret("sens-secret", value("SENS secret key")) +
             "\n  - name: mail\n    type: ncp_mail\n    language: ja\n    endpoint: " + base +
             "\n    service_id: \"ncp:mail:kr:1:svc\"\n    sender_address: m@example.com\n"
@@ -265,9 +266,7 @@ class canary_test : public ::testing::Test {
              [&] { return read_text(dir_.path() / "command-env"); }},
             // What the services received: the messages carry no credential of another.
             {"service messages",
-             [&] {
-                 return http("GET", sim_->port(), "/_sim/services").value_or("(no answer)");
-             }},
+             [&] { return http("GET", sim_->port(), "/_sim/services").value_or("(no answer)"); }},
             {"e-mail received by the relay", [&] { return relay_->received(); }},
         };
     }

@@ -149,16 +149,20 @@ TEST(catalogue_test, english_sentences_are_the_trackers_summaries) {
 }
 
 TEST(catalogue_test, golden_titles) {
-    const std::vector<std::string> en{"Upgrade started", "Node changed",      "Upgrade finished",
-                                      "Upgrade failed",  "Upgrade stalled",   "Stall cleared",
-                                      "Upgrade vanished", "Monitor blind",    "Monitor recovered"};
-    const std::vector<std::string> ko{"업그레이드 시작",  "노드 상태 변경", "업그레이드 완료",
-                                      "업그레이드 실패",  "업그레이드 지연", "지연 해소",
-                                      "업그레이드 사라짐", "모니터링 불가",  "모니터링 복구"};
-    const std::vector<std::string> ja{"アップグレード開始", "ノードのステータス変更",
-                                      "アップグレード完了", "アップグレード失敗",
-                                      "アップグレード停滞", "停滞解消",
-                                      "アップグレード消失", "監視不能",
+    const std::vector<std::string> en{"Upgrade started",  "Node changed",    "Upgrade finished",
+                                      "Upgrade failed",   "Upgrade stalled", "Stall cleared",
+                                      "Upgrade vanished", "Monitor blind",   "Monitor recovered"};
+    const std::vector<std::string> ko{"업그레이드 시작",   "노드 상태 변경",  "업그레이드 완료",
+                                      "업그레이드 실패",   "업그레이드 지연", "지연 해소",
+                                      "업그레이드 사라짐", "모니터링 불가",   "모니터링 복구"};
+    const std::vector<std::string> ja{"アップグレード開始",
+                                      "ノードのステータス変更",
+                                      "アップグレード完了",
+                                      "アップグレード失敗",
+                                      "アップグレード停滞",
+                                      "停滞解消",
+                                      "アップグレード消失",
+                                      "監視不能",
                                       "監視回復"};
     for (std::size_t i = 0; i < std::size(all_event_types); ++i) {
         const event e = as_type(all_event_types[i]);
@@ -184,8 +188,9 @@ TEST(catalogue_test, stall_variants_and_a_new_node) {
     quiet.stall = stall_info{"no_progress_timeout", 3600 + 30 * 60};
     quiet.summary = monitor::summarize(quiet);
     EXPECT_EQ(summary(quiet, message_language::en), quiet.summary);
-    EXPECT_EQ(summary(quiet, message_language::ko),
-              "prod-logs: 1시간 30분 동안 상태가 바뀐 노드가 없습니다 (2140 → 2150, 노드 3/8 완료)");
+    EXPECT_EQ(
+        summary(quiet, message_language::ko),
+        "prod-logs: 1시간 30분 동안 상태가 바뀐 노드가 없습니다 (2140 → 2150, 노드 3/8 완료)");
     EXPECT_EQ(summary(quiet, message_language::ja),
               "prod-logs: 1時間30分の間、ステータスが変わったノードがありません（2140 → 2150、"
               "ノード 3/8 完了）");
@@ -222,19 +227,17 @@ TEST(catalogue_test, facts_in_each_language_with_times_in_the_zone) {
         return out;
     };
     EXPECT_EQ(facts(render_message(e, {message_language::en, utc})),
-              (std::vector<std::string>{"Cluster=prod-logs (1037123456, KR)",
-                                        "Versions=2140 → 2150", "Progress=3/8 nodes done",
-                                        "Expected finish=2026-11-26 21:14:00 UTC",
-                                        "Node=prod-logs-do-6tnm (DO)",
-                                        "Status=Upgrade_OpenSearch (was running)",
-                                        "Stuck for=47m", "Time=2026-11-26 20:01:02 UTC"}));
+              (std::vector<std::string>{
+                  "Cluster=prod-logs (1037123456, KR)", "Versions=2140 → 2150",
+                  "Progress=3/8 nodes done", "Expected finish=2026-11-26 21:14:00 UTC",
+                  "Node=prod-logs-do-6tnm (DO)", "Status=Upgrade_OpenSearch (was running)",
+                  "Stuck for=47m", "Time=2026-11-26 20:01:02 UTC"}));
     EXPECT_EQ(facts(render_message(e, {message_language::ko, seoul})),
-              (std::vector<std::string>{"클러스터=prod-logs (1037123456, KR)",
-                                        "버전=2140 → 2150", "진행 상황=노드 3/8 완료",
-                                        "완료 예상 시각=2026년 11월 27일 06:14:00 KST",
-                                        "노드=prod-logs-do-6tnm (DO)",
-                                        "상태=Upgrade_OpenSearch (이전 상태: running)",
-                                        "지연 시간=47분", "발생 시각=2026년 11월 27일 05:01:02 KST"}));
+              (std::vector<std::string>{
+                  "클러스터=prod-logs (1037123456, KR)", "버전=2140 → 2150",
+                  "진행 상황=노드 3/8 완료", "완료 예상 시각=2026년 11월 27일 06:14:00 KST",
+                  "노드=prod-logs-do-6tnm (DO)", "상태=Upgrade_OpenSearch (이전 상태: running)",
+                  "지연 시간=47분", "발생 시각=2026년 11월 27일 05:01:02 KST"}));
     EXPECT_EQ(facts(render_message(e, {message_language::ja, tokyo})),
               (std::vector<std::string>{"クラスター=prod-logs (1037123456, KR)",
                                         "バージョン=2140 → 2150", "進捗=ノード 3/8 完了",
@@ -248,9 +251,9 @@ TEST(catalogue_test, durations_in_each_languages_units) {
     const catalogue& ko = korean_catalogue();
     const catalogue& ja = japanese_catalogue();
     const std::vector<std::tuple<duration, std::string, std::string>> cases{
-        {500ms, "1초 미만", "1秒未満"},  {12s, "12초", "12秒"},
-        {4min + 5s, "4분 5초", "4分5秒"}, {47min, "47분", "47分"},
-        {65min, "1시간 5분", "1時間5分"}, {2h, "2시간", "2時間"},
+        {500ms, "1초 미만", "1秒未満"},          {12s, "12초", "12秒"},
+        {4min + 5s, "4분 5초", "4分5秒"},        {47min, "47분", "47分"},
+        {65min, "1시간 5분", "1時間5分"},        {2h, "2시간", "2時間"},
         {49h + 1min, "49시간 1분", "49時間1分"},
     };
     for (const auto& [d, korean, japanese] : cases) {
@@ -261,16 +264,16 @@ TEST(catalogue_test, durations_in_each_languages_units) {
 
 TEST(catalogue_test, every_template_uses_only_known_slots) {
     const std::regex slot("\\{([a-z]+)\\}");
-    const std::set<std::string> known{"cluster", "node",  "status", "previous", "for",
-                                      "median",  "took",  "error",  "progress", "versions",
-                                      "done",    "total"};
+    const std::set<std::string> known{"cluster", "node",  "status",   "previous", "for",  "median",
+                                      "took",    "error", "progress", "versions", "done", "total"};
     for (const catalogue* c : {&english_catalogue(), &korean_catalogue(), &japanese_catalogue()}) {
         for (std::string_view text :
-             {c->started, c->node_changed, c->node_appeared, c->node_unknown, c->finished,
-              c->finished_in, c->failed, c->stalled_stage, c->stalled_slow,
-              c->stalled_no_progress, c->stall_cleared, c->vanished, c->blind, c->blind_error,
-              c->blind_since, c->blind_since_error, c->recovered, c->recovered_since, c->progress,
-              c->progress_value, c->status_was}) {
+             {c->started,      c->node_changed,        c->node_appeared, c->node_unknown,
+              c->finished,     c->finished_in,         c->failed,        c->stalled_stage,
+              c->stalled_slow, c->stalled_no_progress, c->stall_cleared, c->vanished,
+              c->blind,        c->blind_error,         c->blind_since,   c->blind_since_error,
+              c->recovered,    c->recovered_since,     c->progress,      c->progress_value,
+              c->status_was}) {
             const std::string s(text);
             EXPECT_FALSE(s.empty());
             for (std::sregex_iterator it(s.begin(), s.end(), slot), end; it != end; ++it)

@@ -66,8 +66,7 @@ TEST(service_formats_test, works_flex_has_a_short_alt_text_and_a_dashboard_butto
     EXPECT_EQ(utf8_length(content["altText"].GetString()), works_alt_text_limit);
     const auto& button = content["contents"]["footer"]["contents"][0];
     EXPECT_STREQ(button["action"]["label"].GetString(), "ダッシュボードで表示");
-    EXPECT_STREQ(button["action"]["uri"].GetString(),
-                 "https://mon.example.net/#cluster/prod-logs");
+    EXPECT_STREQ(button["action"]["uri"].GetString(), "https://mon.example.net/#cluster/prod-logs");
 }
 
 TEST(service_formats_test, teams_card_shape) {
@@ -129,8 +128,9 @@ TEST(service_formats_test, service_error_text_reads_each_services_shape) {
     EXPECT_EQ(service_error_text(R"({"error":"invalid_client","error_description":"bad"})"),
               "invalid_client: bad");
     EXPECT_EQ(service_error_text(R"({"status":400,"errorMessage":"no sender"})"), "no sender");
-    EXPECT_EQ(service_error_text(R"({"error":{"errorCode":"200","message":"Authentication Failed"}})"),
-              "200: Authentication Failed");
+    EXPECT_EQ(
+        service_error_text(R"({"error":{"errorCode":"200","message":"Authentication Failed"}})"),
+        "200: Authentication Failed");
     EXPECT_EQ(service_error_text(R"({"error":{"code":"X","message":"line\nbreak"}})"),
               "X: line break");
     EXPECT_EQ(service_error_text("<html>"), "");

@@ -340,7 +340,8 @@ TEST_F(service_notifiers_test, sms_a_long_korean_text_goes_as_lms_or_is_shortene
     const auto second = parse(records[1]["body"].GetString());
     EXPECT_STREQ(second["type"].GetString(), "SMS");
     EXPECT_LE(sms_bytes(second["content"].GetString()), 80u);
-    EXPECT_EQ(std::string(second["content"].GetString()).rfind("[업그레이드 지연] prod-logs", 0), 0u);
+    EXPECT_EQ(std::string(second["content"].GetString()).rfind("[업그레이드 지연] prod-logs", 0),
+              0u);
 }
 
 TEST_F(service_notifiers_test, sms_wrong_secret_key_is_dead_with_the_gateways_reason) {

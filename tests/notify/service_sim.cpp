@@ -59,7 +59,8 @@ service_sim::service_sim(sim::simulator_options options) {
     sim::scenario s;
     s.source = "(none)";
     s.start = real_.wall_now();
-    auto logger = std::make_shared<spdlog::logger>("sim", std::make_shared<spdlog::sinks::null_sink_mt>());
+    auto logger =
+        std::make_shared<spdlog::logger>("sim", std::make_shared<spdlog::sinks::null_sink_mt>());
     sim_ = std::make_unique<sim::simulator>(std::move(s), std::move(options), real_,
                                             io_.get_executor(), logger);
     net::http_server_options server_options;

@@ -28,7 +28,9 @@ class service_sim {
     std::string get(const std::string& target);
     std::string post(const std::string& target, const std::string& body = "");
     // The records of one service (works_token, works_message, teams, sens_sms, sens_mail).
-    std::string records(const std::string& service) { return get("/_sim/services?service=" + service); }
+    std::string records(const std::string& service) {
+        return get("/_sim/services?service=" + service);
+    }
     void advance(long long seconds) { post("/_sim/advance?seconds=" + std::to_string(seconds)); }
     void fail(const std::string& json) { post("/_sim/services/fail", json); }
 

@@ -111,8 +111,8 @@ class smtp_notifier_test : public ::testing::Test {
     }
 
     std::string tls_options(const std::string& mode) {
-        return mode + " --cert " + cert_.cert_file.string() + " --key " +
-               cert_.key_file.string() + " --auth monitor:s3cret-pass";
+        return mode + " --cert " + cert_.cert_file.string() + " --key " + cert_.key_file.string() +
+               " --auth monitor:s3cret-pass";
     }
 
     delivery_outcome deliver(smtp_notifier& n, const event& e) {
@@ -257,7 +257,8 @@ TEST_F(smtp_notifier_test, a_relay_that_never_answers_is_retried_after_the_timeo
 }
 
 TEST(mime_message_test, long_utf8_subjects_fold_into_encoded_words_on_character_boundaries) {
-    const std::string subject = "[ses-upgrade-monitor] 업그레이드 지연: 아주-긴-클러스터-이름-입니다-정말로-깁니다";
+    const std::string subject =
+        "[ses-upgrade-monitor] 업그레이드 지연: 아주-긴-클러스터-이름-입니다-정말로-깁니다";
     const std::string encoded = encoded_header_value(subject);
     std::string decoded;
     std::size_t start = 0;
