@@ -2,12 +2,15 @@
 // (src/sim/works_service, teams_service, sens_service) over real loopback HTTP.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
 #include "common/crypto_rsa.hpp"
 #include "net/https_client.hpp"
+#include "notify/dispatcher.hpp"
 #include "notify/format_teams.hpp"
 #include "notify/retry_policy.hpp"
 #include "notify/sens_notifier.hpp"
@@ -16,7 +19,9 @@
 #include "notify/works_notifier.hpp"
 #include "sample_event.hpp"
 #include "service_sim.hpp"
+#include "store_harness.hpp"
 #include "support/run_awaitable.hpp"
+#include "support/test_certs.hpp"
 
 namespace sesmon::notify {
 namespace {
@@ -259,6 +264,65 @@ TEST_F(service_notifiers_test, works_a_long_text_is_shortened_not_refused) {
     const std::string text = body["content"]["text"].GetString();
     EXPECT_EQ(utf8_length(text), 2000u);
     EXPECT_NE(text.find("\u2026 (shortened)"), std::string::npos);
+}
+
+// Through the dispatcher and the outbox, as the daemon runs it.
+class works_lane_test : public service_notifiers_test {
+  protected:
+    std::unique_ptr<dispatcher> make(notifier_config config) {
+        config.name = "works";
+        config.events.assign(std::begin(all_event_types), std::end(all_event_types));
+        config.retry.initial_backoff = 10ms;
+        config.retry.max_backoff = 20ms;
+        dispatcher_options options;
+        options.random = [] { return 0.0; };  // no jitter: only the service's wait counts
+        auto d = std::make_unique<dispatcher>(
+            ioc_.get_executor(), std::vector<notifier_config>{config}, store_.store(),
+            store_.take_pending(), clock_, logger_,
+            [this](const notifier_config& c) {
+                return std::make_unique<works_notifier>(c, client_, clock_);
+            },
+            options);
+        d->start();
+        return d;
+    }
+    template <class Predicate>
+    bool run_until(Predicate done, std::chrono::seconds limit = 10s) {
+        ioc_.restart();
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (!done() && std::chrono::steady_clock::now() < deadline)
+            ioc_.run_one_for(5ms);
+        return done();
+    }
+
+    sesmon::test::temp_dir dir_;
+    test::store_harness store_{ioc_, dir_.path()};
+    std::shared_ptr<spdlog::logger> logger_ =
+        std::make_shared<spdlog::logger>("notify", std::make_shared<spdlog::sinks::null_sink_mt>());
+};
+
+TEST_F(works_lane_test, a_429_is_retried_no_sooner_than_the_rate_limit_reset) {
+    auto d = make(works());
+    sim_.fail(R"({"service":"works_message","mode":"429","rate_limit_reset":1})");
+    const auto began = std::chrono::steady_clock::now();
+    store_.submit(*d, test::stalled_event(), {"works"});
+    ASSERT_TRUE(run_until([&] { return !store_.rows(state::delivery_status::delivered).empty(); }));
+    // 1 s from the header; the backoff alone (10 ms, no jitter) would have retried at once.
+    EXPECT_GE(std::chrono::steady_clock::now() - began, 1s);
+    const auto messages = parse(sim_.records("works_message"));
+    ASSERT_EQ(messages.Size(), 2u);
+    EXPECT_EQ(messages[0]["status"].GetInt(), 429);
+    EXPECT_EQ(messages[1]["status"].GetInt(), 201);
+}
+
+TEST_F(works_lane_test, an_auth_failure_is_dead_with_the_reason) {
+    auto d = make(works("wrong-secret"));
+    store_.submit(*d, test::stalled_event(), {"works"});
+    ASSERT_TRUE(run_until([&] { return !store_.rows(state::delivery_status::dead).empty(); }));
+    const auto dead = store_.rows(state::delivery_status::dead);
+    EXPECT_EQ(dead[0].attempts, 1);
+    EXPECT_EQ(dead[0].last_error,
+              "token request: HTTP 401: invalid_client: unknown client_id or wrong client_secret");
 }
 
 // ---- teams ----
