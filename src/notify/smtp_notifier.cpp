@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -124,6 +125,11 @@ boost::asio::awaitable<smtp_transfer_result> smtp_notifier::send(std::string mes
         curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
+        // libcurl 7.88 waits for the reply to the end of DATA without looking at
+        // CURLOPT_TIMEOUT: only the server-response timeout (whole seconds) bounds that wait.
+        curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+                         static_cast<long>(std::max<long long>(
+                             1, std::chrono::ceil<std::chrono::seconds>(timeout).count())));
         curl_easy_setopt(
             curl, CURLOPT_USE_SSL,
             static_cast<long>(security == smtp_security::none ? CURLUSESSL_NONE : CURLUSESSL_ALL));

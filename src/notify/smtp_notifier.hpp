@@ -6,8 +6,11 @@
 // libcurl's easy interface blocks, so each attempt runs on a small thread pool of this
 // notifier and the delivering coroutine waits for it without blocking the event loop: a
 // slow or dead relay costs a pool thread, never the loop. Each transfer is bounded by the
-// notifier's `timeout`; destroying the notifier aborts transfers in progress (within about
-// a second, libcurl's progress callback period) and joins the threads.
+// notifier's `timeout` (the wait for the relay's final reply by `timeout` rounded up to a
+// second: libcurl bounds that wait only by its server-response timeout, in seconds).
+// Destroying the notifier aborts transfers in progress (within about a second, libcurl's
+// progress callback period; at most `timeout` while waiting for that final reply) and joins
+// the threads.
 //
 // Results: delivered when the relay accepted the message (250 after DATA); an SMTP 5xx
 // reply, refused authentication, or a relay that offers no STARTTLS is dead (the relay's

@@ -227,7 +227,7 @@ TEST_F(notifier_services_test, the_summary_names_where_secrets_came_from_never_t
     EXPECT_NE(text.find("client secret: file " + dir_.path().string() + "/works-secret"),
               std::string::npos)
         << text;
-    EXPECT_NE(text.find("teams, to https://prod-12.japaneast.logic.azure.com:443"),
+    EXPECT_NE(text.find("teams, to https://prod-12.japaneast.logic.azure.com (URL from file"),
               std::string::npos)
         << text;
     EXPECT_NE(text.find("English texts, times in Asia/Seoul (KST)"), std::string::npos) << text;

@@ -286,6 +286,12 @@ class works_lane_test : public service_notifiers_test {
         d->start();
         return d;
     }
+    // The sample stall, happening now (the sample's own time is older than max_age).
+    event recent_event() {
+        event e = test::stalled_event();
+        e.occurred_at = clock_.wall_now();
+        return e;
+    }
     template <class Predicate>
     bool run_until(Predicate done, std::chrono::seconds limit = 10s) {
         ioc_.restart();
@@ -305,7 +311,7 @@ TEST_F(works_lane_test, a_429_is_retried_no_sooner_than_the_rate_limit_reset) {
     auto d = make(works());
     sim_.fail(R"({"service":"works_message","mode":"429","rate_limit_reset":1})");
     const auto began = std::chrono::steady_clock::now();
-    store_.submit(*d, test::stalled_event(), {"works"});
+    store_.submit(*d, recent_event(), {"works"});
     ASSERT_TRUE(run_until([&] { return !store_.rows(state::delivery_status::delivered).empty(); }));
     // 1 s from the header; the backoff alone (10 ms, no jitter) would have retried at once.
     EXPECT_GE(std::chrono::steady_clock::now() - began, 1s);
@@ -317,7 +323,7 @@ TEST_F(works_lane_test, a_429_is_retried_no_sooner_than_the_rate_limit_reset) {
 
 TEST_F(works_lane_test, an_auth_failure_is_dead_with_the_reason) {
     auto d = make(works("wrong-secret"));
-    store_.submit(*d, test::stalled_event(), {"works"});
+    store_.submit(*d, recent_event(), {"works"});
     ASSERT_TRUE(run_until([&] { return !store_.rows(state::delivery_status::dead).empty(); }));
     const auto dead = store_.rows(state::delivery_status::dead);
     EXPECT_EQ(dead[0].attempts, 1);

@@ -76,14 +76,16 @@ def main():
     def authenticate(server, session, envelope, mechanism, auth_data):
         user, password = args.auth.split(":", 1)
         ok = auth_data.login.decode() == user and auth_data.password.decode() == password
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd then answers 535 itself (handled=True would mean "answered").
+        return AuthResult(success=ok, handled=False)
 
     smtp_args = {}
     if args.starttls:
         smtp_args.update(tls_context=context, require_starttls=True)
     if args.auth:
+        # auth_require_tls looks at STARTTLS only: over implicit TLS it would hide AUTH.
         smtp_args.update(authenticator=authenticate, auth_required=True,
-                         auth_require_tls=bool(args.starttls or args.tls))
+                         auth_require_tls=bool(args.starttls))
     loop = asyncio.new_event_loop()
     controller = UnthreadedController(
         Handler(args), hostname="127.0.0.1", port=0, loop=loop,
