@@ -5,6 +5,7 @@
 #include "common/time_format.hpp"
 #include "notify/event_text.hpp"
 #include "notify/format_generic.hpp"
+#include "notify/message_text.hpp"
 
 namespace sesmon::notify {
 
@@ -77,11 +78,16 @@ std::string log_line(const event& e, log_format format) {
 }
 
 log_notifier::log_notifier(std::string name, std::shared_ptr<spdlog::logger> logger,
-                           log_format format)
-    : name_(std::move(name)), logger_(std::move(logger)), format_(format) {}
+                           log_format format, message_language language)
+    : name_(std::move(name)), logger_(std::move(logger)), format_(format), language_(language) {}
 
 boost::asio::awaitable<delivery_outcome> log_notifier::deliver(const event& e) {
-    logger_->log(level_for(e.type), "{}", log_line(e, format_));
+    if (language_ == message_language::en) {
+        logger_->log(level_for(e.type), "{}", log_line(e, format_));
+    } else {
+        logger_->log(level_for(e.type), "{}",
+                     log_line(with_localized_summary(e, {language_, {}}), format_));
+    }
     delivery_outcome outcome;
     outcome.detail = "logged";
     co_return outcome;

@@ -20,8 +20,10 @@ std::string log_line(const sesmon::event& e, sesmon::log_format format);
 
 class log_notifier final : public sesmon::notifier {
   public:
+    // `language`: the summary= field's (the rest of the line is for machines).
     log_notifier(std::string name, std::shared_ptr<spdlog::logger> logger,
-                 sesmon::log_format format);
+                 sesmon::log_format format,
+                 sesmon::message_language language = sesmon::message_language::en);
     std::string_view name() const override { return name_; }
     boost::asio::awaitable<sesmon::delivery_outcome> deliver(const sesmon::event& e) override;
 
@@ -29,6 +31,7 @@ class log_notifier final : public sesmon::notifier {
     std::string name_;
     std::shared_ptr<spdlog::logger> logger_;
     sesmon::log_format format_;
+    sesmon::message_language language_;
 };
 
 }  // namespace sesmon::notify

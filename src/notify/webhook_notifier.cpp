@@ -6,6 +6,7 @@
 #include "notify/format_generic.hpp"
 #include "notify/format_pagerduty.hpp"
 #include "notify/format_slack.hpp"
+#include "notify/message_text.hpp"
 #include "notify/retry_policy.hpp"
 #include "notify/signing.hpp"
 #include "sesmon/version.hpp"
@@ -13,13 +14,15 @@
 namespace sesmon::notify {
 
 std::vector<std::string> webhook_bodies(const notifier_config& config, const event& e) {
+    const text_options options = text_options_of(config);
     switch (config.format) {
         case webhook_format::generic:
-            return {format_generic(e)};
+            return {format_generic(with_localized_summary(e, options))};
         case webhook_format::slack:
-            return {format_slack(e)};
+            return {format_slack(e, options)};
         case webhook_format::pagerduty:
-            return format_pagerduty(e, config.routing_key ? config.routing_key->reveal() : "");
+            return format_pagerduty(with_localized_summary(e, options),
+                                    config.routing_key ? config.routing_key->reveal() : "");
     }
     return {};
 }

@@ -128,11 +128,11 @@ clusters:
                        "notifiers:\n  - { name: j, type: log }\n  - { name: j, type: log }\n"),
               "config.yaml:6:13: notifiers[1].name: duplicate notifier name \"j\"");
     EXPECT_EQ(error_of(one_cluster + "notifiers:\n  - { name: j }\n"),
-              "config.yaml:5:5: notifiers[0].type: required (log, webhook or command)");
-    EXPECT_EQ(
-        error_of(one_cluster + "notifiers:\n  - { name: j, type: email }\n"),
-        "config.yaml:5:22: notifiers[0].type: unknown type \"email\" (expected log, webhook or "
-        "command)");
+              "config.yaml:5:5: notifiers[0].type: required (log, webhook, command, naver_works, "
+              "teams, ncp_mail, smtp or ncp_sms)");
+    EXPECT_EQ(error_of(one_cluster + "notifiers:\n  - { name: j, type: email }\n"),
+              "config.yaml:5:22: notifiers[0].type: unknown type \"email\" (expected log, webhook, "
+              "command, naver_works, teams, ncp_mail, smtp or ncp_sms)");
 }
 
 TEST(validation_test, site_and_region_must_match) {

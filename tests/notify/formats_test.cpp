@@ -17,6 +17,8 @@
 namespace sesmon::notify {
 namespace {
 
+using namespace std::chrono_literals;
+
 rapidjson::Document parse(const std::string& text) {
     rapidjson::Document doc;
     doc.Parse(text.data(), text.size());
@@ -116,11 +118,58 @@ TEST(formats_test, slack_has_phone_text_header_and_fields) {
                           "*Versions*\n2140 \u2192 2150",
                           "*Progress*\n3/8 nodes done",
                           "*Expected finish*\n<!date^1795727640^{date_short_pretty} "
-                          "{time}|2026-11-26T21:14:00Z>",
+                          "{time}|2026-11-27 06:14:00 KST>",
                           "*Node*\nprod-logs-do-6tnm (DO)\n`Upgrade_OpenSearch` (was `running`)",
                           "*Stuck for*\n47m",
                       }));
     EXPECT_EQ(str(blocks[2]["type"]), "context");
+    EXPECT_EQ(str(blocks[2]["elements"][0]["text"]),
+              "2026-11-27 05:01:02 KST \u00b7 upgrade_stalled \u00b7 event 9f2c4e1ab0d3");
+}
+
+TEST(formats_test, slack_in_korean_and_japanese_time) {
+    const text_options options{message_language::ko, {"Asia/Tokyo", 9h, "JST"}};
+    auto doc = parse(format_slack(test::stalled_event(), options));
+    EXPECT_EQ(str(doc["text"]),
+              ":warning: prod-logs: 노드 prod-logs-do-6tnm의 Upgrade_OpenSearch 단계가 47분째 "
+              "끝나지 않고 있습니다 (2140 \u2192 2150, 노드 3/8 완료)");
+    const auto& blocks = doc["blocks"];
+    EXPECT_EQ(str(blocks[0]["text"]["text"]), ":warning: 업그레이드 지연: prod-logs");
+    std::vector<std::string> fields;
+    for (const auto& f : blocks[1]["fields"].GetArray())
+        fields.push_back(str(f["text"]));
+    EXPECT_EQ(fields, (std::vector<std::string>{
+                          "*클러스터*\nprod-logs (1037123456, KR)",
+                          "*버전*\n2140 \u2192 2150",
+                          "*진행 상황*\n노드 3/8 완료",
+                          "*완료 예상 시각*\n<!date^1795727640^{date_short_pretty} "
+                          "{time}|2026년 11월 27일 06:14:00 JST>",
+                          "*노드*\nprod-logs-do-6tnm (DO)\n`Upgrade_OpenSearch` (이전 상태: "
+                          "`running`)",
+                          "*지연 시간*\n47분",
+                      }));
+    EXPECT_EQ(str(blocks[2]["elements"][0]["text"]),
+              "2026년 11월 27일 05:01:02 JST \u00b7 upgrade_stalled \u00b7 이벤트 9f2c4e1ab0d3");
+}
+
+TEST(formats_test, generic_and_pagerduty_summaries_follow_the_language_and_nothing_else) {
+    notifier_config config;
+    config.type = notifier_type::webhook;
+    config.format = webhook_format::generic;
+    config.language = message_language::ja;
+    const std::string body = webhook_bodies(config, test::stalled_event()).at(0);
+    auto doc = parse(body);
+    EXPECT_EQ(str(doc["summary"]),
+              "prod-logs: ノード prod-logs-do-6tnm が Upgrade_OpenSearch の段階のまま47分経過して"
+              "います（2140 \u2192 2150、ノード 3/8 完了）");
+    EXPECT_EQ(str(doc["occurred_at"]), "2026-11-26T20:01:02Z");  // machine fields as they were
+    config.format = webhook_format::pagerduty;
+    config.routing_key = secret("K", "test");
+    auto pd = parse(webhook_bodies(config, test::stalled_event()).at(0));
+    EXPECT_EQ(str(pd["payload"]["summary"]), str(doc["summary"]));
+    config.language = message_language::en;
+    pd = parse(webhook_bodies(config, test::stalled_event()).at(0));
+    EXPECT_EQ(str(pd["payload"]["summary"]), test::stalled_event().summary);
 }
 
 TEST(formats_test, slack_escapes_mrkdwn_control_characters) {

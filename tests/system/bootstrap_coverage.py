@@ -36,6 +36,8 @@ INDIRECT = {
     "env": "tests/config/check_config_test.cpp",
     "etcd": "tests/support/etcd_server.cpp (the HA tests' real etcd)",
     "promtool": "tests/web/metrics_test.cpp (promtool check metrics)",
+    "python3": "tests/notify/smtp_notifier_test.cpp and tests/daemon/canary_test.cpp "
+               "(tests/support/smtp_sink.py, on python3-aiosmtpd)",
 }
 # Programs a test uses only when present, skipping the part that needs them (by design).
 OPTIONAL = {}
