@@ -238,8 +238,10 @@ TEST_F(works_renewal_test, a_token_the_service_expired_early_is_replaced_in_the_
 TEST_F(service_notifiers_test, works_concurrent_attempts_share_one_token_exchange) {
     works_notifier n(works(), client_, clock_);
     int delivered = 0;
+    // deliver() takes the event by reference: it must outlive the coroutines.
+    const event stalled = test::stalled_event();
     for (int i = 0; i < 3; ++i) {
-        boost::asio::co_spawn(ioc_, n.deliver(test::stalled_event()),
+        boost::asio::co_spawn(ioc_, n.deliver(stalled),
                               [&](std::exception_ptr, delivery_outcome out) {
                                   delivered += out.result == kind::delivered ? 1 : 0;
                               });
