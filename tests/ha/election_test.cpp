@@ -197,6 +197,26 @@ TEST_F(election_test, after_a_pause_past_half_the_ttl_the_gate_stays_closed_unti
     EXPECT_TRUE(a->deposed.empty());
 }
 
+// Issue 21: a poll or a delivery that reached the closed gate after such a pause waited for a
+// wake-up that only a depose, a stop or the end of a renewal failure gave: the leader kept
+// its lease and never acted again. Every confirmed renewal releases the waiters.
+TEST_F(election_test, a_waiter_at_the_gate_after_a_pause_is_released_by_the_next_renewal) {
+    auto a = add("a", 3s);
+    a->start();
+    ASSERT_TRUE(run_until([&] { return a->e.may_act(); }));
+    std::this_thread::sleep_for(1700ms);  // as under SIGSTOP: past ttl/2, within the TTL
+    ASSERT_FALSE(a->e.may_act());
+    std::optional<bool> opened;
+    boost::asio::co_spawn(io_, a->e.until_may_act(),
+                          [&](std::exception_ptr, bool o) { opened = o; });
+    ASSERT_TRUE(run_until([&] { return opened.has_value(); }, 2s))
+        << "the waiter was never released\n"
+        << log_.str();
+    EXPECT_TRUE(*opened);
+    EXPECT_TRUE(a->e.may_act());
+    EXPECT_TRUE(a->deposed.empty());
+}
+
 TEST_F(election_test, a_pause_past_the_ttl_ends_the_term_when_etcd_says_the_lease_is_gone) {
     auto a = add("a");
     a->start();
