@@ -122,9 +122,9 @@ TEST_P(ha_pause, a_leader_frozen_for_a_fraction_of_its_lease_keeps_every_invaria
 }
 
 INSTANTIATE_TEST_SUITE_P(fractions, ha_pause, ::testing::ValuesIn(pause_fractions()),
-                         [](const ::testing::TestParamInfo<double>& info) {
+                         [](const ::testing::TestParamInfo<double>& param) {
                              return "ttl_x_" +
-                                    std::to_string(static_cast<int>(info.param * 100 + 0.5)) +
+                                    std::to_string(static_cast<int>(param.param * 100 + 0.5)) +
                                     "_percent";
                          });
 
