@@ -17,6 +17,14 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
+// Why a leader key that exists is not `mine` any more.
+std::string lost_key(const key_value& kv, const term& mine) {
+    if (kv.create_revision != mine.leader_revision)
+        return "member " + kv.value + " holds the leader key now";
+    return "the leader key was rewritten while its lease lived (it names \"" + kv.value +
+           "\", lease " + std::to_string(kv.lease) + ")";
+}
+
 }  // namespace
 
 std::string_view to_string(role r) {
@@ -67,42 +75,43 @@ void election::start(observer o) {
 void election::stop() {
     stopped_ = true;
     wake();
-    release_waiters();
+    end_term();
 }
 
 void election::wake() {
     wake_timer_.cancel();
 }
 
-void election::release_waiters() {
-    for (auto& w : gate_waiters_)
-        w->cancel();
-    gate_waiters_.clear();
+void election::end_term() {
+    if (term_)
+        term_->end();
+}
+
+std::shared_ptr<leadership_term> election::leadership() const {
+    return role_ == role::leader && !stopped_ ? term_ : nullptr;
 }
 
 bool election::may_act() const {
-    return role_ == role::leader && !stopped_ &&
-           clock_.steady_now() < confirmed_at_ + options_.ttl / 2;
+    return role_ == role::leader && !stopped_ && term_ && term_->may_act();
 }
 
 asio::awaitable<bool> election::until_may_act() {
-    for (;;) {
-        if (may_act())
-            co_return true;
-        if (role_ != role::leader || stopped_)
-            co_return false;
-        auto waiter = std::make_shared<asio::steady_timer>(executor_, steady_time::max());
-        gate_waiters_.push_back(waiter);
-        co_await waiter->async_wait(use_tuple);
-        std::erase(gate_waiters_, waiter);
-        const auto state = co_await asio::this_coro::cancellation_state;
-        if (state.cancelled() != asio::cancellation_type::none)
-            co_return false;
-    }
+    const auto mine = leadership();
+    if (!mine)
+        co_return false;
+    const bool open = co_await mine->until_may_act();
+    co_return open;
 }
 
 std::optional<term> election::current_term() const {
-    return role_ == role::leader ? term_ : std::nullopt;
+    if (role_ != role::leader || !term_)
+        return std::nullopt;
+    return term_->id();
+}
+
+bool election::holds(const key_value& kv, const term& mine) const {
+    return kv.create_revision == mine.leader_revision && kv.lease == mine.lease &&
+           kv.value == options_.member;
 }
 
 election_status election::status() const {
@@ -115,10 +124,10 @@ election_status election::status() const {
         s.problem = unreachable_->starts_with("etcd unreachable")
                         ? *unreachable_
                         : "etcd unreachable: " + *unreachable_;
-    } else if (role_ == role::leader && !s.acting) {
+    } else if (role_ == role::leader && !s.acting && term_) {
         s.problem = "leadership not confirmed by etcd for " +
-                    common::format_duration(
-                        std::chrono::duration_cast<duration>(clock_.steady_now() - confirmed_at_)) +
+                    common::format_duration(std::chrono::duration_cast<duration>(
+                        clock_.steady_now() - term_->confirmed_sent())) +
                     ": polling and delivering paused";
     } else if (role_ == role::unknown) {
         s.problem = "no word from etcd yet";
@@ -181,7 +190,6 @@ void election::set_paused(bool paused) {
             common::format_duration(options_.ttl / 2));
     } else {
         log_->info("HA: leadership confirmed again: polling and delivering resume");
-        release_waiters();
     }
     notify_changed();
 }
@@ -190,12 +198,12 @@ void election::depose(const std::string& reason) {
     if (role_ != role::leader)
         return;
     log_->warn("HA: member {} no longer leads: {}", options_.member, reason);
-    stale_lease_ = term_ ? term_->lease : 0;
+    stale_lease_ = term_ ? term_->id().lease : 0;
     role_ = role::unknown;
+    end_term();
     term_.reset();
     leader_.clear();
     paused_ = false;
-    release_waiters();
     wake();
     if (observer_.deposed)
         observer_.deposed(reason);
@@ -204,12 +212,12 @@ void election::depose(const std::string& reason) {
 
 void election::leader_key_changed(const std::optional<key_value>& kv, std::int64_t revision) {
     if (role_ == role::leader) {
-        if (term_ && revision < term_->leader_revision)
+        if (term_ && revision < term_->id().leader_revision)
             return;  // read before this term began
         if (!kv) {
             depose("the leader key was deleted");
-        } else if (term_ && kv->create_revision != term_->leader_revision) {
-            depose("member " + kv->value + " holds the leader key now");
+        } else if (term_ && !holds(*kv, term_->id())) {
+            depose(lost_key(*kv, term_->id()));
         }
         return;
     }
@@ -223,7 +231,7 @@ void election::leader_key_changed(const std::optional<key_value>& kv, std::int64
 }
 
 void election::fenced_out(const term& t) {
-    if (role_ == role::leader && term_ == t)
+    if (role_ == role::leader && term_ && term_->id() == t)
         depose("a write fenced on the leadership failed: the leader key changed");
 }
 
@@ -355,43 +363,31 @@ asio::awaitable<void> election::campaign() {
         co_return;
     }
     role_ = role::leader;
-    term_ = term{lease->id, won->header.revision};
-    confirmed_at_ = sent;
+    term_ = std::make_shared<leadership_term>(
+        executor_, clock_, term{lease->id, won->header.revision}, options_.ttl, sent);
     paused_ = false;
     leader_ = options_.member;
     log_->info("HA: member {} leads the group (leader key {}, lease {}, TTL {} s)", options_.member,
                options_.leader_key, lease->id, lease->ttl);
     if (observer_.elected)
-        observer_.elected(*term_);
+        observer_.elected(term_->id());
     notify_changed();
 }
 
 asio::awaitable<void> election::lead() {
     const duration renew_every = options_.ttl / 6;
     const duration retry_pause = std::max<duration>(options_.ttl / 24, duration(10));
-    const term mine = *term_;
+    const auto mine = term_;
     while (role_ == role::leader && term_ == mine && !stopped_) {
-        const steady_time due = confirmed_at_ + renew_every;
+        const steady_time due = mine->confirmed_sent() + renew_every;
         if (clock_.steady_now() < due) {
             co_await sleep(std::chrono::duration_cast<duration>(due - clock_.steady_now()));
             continue;  // woken early, or due now: look again
         }
-        const steady_time sent = clock_.steady_now();
-        auto renewed = co_await client_.lease_keepalive(mine.lease, request_timeout());
-        if (role_ != role::leader || term_ != mine || stopped_)
-            co_return;
-        note_etcd(renewed ? std::nullopt : std::optional(renewed.error()));
-        if (renewed && renewed->ttl > 0) {
-            confirmed_at_ = sent;
-            set_paused(false);
-            continue;
-        }
-        if (renewed) {
-            depose("etcd says its lease " + std::to_string(mine.lease) +
-                   " is gone (expired or revoked)");
-            co_return;
-        }
-        const auto since = clock_.steady_now() - confirmed_at_;
+        const auto outcome = co_await renew(mine);
+        if (outcome != renewal::unconfirmed || role_ != role::leader || term_ != mine || stopped_)
+            continue;  // confirmed (the loop sleeps until the next one is due), or over
+        const auto since = clock_.steady_now() - mine->confirmed_sent();
         if (since >= options_.ttl) {
             depose("its lease could not be renewed for " +
                    common::format_duration(std::chrono::duration_cast<duration>(since)) +
@@ -404,13 +400,57 @@ asio::awaitable<void> election::lead() {
     }
 }
 
+// The keep-alive first: its send time is what the deadline moves to. Then the leader key,
+// read after etcd confirmed the lease: only when it is still this term's is the renewal
+// confirmed. Either failing to answer leaves the deadline where it was.
+asio::awaitable<election::renewal> election::renew(std::shared_ptr<leadership_term> mine) {
+    const steady_time sent = clock_.steady_now();
+    auto kept = co_await client_.lease_keepalive(mine->id().lease, request_timeout());
+    if (role_ != role::leader || term_ != mine || stopped_)
+        co_return renewal::over;
+    note_etcd(kept ? std::nullopt : std::optional(kept.error()));
+    if (!kept)
+        co_return renewal::unconfirmed;
+    if (kept->ttl <= 0) {
+        depose("etcd says its lease " + std::to_string(mine->id().lease) +
+               " is gone (expired or revoked)");
+        co_return renewal::over;
+    }
+    range_request read_key{options_.leader_key};
+    auto key = co_await client_.range(std::move(read_key), request_timeout());
+    if (role_ != role::leader || term_ != mine || stopped_)
+        co_return renewal::over;
+    note_etcd(key ? std::nullopt : std::optional(key.error()));
+    if (!key)
+        co_return renewal::unconfirmed;
+    if (key->kvs.empty() || !holds(key->kvs.front(), mine->id())) {
+        depose(key->kvs.empty() ? "the leader key was deleted while its lease lived"
+                                : lost_key(key->kvs.front(), mine->id()));
+        co_return renewal::over;
+    }
+    const auto unconfirmed_for =
+        std::chrono::duration_cast<duration>(clock_.steady_now() - mine->confirmed_sent());
+    if (mine->renewed(sent) && !paused_) {
+        // Lapsed without a failed renewal to say so: the process did not run (SIGSTOP, a VM
+        // pause, swapping) or etcd answered late. Its acts waited; they go on now.
+        log_->warn(
+            "HA: leadership was not confirmed for {} (this process did not run, or etcd "
+            "answered late): polling and delivering waited, and resume now",
+            common::format_duration(unconfirmed_for));
+        notify_changed();
+    }
+    set_paused(false);
+    co_return renewal::confirmed;
+}
+
 asio::awaitable<void> election::resign() {
     stopped_ = true;
     wake();
-    release_waiters();
+    end_term();
     if (role_ == role::leader && term_) {
-        const term mine = *term_;
+        const term mine = term_->id();
         role_ = role::unknown;
+        end_term();
         term_.reset();
         auto revoked = co_await client_.lease_revoke(mine.lease, request_timeout());
         if (revoked) {

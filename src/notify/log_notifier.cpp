@@ -80,9 +80,15 @@ log_notifier::log_notifier(std::string name, std::shared_ptr<spdlog::logger> log
                            log_format format)
     : name_(std::move(name)), logger_(std::move(logger)), format_(format) {}
 
-boost::asio::awaitable<delivery_outcome> log_notifier::deliver(const event& e) {
-    logger_->log(level_for(e.type), "{}", log_line(e, format_));
+boost::asio::awaitable<delivery_outcome> log_notifier::deliver(const event& e,
+                                                               const delivery_context& context) {
     delivery_outcome outcome;
+    if (auto refused = context.refusal(std::chrono::steady_clock::now()); !refused.empty()) {
+        outcome.result = delivery_outcome::kind::retry;
+        outcome.detail = std::move(refused);
+        co_return outcome;
+    }
+    logger_->log(level_for(e.type), "{}", log_line(e, format_));
     outcome.detail = "logged";
     co_return outcome;
 }

@@ -92,6 +92,7 @@ class fenced_test : public ::testing::Test {
     bool answer_ = false;  // the receiver answers 200 (else: it never answers)
     std::string deposed_;
     const event event_ = notify::test::stalled_event();
+    const delivery_context unbounded_;  // what the delivery lane passes
 };
 
 // Issue 21: the gate was checked once before the send, which then ran under the notifier's
@@ -100,7 +101,7 @@ TEST_F(fenced_test, a_send_still_running_when_the_term_lapses_is_cut_at_the_term
     fenced_notifier fenced(webhook(), election_);
     etcd_.freeze();  // no renewal is confirmed from now on: the term lapses at its deadline
     const auto began = steady::now();
-    const auto outcome = sesmon::test::run_awaitable(io_, fenced.deliver(event_), 15s);
+    const auto outcome = sesmon::test::run_awaitable(io_, fenced.deliver(event_, unbounded_), 15s);
     const auto took = steady::now() - began;
     EXPECT_EQ(outcome.result, kind::retry) << outcome.detail;
     EXPECT_EQ(receiver_.requests().size(), 1u);  // it had started under a live term
@@ -117,7 +118,7 @@ TEST_F(fenced_test, a_send_after_the_deadline_waits_for_the_next_confirmed_renew
     etcd_.freeze();
     ASSERT_TRUE(run_until([&] { return !election_.may_act(); }, ttl)) << log_text_.str();
     std::optional<delivery_outcome> outcome;
-    boost::asio::co_spawn(io_, fenced.deliver(event_),
+    boost::asio::co_spawn(io_, fenced.deliver(event_, unbounded_),
                           [&](std::exception_ptr, delivery_outcome o) { outcome = std::move(o); });
     run_for(300ms);
     EXPECT_FALSE(outcome);
@@ -134,7 +135,7 @@ TEST_F(fenced_test, a_send_after_the_deadline_waits_for_the_next_confirmed_renew
 TEST_F(fenced_test, a_send_still_running_when_the_term_ends_is_cancelled_at_once) {
     fenced_notifier fenced(webhook(), election_);
     std::optional<delivery_outcome> outcome;
-    boost::asio::co_spawn(io_, fenced.deliver(event_),
+    boost::asio::co_spawn(io_, fenced.deliver(event_, unbounded_),
                           [&](std::exception_ptr, delivery_outcome o) { outcome = std::move(o); });
     ASSERT_TRUE(run_until([&] { return receiver_.requests().size() == 1; }, 3s));
     election_.fenced_out(*election_.current_term());

@@ -92,6 +92,15 @@ TEST_P(ha_pause, a_leader_frozen_for_a_fraction_of_its_lease_keeps_every_invaria
     } else if (fraction >= 1.5) {
         EXPECT_TRUE(took_over) << "the lease had expired\n" << logs();
     }
+    // What a says of its lapse: nothing for a short pause; past ttl/2, one line when the
+    // renewal after the thaw confirms the term again.
+    const std::string woke = a.log_text().substr(a_log);
+    const bool lapse_logged = woke.find("polling and delivering waited") != std::string::npos;
+    if (fraction <= 0.25) {
+        EXPECT_EQ(woke.find("HA: "), std::string::npos) << logs();
+    } else if (fraction > 0.5 && !took_over) {
+        EXPECT_TRUE(lapse_logged) << logs();
+    }
     daemon_process& leader = took_over ? b : a;
     if (took_over) {
         ASSERT_TRUE(wait_until(
