@@ -28,7 +28,8 @@
 //   report through note_etcd()), one info line when it answers again.
 //
 // Single-threaded: everything on the executor's thread. Must outlive its run() coroutine
-// (stop() then let the executor run, or destroy the executor first).
+// (stop() then let the executor run, or destroy the executor first). The leader's side
+// (renewal, pause, resignation) is in election_leader.cpp.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -133,8 +134,9 @@ class election {
     };
     // One renewal of `mine`: the keep-alive, then a read of the leader key.
     boost::asio::awaitable<renewal> renew(std::shared_ptr<leadership_term> mine);
-    // Whether `kv` is the leader key as `mine` created it.
+    // Whether `kv` is the leader key as `mine` created it; if not, why (for the depose).
     bool holds(const key_value& kv, const term& mine) const;
+    std::string lost_key(const key_value& kv, const term& mine) const;
     boost::asio::awaitable<void> sleep(duration d);
     void wake();
     void depose(const std::string& reason);

@@ -107,8 +107,8 @@ TEST_F(ha_pair, sigterm_hands_over_at_once_with_no_repeat) {
     std::cout << r.output << "handover " << takeover / 1ms << " ms\n";
 }
 
-// A standby's clusters are views without a watcher; its stop must not look for one (it
-// crashed there until the HA chaos run found it).
+// A standby's clusters are standby_views, which have no watcher; its stop must not look for
+// one (it crashed there until the HA chaos run found it; the daemon now holds views apart).
 TEST_F(ha_pair, sigterm_to_the_standby_exits_cleanly_and_the_leader_goes_on) {
     start_pair();
     auto& a = member("a");
