@@ -133,18 +133,14 @@ std::optional<wall_time> daemon::expected_finish_of(const state::upgrade_summary
         return std::nullopt;
     };
     // By the name the row was last written with; a renamed cluster by its instance_no.
-    if (const auto* named = find_tracked(u.cluster);
-        named != nullptr && named->config().instance_no == u.instance_no)
-        return of(*named);
-    std::optional<wall_time> found;
-    bool seen = false;
+    const tracked_cluster* match = find_tracked(u.cluster);
+    if (match != nullptr && match->config().instance_no != u.instance_no)
+        match = nullptr;
     for_each_tracked([&](const tracked_cluster& t) {
-        if (!seen && t.config().instance_no == u.instance_no) {
-            seen = true;
-            found = of(t);
-        }
+        if (match == nullptr && t.config().instance_no == u.instance_no)
+            match = &t;
     });
-    return found;
+    return match != nullptr ? of(*match) : std::nullopt;
 }
 
 int daemon::run() {

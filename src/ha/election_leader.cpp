@@ -112,7 +112,6 @@ asio::awaitable<void> election::resign() {
     if (role_ == role::leader && term_) {
         const term mine = term_->id();
         role_ = role::unknown;
-        end_term();
         term_.reset();
         auto revoked = co_await client_.lease_revoke(mine.lease, request_timeout());
         if (revoked) {
