@@ -123,7 +123,7 @@ void daemon::arm_metrics_sync() {
         if (ec || stopping_)
             return;
         sync_notification_metrics();
-        // The HA gate also closes with time alone (no renewal confirmed for ttl/2).
+        // An HA term also lapses with time alone (no renewal confirmed for ttl/2).
         metrics_.set_leader(!ha_ || ha_->may_act());
         arm_metrics_sync();
     });
