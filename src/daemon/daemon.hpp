@@ -1,7 +1,8 @@
 #pragma once
 // daemon: `ses-upgrade-monitor run` (SPEC §6). Owns the io_context and everything on it:
-// configuration, one cluster_runtime (tracker + watcher) per cluster keyed by name, the
-// state store, the notification dispatcher, the status HTTP server, signals and sd_notify.
+// configuration, one cluster_runtime (tracker + watcher) per polled cluster keyed by name (an
+// HA standby: one standby_view each instead), the state store, the notification dispatcher,
+// the status HTTP server, signals and sd_notify.
 //
 // Lifecycle:
 // - run(): starts the dispatcher, the watchers and the server, sends READY=1, and turns the
@@ -31,6 +32,7 @@
 #include "daemon/discovery_runtime.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/service_notifier.hpp"
+#include "daemon/standby_view.hpp"
 #include "monitor/rate_limiter.hpp"
 #include "sesmon/clock.hpp"
 #include "sesmon/config.hpp"
@@ -87,14 +89,38 @@ class daemon {
     bool unclean() const { return unclean_; }
 
   private:
+    // Polls `c` — or, on an HA standby, shows it (add_group_view).
     void start_cluster(const cluster_config& c, monitor::cluster_state restored);
     std::unique_ptr<cluster_runtime> make_runtime(const cluster_config& c,
                                                   monitor::cluster_state restored);
+    tracking_options tracking() const;
+    // Adds (+1) or removes (-1) a cluster's flags to the STATUS= counts.
+    void count_flags(const cluster_flags& flags, int sign);
+    // A watched cluster, polled or viewed; null when not watched.
+    tracked_cluster* find_tracked(const std::string& name);
+    const tracked_cluster* find_tracked(const std::string& name) const;
+    // f(tracked_cluster&) for every watched cluster: polled here, or viewed (a standby).
+    template <class F>
+    void for_each_tracked(F&& f) {
+        for (auto& kv : clusters_)
+            f(static_cast<tracked_cluster&>(*kv.second));
+        for (auto& kv : views_)
+            f(static_cast<tracked_cluster&>(*kv.second));
+    }
+    template <class F>
+    void for_each_tracked(F&& f) const {
+        for (const auto& kv : clusters_)
+            f(static_cast<const tracked_cluster&>(*kv.second));
+        for (const auto& kv : views_)
+            f(static_cast<const tracked_cluster&>(*kv.second));
+    }
+    std::size_t watched_count() const { return clusters_.size() + views_.size(); }
     void load_and_start_cluster(const cluster_config& c);
     void open_store();
     std::unique_ptr<notify::dispatcher> make_dispatcher(
         std::vector<state::delivery_record> pending);
-    // `why` completes the log line: "no longer watched (<why>; its state stays ...)".
+    // A polled or viewed cluster goes. `why` completes the log line: "no longer watched
+    // (<why>; its state stays ...)".
     // `announce`: that line at all (not when an HA member hands its clusters over).
     void stop_cluster(const std::string& name, std::string_view why = {}, bool announce = true);
     // Readiness (/readyz, "ready" in /api/v1/clusters): see awaiting_first_poll_.
@@ -193,7 +219,10 @@ class daemon {
 
     // The stored states loaded at start, by instance_no; taken by start_cluster.
     std::map<std::string, monitor::cluster_state> restored_;
+    // Every watched cluster is in exactly one of these two: polled by this daemon (alone, or
+    // leading its HA group), or shown read-only from the group's state (an HA standby).
     std::map<std::string, std::unique_ptr<cluster_runtime>> clusters_;
+    std::map<std::string, std::unique_ptr<standby_view>> views_;
     // Stopped clusters whose watcher coroutine has not ended yet.
     std::map<cluster_runtime*, std::unique_ptr<cluster_runtime>> retiring_;
 

@@ -2,7 +2,7 @@
 // same way as alone, with two differences made here: its state store is the group's
 // (etcd_store, fenced on the leadership), and its clusters poll and its dispatcher delivers
 // only while this member leads. A standby keeps a read-only view of the group's clusters
-// (runtimes without watchers, fed by the group's watch) and an idle dispatcher.
+// (standby_view, fed by the group's watch) and an idle dispatcher.
 #include <spdlog/spdlog.h>
 
 #include "daemon/daemon.hpp"
@@ -34,18 +34,16 @@ void daemon::become_leader(state::initial_state initial) {
     logger_->info("HA: taking over: {} cluster(s) in the group's state, {} deliveries pending",
                   initial.clusters.size(), initial.pending.size());
     // The read-only views go; the clusters start again from the group's state.
-    std::vector<std::string> names;
-    for (const auto& [name, rt] : clusters_)
-        names.push_back(name);
-    for (const auto& name : names)
-        stop_cluster(name, {}, false);
+    for (const auto& [name, view] : views_)
+        count_flags(view->flags(), -1);
+    views_.clear();
     ha_active_ = true;
     dispatcher_ = make_dispatcher(std::move(initial.pending));
     dispatcher_->start();
     std::map<std::string, monitor::cluster_state> restored;
     for (auto& c : initial.clusters)
         restored.insert_or_assign(c.instance_no, std::move(c.state));
-    awaiting_first_poll_.clear();  // the views' names left with stop_cluster
+    awaiting_first_poll_.clear();  // a standby had none; the clusters' first round counts
     for (const auto& c : config_.clusters)
         awaiting_first_poll_.insert(c.name);
     for (const auto& c : config_.clusters) {
@@ -83,22 +81,29 @@ void daemon::become_standby(const std::string& reason) {
     update_status();
 }
 
+// A standby exports no per-cluster series (it polls nothing): a view touches no metrics.
 void daemon::add_group_view(const cluster_config& c) {
     const auto& group = ha_->group_clusters();
     const auto it = group.find(c.instance_no);
-    auto rt = make_runtime(c, it != group.end() ? it->second.state : monitor::cluster_state{});
-    metrics_.remove_cluster(c.name);  // a standby exports no per-cluster series: it polls nothing
-    clusters_[c.name] = std::move(rt);
+    auto view = std::make_unique<standby_view>(
+        c, tracking(), it != group.end() ? it->second.state : monitor::cluster_state{});
+    count_flags(view->flags(), +1);
+    views_[c.name] = std::move(view);
 }
 
 void daemon::show_group_cluster(const state::cluster_record& record) {
     if (ha_active_ || stopping_)
         return;
     for (const auto& c : config_.clusters) {
-        if (c.instance_no == record.instance_no && clusters_.count(c.name) != 0) {
-            stop_cluster(c.name, {}, false);
-            add_group_view(c);
-        }
+        const auto it = c.instance_no == record.instance_no ? views_.find(c.name) : views_.end();
+        if (it == views_.end())
+            continue;
+        const auto before = it->second->flags();
+        it->second->refresh(record.state);
+        count_flags(before, -1);
+        count_flags(it->second->flags(), +1);
+        if (it->second->flags() != before)
+            update_status();
     }
 }
 

@@ -81,14 +81,20 @@ log_notifier::log_notifier(std::string name, std::shared_ptr<spdlog::logger> log
                            log_format format, message_language language)
     : name_(std::move(name)), logger_(std::move(logger)), format_(format), language_(language) {}
 
-boost::asio::awaitable<delivery_outcome> log_notifier::deliver(const event& e) {
+boost::asio::awaitable<delivery_outcome> log_notifier::deliver(const event& e,
+                                                               const delivery_context& context) {
+    delivery_outcome outcome;
+    if (auto refused = context.refusal(std::chrono::steady_clock::now()); !refused.empty()) {
+        outcome.result = delivery_outcome::kind::retry;
+        outcome.detail = std::move(refused);
+        co_return outcome;
+    }
     if (language_ == message_language::en) {
         logger_->log(level_for(e.type), "{}", log_line(e, format_));
     } else {
         logger_->log(level_for(e.type), "{}",
                      log_line(with_localized_summary(e, {language_, {}}), format_));
     }
-    delivery_outcome outcome;
     outcome.detail = "logged";
     co_return outcome;
 }

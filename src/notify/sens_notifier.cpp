@@ -98,12 +98,17 @@ sens_notifier::sens_notifier(notifier_config config, http_client& client, sesmon
 
 sens_notifier::~sens_notifier() = default;
 
-boost::asio::awaitable<http_result> sens_notifier::send(http_request request) {
-    request.timeout = config_.timeout;
+boost::asio::awaitable<http_result> sens_notifier::send(http_request request,
+                                                        const delivery_context& context) {
+    // The deadline is on the steady clock that the HTTP client times requests with.
+    request.timeout = context.budget(config_.timeout, std::chrono::steady_clock::now());
     co_return co_await client_.send(std::move(request));
 }
 
-boost::asio::awaitable<delivery_outcome> sens_notifier::deliver(const event& e) {
+boost::asio::awaitable<delivery_outcome> sens_notifier::deliver(const event& e,
+                                                              const delivery_context& context) {
+    if (auto refused = refused_by(context, std::chrono::steady_clock::now()))
+        co_return *refused;
     const steady_time began = clock_.steady_now();
     sens_message message = sens_request_body(config_, e);
     http_request request;
@@ -123,7 +128,7 @@ boost::asio::awaitable<delivery_outcome> sens_notifier::deliver(const event& e) 
          signer_->sign("POST", target ? target->target : message.path, timestamp_ms)},
     };
     request.body = std::move(message.body);
-    const http_result result = co_await send(std::move(request));
+    const http_result result = co_await send(std::move(request), context);
     delivery_outcome outcome = classify_service_result(result, clock_.wall_now());
     outcome.latency = std::chrono::duration_cast<duration>(clock_.steady_now() - began);
     co_return outcome;

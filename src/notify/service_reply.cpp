@@ -65,6 +65,16 @@ std::string service_error_text(std::string_view body) {
     return shorten(text, 200, "...", text_unit::bytes);
 }
 
+std::optional<delivery_outcome> refused_by(const delivery_context& context, steady_time now) {
+    std::string why = context.refusal(now);
+    if (why.empty())
+        return std::nullopt;
+    delivery_outcome outcome;
+    outcome.result = delivery_outcome::kind::retry;
+    outcome.detail = std::move(why);
+    return outcome;
+}
+
 delivery_outcome classify_service_result(const http_result& result, wall_time now) {
     delivery_outcome outcome = classify_http_result(result, now);
     if (!result || outcome.result == delivery_outcome::kind::delivered)

@@ -25,4 +25,9 @@ std::string service_error_text(std::string_view body);
 sesmon::delivery_outcome classify_service_result(const sesmon::http_result& result,
                                                  sesmon::wall_time now);
 
+// The outcome of a request that may not start at `now` under `context` (a retry whose detail
+// says why, SPEC §12 invariant 3); nullopt when it may start.
+std::optional<sesmon::delivery_outcome> refused_by(const sesmon::delivery_context& context,
+                                                   sesmon::steady_time now);
+
 }  // namespace sesmon::notify

@@ -41,7 +41,8 @@ class smtp_notifier final : public sesmon::notifier {
     smtp_notifier(sesmon::notifier_config config, sesmon::clock& clock);
     ~smtp_notifier() override;
     std::string_view name() const override { return config_.name; }
-    boost::asio::awaitable<sesmon::delivery_outcome> deliver(const sesmon::event& e) override;
+    boost::asio::awaitable<sesmon::delivery_outcome> deliver(
+        const sesmon::event& e, const sesmon::delivery_context& context) override;
 
   private:
     struct shared;

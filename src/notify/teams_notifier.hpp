@@ -16,11 +16,14 @@ class teams_notifier final : public sesmon::notifier {
     teams_notifier(sesmon::notifier_config config, sesmon::http_client& client,
                    sesmon::clock& clock);
     std::string_view name() const override { return config_.name; }
-    boost::asio::awaitable<sesmon::delivery_outcome> deliver(const sesmon::event& e) override;
+    boost::asio::awaitable<sesmon::delivery_outcome> deliver(
+        const sesmon::event& e, const sesmon::delivery_context& context) override;
 
   private:
-    // Every request of this notifier goes through here: it sets the request's timeout.
-    boost::asio::awaitable<sesmon::http_result> send(sesmon::http_request request);
+    // Every request of this notifier goes through here: it sets the request's timeout, cut
+    // to end by the attempt's deadline.
+    boost::asio::awaitable<sesmon::http_result> send(sesmon::http_request request,
+                                                     const sesmon::delivery_context& context);
 
     sesmon::notifier_config config_;
     sesmon::http_client& client_;

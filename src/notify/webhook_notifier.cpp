@@ -69,7 +69,8 @@ webhook_notifier::webhook_notifier(notifier_config config, http_client& client,
     }
 }
 
-boost::asio::awaitable<delivery_outcome> webhook_notifier::deliver(const event& e) {
+boost::asio::awaitable<delivery_outcome> webhook_notifier::deliver(
+    const event& e, const delivery_context& context) {
     auto bodies = webhook_bodies(config_, e);
     if (bodies.empty()) {
         delivery_outcome skipped;
@@ -80,10 +81,21 @@ boost::asio::awaitable<delivery_outcome> webhook_notifier::deliver(const event& 
     delivery_outcome outcome;
     const std::string count = std::to_string(bodies.size());
     for (std::size_t i = 0; i < bodies.size(); ++i) {
-        http_request request =
-            webhook_request(config_, signing_key_, e, std::move(bodies[i]), clock_.wall_now());
-        http_result result = co_await client_.send(std::move(request));
-        outcome = classify_http_result(result, clock_.wall_now());
+        // The deadline is on the steady clock that the HTTP client times requests with.
+        const steady_time now = std::chrono::steady_clock::now();
+        if (auto refused = context.refusal(now); !refused.empty()) {
+            outcome.result = delivery_outcome::kind::retry;
+            outcome.detail = std::move(refused);
+        } else {
+            http_request request =
+                webhook_request(config_, signing_key_, e, std::move(bodies[i]), clock_.wall_now());
+            request.timeout = context.budget(config_.timeout, now);
+            const bool cut_short = request.timeout < config_.timeout;
+            http_result result = co_await client_.send(std::move(request));
+            outcome = classify_http_result(result, clock_.wall_now());
+            if (cut_short && !result && result.error().kind == http_error_kind::timeout)
+                outcome.detail += " (cut at the attempt's deadline, before the notifier's timeout)";
+        }
         if (outcome.result != delivery_outcome::kind::delivered) {
             // The whole event is retried (or dead-lettered) as one.
             if (bodies.size() > 1) {

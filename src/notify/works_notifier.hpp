@@ -30,14 +30,18 @@ class works_notifier final : public sesmon::notifier {
                    sesmon::clock& clock);
     ~works_notifier() override;
     std::string_view name() const override { return config_.name; }
-    boost::asio::awaitable<sesmon::delivery_outcome> deliver(const sesmon::event& e) override;
+    boost::asio::awaitable<sesmon::delivery_outcome> deliver(
+        const sesmon::event& e, const sesmon::delivery_context& context) override;
 
   private:
     // Every request of this notifier (token and message) goes through here: it sets the
-    // request's timeout.
-    boost::asio::awaitable<sesmon::http_result> send(sesmon::http_request request);
-    boost::asio::awaitable<sesmon::delivery_outcome> post_message(const std::string& body,
-                                                                  bool may_renew);
+    // request's timeout, cut to end by the attempt's deadline. The token exchange, shared by
+    // concurrent attempts and sent to the auth server rather than the receiver, runs
+    // unbounded; the message after it is checked against the attempt's bounds again.
+    boost::asio::awaitable<sesmon::http_result> send(sesmon::http_request request,
+                                                     const sesmon::delivery_context& context);
+    boost::asio::awaitable<sesmon::delivery_outcome> post_message(
+        const std::string& body, bool may_renew, const sesmon::delivery_context& context);
 
     sesmon::notifier_config config_;
     sesmon::http_client& client_;

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <spdlog/logger.h>
+#include <spdlog/sinks/ostream_sink.h>
 
+#include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +16,7 @@
 #include "notify/signing.hpp"
 #include "notify/webhook_notifier.hpp"
 #include "sample_event.hpp"
+#include "support/run_awaitable.hpp"
 
 namespace sesmon::notify {
 namespace {
@@ -378,6 +382,27 @@ TEST(formats_test, docs_signature_example_is_the_signature_of_the_generic_exampl
     const std::string signature =
         webhook_signature(*key, e.id, 1795723265, format_generic(e));  // 2026-11-26T20:01:05Z
     EXPECT_NE(docs.find("webhook-signature: " + signature), std::string::npos) << signature;
+}
+
+// Past its delivery context's deadline (an HA member whose term lapsed) the log notifier writes
+// nothing: the line would be an alert from a member that may no longer act.
+TEST(formats_test, a_log_notifier_writes_nothing_past_its_deadline) {
+    std::ostringstream out;
+    auto logger = std::make_shared<spdlog::logger>(
+        "t", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
+    log_notifier n("journal", logger, log_format::text);
+    boost::asio::io_context io;
+    const event e = test::stalled_event();
+    delivery_context context;
+    context.deadline = std::chrono::steady_clock::now();
+    auto outcome = sesmon::test::run_awaitable(io, n.deliver(e, context));
+    EXPECT_EQ(outcome.result, delivery_outcome::kind::retry);
+    EXPECT_EQ(outcome.detail, "not sent: past the attempt's deadline");
+    EXPECT_TRUE(out.str().empty()) << out.str();
+    const delivery_context unbounded;
+    outcome = sesmon::test::run_awaitable(io, n.deliver(e, unbounded));
+    EXPECT_EQ(outcome.result, delivery_outcome::kind::delivered);
+    EXPECT_NE(out.str().find("event=upgrade_stalled"), std::string::npos) << out.str();
 }
 
 }  // namespace

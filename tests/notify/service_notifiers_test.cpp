@@ -108,8 +108,9 @@ class service_notifiers_test : public ::testing::Test {
 
     static secret secret_value(std::string value) { return secret(std::move(value), "test"); }
 
-    delivery_outcome deliver(notifier& n, const event& e) {
-        return sesmon::test::run_awaitable(ioc_, n.deliver(e), 20s);
+    delivery_outcome deliver(notifier& n, const event& e,
+                             const delivery_context& context = delivery_context{}) {
+        return sesmon::test::run_awaitable(ioc_, n.deliver(e, context), 20s);
     }
     // Moves the simulator's services clock and the notifier's together.
     void advance(long long seconds) {
@@ -238,10 +239,11 @@ TEST_F(works_renewal_test, a_token_the_service_expired_early_is_replaced_in_the_
 TEST_F(service_notifiers_test, works_concurrent_attempts_share_one_token_exchange) {
     works_notifier n(works(), client_, clock_);
     int delivered = 0;
-    // deliver() takes the event by reference: it must outlive the coroutines.
+    // deliver() takes the event and the context by reference: they outlive the coroutines.
     const event stalled = test::stalled_event();
+    const delivery_context unbounded;
     for (int i = 0; i < 3; ++i) {
-        boost::asio::co_spawn(ioc_, n.deliver(stalled),
+        boost::asio::co_spawn(ioc_, n.deliver(stalled, unbounded),
                               [&](std::exception_ptr, delivery_outcome out) {
                                   delivered += out.result == kind::delivered ? 1 : 0;
                               });
@@ -469,6 +471,34 @@ TEST_F(service_notifiers_test, mail_through_an_endpoint_that_is_down_is_retried)
     const delivery_outcome out = deliver(n, test::stalled_event());
     EXPECT_EQ(out.result, kind::retry);
     EXPECT_EQ(out.detail.rfind("connect", 0), 0u) << out.detail;
+}
+
+// ---- the attempt's bounds (SPEC §12 invariant 3: nothing a member sends reaches a receiver
+// after its leadership term ended) ----
+
+TEST_F(service_notifiers_test, no_service_request_starts_past_the_attempts_deadline_or_term) {
+    delivery_context past;
+    past.deadline = std::chrono::steady_clock::now() - 1ms;
+    delivery_context ended;  // a deadline ahead, but the term ended
+    ended.may_continue = [] { return false; };
+    works_notifier w(works(), client_, clock_);
+    teams_notifier t(teams(), client_, clock_);
+    sens_notifier s(sms(), client_, clock_);
+    sens_notifier m(mail(), client_, clock_);
+    for (const delivery_context* context : {&past, &ended}) {
+        for (notifier* n : std::initializer_list<notifier*>{&w, &t, &s, &m}) {
+            const delivery_outcome out = deliver(*n, test::stalled_event(), *context);
+            EXPECT_EQ(out.result, kind::retry) << n->name();
+            EXPECT_EQ(out.detail.rfind("not sent:", 0), 0u) << out.detail;
+        }
+    }
+    for (const char* service : {"works_token", "works_message", "teams", "sens_sms", "sens_mail"})
+        EXPECT_EQ(parse(sim_.records(service)).Size(), 0u) << service;
+    // The same notifiers send when the bounds allow it: the refusals above were the bounds'.
+    delivery_context ahead;
+    ahead.deadline = std::chrono::steady_clock::now() + 20s;
+    EXPECT_EQ(deliver(t, test::stalled_event(), ahead).result, kind::delivered);
+    EXPECT_EQ(parse(sim_.records("teams")).Size(), 1u);
 }
 
 }  // namespace

@@ -115,8 +115,9 @@ class smtp_notifier_test : public ::testing::Test {
                " --auth monitor:s3cret-pass";
     }
 
-    delivery_outcome deliver(smtp_notifier& n, const event& e) {
-        return sesmon::test::run_awaitable(ioc_, n.deliver(e), 30s);
+    delivery_outcome deliver(smtp_notifier& n, const event& e,
+                             const delivery_context& context = delivery_context{}) {
+        return sesmon::test::run_awaitable(ioc_, n.deliver(e, context), 30s);
     }
 
     sesmon::test::temp_dir dir_;
@@ -254,6 +255,34 @@ TEST_F(smtp_notifier_test, a_relay_that_never_answers_is_retried_after_the_timeo
     EXPECT_EQ(out.result, kind::retry) << out.detail;
     EXPECT_GE(took, 900ms);
     EXPECT_LT(took, 10s);  // 1 s timeout; slack for a loaded machine
+}
+
+TEST_F(smtp_notifier_test, a_transfer_is_cut_at_the_attempts_deadline_before_its_timeout) {
+    smtp_sink sink(dir_.path(), "--data-delay 60");
+    notifier_config c = config(sink.port(), smtp_security::none);
+    c.timeout = 20s;
+    smtp_notifier n(c, clock_);
+    delivery_context context;
+    const auto began = std::chrono::steady_clock::now();
+    context.deadline = began + 1s;
+    const delivery_outcome out = deliver(n, test::stalled_event(), context);
+    const auto took = std::chrono::steady_clock::now() - began;
+    EXPECT_EQ(out.result, kind::retry) << out.detail;
+    EXPECT_GE(took, 900ms);
+    // The wait for the relay's final reply is bounded in whole seconds (libcurl), so the cut
+    // comes within a second after the deadline; 20 s is the notifier's own timeout.
+    EXPECT_LT(took, 8s);
+}
+
+TEST_F(smtp_notifier_test, no_transfer_starts_past_the_attempts_deadline) {
+    smtp_sink sink(dir_.path(), "");
+    smtp_notifier n(config(sink.port(), smtp_security::none), clock_);
+    delivery_context context;
+    context.deadline = std::chrono::steady_clock::now() - 1ms;
+    const delivery_outcome out = deliver(n, test::stalled_event(), context);
+    EXPECT_EQ(out.result, kind::retry);
+    EXPECT_EQ(out.detail.rfind("not sent:", 0), 0u) << out.detail;
+    EXPECT_TRUE(sink.messages().empty());
 }
 
 TEST(mime_message_test, long_utf8_subjects_fold_into_encoded_words_on_character_boundaries) {
