@@ -20,10 +20,8 @@ bool unwritten::add(batch b, std::uint64_t ticket) {
     if (ticket != 0)
         tickets_.push_back(ticket);
     has_arrived_ = true;
-    // Only a writer that takes nothing for long (a hung disk) lets this grow; trimming in
-    // steps of a tenth keeps the cost per event constant.
-    if (arrived_.events.size() > event_limit_ + event_limit_ / 10)
-        dropped_ += arrived_.trim_events(event_limit_);
+    // Only a writer that takes nothing for long (a hung disk) lets this grow.
+    trim(arrived_);
     return first;
 }
 
@@ -35,6 +33,13 @@ bool unwritten::add(delivery_update u) {
     return first;
 }
 
+void unwritten::trim(pending_writes& w) {
+    // In steps of a tenth of the limit: dropping from the front of the events moves all the
+    // others, so the cost per event stays constant.
+    if (w.events.size() > event_limit_ + event_limit_ / 10)
+        dropped_ += w.trim_events(event_limit_);
+}
+
 bool unwritten::arrived() const {
     std::lock_guard lock(mutex_);
     return has_arrived_;
@@ -43,7 +48,7 @@ bool unwritten::arrived() const {
 std::vector<std::uint64_t> unwritten::take() {
     std::lock_guard lock(mutex_);
     writing_.merge(arrived_);
-    dropped_ += writing_.trim_events(event_limit_);
+    trim(writing_);
     has_arrived_ = false;
     std::vector<std::uint64_t> tickets;
     tickets.swap(tickets_);

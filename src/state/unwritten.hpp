@@ -7,8 +7,8 @@
 //   durable (written()); a group that failed stays, and the next one joins it;
 // - the reader answers from it first, then from disk, so a cluster re-added while the disk
 //   fails or hangs starts from its latest state, never from "nothing stored".
-// Events beyond `event_limit` are dropped oldest first — in what arrived and in the group
-// alike, so that a hung disk, which never lets the writer take anything, is bounded too. That
+// Events beyond `event_limit` (give or take a tenth) are dropped oldest first — in what
+// arrived and in the group alike, so that a hung disk, which never lets the writer take anything, is bounded too. That
 // happens only while the disk fails (a healthy writer takes everything within a group window);
 // the events were delivered from memory, only their record is lost.
 //
@@ -57,6 +57,8 @@ class unwritten {
     std::size_t dropped_events() const;
 
   private:
+    void trim(pending_writes& w);  // under the lock
+
     mutable std::mutex mutex_;
     pending_writes arrived_;
     std::vector<std::uint64_t> tickets_;
