@@ -15,6 +15,7 @@
 #include "notify/format_generic.hpp"
 #include "notify/routing.hpp"
 #include "sesmon/version.hpp"
+#include "state/disk_faults.hpp"
 #include "state/history_reads.hpp"
 #include "state/sqlite_store.hpp"
 #include "web/routes.hpp"
@@ -82,6 +83,13 @@ void daemon::open_store() {
     o.history_retention = config_.state.history_retention;
     o.on_commit = [this](double seconds) { metrics_.record_store_commit(seconds); };
     o.on_error = [this] { metrics_.record_store_error(); };
+    if (!options_.disk_fault_control.empty()) {
+        o.faults = std::make_shared<state::disk_faults>(options_.disk_fault_control);
+        logger_->warn(
+            "state: disk fault injection is on: {} decides how the state directory's disk "
+            "behaves (SESMON_TEST_DISK_FAULTS is a test hook; never set it in production)",
+            options_.disk_fault_control.string());
+    }
     // A state directory of the per-file versions is imported once (legacy_import.hpp).
     o.legacy.parse_generic = [](std::string_view text) { return notify::parse_generic(text); };
     o.legacy.route = [this](const event& e) {

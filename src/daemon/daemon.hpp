@@ -19,6 +19,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -70,6 +71,8 @@ struct daemon_options {
     log_target log;
     duration stop_grace = std::chrono::seconds(5);        // pending deliveries at SIGTERM
     duration metrics_interval = std::chrono::seconds(1);  // notification counters → /metrics
+    // The disk fault seam's control file (SESMON_TEST_DISK_FAULTS, a test hook; empty: off).
+    std::filesystem::path disk_fault_control;
 };
 
 class daemon {

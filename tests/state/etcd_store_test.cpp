@@ -331,7 +331,7 @@ TEST_F(etcd_store_test, the_mirror_keeps_a_local_state_db_in_step_with_the_group
     mirror.stop();
     flush_and_wait();
 
-    auto db = open_for_reading(dir_, false);
+    auto db = open_for_reading(dir_);
     const auto pending = read_deliveries(*db, delivery_status::pending, std::nullopt, *log_);
     const auto delivered = read_deliveries(*db, delivery_status::delivered, std::nullopt, *log_);
     ASSERT_EQ(pending.size(), 1u);
