@@ -22,6 +22,8 @@ std::string_view event_title(event_type type) {
             return "Monitor blind";
         case event_type::monitor_recovered:
             return "Monitor recovered";
+        case event_type::monitor_degraded:
+            return "Monitor degraded";
     }
     return "Event";
 }
@@ -46,6 +48,8 @@ std::string_view event_emoji(event_type type) {
             return ":see_no_evil:";
         case event_type::monitor_recovered:
             return ":eyes:";
+        case event_type::monitor_degraded:
+            return ":rotating_light:";
     }
     return ":bell:";
 }

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "discovery_support.hpp"
 #include "harness.hpp"
 #include "state/database.hpp"
 #include "state/reads.hpp"
@@ -37,30 +38,6 @@ daemon_spec discovery_spec(const simulator& sim, const std::string& interval = "
     spec.extra = "discovery:\n  enabled: true\n  interval: " + interval +
                  "\n  include: \"^prod\"\n  exclude: \"-tmp$\"";
     return spec;
-}
-
-// name → discovered, from /api/v1/clusters; empty when unavailable.
-std::map<std::string, bool> watched(daemon_process& d) {
-    std::map<std::string, bool> out;
-    const auto body = http("GET", d.server_port(), "/api/v1/clusters");
-    if (!body)
-        return out;
-    rapidjson::Document doc;
-    doc.Parse(body->c_str());
-    if (!doc.IsObject() || !doc.HasMember("clusters"))
-        return out;
-    for (const auto& c : doc["clusters"].GetArray())
-        out[c["name"].GetString()] = c["discovered"].GetBool();
-    return out;
-}
-
-std::set<std::string> discovered_names(daemon_process& d) {
-    std::set<std::string> out;
-    for (const auto& [name, discovered] : watched(d)) {
-        if (discovered)
-            out.insert(name);
-    }
-    return out;
 }
 
 // A metric series' value from /metrics (`series` is the name with its labels, exactly as
