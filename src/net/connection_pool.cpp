@@ -34,6 +34,9 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t max_cached_targets = 256;
 // The body of a refused stream request is read up to this much (it carries the reason).
 constexpr std::size_t max_refusal_bytes = 64 * 1024;
+// Prune the idle pool at most this often (or every idle_timeout, when shorter): it walks
+// every pooled connection.
+constexpr auto prune_period = std::chrono::seconds(1);
 
 // Asks OpenSSL to check the peer's name (DNS name or IP literal) during chain
 // verification, so that a mismatch fails the handshake with X509_V_ERR_HOSTNAME_MISMATCH
@@ -170,11 +173,9 @@ connection_pool::connection_pool(asio::any_io_executor executor, pool_options op
     : executor_(std::move(executor)),
       options_(std::move(options)),
       tls_context_(make_tls_context(options_)),
-      resolver_(executor_, options_.dns),
-      prune_timer_(executor_) {}
+      resolver_(executor_, options_.dns) {}
 
 connection_pool::~connection_pool() {
-    *alive_ = false;
     close_idle();
 }
 
@@ -194,7 +195,11 @@ void connection_pool::close_idle() {
 }
 
 void connection_pool::prune_idle() {
-    const auto oldest = std::chrono::steady_clock::now() - options_.idle_timeout;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - pruned_at_ < std::min<duration>(prune_period, options_.idle_timeout))
+        return;
+    pruned_at_ = now;
+    const auto oldest = now - options_.idle_timeout;
     for (auto& [origin, list] : idle_) {
         std::erase_if(list, [&](const connection_ptr& c) {
             if (c->idle_since > oldest)
@@ -203,31 +208,6 @@ void connection_pool::prune_idle() {
             return true;
         });
     }
-}
-
-// One timer for the whole pool, armed while anything is idle: it fires when the oldest idle
-// connection reaches idle_timeout.
-void connection_pool::schedule_prune() {
-    if (prune_armed_)
-        return;
-    steady_time first = steady_time::max();
-    for (const auto& [origin, list] : idle_) {
-        for (const auto& c : list)
-            first = std::min(first, c->idle_since);
-    }
-    if (first == steady_time::max())
-        return;
-    prune_armed_ = true;
-    prune_timer_.expires_at(first + options_.idle_timeout);
-    prune_timer_.async_wait([this, alive = alive_](error_code ec) {
-        if (!*alive)
-            return;
-        prune_armed_ = false;
-        if (ec)
-            return;
-        prune_idle();
-        schedule_prune();
-    });
 }
 
 std::shared_ptr<const connection_pool::target> connection_pool::target_for(const std::string& url,
@@ -269,7 +249,6 @@ void connection_pool::put_idle(idle_list& idle, connection_ptr connection) {
     }
     connection->idle_since = std::chrono::steady_clock::now();
     idle.push_back(std::move(connection));
-    schedule_prune();
 }
 
 asio::awaitable<connection_pool::open_result> connection_pool::open(const target& to,
@@ -344,6 +323,7 @@ asio::awaitable<http_result> connection_pool::send(http_request request, send_op
     const std::size_t max_body =
         options.max_body_bytes != 0 ? options.max_body_bytes : options_.max_body_bytes;
     auto req = to_beast(request, to->url, to->host_header);
+    prune_idle();
 
     for (int attempt = 0;; ++attempt) {
         auto connection = take_idle(*to->idle);

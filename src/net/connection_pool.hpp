@@ -3,8 +3,9 @@
 // webhooks) and ha::etcd_client (etcd's JSON gateway) both send through it.
 //
 // - Connections are pooled per origin (scheme, host, port) and reused (keep-alive). At most
-//   max_idle_per_origin stay idle per origin; an idle one older than idle_timeout is closed
-//   (by a timer, so a pool nobody sends through any more holds no stale sockets).
+//   max_idle_per_origin stay idle per origin; idle ones older than idle_timeout are closed
+//   by the next request to any origin (at most once a second: it walks the pool). No timer
+//   of its own: a pool never keeps the event loop from running out at a stop.
 // - One deadline per request (http_request::timeout): resolve, connect, TLS handshake,
 //   write and read. send_options::connect_timeout bounds the connection part as well, so
 //   that a caller with several servers to choose from (etcd endpoints) spends only a share
@@ -33,7 +34,6 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -137,7 +137,6 @@ class connection_pool {
     connection_ptr take_idle(idle_list& idle);
     void put_idle(idle_list& idle, connection_ptr connection);
     void prune_idle();
-    void schedule_prune();
     boost::asio::awaitable<void> close_gracefully(connection_ptr connection, steady_time deadline);
 
     boost::asio::any_io_executor executor_;
@@ -149,10 +148,8 @@ class connection_pool {
     // Parsed URLs by URL string, bounded (cleared when it grows past a limit).
     // Shared: a send() in flight keeps its own even when the cache starts over.
     std::unordered_map<std::string, std::shared_ptr<const target>> targets_;
-    boost::asio::steady_timer prune_timer_;
-    bool prune_armed_ = false;
+    steady_time pruned_at_{};
     std::size_t connections_opened_ = 0;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace sesmon::net
