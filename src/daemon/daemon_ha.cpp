@@ -68,7 +68,10 @@ void daemon::become_leader(state::initial_state initial) {
         return;
     logger_->info("HA: taking over: {} cluster(s) in the group's state, {} deliveries pending",
                   initial.clusters.size(), initial.pending.size());
-    // The read-only views go; the clusters start again from the group's state.
+    // The read-only views go; the clusters start again from the group's state. A standby
+    // never polled its views: they are not a first round to wait for (stopping them must
+    // not look like one done).
+    awaiting_first_poll_.clear();
     std::vector<std::string> names;
     for (const auto& [name, rt] : clusters_)
         names.push_back(name);

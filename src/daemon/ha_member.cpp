@@ -63,10 +63,16 @@ std::unique_ptr<state::store> ha_member::make_group_store() {
     o.prefix = config_.prefix;
     o.request_timeout = group_request_timeout(config_);
     o.compaction_retention = config_.compaction_retention;
+    // Finished events stay as long as the history a lagging member's watch replays them from
+    // (it reads the group again past that); an hour when etcd compacts on its own terms.
+    o.finished_kept = config_.compaction_retention > duration::zero() ? config_.compaction_retention
+                                                                      : std::chrono::hours(1);
     auto store = std::make_unique<state::etcd_store>(client_.executor(), client_, clock_,
                                                      std::move(o), log_);
     store->take_images_from(
         [this](std::int64_t revision) { return mirror_.image_through(revision); });
+    store->take_revisions_from(
+        [this](std::chrono::steady_clock::time_point at) { return mirror_.revision_at(at); });
     store->on_fenced([this](const ha::term& t) { election_.fenced_out(t); });
     store->on_etcd([this](const std::optional<ha::etcd_error>& e) { election_.note_etcd(e); });
     group_store_ = store.get();

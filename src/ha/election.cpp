@@ -384,6 +384,11 @@ asio::awaitable<void> election::lead() {
         if (renewed && renewed->ttl > 0) {
             confirmed_at_ = sent;
             set_paused(false);
+            // Polls and deliveries that found the gate closed (the loop held up past ttl/2,
+            // even with no renewal failing: a takeover of 10,000 clusters under load) look
+            // again now. Issue 21's leadership term replaces this; without it they waited
+            // for a depose or a stop (found by scripts/ha-soak: a new leader that never polled).
+            release_waiters();
             continue;
         }
         if (renewed) {

@@ -70,15 +70,6 @@ asio::ssl::context make_tls_context(const pool_options& o) {
     return ctx;
 }
 
-// The request's deadline, and the one for its connection (resolve, connect, handshake).
-std::pair<steady_time, steady_time> deadlines_of(const http_request& r, const send_options& o) {
-    const auto now = std::chrono::steady_clock::now();
-    const steady_time deadline = now + r.timeout;
-    return {deadline, o.connect_timeout > duration::zero()
-                          ? std::min(deadline, steady_time(now + o.connect_timeout))
-                          : deadline};
-}
-
 http_error sent_error(http_error e) {
     e.request_sent = true;
     return e;
@@ -92,6 +83,13 @@ struct connection_pool::target {
     std::string origin;         // "https://host:port", for messages and the pool
     std::string host_header;    // Host
     idle_list* idle = nullptr;  // this origin's pool (an entry of idle_)
+};
+
+// A request about to be sent: its target and deadlines.
+struct connection_pool::plan {
+    std::shared_ptr<const target> to;
+    steady_time deadline;          // the whole exchange
+    steady_time connect_deadline;  // resolve, connect, TLS handshake
 };
 
 // ---- line_stream ----
@@ -234,6 +232,21 @@ std::shared_ptr<const connection_pool::target> connection_pool::target_for(const
     return targets_.emplace(url, std::move(t)).first->second;
 }
 
+std::optional<connection_pool::plan> connection_pool::plan_for(const http_request& request,
+                                                               const send_options& options,
+                                                               http_error& error) {
+    auto to = target_for(request.url, error);
+    if (to == nullptr)
+        return std::nullopt;
+    const auto now = std::chrono::steady_clock::now();
+    const steady_time deadline = now + request.timeout;
+    const steady_time connect_deadline =
+        options.connect_timeout > duration::zero()
+            ? std::min(deadline, steady_time(now + options.connect_timeout))
+            : deadline;
+    return plan{std::move(to), deadline, connect_deadline};
+}
+
 connection_pool::connection_ptr connection_pool::take_idle(idle_list& idle) {
     if (idle.empty())
         return nullptr;
@@ -313,13 +326,13 @@ asio::awaitable<void> connection_pool::close_gracefully(connection_ptr connectio
 
 asio::awaitable<http_result> connection_pool::send(http_request request, send_options options) {
     http_error invalid;
-    const auto to = target_for(request.url, invalid);
-    if (to == nullptr)
+    const auto p = plan_for(request, options, invalid);
+    if (!p)
         co_return invalid;
+    const auto& to = p->to;
     const std::string& origin = to->origin;
-    const auto deadlines = deadlines_of(request, options);
-    const steady_time deadline = deadlines.first;
-    const steady_time connect_deadline = deadlines.second;
+    const steady_time deadline = p->deadline;
+    const steady_time connect_deadline = p->connect_deadline;
     const std::size_t max_body =
         options.max_body_bytes != 0 ? options.max_body_bytes : options_.max_body_bytes;
     auto req = to_beast(request, to->url, to->host_header);
@@ -370,13 +383,13 @@ asio::awaitable<http_result> connection_pool::send(http_request request, send_op
 asio::awaitable<stream_result> connection_pool::open_stream(http_request request,
                                                             send_options options) {
     http_error invalid;
-    const auto to = target_for(request.url, invalid);
-    if (to == nullptr)
+    const auto p = plan_for(request, options, invalid);
+    if (!p)
         co_return invalid;
+    const auto& to = p->to;
     const std::string& origin = to->origin;
-    const auto deadlines = deadlines_of(request, options);
-    const steady_time deadline = deadlines.first;
-    const steady_time connect_deadline = deadlines.second;
+    const steady_time deadline = p->deadline;
+    const steady_time connect_deadline = p->connect_deadline;
     auto req = to_beast(request, to->url, to->host_header);
     auto opened = co_await open(*to, connect_deadline);
     if (!opened)

@@ -38,6 +38,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -131,8 +132,12 @@ class connection_pool {
     using open_result = boost::system::result<connection_ptr, http_error>;
     using idle_list = std::vector<connection_ptr>;
     struct target;
+    struct plan;
 
     std::shared_ptr<const target> target_for(const std::string& url, http_error& error);
+    // Where `request` goes and by when; nullopt (with the error) for a URL refused.
+    std::optional<plan> plan_for(const http_request& request, const send_options& options,
+                                 http_error& error);
     boost::asio::awaitable<open_result> open(const target& to, steady_time deadline);
     connection_ptr take_idle(idle_list& idle);
     void put_idle(idle_list& idle, connection_ptr connection);

@@ -200,13 +200,19 @@ asio::awaitable<void> etcd_store::load(std::uint64_t generation,
     auto alive = alive_;
     asio::steady_timer pause(executor_);
     std::optional<initial_state> initial;
-    const char* source = "its mirror";
+    std::string source = "its mirror";
     // The mirror holds the group as of this term's own leader key once it has applied that
     // revision: everything an earlier leader wrote is older. Normally a matter of ms.
-    const auto wait_until = steady::now() + options_.mirror_wait;
+    const auto started = steady::now();
+    const auto wait_until = started + options_.mirror_wait;
     while (*alive && generation == generation_ && !initial) {
         const group_image* image = image_source_ ? image_source_(term_->leader_revision) : nullptr;
         if (image != nullptr) {
+            source += " (" +
+                      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         steady::now() - started)
+                                         .count()) +
+                      " ms to reach revision " + std::to_string(term_->leader_revision) + ")";
             initial = take_over(*image);
             break;
         }
@@ -226,9 +232,11 @@ asio::awaitable<void> etcd_store::load(std::uint64_t generation,
     if (!*alive || generation != generation_ || !initial)
         co_return;
     log_->info(
-        "HA: read the group's state from {}: {} cluster(s), {} event(s) in etcd, {} "
+        "HA: read the group's state from {} in {} ms: {} cluster(s), {} event(s) in etcd, {} "
         "deliveries pending",
-        source, initial->clusters.size(), events_.size(), initial->pending.size());
+        source,
+        std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - started).count(),
+        initial->clusters.size(), events_.size(), initial->pending.size());
     loaded_ = true;
     prune_at_ = steady::now();
     compact_at_ = steady::now();
@@ -620,6 +628,8 @@ asio::awaitable<void> etcd_store::compact() {
         target = samples_.front().revision;
         samples_.pop_front();
     }
+    if (history_)
+        target = std::max(target, history_(now - options_.compaction_retention));
     if (target <= compacted_)
         co_return;
     auto alive = alive_;

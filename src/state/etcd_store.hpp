@@ -28,12 +28,16 @@
 //   (group_mirror) once it has applied the revision of the leader key this term created,
 //   otherwise by reading the prefix in pages at one revision — and hands it over as the
 //   term's initial_state; end_term() drops what is queued.
-// - Finished events (every delivery delivered or dead) are deleted after `finished_kept`:
-//   etcd holds what is in flight; each member's state.db keeps the history.
+// - Finished events (every delivery delivered or dead) are deleted after `finished_kept`
+//   (the daemon: the compaction retention): etcd holds what is in flight; each member's
+//   state.db keeps the history.
 // - Compaction: every `compact_every` the leader compacts etcd's history below the newest
-//   revision it wrote at least `compaction_retention` ago (0: never; etcd's own
+//   revision this member saw at least `compaction_retention` ago (0: never; etcd's own
 //   --auto-compaction-* then has to), so that etcd's database stays bounded under steady
-//   writes while a watch that fell behind by less than the retention still resumes.
+//   writes while a watch that fell behind by less than the retention still resumes. What
+//   the member saw includes what its mirror applied while it was a standby
+//   (take_revisions_from), so a leader compacts from its first minute, not only after
+//   leading for the whole retention.
 //
 // Single-threaded: call on the executor's thread; handlers run there.
 #include <boost/asio/any_io_executor.hpp>
@@ -125,6 +129,10 @@ class etcd_store final : public store {
 
     // Where begin_term() may find the group's state without reading it.
     void take_images_from(image_source source) { image_source_ = std::move(source); }
+    // The newest etcd revision this member saw applied at or before a time (0: none), for
+    // compaction; the store's own writes count as well.
+    using revision_history = std::function<std::int64_t(std::chrono::steady_clock::time_point at)>;
+    void take_revisions_from(revision_history history) { history_ = std::move(history); }
 
     // Transactions sent so far that etcd confirmed (tests and metrics).
     std::uint64_t transactions() const { return transactions_; }
@@ -183,6 +191,7 @@ class etcd_store final : public store {
     group::keys keys_;
     std::shared_ptr<spdlog::logger> log_;
     image_source image_source_;
+    revision_history history_;
 
     std::optional<ha::term> term_;
     std::uint64_t generation_ = 0;  // changes with every begin_term/end_term

@@ -6,6 +6,15 @@ namespace sesmon::state {
 
 using kind = group::keys::parsed::kind;
 
+namespace {
+
+// Revisions applied are sampled this often, and kept this many (a week: the longest
+// compaction_retention).
+constexpr auto sample_every = std::chrono::seconds(10);
+constexpr std::size_t max_samples = 7 * 24 * 360;
+
+}  // namespace
+
 group_mirror::group_mirror(boost::asio::any_io_executor executor, ha::etcd_client& client,
                            std::string prefix, store& local, std::shared_ptr<spdlog::logger> logger,
                            ha::prefix_watch_options options)
@@ -119,8 +128,24 @@ void group_mirror::changed(const ha::watch_event& e) {
         hooks_.leader_key(image_.leader(), e.kv.mod_revision);
 }
 
+std::int64_t group_mirror::revision_at(std::chrono::steady_clock::time_point at) const {
+    std::int64_t found = 0;
+    for (const auto& [when, revision] : applied_) {
+        if (when > at)
+            break;
+        found = revision;
+    }
+    return found;
+}
+
 void group_mirror::flush(std::int64_t revision) {
     image_.revision = std::max(image_.revision, revision);
+    const auto now = std::chrono::steady_clock::now();
+    if (applied_.empty() || now - applied_.back().first >= sample_every) {
+        applied_.emplace_back(now, image_.revision);
+        if (applied_.size() > max_samples)
+            applied_.pop_front();
+    }
     for (const std::string& instance_no : dirty_) {
         auto c = image_.cluster(instance_no);
         if (!c)

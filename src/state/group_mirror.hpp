@@ -16,6 +16,8 @@
 //
 // Single-threaded; hooks run on the executor.
 #include <boost/asio/any_io_executor.hpp>
+#include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -62,6 +64,9 @@ class group_mirror {
     std::size_t events_seen() const { return events_seen_; }
     // The image, when it holds every change up to `revision` at least; otherwise nullptr.
     const group_image* image_through(std::int64_t revision) const;
+    // The newest revision applied at or before `at` (0: none that old): what etcd's history
+    // may be compacted below once `at` is the retention's start (etcd_store).
+    std::int64_t revision_at(std::chrono::steady_clock::time_point at) const;
 
   private:
     void begin_snapshot();
@@ -80,6 +85,8 @@ class group_mirror {
     std::optional<group_image> reading_;  // the read in progress, swapped in at its end
     bool snapshot_valid_ = false;         // image_ holds a complete read
     std::set<std::string> dirty_;         // clusters changed since the last flush
+    // (when, revision) applied, one every few seconds, for revision_at(); the oldest go.
+    std::deque<std::pair<std::chrono::steady_clock::time_point, std::int64_t>> applied_;
     bool discovered_dirty_ = false;
     std::unordered_map<std::string, cluster_record> clusters_;
     std::size_t events_seen_ = 0;

@@ -3,6 +3,7 @@
 // discovery_test.cpp, and in an HA group, ha_group_test.cpp).
 #include <rapidjson/document.h>
 
+#include <cstdio>
 #include <map>
 #include <set>
 #include <string>
@@ -23,6 +24,19 @@ inline std::map<std::string, bool> watched(daemon_process& d) {
         return out;
     for (const auto& c : doc["clusters"].GetArray())
         out[c["name"].GetString()] = c["discovered"].GetBool();
+    return out;
+}
+
+// The clusters tests/daemon/scenarios/discovery.yaml's listing makes a daemon watch (with
+// discovery's include "^prod" and exclude "-tmp$", and "mine" = 4002 configured): 17
+// prod-NN (prod-02 is the static "mine"), "prod logs (eu)" and prod-old.
+inline std::set<std::string> discovered_at_start() {
+    std::set<std::string> out{"prod-01", "prod-logs-eu", "prod-old"};
+    for (int i = 3; i <= 18; ++i) {
+        char name[16];
+        std::snprintf(name, sizeof name, "prod-%02d", i);
+        out.insert(name);
+    }
     return out;
 }
 

@@ -17,16 +17,7 @@ namespace {
 
 constexpr const char* scenario = "tests/daemon/scenarios/discovery.yaml";
 
-// 17 prod-NN (prod-02 is the static "mine"), "prod logs (eu)" and prod-old.
-const std::set<std::string> discovered_at_start = [] {
-    std::set<std::string> out{"prod-01", "prod-logs-eu", "prod-old"};
-    for (int i = 3; i <= 18; ++i) {
-        char name[16];
-        std::snprintf(name, sizeof name, "prod-%02d", i);
-        out.insert(name);
-    }
-    return out;
-}();
+const std::set<std::string> discovered_at_start = daemon_test::discovered_at_start();
 
 daemon_spec discovery_spec(const simulator& sim, const std::string& interval = "1s") {
     daemon_spec spec;

@@ -101,17 +101,6 @@ class ha_group : public ::testing::Test {
     std::map<std::string, std::unique_ptr<daemon_process>> members_;
 };
 
-// 17 prod-NN (prod-02 is the static "mine"), "prod logs (eu)" and prod-old.
-std::set<std::string> discovered_at_start() {
-    std::set<std::string> out{"prod-01", "prod-logs-eu", "prod-old"};
-    for (int i = 3; i <= 18; ++i) {
-        char name[16];
-        std::snprintf(name, sizeof name, "prod-%02d", i);
-        out.insert(name);
-    }
-    return out;
-}
-
 TEST_F(ha_group, discovery_lists_on_the_leader_only_and_a_standby_shows_what_it_found) {
     etcd_ = std::make_unique<test::etcd_server>(dir_.path() / "etcd");
     simulator sim(dir_.path(), "tests/daemon/scenarios/discovery.yaml", 0);
