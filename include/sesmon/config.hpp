@@ -199,6 +199,9 @@ struct ha_config {
     std::string prefix = "/ses-upgrade-monitor/default";
     std::string member;        // effective: the configured name, else the host name
     duration lease_ttl = 15s;  // whole seconds
+    // The leader compacts etcd's history older than this (0: never; etcd's own
+    // --auto-compaction-* must then do it).
+    duration compaction_retention = std::chrono::minutes(5);
     friend bool operator==(const ha_config&, const ha_config&) = default;
 };
 

@@ -167,8 +167,10 @@ int daemon::run() {
     }
     restored_.clear();
     load_node_time_history(std::nullopt);
-    if (ha_)
+    if (ha_) {
+        discovery_->set_listing(false);  // until this member leads
         start_ha();
+    }
     discovery_->start();
     start_server();
     arm_metrics_sync();

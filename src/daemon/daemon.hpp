@@ -184,6 +184,10 @@ class daemon {
     void become_leader(state::initial_state initial);
     void become_standby(const std::string& reason);
     void show_group_cluster(const state::cluster_record& c);
+    void show_group_discovered(const std::vector<state::discovered_record>& known);
+    // The group's store refuses writes (etcd's NOSPACE, ...): one monitor_degraded alert per
+    // episode, from memory, through every notifier that takes it.
+    void alert_degraded(const state::store_health& health);
     void add_group_view(const cluster_config& c);
 
     daemon_options options_;
@@ -201,6 +205,7 @@ class daemon {
     // HA mode only; before the store, which is then the group's (etcd) and refers to it.
     std::unique_ptr<ha_member> ha_;
     bool ha_active_ = false;  // this member leads: its clusters poll, its dispatcher delivers
+    bool degraded_alerted_ = false;  // monitor_degraded sent for the refusal going on
     std::unique_ptr<state::store> store_;
     // Read-only queries of state.db on their own thread (history API, ETA history).
     std::unique_ptr<state::history_reader> history_reader_;

@@ -44,6 +44,22 @@ boost::asio::awaitable<progress_result> fenced_source::fetch_progress(cluster_ta
     co_return result;
 }
 
+boost::asio::awaitable<cluster_list_result> fenced_list_source::fetch_cluster_page(
+    std::string region, int page_no, int page_size) {
+    const auto term = co_await acting_term(election_);
+    if (!term) {
+        co_return api_error{api_error_kind::network,
+                            0,
+                            "",
+                            "not listed: this member does not lead the group",
+                            {},
+                            false};
+    }
+    cluster_list_result result =
+        co_await inner_.fetch_cluster_page(std::move(region), page_no, page_size);
+    co_return result;
+}
+
 boost::asio::awaitable<delivery_outcome> fenced_notifier::deliver(const event& e,
                                                                   const delivery_context& context) {
     const auto term = co_await acting_term(election_);

@@ -15,6 +15,7 @@
 // The check is made right before the request starts, with no wait in between.
 #include <memory>
 
+#include "sesmon/cluster_list.hpp"
 #include "sesmon/notifier.hpp"
 #include "sesmon/progress_source.hpp"
 
@@ -33,6 +34,20 @@ class fenced_source final : public progress_source {
 
   private:
     progress_source& inner_;
+    ha::election& election_;
+};
+
+// Discovery's listings (SPEC §10) in a group: the leader's only.
+class fenced_list_source final : public cluster_list_source {
+  public:
+    fenced_list_source(cluster_list_source& inner, ha::election& election)
+        : inner_(inner), election_(election) {}
+    // A term that ends while waiting: a network api_error (the listing is dropped).
+    boost::asio::awaitable<cluster_list_result> fetch_cluster_page(std::string region, int page_no,
+                                                                   int page_size) override;
+
+  private:
+    cluster_list_source& inner_;
     ha::election& election_;
 };
 

@@ -72,6 +72,8 @@ std::string body(const event& e, duration span) {
         case event_type::monitor_recovered:
             return "polling works again after " + common::format_duration(span) +
                    " without a successful poll";
+        case event_type::monitor_degraded:
+            return "degraded" + (e.error && !e.error->empty() ? ": " + *e.error : std::string());
     }
     return std::string(to_string(e.type));
 }
@@ -79,8 +81,9 @@ std::string body(const event& e, duration span) {
 }  // namespace
 
 std::string summarize(const event& e, duration span) {
-    const bool with_progress =
-        e.type != event_type::monitor_blind && e.type != event_type::monitor_recovered;
+    const bool with_progress = e.type != event_type::monitor_blind &&
+                               e.type != event_type::monitor_recovered &&
+                               e.type != event_type::monitor_degraded;
     return e.cluster.name + ": " + body(e, span) + (with_progress ? progress_suffix(e) : "");
 }
 

@@ -34,6 +34,7 @@ void field(std::string& line, std::string_view key, std::string_view value) {
 spdlog::level::level_enum level_for(event_type type) {
     switch (type) {
         case event_type::upgrade_failed:
+        case event_type::monitor_degraded:
             return spdlog::level::err;
         case event_type::upgrade_stalled:
         case event_type::upgrade_vanished:

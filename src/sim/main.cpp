@@ -29,6 +29,8 @@ struct cli_options {
     bool webhook_sink = false;
     std::vector<std::string> hook_secrets;
     std::size_t generate_clusters = 0;
+    std::size_t generate_nodes = 0;
+    long generate_spread = 0;
     std::string log_level = "info";
     bool notify_services = false;
     std::string works_public_key, works_client_id, works_client_secret;
@@ -90,7 +92,8 @@ int run(const cli_options& o) {
         s.start = real.wall_now();
     }
     if (o.generate_clusters)
-        sesmon::sim::add_generated_clusters(s, o.generate_clusters);
+        sesmon::sim::add_generated_clusters(
+            s, o.generate_clusters, {o.generate_nodes, std::chrono::seconds(o.generate_spread)});
 
     sesmon::sim::simulator_options sim_options;
     sim_options.time_scale = o.time_scale;
@@ -201,6 +204,12 @@ int main(int argc, char** argv) {
     sens_secret->needs(sens_access);
     app.add_option("--sens-sender", o.sens_senders, "a registered SMS caller number (repeatable)")
         ->needs(services);
+    app.add_option("--generate-nodes", o.generate_nodes,
+                   "nodes per generated cluster (default: 3 to 6)")
+        ->check(CLI::Range(1, 200));
+    app.add_option("--generate-spread", o.generate_spread,
+                   "seconds after the start over which generated upgrades keep starting")
+        ->check(CLI::Range(0L, 86400L));
     app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
     CLI11_PARSE(app, argc, argv);

@@ -119,11 +119,12 @@ clusters:
   - { name: a, instance_no: "1", notify: [journal, slack] }
 )"),
               "config.yaml:4:52: clusters[0].notify[1]: unknown notifier \"slack\"");
-    EXPECT_EQ(error_of(one_cluster +
-                       "notifiers:\n  - name: j\n    type: log\n    events: [upgrade_stuck]\n"),
-              "config.yaml:7:14: notifiers[0].events[0]: unknown event \"upgrade_stuck\" (expected "
-              "upgrade_started, node_changed, upgrade_finished, upgrade_failed, upgrade_stalled, "
-              "stall_cleared, upgrade_vanished, monitor_blind or monitor_recovered)");
+    EXPECT_EQ(
+        error_of(one_cluster +
+                 "notifiers:\n  - name: j\n    type: log\n    events: [upgrade_stuck]\n"),
+        "config.yaml:7:14: notifiers[0].events[0]: unknown event \"upgrade_stuck\" (expected "
+        "upgrade_started, node_changed, upgrade_finished, upgrade_failed, upgrade_stalled, "
+        "stall_cleared, upgrade_vanished, monitor_blind, monitor_recovered or monitor_degraded)");
     EXPECT_EQ(error_of(one_cluster +
                        "notifiers:\n  - { name: j, type: log }\n  - { name: j, type: log }\n"),
               "config.yaml:6:13: notifiers[1].name: duplicate notifier name \"j\"");

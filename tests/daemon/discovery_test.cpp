@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "discovery_support.hpp"
 #include "harness.hpp"
 #include "state/database.hpp"
 #include "state/reads.hpp"
@@ -16,16 +17,7 @@ namespace {
 
 constexpr const char* scenario = "tests/daemon/scenarios/discovery.yaml";
 
-// 17 prod-NN (prod-02 is the static "mine"), "prod logs (eu)" and prod-old.
-const std::set<std::string> discovered_at_start = [] {
-    std::set<std::string> out{"prod-01", "prod-logs-eu", "prod-old"};
-    for (int i = 3; i <= 18; ++i) {
-        char name[16];
-        std::snprintf(name, sizeof name, "prod-%02d", i);
-        out.insert(name);
-    }
-    return out;
-}();
+const std::set<std::string> discovered_at_start = daemon_test::discovered_at_start();
 
 daemon_spec discovery_spec(const simulator& sim, const std::string& interval = "1s") {
     daemon_spec spec;
@@ -37,30 +29,6 @@ daemon_spec discovery_spec(const simulator& sim, const std::string& interval = "
     spec.extra = "discovery:\n  enabled: true\n  interval: " + interval +
                  "\n  include: \"^prod\"\n  exclude: \"-tmp$\"";
     return spec;
-}
-
-// name → discovered, from /api/v1/clusters; empty when unavailable.
-std::map<std::string, bool> watched(daemon_process& d) {
-    std::map<std::string, bool> out;
-    const auto body = http("GET", d.server_port(), "/api/v1/clusters");
-    if (!body)
-        return out;
-    rapidjson::Document doc;
-    doc.Parse(body->c_str());
-    if (!doc.IsObject() || !doc.HasMember("clusters"))
-        return out;
-    for (const auto& c : doc["clusters"].GetArray())
-        out[c["name"].GetString()] = c["discovered"].GetBool();
-    return out;
-}
-
-std::set<std::string> discovered_names(daemon_process& d) {
-    std::set<std::string> out;
-    for (const auto& [name, discovered] : watched(d)) {
-        if (discovered)
-            out.insert(name);
-    }
-    return out;
 }
 
 // A metric series' value from /metrics (`series` is the name with its labels, exactly as

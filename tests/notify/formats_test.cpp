@@ -282,6 +282,9 @@ TEST(formats_test, pagerduty_steps_cover_every_event_type) {
             case event_type::monitor_recovered:
                 expected = {{"resolve", incident::blind}};
                 break;
+            case event_type::monitor_degraded:
+                expected = {{"trigger", incident::degraded}};
+                break;
             case event_type::upgrade_finished:
             case event_type::upgrade_vanished:
                 expected = {{"resolve", incident::stall}, {"resolve", incident::failure}};
