@@ -163,10 +163,11 @@ std::string fleet_api::header_signature(const daemon_view& h) const {
 net::server_response fleet_api::summary(const net::server_request& request) const {
     const daemon_view header = deps_.header();
     const fleet_index& index = *deps_.index;
-    const std::string etag = weak_etag("summary|" + std::to_string(index.revision()) + "|" +
-                                       header_signature(header));
-    return validated(request, etag,
-                     [&] { return join_objects(header_fields_json(header), summary_counts(index)); });
+    const std::string etag =
+        weak_etag("summary|" + std::to_string(index.revision()) + "|" + header_signature(header));
+    return validated(request, etag, [&] {
+        return join_objects(header_fields_json(header), summary_counts(index));
+    });
 }
 
 net::server_response fleet_api::clusters(const net::server_request& request) const {
@@ -182,7 +183,8 @@ net::server_response fleet_api::clusters(const net::server_request& request) con
     const fleet_query& q = *parsed.query;
     const auto page = run_query(index, q);
     if (!page)
-        return text(400, "cursor: not a cursor of this API for sort=" + std::string(to_string(q.sort)));
+        return text(400,
+                    "cursor: not a cursor of this API for sort=" + std::string(to_string(q.sort)));
     const daemon_view header = deps_.header();
     const std::string etag = page_etag(*page, q, header_signature(header));
     return validated(request, etag, [&] {
@@ -216,9 +218,9 @@ net::server_response fleet_api::cluster(const net::server_request& request,
     if (!e)
         return text(404, "no cluster " + std::string(raw_name) + " is watched");
     const daemon_view header = deps_.header();
-    const std::string etag = weak_etag("cluster|" + e->row.name + "|" +
-                                       std::to_string(e->revision) + "|" +
-                                       header_signature(header));
+    const std::string etag =
+        weak_etag("cluster|" + e->row.name + "|" + std::to_string(e->revision) + "|" +
+                  header_signature(header));
     return validated(request, etag, [&] {
         const auto view = deps_.cluster(e->row.name);
         rapidjson::StringBuffer buffer;
@@ -264,11 +266,10 @@ fleet_api::changes_request fleet_api::parse_changes(const net::server_request& r
             const auto most = deps_.feed ? deps_.feed->options().max_wait : duration{};
             if (ec != std::errc{} || end != last || value.empty() ||
                 std::chrono::seconds(seconds) > most) {
-                out.refused =
-                    text(400, "wait must be a whole number of seconds from 0 to " +
-                                  std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                     most)
-                                                     .count()));
+                out.refused = text(
+                    400, "wait must be a whole number of seconds from 0 to " +
+                             std::to_string(
+                                 std::chrono::duration_cast<std::chrono::seconds>(most).count()));
                 return out;
             }
             out.wait = std::chrono::seconds(seconds);
@@ -308,8 +309,8 @@ net::server_response fleet_api::changes(std::uint64_t since, bool changed) const
     w.EndObject();
     w.EndObject();
     auto res = reply(200, json::text(buffer), "application/json");
-    res.headers.emplace_back("ETag", weak_etag("changes|" + std::to_string(index.revision()) +
-                                               "|" + header_signature(header)));
+    res.headers.emplace_back("ETag", weak_etag("changes|" + std::to_string(index.revision()) + "|" +
+                                               header_signature(header)));
     return res;
 }
 

@@ -127,10 +127,8 @@ TEST_F(fleet_api_test, every_answer_has_a_weak_etag_and_a_matching_if_none_match
         // A list of validators, one of them current; the strong form of the same tag.
         EXPECT_EQ(router_.handle(request(target, {{"If-None-Match", "\"x\", " + etag}})).status,
                   304);
-        EXPECT_EQ(router_.handle(request(target, {{"If-None-Match", etag.substr(2)}})).status,
-                  304);
-        EXPECT_EQ(router_.handle(request(target, {{"If-None-Match", "W/\"other\""}})).status,
-                  200);
+        EXPECT_EQ(router_.handle(request(target, {{"If-None-Match", etag.substr(2)}})).status, 304);
+        EXPECT_EQ(router_.handle(request(target, {{"If-None-Match", "W/\"other\""}})).status, 200);
     }
 }
 
