@@ -137,6 +137,7 @@ def search_for(browser, name, timeout=15):
     """Types `name` into the search box; returns ms from the last keystroke to its row."""
     browser.js(f"({WATCH_SEARCH})({json.dumps(name)})")
     browser.js("document.getElementById('search').focus()")
+    browser.js("document.getElementById('search').select()")  # typing replaces what is there
     type_text(browser, name)
     def found():
         return browser.js("window.__search.found && window.__search.found - window.__search.typed")
