@@ -246,7 +246,7 @@ def main():
     results = {"clusters": args.clusters, "window_s": args.window}
     if "frozen" in args.only:
         frozen_run(args, results)
-        cleanup_processes()
+        browser_support.stop_processes()
     if "upgrading" in args.only:
         upgrading_run(args, results)
     out = os.path.join(args.build, "bench-fleet.json")
@@ -254,17 +254,6 @@ def main():
         json.dump(results, f, indent=2)
     print(json.dumps(results, indent=2))
     report(results)
-
-
-def cleanup_processes():
-    for proc in list(browser_support.PROCS):
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    browser_support.PROCS.clear()
 
 
 def report(res):

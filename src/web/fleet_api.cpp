@@ -9,6 +9,7 @@
 #include "common/json_writer.hpp"
 #include "web/fleet_query.hpp"
 #include "web/query_string.hpp"
+#include "web/responses.hpp"
 
 namespace sesmon::web {
 
@@ -23,16 +24,6 @@ constexpr std::string_view changes_path = "/api/v1/changes";
 // A label key with more values than this lists the values with the most clusters only.
 constexpr std::size_t max_label_values = 200;
 
-net::server_response reply(int status, std::string body, std::string_view type) {
-    net::server_response res;
-    res.status = status;
-    res.headers = {{"Content-Type", std::string(type)}};
-    res.body = std::move(body);
-    return res;
-}
-net::server_response text(int status, std::string body) {
-    return reply(status, std::move(body) + "\n", "text/plain; charset=utf-8");
-}
 
 // Whether If-None-Match names `etag` (weak comparison, RFC 9110 §13.1.2; "*" names any).
 bool matches_validator(const net::server_request& request, std::string_view etag) {
@@ -82,6 +73,17 @@ void put_counts(Writer& w, const fleet_counts& counts) {
     }
 }
 
+// "clusters": how many are watched, "counts": how many in each state.
+template <class Writer>
+void put_fleet_counts(Writer& w, const fleet_index& index) {
+    json::key(w, "clusters");
+    w.Uint64(index.size());
+    json::key(w, "counts");
+    w.StartObject();
+    put_counts(w, index.counts());
+    w.EndObject();
+}
+
 std::size_t total(const fleet_counts& c) {
     std::size_t n = 0;
     for (const std::size_t k : c)
@@ -96,12 +98,7 @@ std::string summary_counts(const fleet_index& index) {
     w.StartObject();
     json::key(w, "revision");
     w.Uint64(index.revision());
-    json::key(w, "clusters");
-    w.Uint64(index.size());
-    json::key(w, "counts");
-    w.StartObject();
-    put_counts(w, index.counts());
-    w.EndObject();
+    put_fleet_counts(w, index);
     std::vector<std::string_view> truncated;
     json::key(w, "labels");
     w.StartObject();
@@ -301,12 +298,7 @@ net::server_response fleet_api::changes(std::uint64_t since, bool changed) const
     w.Bool(changed);
     json::key(w, "since");
     w.Uint64(since);
-    json::key(w, "clusters");
-    w.Uint64(index.size());
-    json::key(w, "counts");
-    w.StartObject();
-    put_counts(w, index.counts());
-    w.EndObject();
+    put_fleet_counts(w, index);
     w.EndObject();
     auto res = reply(200, json::text(buffer), "application/json");
     res.headers.emplace_back("ETag", weak_etag("changes|" + std::to_string(index.revision()) + "|" +
