@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sesmon/event.hpp"
+#include "sesmon/labels.hpp"
 #include "sesmon/secret.hpp"
 #include "sesmon/time.hpp"
 
@@ -57,6 +58,7 @@ struct cluster_config {
     std::vector<std::string> notify;  // effective: the list, or every notifier's name
     polling_config polling;           // effective: merged with the global section
     stall_config stall;
+    label_set labels;         // SPEC §13; a discovered cluster: discovery.defaults.labels
     bool discovered = false;  // from discovery (§10), not from clusters[]
     friend bool operator==(const cluster_config&, const cluster_config&) = default;
 };
@@ -73,6 +75,7 @@ struct discovery_config {
     std::vector<std::string> notify;
     polling_config polling;
     stall_config stall;
+    label_set labels;
     friend bool operator==(const discovery_config&, const discovery_config&) = default;
 };
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "sesmon/labels.hpp"
 #include "sesmon/time.hpp"
 
 namespace sesmon {
@@ -36,6 +37,9 @@ struct cluster_ref {
     std::string name;
     std::string instance_no;
     std::string region;
+    // The cluster's labels when the event was made (SPEC §13): payloads carry them as
+    // cluster.labels. Not part of the event's id: relabelling a cluster repeats nothing.
+    label_set labels = {};
     friend bool operator==(const cluster_ref&, const cluster_ref&) = default;
 };
 

@@ -86,9 +86,9 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
     std::size_t index = 0;
     for (const YAML::Node& item : list) {
         const std::string path = "clusters[" + std::to_string(index) + "]";
-        const map_reader m(ctx.diag, item, path,
-                           {"name", "instance_no", "region", "notify", "polling", "stall"},
-                           item.Mark());
+        const map_reader m(
+            ctx.diag, item, path,
+            {"name", "instance_no", "region", "notify", "polling", "stall", "labels"}, item.Mark());
         ++index;
         if (!m.is_mapping()) {
             continue;
@@ -123,6 +123,7 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
         read_polling(m.child("polling", polling_keys), c.polling);
         c.stall = partial.stall;
         read_stall(m.child("stall", stall_keys), c.stall);
+        c.labels = read_labels(m);
         clusters.push_back(std::move(c));
     }
     return clusters;

@@ -79,6 +79,8 @@ void read_service_notifier(const load_context& ctx, const map_reader& m, const a
 // `notifiers`; every notifier's name when the key is absent.
 std::vector<std::string> read_notify(const map_reader& m,
                                      const std::vector<notifier_config>& notifiers);
+// `labels:` of a cluster or of discovery.defaults (src/config/labels.cpp); empty when absent.
+label_set read_labels(const map_reader& m);
 // Reads `discovery:` (src/config/discovery.cpp); needs api, polling, stall and notifiers.
 discovery_config read_discovery(const map_reader& root, const sesmon::config& partial);
 // `clusters:` may be absent or empty only when partial.discovery.enabled.

@@ -60,12 +60,13 @@ discovery_config read_discovery(const map_reader& root, const sesmon::config& pa
     read_pattern(m, "include", out.include);
     read_pattern(m, "exclude", out.exclude);
 
-    const map_reader defaults = m.child("defaults", {"notify", "polling", "stall"});
+    const map_reader defaults = m.child("defaults", {"notify", "polling", "stall", "labels"});
     out.notify = read_notify(defaults, partial.notifiers);
     out.polling = partial.polling;
     read_polling(defaults.child("polling", polling_keys), out.polling);
     out.stall = partial.stall;
     read_stall(defaults.child("stall", stall_keys), out.stall);
+    out.labels = read_labels(defaults);
     return out;
 }
 

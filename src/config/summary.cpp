@@ -260,6 +260,8 @@ void write_discovery(std::ostream& out, const discovery_config& d) {
     out << "  include " << (d.include.empty() ? std::string("(every cluster)") : d.include)
         << ", exclude " << (d.exclude.empty() ? std::string("(none)") : d.exclude) << "\n";
     out << "  discovered clusters: notify " << notify_list(d.notify) << "\n";
+    if (!d.labels.empty())
+        out << "  discovered clusters: labels " << d.labels.to_text() << "\n";
     write_schedule(out, d.polling, d.stall);
 }
 
@@ -284,6 +286,8 @@ std::string summarize(const sesmon::config& cfg) {
     for (const cluster_config& c : cfg.clusters) {
         out << "  " << c.name << ": instance " << c.instance_no << ", region " << c.region
             << ", notify " << notify_list(c.notify) << "\n";
+        if (!c.labels.empty())
+            out << "    labels " << c.labels.to_text() << "\n";
         write_schedule(out, c.polling, c.stall);
     }
     write_discovery(out, cfg.discovery);

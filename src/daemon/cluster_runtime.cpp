@@ -5,6 +5,7 @@
 #include "notify/dispatcher.hpp"
 #include "state/records.hpp"
 #include "state/store.hpp"
+#include "web/fleet_index.hpp"
 #include "web/metrics.hpp"
 
 namespace sesmon::daemon {
@@ -25,10 +26,12 @@ cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
       watcher_(std::make_shared<monitor::cluster_watcher>(
           deps_.executor, *deps_.source, *deps_.limiter, *deps_.clock, *deps_.rng, *this,
           deps_.logger, std::move(watching))),
-      deadline_timer_(deps_.executor) {}
+      deadline_timer_(deps_.executor) {
+    publish(true);
+}
 
 void cluster_runtime::start(std::function<void()> on_exit) {
-    publish_gauges();
+    publish(false);
     arm_deadline();
     watcher_->start(std::move(on_exit));
 }
@@ -76,6 +79,7 @@ bool cluster_runtime::on_success(const snapshot& s, duration elapsed) {
         deps_.logger->info("cluster {}: node {} left the upgrade's node list", cluster_.name, host);
     }
     last_success_at_ = deps_.clock->wall_now();
+    shown_changed_ = !last_error_.empty();
     last_error_.clear();
     after_poll(std::move(result.events), before, "ok", elapsed);
     return result.upgrade_in_progress;
@@ -84,6 +88,7 @@ bool cluster_runtime::on_success(const snapshot& s, duration elapsed) {
 void cluster_runtime::on_failure(const api_error& error, duration elapsed) {
     const auto before = flags();
     auto events = tracker_.poll_failed(error, options_.decision_clock->now());
+    shown_changed_ = last_error_ != error.message;
     last_error_ = error.message;
     after_poll(std::move(events), before, to_string(error.kind), elapsed);
 }
@@ -95,6 +100,7 @@ void cluster_runtime::on_poll_started(duration lateness) {
 void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags& before,
                                  std::string_view result, duration elapsed) {
     last_poll_at_ = deps_.clock->wall_now();
+    shown_changed_ = shown_changed_ || last_poll_result_ != result;
     last_poll_result_ = std::string(result);
     deps_.metrics->record_poll(metrics_, result, seconds(elapsed));
     settle(std::move(events), before);
@@ -106,6 +112,8 @@ void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags&
 }
 
 void cluster_runtime::settle(std::vector<event> events, const cluster_flags& before) {
+    const bool changed = !events.empty() || tracker_.changed_since_save() || shown_changed_;
+    shown_changed_ = false;
     if (!events.empty() || tracker_.changed_since_save()) {
         commit(std::move(events));
         tracker_.mark_saved();
@@ -113,11 +121,11 @@ void cluster_runtime::settle(std::vector<event> events, const cluster_flags& bef
     const auto after = flags();
     if (after != before && deps_.flags_changed)
         deps_.flags_changed(before, after);
-    publish_gauges();
+    publish(changed);
     arm_deadline();
 }
 
-void cluster_runtime::publish_gauges() {
+void cluster_runtime::publish(bool changed) {
     const auto& st = tracker_.state();
     web::metrics::cluster_gauges g;
     g.upgrade_in_progress = tracker_.upgrade_in_progress();
@@ -130,6 +138,8 @@ void cluster_runtime::publish_gauges() {
     }
     g.last_success = last_success_at_ ? last_success_at_ : st.blind.last_success;
     deps_.metrics->set_cluster(metrics_, g);
+    if (deps_.fleet)
+        deps_.fleet->update(fleet_row(), changed, deps_.clock->wall_now());
 }
 
 void cluster_runtime::commit(std::vector<event> events) {
@@ -170,6 +180,7 @@ void cluster_runtime::commit(std::vector<event> events) {
 void cluster_runtime::reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset,
                                   duration eta_node_prior) {
     tracked_cluster::reconfigure(cluster, zone_offset, eta_node_prior);
+    publish(true);  // labels, and the name events carry
     arm_deadline();  // new timeouts move the deadlines
     watcher_->update(cluster_.polling);
 }

@@ -38,6 +38,9 @@ class dispatcher;
 namespace sesmon::state {
 class store;
 }
+namespace sesmon::web {
+class fleet_index;
+}
 
 namespace sesmon::daemon {
 
@@ -50,6 +53,8 @@ struct runtime_deps {
     std::mt19937_64* rng = nullptr;  // the watchers' jitter
     notify::dispatcher* dispatcher = nullptr;
     web::metrics* metrics = nullptr;
+    // The fleet view's index (SPEC §13): this cluster's row after every poll and deadline.
+    web::fleet_index* fleet = nullptr;
     state::store* store = nullptr;
     std::shared_ptr<spdlog::logger> logger;
     // Called after a poll changed the cluster's flags (old, new).
@@ -92,8 +97,9 @@ class cluster_runtime final : public tracked_cluster, public monitor::poll_handl
     void settle(std::vector<event> events, const cluster_flags& before);
     // The deadline timer: fires at the tracker's next_deadline(), then ticks it.
     void arm_deadline();
-    // This cluster's gauges in /metrics (the router does not rebuild them from the view).
-    void publish_gauges();
+    // This cluster's gauges in /metrics (the router does not rebuild them from the view), and
+    // its row in the fleet index. `changed`: what it shows changed beyond the row's fields.
+    void publish(bool changed);
     void on_deadline();
     void after_poll(std::vector<event> events, const cluster_flags& before, std::string_view result,
                     duration elapsed);
@@ -109,6 +115,7 @@ class cluster_runtime final : public tracked_cluster, public monitor::poll_handl
     std::string last_poll_result_;
     std::string last_error_;
     bool attempted_ = false;
+    bool shown_changed_ = false;  // the last poll's result or error differs from the one before
 };
 
 }  // namespace sesmon::daemon

@@ -31,6 +31,14 @@ monitor::rate_limiter::limits limits_of(const api_config& api) {
     return {api.max_requests_per_second, api.max_in_flight};
 }
 
+// The fleet's first revision: this start in microseconds, so that no revision of an earlier
+// run of the daemon comes back (a dashboard's `since` from before a restart reads as changed).
+std::uint64_t first_revision() {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+}
+
 }  // namespace
 
 daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlog::logger> logger)
@@ -39,10 +47,13 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
       rng_(std::random_device{}()),
       config_(std::move(cfg)),
       started_at_(clock_.wall_now()),
+      fleet_(first_revision()),
+      feed_(io_.get_executor()),
       signals_(io_),
       metrics_timer_(io_),
       stop_deadline_(io_),
       systemd_(io_.get_executor(), logger_) {
+    fleet_.on_change([this] { feed_.notify(); });  // a long poll answers at every change
     open_store();
     auto initial = store_->take_initial();
     for (auto& c : initial.clusters)
@@ -237,6 +248,7 @@ std::unique_ptr<cluster_runtime> daemon::make_runtime(const cluster_config& c,
     deps.rng = &rng_;
     deps.dispatcher = dispatcher_.get();
     deps.metrics = &metrics_;
+    deps.fleet = &fleet_;
     deps.store = store_.get();
     deps.logger = logger_;
     deps.history_grew = [this](const std::string& instance_no) {
@@ -316,6 +328,7 @@ void daemon::stop_cluster(const std::string& name, std::string_view why, bool an
     } else {
         return;
     }
+    fleet_.remove(name);
     if (announce) {
         logger_->info("cluster {}: no longer watched ({}its state stays in the store)", name,
                       why.empty() ? std::string() : std::string(why) + "; ");

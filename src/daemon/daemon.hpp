@@ -40,6 +40,8 @@
 #include "sesmon/http_client.hpp"
 #include "sesmon/notifier.hpp"
 #include "state/records.hpp"
+#include "web/change_feed.hpp"
+#include "web/fleet_index.hpp"
 #include "web/metrics.hpp"
 #include "web/view_model.hpp"
 
@@ -173,6 +175,10 @@ class daemon {
     void sync_notification_metrics();
     void start_server();
     web::daemon_view view() const;
+    // view() without the clusters: what every fleet answer begins with.
+    web::daemon_view view_header() const;
+    // One watched cluster's view now; nullopt when no cluster of that name is watched.
+    std::optional<web::cluster_view> cluster_view(const std::string& name) const;
     // Reads past upgrades' node times (all clusters, or one) off the loop and hands them
     // to the clusters' trackers for the ETA.
     void load_node_time_history(std::optional<std::string> instance_no);
@@ -215,6 +221,10 @@ class daemon {
     std::unique_ptr<api_source> source_;
     std::unique_ptr<monitor::rate_limiter> limiter_;
     std::unique_ptr<discovery_runtime> discovery_;  // SPEC §10; idle while disabled
+    // The fleet view (SPEC §13): every watched cluster's row, and the long poll waiting on it.
+    // Before the router, which answers from them.
+    web::fleet_index fleet_;
+    web::change_feed feed_;
     // Outlives every server: a replaced server's unwinding connections still call it.
     std::unique_ptr<web::router> router_;
     std::unique_ptr<net::http_server> server_;

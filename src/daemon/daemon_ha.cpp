@@ -129,6 +129,7 @@ void daemon::add_group_view(const cluster_config& c) {
     auto view = std::make_unique<standby_view>(
         c, tracking(), it != group.end() ? it->second.state : monitor::cluster_state{});
     count_flags(view->flags(), +1);
+    fleet_.update(view->fleet_row(), true, clock_.wall_now());
     views_[c.name] = std::move(view);
 }
 
@@ -147,6 +148,7 @@ void daemon::show_group_cluster(const state::cluster_record& record) {
             continue;
         const auto before = it->second->flags();
         it->second->refresh(record.state);
+        fleet_.update(it->second->fleet_row(), true, clock_.wall_now());
         count_flags(before, -1);
         count_flags(it->second->flags(), +1);
         if (it->second->flags() != before)

@@ -36,6 +36,7 @@ void daemon::begin_stop() {
         rt->stop();
     if (server_)
         server_->stop();
+    feed_.stop();              // waiting long polls answer now
     history_reader_->close();  // history reads still queued answer "closed"
     metrics_timer_.cancel();
     // Whatever happens below, the process ends: a request that ignores cancellation must
@@ -125,6 +126,7 @@ void daemon::arm_metrics_sync() {
         sync_notification_metrics();
         // An HA term also lapses with time alone (no renewal confirmed for ttl/2).
         metrics_.set_leader(!ha_ || ha_->may_act());
+        fleet_.expire(clock_.wall_now());  // finished upgrades leave the 24 h window
         arm_metrics_sync();
     });
 }
@@ -152,7 +154,7 @@ void daemon::update_status() {
                     (health.degraded ? "; state store degraded: " + health.reason : ""));
 }
 
-web::daemon_view daemon::view() const {
+web::daemon_view daemon::view_header() const {
     web::daemon_view v;
     v.version = sesmon::version;
     v.started_at = started_at_;
@@ -160,6 +162,18 @@ web::daemon_view daemon::view() const {
     v.ready = ready();
     if (ha_)
         v.ha = ha_->view();
+    return v;
+}
+
+std::optional<web::cluster_view> daemon::cluster_view(const std::string& name) const {
+    const tracked_cluster* t = find_tracked(name);
+    if (t == nullptr)
+        return std::nullopt;
+    return t->view(clock_.wall_now());
+}
+
+web::daemon_view daemon::view() const {
+    web::daemon_view v = view_header();
     v.clusters.reserve(watched_count());
     for_each_tracked([&](const tracked_cluster& t) { v.clusters.push_back(t.view(v.now)); });
     return v;

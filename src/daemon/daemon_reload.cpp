@@ -178,6 +178,14 @@ void daemon::ensure_router() {
         },
         true,  // each cluster_runtime sets its own gauges after every poll
         history_.get());
+    web::fleet_api_deps fleet;
+    fleet.index = &fleet_;
+    fleet.feed = &feed_;
+    fleet.header = [this] { return view_header(); };
+    fleet.whole = [this] { return view(); };
+    fleet.cluster = [this](const std::string& name) { return cluster_view(name); };
+    fleet.expire = [this] { fleet_.expire(clock_.wall_now()); };
+    router_->set_fleet(std::move(fleet));
 }
 
 std::unique_ptr<net::http_server> daemon::bind_server(const std::string& listen) {

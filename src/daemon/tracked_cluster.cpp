@@ -1,5 +1,7 @@
 #include "daemon/tracked_cluster.hpp"
 
+#include <algorithm>
+
 #include "common/time_format.hpp"
 #include "monitor/event_builder.hpp"
 #include "state/history.hpp"
@@ -9,7 +11,7 @@ namespace sesmon::daemon {
 namespace {
 
 cluster_ref ref_of(const cluster_config& c) {
-    return {c.name, c.instance_no, c.region};
+    return {c.name, c.instance_no, c.region, c.labels};
 }
 
 monitor::tracker_options tracker_options_of(const cluster_config& c,
@@ -71,6 +73,7 @@ web::cluster_view tracked_cluster::view(wall_time now) const {
     v.instance_no = cluster_.instance_no;
     v.region = cluster_.region;
     v.discovered = cluster_.discovered;
+    v.labels = cluster_.labels;
     const auto& st = tracker_.state();
     v.upgrade_in_progress = tracker_.upgrade_in_progress();
     if (st.upgrade) {
@@ -105,11 +108,37 @@ web::cluster_view tracked_cluster::view(wall_time now) const {
             v.stalled = true;
             v.stall_reason = u.stall.reason;
             v.stalled_for_seconds = seconds_since(u.stall.since, now);
+            v.stall_node = u.stall.hostname;
         }
     }
     v.blind = st.blind.open;
     v.last_success_at = st.blind.last_success;
     return v;
+}
+
+web::fleet_row tracked_cluster::fleet_row() const {
+    const auto& st = tracker_.state();
+    web::fleet_row row;
+    row.name = cluster_.name;
+    row.instance_no = cluster_.instance_no;
+    row.labels = cluster_.labels;
+    if (st.upgrade) {
+        row.facts.failed =
+            std::any_of(st.upgrade->nodes.begin(), st.upgrade->nodes.end(), [](const auto& n) {
+                return n.listed && classify_status(n.status) == node_phase::failed;
+            });
+        row.facts.stalled = st.upgrade->stall.open;
+        row.facts.finished_at = st.upgrade->finished_at;
+    }
+    row.facts.blind = st.blind.open;
+    row.facts.upgrading = tracker_.upgrade_in_progress();
+    if (row.facts.stalled)
+        row.since = st.upgrade->stall.since;
+    else if (row.facts.blind)
+        row.since = st.blind.opened_at;
+    if (row.facts.upgrading)
+        row.eta = expected_finish();
+    return row;
 }
 
 }  // namespace sesmon::daemon

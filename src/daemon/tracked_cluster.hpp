@@ -14,6 +14,7 @@
 #include "monitor/anchored_clock.hpp"
 #include "monitor/tracker.hpp"
 #include "sesmon/config.hpp"
+#include "web/fleet_index.hpp"
 #include "web/view_model.hpp"
 
 namespace sesmon::daemon {
@@ -53,6 +54,8 @@ class tracked_cluster {
     // The API's view at `now`: what the tracker's state says (a polled cluster adds its
     // last poll).
     virtual web::cluster_view view(wall_time now) const;
+    // Its row in the fleet index (SPEC §13).
+    web::fleet_row fleet_row() const;
     // A reloaded configuration of the same cluster (same instance_no): the name, stall
     // timeouts and notify list, the API's zone and the ETA's prior.
     virtual void reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset,

@@ -75,6 +75,14 @@ std::vector<std::string> fields(const event& e, const text_options& options) {
         switch (fact.kind) {
             case fact_kind::status:
                 break;  // part of the node's field
+            case fact_kind::cluster: {
+                std::string cluster = bold(fact.label) + escape(fact.value);
+                std::string labels;
+                for (const auto& [key, value] : e.cluster.labels)
+                    labels += (labels.empty() ? "" : " \u00b7 ") + escape(key) + "=" + escape(value);
+                out.push_back(labels.empty() ? cluster : cluster + "\n" + labels);
+                break;
+            }
             case fact_kind::node: {
                 std::string node = bold(fact.label) + escape(fact.value);
                 const std::string status = "`" + escape(e.node->status) + "`";

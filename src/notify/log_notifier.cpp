@@ -53,6 +53,7 @@ std::string log_line(const event& e, log_format format) {
     }
     std::string line = "event=" + std::string(to_string(e.type));
     field(line, "cluster", e.cluster.name);
+    field(line, "labels", e.cluster.labels.to_text());
     if (e.node) {
         field(line, "node", e.node->hostname);
         field(line, "role", e.node->role);

@@ -223,6 +223,10 @@ class canary_test : public ::testing::Test {
              [&] { return d.log_text() + read_text(dir_.path() / "daemon.log.out"); }},
             {"state directory files", [&] { return all_files(dir_.path() / "state"); }},
             {"/api/v1/clusters", page("/api/v1/clusters")},
+            {"/api/v1/clusters (a page)", page("/api/v1/clusters?sort=name&limit=1000")},
+            {"/api/v1/clusters/{name}", page("/api/v1/clusters/stuck")},
+            {"/api/v1/summary", page("/api/v1/summary")},
+            {"/api/v1/changes", page("/api/v1/changes")},
             {"/metrics", page("/metrics")},
             {"dashboard /", page("/")},
             {"/healthz", page("/healthz")},
@@ -231,6 +235,16 @@ class canary_test : public ::testing::Test {
              [&] {
                  return run_command(dir_.path(), "status-table",
                                     {"status", "-c", config_.string()});
+             }},
+            {"status --all",
+             [&] {
+                 return run_command(dir_.path(), "status-all",
+                                    {"status", "-c", config_.string(), "--all"});
+             }},
+            {"status --cluster",
+             [&] {
+                 return run_command(dir_.path(), "status-one",
+                                    {"status", "-c", config_.string(), "--cluster", "stuck"});
              }},
             {"status (json)",
              [&] {

@@ -315,11 +315,16 @@ TEST_F(daemon_discovery_test, discover_lists_every_cluster_with_its_verdict) {
               std::string::npos)
         << table.out;
 
-    const auto status = run_command(dir.path(), {"status", "-c", config});
+    const auto status = run_command(dir.path(), {"status", "-c", config, "--cluster", "prod-01"});
     EXPECT_EQ(status.code, 0) << status.err;
     EXPECT_NE(status.out.find("prod-01  (instance 4001, KR, discovered)"), std::string::npos)
         << status.out;
-    EXPECT_NE(status.out.find("mine  (instance 4002, KR)"), std::string::npos);
+    // The fleet's rows: the configured cluster and the 19 discovered ones.
+    const auto all = run_command(dir.path(), {"status", "-c", config, "--all"});
+    EXPECT_EQ(all.code, 0) << all.err;
+    EXPECT_EQ(all.out.rfind("20 clusters: ", 0), 0u) << all.out;
+    EXPECT_NE(all.out.find("\nmine "), std::string::npos) << all.out;
+    EXPECT_NE(all.out.find("\nprod-01 "), std::string::npos) << all.out;
 
     set_faults(sim_, R"({"faults":[{"kind":"rate_limit","route":"list"}]})");
     const auto failed = run_command(dir.path(), {"discover", "-c", config});
@@ -327,7 +332,8 @@ TEST_F(daemon_discovery_test, discover_lists_every_cluster_with_its_verdict) {
     EXPECT_NE(failed.err.find("cannot read the cluster list: region KR, page 1:"),
               std::string::npos)
         << failed.err;
-    const auto status_failed = run_command(dir.path(), {"status", "-c", config});
+    const auto status_failed =
+        run_command(dir.path(), {"status", "-c", config, "--cluster", "mine"});
     EXPECT_EQ(status_failed.code, 1);
     EXPECT_NE(status_failed.out.find("mine  (instance 4002, KR)"), std::string::npos);
 }

@@ -41,7 +41,8 @@ TEST(formats_test, generic_body_is_exactly_the_spec_shape) {
         R"("type":"upgrade_stalled","occurred_at":"2026-11-26T20:01:02Z",)"
         R"("summary":"prod-logs: node prod-logs-do-6tnm stuck in Upgrade_OpenSearch for 47m )"
         "(2140 \u2192 2150, 3/8 nodes done)\","
-        R"("cluster":{"name":"prod-logs","instance_no":"1037123456","region":"KR"},)"
+        R"("cluster":{"name":"prod-logs","instance_no":"1037123456","region":"KR",)"
+        R"("labels":{"env":"prod","team":"search"}},)"
         R"("upgrade":{"from_version":"2140","to_version":"2150",)"
         R"("action_date":"2026-11-27T03:01:02+09:00","nodes_total":8,"nodes_complete":3,)"
         R"("started_at":"2026-11-26T18:01:02Z","finished_at":null,)"
@@ -118,7 +119,7 @@ TEST(formats_test, slack_has_phone_text_header_and_fields) {
         fields.push_back(str(f["text"]));
     }
     EXPECT_EQ(fields, (std::vector<std::string>{
-                          "*Cluster*\nprod-logs (1037123456, KR)",
+                          "*Cluster*\nprod-logs (1037123456, KR)\nenv=prod \u00b7 team=search",
                           "*Versions*\n2140 \u2192 2150",
                           "*Progress*\n3/8 nodes done",
                           "*Expected finish*\n<!date^1795727640^{date_short_pretty} "
@@ -305,7 +306,8 @@ TEST(formats_test, pagerduty_steps_cover_every_event_type) {
 
 TEST(formats_test, log_line_names_type_cluster_node_statuses_and_duration) {
     EXPECT_EQ(log_line(test::stalled_event(), log_format::text),
-              "event=upgrade_stalled cluster=prod-logs node=prod-logs-do-6tnm role=DO "
+              "event=upgrade_stalled cluster=prod-logs labels=\"env=prod,team=search\" "
+              "node=prod-logs-do-6tnm role=DO "
               "status=Upgrade_OpenSearch previous=running versions=\"2140 \u2192 2150\" "
               "progress=3/8 eta=2026-11-26T21:14:00Z stall=node_stage_timeout for=47m "
               "summary=\"prod-logs: node "
