@@ -73,7 +73,9 @@ std::string body(const event& e, duration span) {
             return "polling works again after " + common::format_duration(span) +
                    " without a successful poll";
         case event_type::monitor_degraded:
-            return "degraded" + (e.error && !e.error->empty() ? ": " + *e.error : std::string());
+            return "the group's store refuses writes" +
+                   (e.error && !e.error->empty() ? ": " + *e.error : std::string()) +
+                   "; alerts wait until it accepts them again";
     }
     return std::string(to_string(e.type));
 }

@@ -18,7 +18,7 @@ namespace sesmon::notify {
 
 struct catalogue {
     // Titles, by event type (all_event_types' order).
-    std::string_view titles[9];
+    std::string_view titles[10];
 
     // Summaries.
     std::string_view started;
@@ -39,6 +39,8 @@ struct catalogue {
     std::string_view blind_since_error;
     std::string_view recovered;  // with {for}
     std::string_view recovered_since;
+    std::string_view degraded;        // the HA group's store refuses writes, with {error}
+    std::string_view degraded_plain;  // the same without a reason
     std::string_view progress;  // the {progress} slot: {versions}, {done}, {total}
 
     // Facts: labels and values.

@@ -21,7 +21,7 @@ const catalogue& english_catalogue() {
     static const catalogue table{
         .titles = {"Upgrade started", "Node changed", "Upgrade finished", "Upgrade failed",
                    "Upgrade stalled", "Stall cleared", "Upgrade vanished", "Monitor blind",
-                   "Monitor recovered"},
+                   "Monitor recovered", "Monitor degraded"},
         .started = "{cluster}: upgrade started{progress}",
         .node_changed = "{cluster}: node {node} {previous} \u2192 {status}{progress}",
         .node_appeared = "{cluster}: node {node} appeared as {status}{progress}",
@@ -42,6 +42,11 @@ const catalogue& english_catalogue() {
         .blind_since_error = "{cluster}: the cluster cannot be observed: {error}",
         .recovered = "{cluster}: polling works again after {for} without a successful poll",
         .recovered_since = "{cluster}: polling works again",
+        .degraded =
+            "{cluster}: the group's store refuses writes: {error}; alerts wait until it "
+            "accepts them again",
+        .degraded_plain =
+            "{cluster}: the group's store refuses writes; alerts wait until it accepts them again",
         .progress = " ({versions}, {done}/{total} nodes done)",
         .cluster_label = "Cluster",
         .versions_label = "Versions",

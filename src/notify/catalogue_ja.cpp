@@ -45,7 +45,7 @@ const catalogue& japanese_catalogue() {
     static const catalogue table{
         .titles = {"アップグレード開始", "ノードのステータス変更", "アップグレード完了",
                    "アップグレード失敗", "アップグレード停滞", "停滞解消", "アップグレード消失",
-                   "監視不能", "監視回復"},
+                   "監視不能", "監視回復", "監視機能の低下"},
         .started = "{cluster}: アップグレードが開始されました{progress}",
         .node_changed =
             "{cluster}: ノード {node} のステータスが変わりました: {previous} "
@@ -82,6 +82,11 @@ const catalogue& japanese_catalogue() {
             "{cluster}: {for}の間取得できなかったクラスターの状態が、再び取得"
             "できるようになりました",
         .recovered_since = "{cluster}: クラスターの状態が再び取得できるようになりました",
+        .degraded =
+            "{cluster}: グループのストアが書き込みを拒否しているため、通知は待機しています。原因: "
+            "{error}",
+        .degraded_plain =
+            "{cluster}: グループのストアが書き込みを拒否しているため、通知は待機しています",
         .progress = "（{versions}、ノード {done}/{total} 完了）",
         .cluster_label = "クラスター",
         .versions_label = "バージョン",

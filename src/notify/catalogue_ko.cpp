@@ -46,7 +46,7 @@ const catalogue& korean_catalogue() {
     static const catalogue table{
         .titles = {"업그레이드 시작", "노드 상태 변경", "업그레이드 완료", "업그레이드 실패",
                    "업그레이드 지연", "지연 해소", "업그레이드 사라짐", "모니터링 불가",
-                   "모니터링 복구"},
+                   "모니터링 복구", "모니터링 기능 저하"},
         .started = "{cluster}: 업그레이드가 시작되었습니다{progress}",
         .node_changed =
             "{cluster}: 노드 {node}의 상태가 바뀌었습니다: {previous} \u2192 "
@@ -77,6 +77,8 @@ const catalogue& korean_catalogue() {
             "{cluster}: {for} 동안 실패하던 클러스터 상태 조회가 다시 "
             "성공했습니다",
         .recovered_since = "{cluster}: 클러스터 상태 조회가 다시 성공했습니다",
+        .degraded = "{cluster}: 그룹 저장소가 쓰기를 거부하고 있어 알림이 대기 중입니다. 원인: {error}",
+        .degraded_plain = "{cluster}: 그룹 저장소가 쓰기를 거부하고 있어 알림이 대기 중입니다",
         .progress = " ({versions}, 노드 {done}/{total} 완료)",
         .cluster_label = "클러스터",
         .versions_label = "버전",

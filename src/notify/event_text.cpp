@@ -22,6 +22,8 @@ std::string_view event_emoji(event_type type) {
             return ":see_no_evil:";
         case event_type::monitor_recovered:
             return ":eyes:";
+        case event_type::monitor_degraded:
+            return ":rotating_light:";
     }
     return ":bell:";
 }

@@ -15,7 +15,7 @@ std::string seconds_text(const catalogue& c, long long seconds) {
 
 std::string progress_slot(const catalogue& c, const event& e) {
     if (!e.upgrade || e.type == event_type::monitor_blind ||
-        e.type == event_type::monitor_recovered) {
+        e.type == event_type::monitor_recovered || e.type == event_type::monitor_degraded) {
         return {};
     }
     const std::string versions = e.upgrade->from_version + " \u2192 " + e.upgrade->to_version;
@@ -63,6 +63,8 @@ std::string_view summary_template(const catalogue& c, const event& e, bool known
         case event_type::monitor_blind:
         case event_type::monitor_recovered:
             return blind_template(c, e, known_span);
+        case event_type::monitor_degraded:
+            return e.error && !e.error->empty() ? c.degraded : c.degraded_plain;
     }
     return c.started;
 }

@@ -14,6 +14,7 @@
 
 #include "notify/format_mail.hpp"
 #include "notify/mime_message.hpp"
+#include "notify/service_reply.hpp"
 
 namespace sesmon::notify {
 

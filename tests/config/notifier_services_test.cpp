@@ -72,7 +72,7 @@ TEST_F(notifier_services_test, naver_works_with_defaults) {
     EXPECT_EQ(n.language, message_language::ko);
     EXPECT_EQ(n.time_zone.name, "Asia/Seoul");
     EXPECT_EQ(n.time_zone.abbreviation, "KST");
-    EXPECT_EQ(n.events.size(), 8u);  // all but node_changed
+    EXPECT_EQ(n.events.size(), std::size(all_event_types) - 1);  // all but node_changed
 }
 
 TEST_F(notifier_services_test, naver_works_problems_are_reported_at_their_keys) {

@@ -63,6 +63,13 @@ event as_type(event_type type) {
             e.stall.reset();
             e.upgrade.reset();
             break;
+        case event_type::monitor_degraded:
+            e.cluster = {"ha:/ses-upgrade-monitor/prod", "", "", {}};
+            e.node.reset();
+            e.stall.reset();
+            e.upgrade.reset();
+            e.error = "etcd: database space exceeded";
+            break;
     }
     // What the tracker writes (English), from which blind/recovered durations are read.
     const duration span = type == event_type::monitor_blind ? duration(12min) : duration(65min);
@@ -124,6 +131,13 @@ const golden summaries[] = {
      "prod-logs: polling works again after 1h05m without a successful poll",
      "prod-logs: 1시간 5분 동안 실패하던 클러스터 상태 조회가 다시 성공했습니다",
      "prod-logs: 1時間5分の間取得できなかったクラスターの状態が、再び取得できるようになりました"},
+    {event_type::monitor_degraded,
+     "ha:/ses-upgrade-monitor/prod: the group's store refuses writes: etcd: database space "
+     "exceeded; alerts wait until it accepts them again",
+     "ha:/ses-upgrade-monitor/prod: 그룹 저장소가 쓰기를 거부하고 있어 알림이 대기 중입니다. "
+     "원인: etcd: database space exceeded",
+     "ha:/ses-upgrade-monitor/prod: グループのストアが書き込みを拒否しているため、通知は待機"
+     "しています。原因: etcd: database space exceeded"},
 };
 
 std::string summary(const event& e, message_language language) {
@@ -151,10 +165,12 @@ TEST(catalogue_test, english_sentences_are_the_trackers_summaries) {
 TEST(catalogue_test, golden_titles) {
     const std::vector<std::string> en{"Upgrade started",  "Node changed",    "Upgrade finished",
                                       "Upgrade failed",   "Upgrade stalled", "Stall cleared",
-                                      "Upgrade vanished", "Monitor blind",   "Monitor recovered"};
+                                      "Upgrade vanished", "Monitor blind",   "Monitor recovered",
+                                      "Monitor degraded"};
     const std::vector<std::string> ko{"업그레이드 시작",   "노드 상태 변경",  "업그레이드 완료",
                                       "업그레이드 실패",   "업그레이드 지연", "지연 해소",
-                                      "업그레이드 사라짐", "모니터링 불가",   "모니터링 복구"};
+                                      "업그레이드 사라짐", "모니터링 불가",   "모니터링 복구",
+                                      "모니터링 기능 저하"};
     const std::vector<std::string> ja{"アップグレード開始",
                                       "ノードのステータス変更",
                                       "アップグレード完了",
@@ -163,7 +179,8 @@ TEST(catalogue_test, golden_titles) {
                                       "停滞解消",
                                       "アップグレード消失",
                                       "監視不能",
-                                      "監視回復"};
+                                      "監視回復",
+                                      "監視機能の低下"};
     for (std::size_t i = 0; i < std::size(all_event_types); ++i) {
         const event e = as_type(all_event_types[i]);
         EXPECT_EQ(render_message(e, {message_language::en, utc}).title, en[i]);

@@ -144,7 +144,7 @@ TEST(formats_test, slack_in_korean_and_japanese_time) {
     for (const auto& f : blocks[1]["fields"].GetArray())
         fields.push_back(str(f["text"]));
     EXPECT_EQ(fields, (std::vector<std::string>{
-                          "*클러스터*\nprod-logs (1037123456, KR)",
+                          "*클러스터*\nprod-logs (1037123456, KR)\nenv=prod \u00b7 team=search",
                           "*버전*\n2140 \u2192 2150",
                           "*진행 상황*\n노드 3/8 완료",
                           "*완료 예상 시각*\n<!date^1795727640^{date_short_pretty} "
