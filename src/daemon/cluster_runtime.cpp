@@ -180,7 +180,7 @@ void cluster_runtime::commit(std::vector<event> events) {
 void cluster_runtime::reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset,
                                   duration eta_node_prior) {
     tracked_cluster::reconfigure(cluster, zone_offset, eta_node_prior);
-    publish(true);  // labels, and the name events carry
+    publish(true);   // labels, and the name events carry
     arm_deadline();  // new timeouts move the deadlines
     watcher_->update(cluster_.polling);
 }

@@ -41,7 +41,7 @@ struct catalogue {
     std::string_view recovered_since;
     std::string_view degraded;        // the HA group's store refuses writes, with {error}
     std::string_view degraded_plain;  // the same without a reason
-    std::string_view progress;  // the {progress} slot: {versions}, {done}, {total}
+    std::string_view progress;        // the {progress} slot: {versions}, {done}, {total}
 
     // Facts: labels and values.
     std::string_view cluster_label;

@@ -77,7 +77,8 @@ const catalogue& korean_catalogue() {
             "{cluster}: {for} 동안 실패하던 클러스터 상태 조회가 다시 "
             "성공했습니다",
         .recovered_since = "{cluster}: 클러스터 상태 조회가 다시 성공했습니다",
-        .degraded = "{cluster}: 그룹 저장소가 쓰기를 거부하고 있어 알림이 대기 중입니다. 원인: {error}",
+        .degraded =
+            "{cluster}: 그룹 저장소가 쓰기를 거부하고 있어 알림이 대기 중입니다. 원인: {error}",
         .degraded_plain = "{cluster}: 그룹 저장소가 쓰기를 거부하고 있어 알림이 대기 중입니다",
         .progress = " ({versions}, 노드 {done}/{total} 완료)",
         .cluster_label = "클러스터",

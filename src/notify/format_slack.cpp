@@ -79,7 +79,8 @@ std::vector<std::string> fields(const event& e, const text_options& options) {
                 std::string cluster = bold(fact.label) + escape(fact.value);
                 std::string labels;
                 for (const auto& [key, value] : e.cluster.labels)
-                    labels += (labels.empty() ? "" : " \u00b7 ") + escape(key) + "=" + escape(value);
+                    labels +=
+                        (labels.empty() ? "" : " \u00b7 ") + escape(key) + "=" + escape(value);
                 out.push_back(labels.empty() ? cluster : cluster + "\n" + labels);
                 break;
             }

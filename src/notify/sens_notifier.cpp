@@ -106,7 +106,7 @@ boost::asio::awaitable<http_result> sens_notifier::send(http_request request,
 }
 
 boost::asio::awaitable<delivery_outcome> sens_notifier::deliver(const event& e,
-                                                              const delivery_context& context) {
+                                                                const delivery_context& context) {
     if (auto refused = refused_by(context, std::chrono::steady_clock::now()))
         co_return *refused;
     const steady_time began = clock_.steady_now();

@@ -164,7 +164,7 @@ boost::asio::awaitable<smtp_transfer_result> smtp_notifier::send(std::string mes
 }
 
 boost::asio::awaitable<delivery_outcome> smtp_notifier::deliver(const event& e,
-                                                               const delivery_context& context) {
+                                                                const delivery_context& context) {
     const auto now = std::chrono::steady_clock::now();
     if (auto refused = refused_by(context, now))
         co_return *refused;
@@ -173,7 +173,8 @@ boost::asio::awaitable<delivery_outcome> smtp_notifier::deliver(const event& e,
         format_mail(e, text_options_of(config_), dashboard_link(config_.dashboard_url, e));
     std::string message =
         mime_message(mail, {config_.smtp.from, config_.recipients, e.id, clock_.wall_now()});
-    const smtp_transfer_result result = co_await send(std::move(message), context.budget(config_.timeout, now));
+    const smtp_transfer_result result =
+        co_await send(std::move(message), context.budget(config_.timeout, now));
     delivery_outcome outcome = classify_smtp_result(result);
     outcome.latency = std::chrono::duration_cast<duration>(clock_.steady_now() - began);
     co_return outcome;

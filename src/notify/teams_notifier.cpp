@@ -15,14 +15,14 @@ teams_notifier::teams_notifier(notifier_config config, http_client& client, sesm
 }
 
 boost::asio::awaitable<http_result> teams_notifier::send(http_request request,
-                                                        const delivery_context& context) {
+                                                         const delivery_context& context) {
     // The deadline is on the steady clock that the HTTP client times requests with.
     request.timeout = context.budget(config_.timeout, std::chrono::steady_clock::now());
     co_return co_await client_.send(std::move(request));
 }
 
 boost::asio::awaitable<delivery_outcome> teams_notifier::deliver(const event& e,
-                                                              const delivery_context& context) {
+                                                                 const delivery_context& context) {
     if (auto refused = refused_by(context, std::chrono::steady_clock::now()))
         co_return *refused;
     const steady_time began = clock_.steady_now();

@@ -26,16 +26,18 @@ works_notifier::works_notifier(notifier_config config, http_client& client, sesm
                                     "client_id, service_account, client secret and private key");
     }
     token_ = std::make_unique<works_token>(
-        config_.works, [this](http_request request) {
+        config_.works,
+        [this](http_request request) {
             static const delivery_context unbounded;
             return send(std::move(request), unbounded);
-        }, clock_);
+        },
+        clock_);
 }
 
 works_notifier::~works_notifier() = default;
 
 boost::asio::awaitable<http_result> works_notifier::send(http_request request,
-                                                        const delivery_context& context) {
+                                                         const delivery_context& context) {
     // The deadline is on the steady clock that the HTTP client times requests with.
     request.timeout = context.budget(config_.timeout, std::chrono::steady_clock::now());
     co_return co_await client_.send(std::move(request));
@@ -65,7 +67,7 @@ boost::asio::awaitable<delivery_outcome> works_notifier::post_message(
 }
 
 boost::asio::awaitable<delivery_outcome> works_notifier::deliver(const event& e,
-                                                                const delivery_context& context) {
+                                                                 const delivery_context& context) {
     if (auto refused = refused_by(context, std::chrono::steady_clock::now()))
         co_return *refused;
     const steady_time began = clock_.steady_now();

@@ -8,9 +8,9 @@
 // - the reader answers from it first, then from disk, so a cluster re-added while the disk
 //   fails or hangs starts from its latest state, never from "nothing stored".
 // Events beyond `event_limit` (give or take a tenth) are dropped oldest first — in what
-// arrived and in the group alike, so that a hung disk, which never lets the writer take anything, is bounded too. That
-// happens only while the disk fails (a healthy writer takes everything within a group window);
-// the events were delivered from memory, only their record is lost.
+// arrived and in the group alike, so that a hung disk, which never lets the writer take anything,
+// is bounded too. That happens only while the disk fails (a healthy writer takes everything within
+// a group window); the events were delivered from memory, only their record is lost.
 //
 // Thread-safe. writing() alone is the writer thread's, read without the lock: only the writer
 // changes the group, and only under the lock.

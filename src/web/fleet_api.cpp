@@ -24,7 +24,6 @@ constexpr std::string_view changes_path = "/api/v1/changes";
 // A label key with more values than this lists the values with the most clusters only.
 constexpr std::size_t max_label_values = 200;
 
-
 // Whether If-None-Match names `etag` (weak comparison, RFC 9110 §13.1.2; "*" names any).
 bool matches_validator(const net::server_request& request, std::string_view etag) {
     const auto header = request.header("If-None-Match");

@@ -171,16 +171,11 @@ TEST(catalogue_test, golden_titles) {
                                       "업그레이드 실패",   "업그레이드 지연", "지연 해소",
                                       "업그레이드 사라짐", "모니터링 불가",   "모니터링 복구",
                                       "모니터링 기능 저하"};
-    const std::vector<std::string> ja{"アップグレード開始",
-                                      "ノードのステータス変更",
-                                      "アップグレード完了",
-                                      "アップグレード失敗",
-                                      "アップグレード停滞",
-                                      "停滞解消",
-                                      "アップグレード消失",
-                                      "監視不能",
-                                      "監視回復",
-                                      "監視機能の低下"};
+    const std::vector<std::string> ja{"アップグレード開始", "ノードのステータス変更",
+                                      "アップグレード完了", "アップグレード失敗",
+                                      "アップグレード停滞", "停滞解消",
+                                      "アップグレード消失", "監視不能",
+                                      "監視回復",           "監視機能の低下"};
     for (std::size_t i = 0; i < std::size(all_event_types); ++i) {
         const event e = as_type(all_event_types[i]);
         EXPECT_EQ(render_message(e, {message_language::en, utc}).title, en[i]);

@@ -21,7 +21,7 @@ TEST_F(unwritten_test, the_newest_state_wins_and_written_groups_are_forgotten) {
     std::uint64_t generation = 99;
     EXPECT_FALSE(u.cluster("a", generation));
     EXPECT_EQ(generation, 0u);
-    EXPECT_TRUE(u.add(batch_of("a", state_with("1")), 1));  // the writer must wake
+    EXPECT_TRUE(u.add(batch_of("a", state_with("1")), 1));   // the writer must wake
     EXPECT_FALSE(u.add(batch_of("a", state_with("2")), 2));  // it was woken already
     EXPECT_EQ(u.take(), (std::vector<std::uint64_t>{1, 2}));
     EXPECT_FALSE(u.arrived());
@@ -45,10 +45,8 @@ TEST_F(unwritten_test, a_notifiers_rows_come_in_order_with_their_newest_results)
     batch second = batch_of("a", state_with("y"));
     second.events = {event_n(2)};
     u.add(std::move(second), 0);
-    u.add(delivery_update{"hook", event_n(1).event.id, delivery_status::pending, 1, {}, "503",
-                          t0});
-    u.add(delivery_update{"hook", event_n(1).event.id, delivery_status::delivered, 2, {}, "",
-                          t0});
+    u.add(delivery_update{"hook", event_n(1).event.id, delivery_status::pending, 1, {}, "503", t0});
+    u.add(delivery_update{"hook", event_n(1).event.id, delivery_status::delivered, 2, {}, "", t0});
     std::uint64_t generation = 0;
     const auto rows = u.pending_for("hook", generation);
     ASSERT_EQ(rows.events.size(), 2u);
