@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 SRC = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else "."
@@ -53,11 +54,17 @@ def cpu_seconds(pid):
 
 
 def timed_get(url, headers=None):
+    """(bytes of the body, ms, ETag); a 304 is (0, ms, ETag)."""
     req = urllib.request.Request(url, headers=headers or {})
     start = time.monotonic()
-    with urllib.request.urlopen(req, timeout=120) as r:
-        body = r.read()
-        return len(body), (time.monotonic() - start) * 1000, r.headers.get("ETag")
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            body = r.read()
+            return len(body), (time.monotonic() - start) * 1000, r.headers.get("ETag")
+    except urllib.error.HTTPError as e:
+        if e.code != 304:
+            raise
+        return 0, (time.monotonic() - start) * 1000, e.headers.get("ETag")
 
 
 class Traffic:
@@ -98,6 +105,8 @@ def watch(browser, seconds, traffic=None):
         time.sleep(1)
 
 
+# The first rows of the list on screen: the animation frame after they were added, by the
+# page's clock (0 = navigation start).
 PAINT_PROBE = """(() => {
   window.__paint = 0;
   const seen = () => {
@@ -165,7 +174,7 @@ def frozen_run(args, results):
     browser.call("Page.addScriptToEvaluateOnNewDocument", {"source": PAINT_PROBE}, session=True)
     traffic = Traffic(browser)
     browser.size(1280, 900)
-    r["paint_ms"] = [first_paint(browser, base + "/") for _ in range(3)]
+    r["paint_ms"] = [first_paint(browser, base + "/") for _ in range(5)]
     r["search_ms"] = []
     for target in ("gen-07777", "gen-00001", "gen-09999", "fleet-idle", "gen-05123"):
         browser.js("location.hash = ''")
@@ -205,12 +214,12 @@ def frozen_run(args, results):
 def upgrading_run(args, results):
     base, daemon, _ = start_fleet(args.clusters, time_scale=1, interval="10s")
     results["upgrading"] = r = {"load_at_start": load()}
-    time.sleep(20)  # past the first round's burst
+    time.sleep(60)  # past the first rounds' burst: every upgrade written to the history
     browser = Browser()
     browser.call("Page.addScriptToEvaluateOnNewDocument", {"source": PAINT_PROBE}, session=True)
     traffic = Traffic(browser)
     browser.size(1280, 900)
-    r["paint_ms"] = [first_paint(browser, base + "/") for _ in range(3)]
+    r["paint_ms"] = [first_paint(browser, base + "/") for _ in range(5)]
     e0, t0 = events_total(base), time.monotonic()
     r["cpu"] = cpu_windows(daemon, browser, base + "/", args.window, traffic)
     r["events_per_s"] = (events_total(base) - e0) / (time.monotonic() - t0)
@@ -237,7 +246,7 @@ def main():
     results = {"clusters": args.clusters, "window_s": args.window}
     if "frozen" in args.only:
         frozen_run(args, results)
-        cleanup_processes()
+        browser_support.stop_processes()
     if "upgrading" in args.only:
         upgrading_run(args, results)
     out = os.path.join(args.build, "bench-fleet.json")
@@ -245,17 +254,6 @@ def main():
         json.dump(results, f, indent=2)
     print(json.dumps(results, indent=2))
     report(results)
-
-
-def cleanup_processes():
-    for proc in list(browser_support.PROCS):
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    browser_support.PROCS.clear()
 
 
 def report(res):
@@ -276,7 +274,8 @@ def report(res):
     if "upgrading" in res:
         u = res["upgrading"]
         rows += [
-            ("first meaningful paint (upgrading)", f"{max(u['paint_ms']):.0f} ms", verdict(max(u["paint_ms"]), GOALS["paint_ms"])),
+            ("first meaningful paint (upgrading)", f"{max(u['paint_ms']):.0f} ms (of {', '.join(f'{x:.0f}' for x in u['paint_ms'])})",
+             verdict(max(u["paint_ms"]), GOALS["paint_ms"])),
             (f"bytes per 60 s, fleet upgrading ({u['events_per_s']:.0f} events/s)",
              f"{u['busy_bytes']:,} B in {u['cpu']['traffic']['requests']} requests",
              verdict(u["busy_bytes"] * 60 / res["window_s"], GOALS["busy_bytes"])),

@@ -21,14 +21,15 @@ enum class event_type {
     upgrade_vanished,
     monitor_blind,
     monitor_recovered,
+    monitor_degraded,   // the monitor itself cannot keep its promise (the HA group's store refuses)
     upgrade_unplanned,  // SPEC §14: an upgrade started outside its maintenance windows
 };
 
 inline constexpr event_type all_event_types[] = {
-    event_type::upgrade_started,   event_type::node_changed,    event_type::upgrade_finished,
-    event_type::upgrade_failed,    event_type::upgrade_stalled, event_type::stall_cleared,
-    event_type::upgrade_vanished,  event_type::monitor_blind,   event_type::monitor_recovered,
-    event_type::upgrade_unplanned,
+    event_type::upgrade_started,  event_type::node_changed,      event_type::upgrade_finished,
+    event_type::upgrade_failed,   event_type::upgrade_stalled,   event_type::stall_cleared,
+    event_type::upgrade_vanished, event_type::monitor_blind,     event_type::monitor_recovered,
+    event_type::monitor_degraded, event_type::upgrade_unplanned,
 };
 
 std::string_view to_string(event_type type);

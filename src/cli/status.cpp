@@ -195,6 +195,8 @@ int status(const std::string& config_path, const status_options& options) {
     web::daemon_view view = to_view(statuses, now, cfg.api.time_zone_offset);
     view.ha = seat;
     const stored_eta eta(cfg);
+    if (!eta.problem().empty())
+        std::cerr << eta.problem() << '\n';
     for (std::size_t i = 0; i < statuses.size(); ++i) {
         if (statuses[i].result && view.clusters[i].upgrade_in_progress) {
             view.clusters[i].expected_finish =

@@ -24,6 +24,8 @@ std::string_view to_string(event_type type) {
             return "monitor_blind";
         case event_type::monitor_recovered:
             return "monitor_recovered";
+        case event_type::monitor_degraded:
+            return "monitor_degraded";
         case event_type::upgrade_unplanned:
             return "upgrade_unplanned";
     }
@@ -65,6 +67,7 @@ severity severity_of_type(event_type type, bool slower_than_peers) {
     switch (type) {
         case event_type::upgrade_failed:
         case event_type::monitor_blind:
+        case event_type::monitor_degraded:
             return severity::critical;
         case event_type::upgrade_stalled:
             return slower_than_peers ? severity::warning : severity::critical;

@@ -69,8 +69,9 @@ label_set::label_set(std::initializer_list<entry> entries) {
 }
 
 void label_set::set(std::string key, std::string value) {
-    const auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
-                                     [](const entry& e, const std::string& k) { return e.first < k; });
+    const auto it =
+        std::lower_bound(entries_.begin(), entries_.end(), key,
+                         [](const entry& e, const std::string& k) { return e.first < k; });
     if (it != entries_.end() && it->first == key) {
         it->second = std::move(value);
         return;
@@ -79,8 +80,9 @@ void label_set::set(std::string key, std::string value) {
 }
 
 const std::string* label_set::find(std::string_view key) const {
-    const auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
-                                     [](const entry& e, std::string_view k) { return e.first < k; });
+    const auto it =
+        std::lower_bound(entries_.begin(), entries_.end(), key,
+                         [](const entry& e, std::string_view k) { return e.first < k; });
     return it != entries_.end() && it->first == key ? &it->second : nullptr;
 }
 

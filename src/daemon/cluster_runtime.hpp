@@ -1,35 +1,40 @@
 #pragma once
-// cluster_runtime: one configured cluster inside the daemon — its tracker (upgrade state
-// machine), its watcher (poll loop), its Alertmanager silence, and what the status surfaces
-// need to know about its last poll. It is the watcher's poll_handler: each poll result goes
-// through the tracker; the tracker's new state, the events it emitted (marked with the
-// maintenance windows, SPEC §14) and the silence they call for are committed to the state
-// store together, and the events reach the dispatcher — and the silence the silence manager
-// — only once that commit is durable (the exactly-once order of SPEC §6; docs/daemon.md,
-// "State").
+// cluster_runtime: one cluster this daemon polls (alone, or as an HA group's leader) — its
+// tracker (upgrade state machine), its watcher (poll loop), its Alertmanager silence, and what
+// the status surfaces need to know about its last poll. It is the watcher's poll_handler: each
+// poll result goes through the tracker; the tracker's new state, the events it emitted
+// (marked with the maintenance windows, SPEC §14) and the silence they call for are committed
+// to the state store together, and the events reach the dispatcher — and the silence the
+// silence manager — only once that commit is durable (the exactly-once order of SPEC §6;
+// docs/daemon.md, "State"). An HA standby shows its clusters through standby_view instead.
 //
 // Single-threaded (the io_context thread). Must outlive its watcher's coroutine: the daemon
-// keeps a stopped runtime until the watcher reports it has exited.
+// keeps a stopped runtime until the watcher reports it has exited (running() false).
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "monitor/anchored_clock.hpp"
+#include "daemon/tracked_cluster.hpp"
 #include "monitor/cluster_watcher.hpp"
-#include "monitor/tracker.hpp"
 #include "sesmon/clock.hpp"
 #include "sesmon/config.hpp"
 #include "silence/manager.hpp"
 #include "silence/planner.hpp"
 #include "web/metrics.hpp"
-#include "web/view_model.hpp"
 
 namespace spdlog {
 class logger;
+}
+namespace sesmon {
+class progress_source;
+}
+namespace sesmon::monitor {
+class rate_limiter;
 }
 namespace sesmon::notify {
 class dispatcher;
@@ -43,27 +48,19 @@ class fleet_index;
 
 namespace sesmon::daemon {
 
-// Flags of a cluster that the daemon's STATUS line counts.
-struct cluster_flags {
-    bool upgrade_in_progress = false;
-    bool stalled = false;
-    bool blind = false;
-    friend bool operator==(const cluster_flags&, const cluster_flags&) = default;
-};
-
 struct runtime_deps {
-    boost::asio::any_io_executor executor;  // for the deadline timer
+    boost::asio::any_io_executor executor;  // for the watcher and the deadline timer
     const sesmon::clock* clock = nullptr;   // real wall time: what is shown (last poll)
-    // The trackers' time: stall and blind decisions and the times they store (SPEC §4).
-    const monitor::anchored_clock* decision_clock = nullptr;
+    tracking_options tracking;              // the trackers' time and dates (SPEC §4)
+    progress_source* source = nullptr;      // where polls go (an HA member's is fenced)
+    monitor::rate_limiter* limiter = nullptr;
+    std::mt19937_64* rng = nullptr;  // the watchers' jitter
     notify::dispatcher* dispatcher = nullptr;
     web::metrics* metrics = nullptr;
     // The fleet view's index (SPEC §13): this cluster's row after every poll and deadline.
     web::fleet_index* fleet = nullptr;
     state::store* store = nullptr;
     std::shared_ptr<spdlog::logger> logger;
-    std::chrono::seconds zone_offset = std::chrono::hours(9);
-    duration eta_node_prior = std::chrono::minutes(12);
     // Called after a poll changed the cluster's flags (old, new).
     std::function<void(const cluster_flags&, const cluster_flags&)> flags_changed;
     // Called once, after the cluster's first poll attempt (readiness).
@@ -76,11 +73,15 @@ struct runtime_deps {
     const std::vector<maintenance_window>* maintenance = nullptr;
 };
 
-class cluster_runtime final : public monitor::poll_handler, public silence::subject {
+class cluster_runtime final : public tracked_cluster,
+                              public monitor::poll_handler,
+                              public silence::subject {
   public:
-    // `restored` is the cluster's state as the store held it (or a fresh one), `silence` its
-    // silence record.
+    // `restored` is the cluster's state as the store held it (or a fresh one); `watching`
+    // how its watcher polls (name, target, polling, backoffs, spread); `silence` its silence
+    // record as stored.
     cluster_runtime(cluster_config cluster, runtime_deps deps, monitor::cluster_state restored,
+                    monitor::watcher_options watching,
                     std::optional<silence::silence_record> silence = {});
     ~cluster_runtime() override;
 
@@ -88,29 +89,20 @@ class cluster_runtime final : public monitor::poll_handler, public silence::subj
     void on_failure(const api_error& error, duration elapsed) override;
     void on_poll_started(duration lateness) override;
 
-    // A reloaded configuration of the same cluster (same instance_no): new stall timeouts
-    // and notify list apply from the next poll; nothing already emitted is emitted again.
+    // New stall timeouts and notify list apply from the next poll, new polling options from
+    // the watcher's next decision; nothing already emitted is emitted again.
     void reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset,
-                     duration eta_node_prior);
+                     duration eta_node_prior) override;
+    web::cluster_view view(wall_time now) const override;
 
-    const cluster_config& config() const { return cluster_; }
-    const monitor::tracker& tracker() const { return tracker_; }
-    // This cluster's past upgrades' node times (from the history), for the ETA.
-    void set_history(monitor::node_time_medians history) {
-        tracker_.set_history(std::move(history));
-    }
-    // The history id of the tracker's current (or last) upgrade; "" without one.
-    const std::string& history_id() const;
-    // The expected finish of the upgrade in progress (SPEC §4), else nullopt.
-    std::optional<wall_time> expected_finish() const;
-    cluster_flags flags() const;
-    web::cluster_view view(wall_time now) const;
-
-    // Arms the first deadline timer (a stall or blindness restored from the store), and hands
-    // the silence to `silences` (nullptr: silences are off).
-    void start(silence::manager* silences = nullptr);
-    // Cancels the deadline timer for good (the cluster is removed, or the daemon stops).
+    // Starts polling and arms the first deadline timer (a stall or blindness restored from
+    // the store), and hands the silence to `silences` (nullptr: silences are off). `on_exit`
+    // runs once the watcher's coroutine has ended.
+    void start(std::function<void()> on_exit, silence::manager* silences = nullptr);
+    // Stops polling and cancels the deadline timer for good. Idempotent.
     void stop();
+    // The watcher's coroutine has not ended yet (also after stop(), briefly).
+    bool running() const { return watcher_->running(); }
     // A new silence manager (a reload changed `alertmanager`); nullptr: none.
     void set_silence_manager(silence::manager* silences);
     const std::optional<silence::silence_record>& silence() const { return silence_; }
@@ -119,11 +111,6 @@ class cluster_runtime final : public monitor::poll_handler, public silence::subj
     std::optional<silence::silence_record> silence_to_act_on() const override;
     void silence_acted(const silence::step_result& result) override;
     const std::string& silence_cluster() const override { return cluster_.name; }
-
-    void set_watcher(std::shared_ptr<monitor::cluster_watcher> watcher) {
-        watcher_ = std::move(watcher);
-    }
-    const std::shared_ptr<monitor::cluster_watcher>& watcher() const { return watcher_; }
 
   private:
     // Commits the tracker's state with `events`; they go to the dispatcher once durable.
@@ -145,11 +132,9 @@ class cluster_runtime final : public monitor::poll_handler, public silence::subj
     void after_poll(std::vector<event> events, const cluster_flags& before, std::string_view result,
                     duration elapsed);
 
-    cluster_config cluster_;
     runtime_deps deps_;
-    monitor::tracker tracker_;
-    std::shared_ptr<monitor::cluster_watcher> watcher_;
     web::metrics::cluster_handle metrics_;  // this cluster's series, found once
+    std::shared_ptr<monitor::cluster_watcher> watcher_;
     boost::asio::steady_timer deadline_timer_;
     std::optional<wall_time> armed_for_;
     bool stopped_ = false;
@@ -159,9 +144,6 @@ class cluster_runtime final : public monitor::poll_handler, public silence::subj
     std::string last_error_;
     bool attempted_ = false;
     bool shown_changed_ = false;  // the last poll's result or error differs from the one before
-    // history_id()'s cache, and the upgrade identity it was computed for.
-    mutable std::string history_id_;
-    mutable std::optional<monitor::upgrade_identity> history_id_of_;
     // SPEC §14: the silence record (desire and knowledge), the desire last known durable, and
     // why none could be made (logged when it changes).
     std::optional<silence::silence_record> silence_;

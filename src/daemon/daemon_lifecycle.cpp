@@ -30,15 +30,10 @@ void daemon::begin_stop() {
     systemd_.stop_watchdog();
     wait_second_signal();
     discovery_->stop();
-    for (auto& [name, rt] : clusters_) {
+    for (auto& [name, rt] : clusters_)
         rt->stop();
-        if (rt->watcher())
-            rt->watcher()->stop();
-    }
-    for (auto& [raw, rt] : retiring_) {
-        if (rt->watcher())
-            rt->watcher()->stop();
-    }
+    for (auto& [raw, rt] : retiring_)
+        rt->stop();
     if (silences_)
         silences_->close();  // what it had not done is in the store for the next start
     if (server_)
@@ -111,11 +106,7 @@ asio::awaitable<void> daemon::finish_stop() {
     co_await store_flushed();
     co_await dispatcher_->stop(options_.stop_grace);
     // Watchers end promptly once cancelled; give them a moment, bounded by stop_deadline_.
-    // (An HA standby's clusters are views without a watcher.)
-    const auto polling = [](const auto& kv) {
-        const auto& watcher = kv.second->watcher();
-        return watcher && watcher->running();
-    };
+    const auto polling = [](const auto& kv) { return kv.second->running(); };
     asio::steady_timer pause(io_);
     while (std::any_of(clusters_.begin(), clusters_.end(), polling) || !retiring_.empty() ||
            discovery_->running()) {
@@ -135,7 +126,7 @@ void daemon::arm_metrics_sync() {
         if (ec || stopping_)
             return;
         sync_notification_metrics();
-        // The HA gate also closes with time alone (no renewal confirmed for ttl/2).
+        // An HA term also lapses with time alone (no renewal confirmed for ttl/2).
         metrics_.set_leader(!ha_ || ha_->may_act());
         fleet_.expire(clock_.wall_now());  // finished upgrades leave the 24 h window
         arm_metrics_sync();
@@ -159,7 +150,7 @@ void daemon::update_status() {
     const auto health = store_->health();
     metrics_.set_leader(!ha_ || ha_->may_act());
     systemd_.status((ha_ ? "HA " + ha_->status_line() + "; " : std::string()) +
-                    std::to_string(clusters_.size()) + " cluster(s), " +
+                    std::to_string(watched_count()) + " cluster(s), " +
                     std::to_string(in_progress_) + " upgrade(s) in progress, " +
                     std::to_string(stalled_) + " stalled, " + std::to_string(blind_) + " blind" +
                     (health.degraded ? "; state store degraded: " + health.reason : ""));
@@ -177,21 +168,16 @@ web::daemon_view daemon::view_header() const {
 }
 
 std::optional<web::cluster_view> daemon::cluster_view(const std::string& name) const {
-    const auto it = clusters_.find(name);
-    if (it == clusters_.end())
+    const tracked_cluster* t = find_tracked(name);
+    if (t == nullptr)
         return std::nullopt;
-    auto v = it->second->view(clock_.wall_now());
-    v.discovered = it->second->config().discovered;
-    return v;
+    return t->view(clock_.wall_now());
 }
 
 web::daemon_view daemon::view() const {
     web::daemon_view v = view_header();
-    v.clusters.reserve(clusters_.size());
-    for (const auto& [name, rt] : clusters_) {
-        v.clusters.push_back(rt->view(v.now));
-        v.clusters.back().discovered = rt->config().discovered;
-    }
+    v.clusters.reserve(watched_count());
+    for_each_tracked([&](const tracked_cluster& t) { v.clusters.push_back(t.view(v.now)); });
     return v;
 }
 

@@ -64,6 +64,10 @@ std::string body(const event& e, duration span) {
         case event_type::monitor_recovered:
             return "polling works again after " + common::format_duration(span) +
                    " without a successful poll";
+        case event_type::monitor_degraded:
+            return "the group's store refuses writes" +
+                   (e.error && !e.error->empty() ? ": " + *e.error : std::string()) +
+                   "; alerts wait until it accepts them again";
         case event_type::upgrade_unplanned:
             return "upgrade started outside its maintenance windows";
     }
@@ -80,8 +84,9 @@ std::string progress_suffix(const event& e) {
 }
 
 std::string summarize(const event& e, duration span) {
-    const bool with_progress =
-        e.type != event_type::monitor_blind && e.type != event_type::monitor_recovered;
+    const bool with_progress = e.type != event_type::monitor_blind &&
+                               e.type != event_type::monitor_recovered &&
+                               e.type != event_type::monitor_degraded;
     return e.cluster.name + ": " + body(e, span) + (with_progress ? progress_suffix(e) : "");
 }
 

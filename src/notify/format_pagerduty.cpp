@@ -23,6 +23,8 @@ std::vector<pagerduty_step> pagerduty_steps(event_type type) {
             return {{"resolve", incident::stall}};
         case event_type::monitor_recovered:
             return {{"resolve", incident::blind}};
+        case event_type::monitor_degraded:
+            return {{"trigger", incident::degraded}};
         case event_type::upgrade_finished:
         case event_type::upgrade_vanished:
             return {{"resolve", incident::stall}, {"resolve", incident::failure}};
@@ -42,6 +44,9 @@ std::string pagerduty_dedup_key(const event& e, pagerduty_incident incident) {
     if (incident == pagerduty_incident::blind) {
         return cluster + "/blind";
     }
+    if (incident == pagerduty_incident::degraded) {
+        return cluster + "/degraded";  // one incident per group: resolved by a person
+    }
     const std::string upgrade =
         e.upgrade ? e.upgrade->action_date + "/" + e.upgrade->to_version : "upgrade";
     return cluster + "/" + upgrade +
@@ -58,6 +63,8 @@ std::string_view severity(pagerduty_incident incident) {
             return "error";
         case pagerduty_incident::blind:
             return "warning";
+        case pagerduty_incident::degraded:
+            return "critical";
     }
     return "warning";
 }

@@ -8,6 +8,7 @@
 //   upgrade_stalled → trigger stall        stall_cleared     → resolve stall
 //   upgrade_failed  → trigger failure      monitor_blind     → trigger blind
 //   monitor_recovered → resolve blind
+//   monitor_degraded → trigger degraded (one per HA group; a person resolves it)
 //   upgrade_finished, upgrade_vanished → resolve stall and resolve failure of that upgrade
 //   upgrade_started, node_changed → nothing (not sent: the dispatcher filters them out)
 // One event can therefore be several messages. The notifier sends them all in one attempt
@@ -22,7 +23,7 @@
 
 namespace sesmon::notify {
 
-enum class pagerduty_incident { stall, failure, blind };
+enum class pagerduty_incident { stall, failure, blind, degraded };
 
 struct pagerduty_step {
     std::string_view action;  // "trigger" | "resolve"

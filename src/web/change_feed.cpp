@@ -37,7 +37,7 @@ asio::awaitable<change_feed::wait_result> change_feed::wait(std::function<bool()
             break;
         }
         if (!ec || std::chrono::steady_clock::now() >= deadline)
-            break;  // the wait is over, nothing changed
+            break;                   // the wait is over, nothing changed
         timer.expires_at(deadline);  // woken, but not for a change this waiter sees
     }
     timers_.erase(self);

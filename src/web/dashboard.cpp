@@ -57,7 +57,11 @@ header.top,main{padding-left:.6rem;padding-right:.6rem}
 constexpr std::string_view script = R"js(
 'use strict';
 (() => {
-  const FEED_WAIT_S = 25, FEED_TIMEOUT_MS = 35000, REQUEST_TIMEOUT_MS = 8000;
+  // ?feed_wait=N (1-25 s) shortens the long poll: a headless browser that waits for the
+  // network to go quiet (chromium --virtual-time-budget) would otherwise wait out each poll.
+  const FEED_WAIT_S = Math.min(25, Math.max(1,
+      Number(new URLSearchParams(location.search).get('feed_wait')) || 25));
+  const FEED_TIMEOUT_MS = 35000, REQUEST_TIMEOUT_MS = 8000;
   // While the fleet changes all the time, one refresh of what is shown per cycle at most.
   const MIN_CYCLE_MS = 3000, RETRY_MS = 5000, SUMMARY_MAX_AGE_MS = 30000;
   const $ = (id) => document.getElementById(id);

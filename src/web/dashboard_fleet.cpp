@@ -83,7 +83,7 @@ constexpr std::string_view script = R"js(
   const S = window.sesmon;
   const {el, duration, pad} = S;
   const $ = (id) => document.getElementById(id);
-  const PAGE = 50, SEARCH_DEBOUNCE_MS = 60;
+  const PAGE = 50, SEARCH_DEBOUNCE_MS = 25;
   const STATES = ['failed', 'stalled', 'blind', 'upgrading', 'finished', 'idle'];
   const ATTENTION = ['failed', 'stalled', 'blind', 'upgrading'];
   const NAMES = {failed: 'Failed', stalled: 'Stalled', blind: 'Blind', upgrading: 'Upgrading',
@@ -91,8 +91,8 @@ constexpr std::string_view script = R"js(
   let filter = {states: [], labels: [], q: ''};
   let overall = null;  // counts by state, from the feed or the summary
   const lists = {
-    main: {cursors: [''], page: 0, box: 'fleet-list', pager: 'fleet-pager', data: null},
-    rest: {cursors: [''], page: 0, box: 'rest-list', pager: 'rest-pager', data: null},
+    main: {cursors: [''], page: 0, box: 'fleet-list', pager: 'fleet-pager', data: null, asked: 0},
+    rest: {cursors: [''], page: 0, box: 'rest-list', pager: 'rest-pager', data: null, asked: 0},
   };
 
   // ---- the address: #state=stalled&label=team:search&q=logs ----
@@ -280,9 +280,13 @@ constexpr std::string_view script = R"js(
     }
   };
 
+  // Answers can overtake each other (a search typed fast asks for every prefix): only the
+  // answer to the list's latest request is shown.
   const load = async (which) => {
     const l = lists[which];
+    const asked = ++l.asked;
     const {data} = await S.getJson(listUrl(which));
+    if (asked !== l.asked) return;
     l.data = data;
     if (l.page > 0 && !data.clusters.length) {  // the page emptied: back to the start
       resetPages();
@@ -319,6 +323,7 @@ constexpr std::string_view script = R"js(
   $('search').addEventListener('input', (e) => {
     clearTimeout(typing);
     typing = setTimeout(() => {
+      typing = null;
       const next = {...filter, q: e.target.value.trim()};
       if (same(next, filter)) return;
       filter = next;
@@ -335,7 +340,7 @@ constexpr std::string_view script = R"js(
       const next = readAddress(r.params);
       if (!same(next, filter)) resetPages();
       filter = next;
-      if (document.activeElement !== $('search')) $('search').value = filter.q;
+      if (typing === null) $('search').value = filter.q;  // not while a search is being typed
       $('rest').hidden = !restApplies();
       renderCounts();
       renderLabels();

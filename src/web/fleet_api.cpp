@@ -9,6 +9,7 @@
 #include "common/json_writer.hpp"
 #include "web/fleet_query.hpp"
 #include "web/query_string.hpp"
+#include "web/responses.hpp"
 
 namespace sesmon::web {
 
@@ -22,17 +23,6 @@ constexpr std::string_view cluster_prefix = "/api/v1/clusters/";
 constexpr std::string_view changes_path = "/api/v1/changes";
 // A label key with more values than this lists the values with the most clusters only.
 constexpr std::size_t max_label_values = 200;
-
-net::server_response reply(int status, std::string body, std::string_view type) {
-    net::server_response res;
-    res.status = status;
-    res.headers = {{"Content-Type", std::string(type)}};
-    res.body = std::move(body);
-    return res;
-}
-net::server_response text(int status, std::string body) {
-    return reply(status, std::move(body) + "\n", "text/plain; charset=utf-8");
-}
 
 // Whether If-None-Match names `etag` (weak comparison, RFC 9110 §13.1.2; "*" names any).
 bool matches_validator(const net::server_request& request, std::string_view etag) {
@@ -82,6 +72,17 @@ void put_counts(Writer& w, const fleet_counts& counts) {
     }
 }
 
+// "clusters": how many are watched, "counts": how many in each state.
+template <class Writer>
+void put_fleet_counts(Writer& w, const fleet_index& index) {
+    json::key(w, "clusters");
+    w.Uint64(index.size());
+    json::key(w, "counts");
+    w.StartObject();
+    put_counts(w, index.counts());
+    w.EndObject();
+}
+
 std::size_t total(const fleet_counts& c) {
     std::size_t n = 0;
     for (const std::size_t k : c)
@@ -96,12 +97,7 @@ std::string summary_counts(const fleet_index& index) {
     w.StartObject();
     json::key(w, "revision");
     w.Uint64(index.revision());
-    json::key(w, "clusters");
-    w.Uint64(index.size());
-    json::key(w, "counts");
-    w.StartObject();
-    put_counts(w, index.counts());
-    w.EndObject();
+    put_fleet_counts(w, index);
     std::vector<std::string_view> truncated;
     json::key(w, "labels");
     w.StartObject();
@@ -163,10 +159,11 @@ std::string fleet_api::header_signature(const daemon_view& h) const {
 net::server_response fleet_api::summary(const net::server_request& request) const {
     const daemon_view header = deps_.header();
     const fleet_index& index = *deps_.index;
-    const std::string etag = weak_etag("summary|" + std::to_string(index.revision()) + "|" +
-                                       header_signature(header));
-    return validated(request, etag,
-                     [&] { return join_objects(header_fields_json(header), summary_counts(index)); });
+    const std::string etag =
+        weak_etag("summary|" + std::to_string(index.revision()) + "|" + header_signature(header));
+    return validated(request, etag, [&] {
+        return join_objects(header_fields_json(header), summary_counts(index));
+    });
 }
 
 net::server_response fleet_api::clusters(const net::server_request& request) const {
@@ -182,7 +179,8 @@ net::server_response fleet_api::clusters(const net::server_request& request) con
     const fleet_query& q = *parsed.query;
     const auto page = run_query(index, q);
     if (!page)
-        return text(400, "cursor: not a cursor of this API for sort=" + std::string(to_string(q.sort)));
+        return text(400,
+                    "cursor: not a cursor of this API for sort=" + std::string(to_string(q.sort)));
     const daemon_view header = deps_.header();
     const std::string etag = page_etag(*page, q, header_signature(header));
     return validated(request, etag, [&] {
@@ -216,9 +214,9 @@ net::server_response fleet_api::cluster(const net::server_request& request,
     if (!e)
         return text(404, "no cluster " + std::string(raw_name) + " is watched");
     const daemon_view header = deps_.header();
-    const std::string etag = weak_etag("cluster|" + e->row.name + "|" +
-                                       std::to_string(e->revision) + "|" +
-                                       header_signature(header));
+    const std::string etag =
+        weak_etag("cluster|" + e->row.name + "|" + std::to_string(e->revision) + "|" +
+                  header_signature(header));
     return validated(request, etag, [&] {
         const auto view = deps_.cluster(e->row.name);
         rapidjson::StringBuffer buffer;
@@ -264,11 +262,10 @@ fleet_api::changes_request fleet_api::parse_changes(const net::server_request& r
             const auto most = deps_.feed ? deps_.feed->options().max_wait : duration{};
             if (ec != std::errc{} || end != last || value.empty() ||
                 std::chrono::seconds(seconds) > most) {
-                out.refused =
-                    text(400, "wait must be a whole number of seconds from 0 to " +
-                                  std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                     most)
-                                                     .count()));
+                out.refused = text(
+                    400, "wait must be a whole number of seconds from 0 to " +
+                             std::to_string(
+                                 std::chrono::duration_cast<std::chrono::seconds>(most).count()));
                 return out;
             }
             out.wait = std::chrono::seconds(seconds);
@@ -300,16 +297,11 @@ net::server_response fleet_api::changes(std::uint64_t since, bool changed) const
     w.Bool(changed);
     json::key(w, "since");
     w.Uint64(since);
-    json::key(w, "clusters");
-    w.Uint64(index.size());
-    json::key(w, "counts");
-    w.StartObject();
-    put_counts(w, index.counts());
-    w.EndObject();
+    put_fleet_counts(w, index);
     w.EndObject();
     auto res = reply(200, json::text(buffer), "application/json");
-    res.headers.emplace_back("ETag", weak_etag("changes|" + std::to_string(index.revision()) +
-                                               "|" + header_signature(header)));
+    res.headers.emplace_back("ETag", weak_etag("changes|" + std::to_string(index.revision()) + "|" +
+                                               header_signature(header)));
     return res;
 }
 

@@ -12,7 +12,7 @@ namespace sesmon::web {
 
 namespace {
 
-constexpr std::string_view fleet_parameters[] = {"state", "label", "q",    "sort",
+constexpr std::string_view fleet_parameters[] = {"state", "label",  "q",    "sort",
                                                  "limit", "cursor", "nodes"};
 
 // Where a row sorts: (rank, time, name), compared in that order.
@@ -120,9 +120,8 @@ char lower(char c) {
 }
 
 bool contains_folded(std::string_view haystack, std::string_view lowered_needle) {
-    const auto it =
-        std::search(haystack.begin(), haystack.end(), lowered_needle.begin(), lowered_needle.end(),
-                    [](char a, char b) { return lower(a) == b; });
+    const auto it = std::search(haystack.begin(), haystack.end(), lowered_needle.begin(),
+                                lowered_needle.end(), [](char a, char b) { return lower(a) == b; });
     return it != haystack.end() || lowered_needle.empty();
 }
 
@@ -235,8 +234,8 @@ query_parse parse_fleet_query(std::string_view target) {
                 return out;
             if (!parse_number(std::string_view(value), q.limit) || q.limit < 1 ||
                 q.limit > max_page_limit) {
-                out.error = "limit must be a whole number from 1 to " +
-                            std::to_string(max_page_limit);
+                out.error =
+                    "limit must be a whole number from 1 to " + std::to_string(max_page_limit);
                 return out;
             }
         } else if (name == "cursor") {

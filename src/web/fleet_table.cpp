@@ -40,8 +40,9 @@ std::string seconds_text(long long seconds) {
 std::string detail(const cluster_view& c, fleet_state state) {
     switch (state) {
         case fleet_state::failed: {
-            const auto failed = std::count_if(c.nodes.begin(), c.nodes.end(),
-                                              [](const node_view& n) { return n.phase == "failed"; });
+            const auto failed =
+                std::count_if(c.nodes.begin(), c.nodes.end(),
+                              [](const node_view& n) { return n.phase == "failed"; });
             const auto first = std::find_if(c.nodes.begin(), c.nodes.end(),
                                             [](const node_view& n) { return n.phase == "failed"; });
             if (first == c.nodes.end())
@@ -123,10 +124,9 @@ std::string fleet_table(const std::vector<const cluster_view*>& clusters, wall_t
     rows.reserve(clusters.size());
     for (const cluster_view* c : clusters) {
         const fleet_state state = state_of(*c, now);
-        const std::string nodes =
-            c->nodes_total > 0
-                ? std::to_string(c->nodes_complete) + "/" + std::to_string(c->nodes_total)
-                : "-";
+        const std::string nodes = c->nodes_total > 0 ? std::to_string(c->nodes_complete) + "/" +
+                                                           std::to_string(c->nodes_total)
+                                                     : "-";
         const std::string labels = c->labels.to_text();
         rows.push_back({c->name, std::string(to_string(state)), versions(*c), nodes,
                         labels.empty() ? "-" : labels, detail(*c, state)});

@@ -7,6 +7,7 @@
 
 #include "web/history_json.hpp"
 #include "web/query_string.hpp"
+#include "web/responses.hpp"
 
 namespace sesmon::web {
 namespace {
@@ -35,16 +36,6 @@ asio::awaitable<outcome<T>> wait_for(Start start) {
         asio::use_awaitable);
 }
 
-net::server_response reply(int status, std::string body, std::string_view type) {
-    net::server_response res;
-    res.status = status;
-    res.headers = {{"Content-Type", std::string(type)}};
-    res.body = std::move(body);
-    return res;
-}
-net::server_response text(int status, std::string body) {
-    return reply(status, std::move(body) + "\n", "text/plain; charset=utf-8");
-}
 net::server_response unavailable(const std::string& error) {
     return text(503, "history not available: " + error);
 }

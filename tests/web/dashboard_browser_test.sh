@@ -134,12 +134,12 @@ chrome() {
     --disable-dev-shm-usage --user-data-dir="$tmp/profile" "$@" 2>>"$tmp/chromium.log"
 }
 curl -fsS "$base/api/v1/clusters" >"$tmp/before.json"
-chrome --virtual-time-budget=5000 --dump-dom "$base/" >"$tmp/dom.html" ||
+chrome --virtual-time-budget=5000 --dump-dom "$base/?feed_wait=1" >"$tmp/dom.html" ||
   fail "chromium --dump-dom failed: $(tail -n 5 "$tmp/chromium.log")"
 # Each cluster's own view (#cluster/<name>): its card.
 i=0
 while IFS= read -r name; do
-  chrome --virtual-time-budget=5000 --dump-dom "$base/#cluster/$name" >"$tmp/card-$i.html" ||
+  chrome --virtual-time-budget=5000 --dump-dom "$base/?feed_wait=1#cluster/$name" >"$tmp/card-$i.html" ||
     fail "chromium --dump-dom of #cluster/$name failed: $(tail -n 5 "$tmp/chromium.log")"
   i=$((i + 1))
 done < <(python3 -c 'import json,sys,urllib.parse; [print(urllib.parse.quote(c["name"])) for c in json.load(open(sys.argv[1]))["clusters"]]' "$tmp/before.json")
@@ -238,9 +238,9 @@ PY
 # --- screenshots, laptop and phone width -----------------------------------------------
 rm -f "$build/dashboard.png" "$build/dashboard-phone.png"
 chrome --virtual-time-budget=5000 --hide-scrollbars --window-size=1280,900 \
-  --screenshot="$build/dashboard.png" "$base/" >/dev/null || fail "screenshot failed"
+  --screenshot="$build/dashboard.png" "$base/?feed_wait=1" >/dev/null || fail "screenshot failed"
 chrome --virtual-time-budget=5000 --hide-scrollbars --window-size=390,844 \
-  --screenshot="$build/dashboard-phone.png" "$base/" >/dev/null || fail "phone screenshot failed"
+  --screenshot="$build/dashboard-phone.png" "$base/?feed_wait=1" >/dev/null || fail "phone screenshot failed"
 [ -s "$build/dashboard.png" ] && [ -s "$build/dashboard-phone.png" ] || fail "no screenshot written"
 echo "screenshots: $build/dashboard.png $build/dashboard-phone.png"
 

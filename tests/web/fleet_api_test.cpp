@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "http_helpers.hpp"
 #include "sample_view.hpp"
 #include "support/run_awaitable.hpp"
 #include "web/routes.hpp"
@@ -17,22 +18,12 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
+using testing::header;
+
+// A GET (or `method`) of `target`.
 net::server_request request(std::string target, sesmon::http_headers headers = {},
                             std::string method = "GET") {
-    net::server_request r;
-    r.method = std::move(method);
-    r.target = std::move(target);
-    r.headers = std::move(headers);
-    r.remote = "127.0.0.1:50000";
-    return r;
-}
-
-std::string header(const net::server_response& res, std::string_view name) {
-    for (const auto& [k, v] : res.headers) {
-        if (k == name)
-            return v;
-    }
-    return "";
+    return testing::request(std::move(method), std::move(target), std::move(headers));
 }
 
 rapidjson::Document parse(const std::string& body) {
@@ -127,10 +118,8 @@ TEST_F(fleet_api_test, every_answer_has_a_weak_etag_and_a_matching_if_none_match
         // A list of validators, one of them current; the strong form of the same tag.
         EXPECT_EQ(router_.handle(request(target, {{"If-None-Match", "\"x\", " + etag}})).status,
                   304);
-        EXPECT_EQ(router_.handle(request(target, {{"If-None-Match", etag.substr(2)}})).status,
-                  304);
-        EXPECT_EQ(router_.handle(request(target, {{"If-None-Match", "W/\"other\""}})).status,
-                  200);
+        EXPECT_EQ(router_.handle(request(target, {{"If-None-Match", etag.substr(2)}})).status, 304);
+        EXPECT_EQ(router_.handle(request(target, {{"If-None-Match", "W/\"other\""}})).status, 200);
     }
 }
 

@@ -10,8 +10,6 @@ import json
 import os
 import re
 import subprocess
-import time
-import urllib.request
 
 import browser_support
 from browser_support import PROCS, fail, free_port, get_json, wait_for
@@ -137,19 +135,13 @@ def search_for(browser, name, timeout=15):
     """Types `name` into the search box; returns ms from the last keystroke to its row."""
     browser.js(f"({WATCH_SEARCH})({json.dumps(name)})")
     browser.js("document.getElementById('search').focus()")
+    browser.js("document.getElementById('search').select()")  # typing replaces what is there
     type_text(browser, name)
-    def found():
-        return browser.js("window.__search.found && window.__search.found - window.__search.typed")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ms = found()
-        if ms:
-            return ms
-        time.sleep(0.05)
-    state = browser.js("({value: document.getElementById('search').value, hash: location.hash, "
-                       "focused: document.activeElement && document.activeElement.id, "
-                       "search: window.__search})")
-    fail(f"no row of {name} within {timeout}s of typing it: {state}, rows {dom(browser)['rows'][:3]}")
+    return wait_for(f"the row of {name} after typing it", lambda: browser.js(
+        "window.__search.found && window.__search.found - window.__search.typed"), timeout,
+        interval=0.05, describe=lambda: browser.js(
+            "({value: document.getElementById('search').value, hash: location.hash, "
+            "search: window.__search})"))
 
 
 def screenshot_top(browser, name):

@@ -4,28 +4,14 @@
 
 #include "common/crypto.hpp"
 #include "exposition_check.hpp"
+#include "http_helpers.hpp"
 #include "sample_view.hpp"
 
 namespace sesmon::web {
 namespace {
 
-net::server_request request(std::string method, std::string target,
-                            sesmon::http_headers headers = {}) {
-    net::server_request r;
-    r.method = std::move(method);
-    r.target = std::move(target);
-    r.headers = std::move(headers);
-    r.remote = "127.0.0.1:50000";
-    return r;
-}
-
-std::string header(const net::server_response& res, std::string_view name) {
-    for (const auto& [k, v] : res.headers) {
-        if (k == name)
-            return v;
-    }
-    return "";
-}
+using testing::header;
+using testing::request;
 
 std::vector<std::string> headers(const net::server_response& res, std::string_view name) {
     std::vector<std::string> out;
