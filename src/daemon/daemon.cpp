@@ -172,7 +172,9 @@ int daemon::run() {
     // handled by the loop like any other (after the handlers the start queued).
     if (const int early = early_signals::take(); early != 0) {
         logger_->info("signal {} received while starting: handled once the daemon runs",
-                      early == SIGHUP ? "SIGHUP" : early == SIGTERM ? "SIGTERM" : "SIGINT");
+                      early == SIGHUP    ? "SIGHUP"
+                      : early == SIGTERM ? "SIGTERM"
+                                         : "SIGINT");
         ::raise(early);
     }
     dispatcher_->start();
