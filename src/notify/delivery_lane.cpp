@@ -79,6 +79,15 @@ void delivery_lane::push(queued entry) {
 }
 
 void delivery_lane::enqueue(const event& e) {
+    // A lane added by a reload reads its pending rows while events are committed: a read that
+    // sees a commit before the commit's handler enqueued it (the store answers reads from
+    // what is not yet on disk too) already queued the event. Once is enough.
+    if (const auto it = queues_.find(e.cluster.name); it != queues_.end()) {
+        const auto& entries = it->second.entries;
+        if (std::any_of(entries.begin(), entries.end(),
+                        [&](const queued& q) { return q.event.id == e.id; }))
+            return;
+    }
     push({e, 0, std::nullopt});
 }
 
