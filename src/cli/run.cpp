@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "config/load.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/early_signals.hpp"
 #include "daemon/logging.hpp"
 #include "state/database.hpp"
 
@@ -40,6 +41,7 @@ void exit_at_once_on_a_second_signal() {
 }  // namespace
 
 int run_daemon(const std::string& config_path) {
+    daemon::early_signals::record();  // until the event loop listens (invariant 5)
     sesmon::config cfg;
     try {
         cfg = config_file::load(config_path);

@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "config/load.hpp"
+#include "daemon/early_signals.hpp"
 #include "daemon/ha_member.hpp"
 #include "daemon/reader_history.hpp"
 #include "net/http_server.hpp"
@@ -191,6 +192,15 @@ int daemon::run() {
     signals_.add(SIGTERM);
     signals_.add(SIGINT);
     wait_signals();
+    // From here on the loop listens: a signal that came while starting is sent again, to be
+    // handled by the loop like any other (after the handlers the start queued).
+    if (const int early = early_signals::take(); early != 0) {
+        logger_->info("signal {} received while starting: handled once the daemon runs",
+                      early == SIGHUP    ? "SIGHUP"
+                      : early == SIGTERM ? "SIGTERM"
+                                         : "SIGINT");
+        ::raise(early);
+    }
     dispatcher_->start();
     discovery_->extend(config_);  // appends the discovered clusters known from before
     awaiting_first_listing_ = config_.discovery.enabled;

@@ -133,6 +133,11 @@ void election::note_etcd(const std::optional<etcd_error>& error) {
         error->grpc_code != grpc_code::permission_denied) {
         return;  // an answer, if not the one hoped for: etcd is there
     }
+    if (error) {
+        answering_since_.reset();
+    } else if (unreachable_ && !answering_since_) {
+        answering_since_ = clock_.steady_now();
+    }
     if (error && !unreachable_) {
         unreachable_ = error->describe();
         unreachable_since_ = clock_.steady_now();
@@ -141,7 +146,9 @@ void election::note_etcd(const std::optional<etcd_error>& error) {
             "once until then)",
             options_.member, *unreachable_);
         notify_changed();
-    } else if (!error && unreachable_) {
+    } else if (!error && unreachable_ &&
+               clock_.steady_now() - *answering_since_ >= options_.ttl / 3) {
+        answering_since_.reset();
         log_->info("HA: member {}: etcd answers again (after {})", options_.member,
                    common::format_duration(std::chrono::duration_cast<duration>(
                        clock_.steady_now() - unreachable_since_)));

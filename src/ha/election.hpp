@@ -25,7 +25,9 @@
 // - resign() (SIGTERM) revokes the lease: the key goes with it, and a standby watching the
 //   group takes over at once.
 // - etcd unreachable: one warning per episode (whoever saw it: election, store, watch
-//   report through note_etcd()), one info line when it answers again.
+//   report through note_etcd()), one info line when it answers again — steadily, for ttl/3
+//   (two renewals): an etcd slow enough to time out some requests and answer others is one
+//   episode, not a line per flip (SPEC §12, invariant 8).
 //
 // Single-threaded: everything on the executor's thread. Must outlive its run() coroutine
 // (stop() then let the executor run, or destroy the executor first). The leader's side
@@ -165,6 +167,8 @@ class election {
     std::int64_t duplicate_lease_ = 0;        // the duplicate's lease last logged
     std::optional<std::string> unreachable_;  // the episode's first error
     steady_time unreachable_since_{};
+    // During an episode: since when every note was an answer (nullopt: the last was an error).
+    std::optional<steady_time> answering_since_;
     bool running_ = false;
     bool stopped_ = false;
     bool campaigning_ = true;

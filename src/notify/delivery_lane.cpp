@@ -84,6 +84,18 @@ void delivery_lane::push(queued entry) {
 }
 
 void delivery_lane::enqueue(const event& e) {
+    // A lane added by a reload reads its pending rows while events are committed: a read that
+    // sees a commit before the commit's handler enqueued it (the store answers reads from
+    // what is not yet on disk too) already queued the event — or even finished it. Once is
+    // enough.
+    if (recently_finished_.contains(e.id))
+        return;
+    if (const auto it = queues_.find(e.cluster.name); it != queues_.end()) {
+        const auto& entries = it->second.entries;
+        if (std::any_of(entries.begin(), entries.end(),
+                        [&](const queued& q) { return q.event.id == e.id; }))
+            return;
+    }
     push({e, 0, std::nullopt});
 }
 
@@ -204,6 +216,13 @@ void delivery_lane::pop(const std::string& cluster, const std::string& event_id)
     if (!queue.entries.empty() && queue.entries.front().event.id == event_id) {
         queue.entries.pop_front();
         --pending_;
+        // Bounded: only a commit handler racing the load (within one loop turn) asks.
+        if (finished_order_.size() >= 256) {
+            recently_finished_.erase(finished_order_.front());
+            finished_order_.pop_front();
+        }
+        if (recently_finished_.insert(event_id).second)
+            finished_order_.push_back(event_id);
     }
 }
 

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "notify/dispatcher.hpp"
@@ -107,6 +108,10 @@ class delivery_lane : public std::enable_shared_from_this<delivery_lane> {
     std::deque<std::shared_ptr<boost::asio::steady_timer>> slot_waiters_;
     std::size_t in_flight_ = 0;
     std::size_t pending_ = 0;
+    // The ids of the last 256 events this lane finished (delivered or dead), oldest first:
+    // enqueue() ignores them (see there).
+    std::unordered_set<std::string> recently_finished_;
+    std::deque<std::string> finished_order_;
     notifier_counters counters_;
     bool started_ = false;
     bool closed_ = false;

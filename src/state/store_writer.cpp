@@ -2,8 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
+#include <vector>
 
 #include "state/commit_tracker.hpp"
 #include "state/database.hpp"
@@ -18,6 +21,14 @@ using steady = std::chrono::steady_clock;
 namespace {
 
 constexpr int prune_rows_per_step = 500;
+
+// Writers that close() gave up on (a hung disk): their core lives as long as the process, so
+// that a thread the disk releases after its owner and that owner's event loop are gone
+// destroys nothing that belongs to the loop (the commit tracker's timer: an ASan
+// heap-use-after-free in degraded_store_test.close_never_waits_for_a_hung_disk_beyond_its_
+// timeout). Reachable from here, so not a leak to LeakSanitizer; only ever a handful.
+std::mutex abandoned_mutex;
+auto* const abandoned = new std::vector<std::shared_ptr<void>>();
 
 wall_time wall_now() {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -79,7 +90,13 @@ bool store_writer::close(duration max_wait) {
         core_->closing = true;
     }
     core_->wake.notify_one();
-    return thread_.join_within(max_wait);
+    const bool joined = thread_.join_within(max_wait);
+    if (!joined) {
+        std::lock_guard lock(abandoned_mutex);
+        if (std::find(abandoned->begin(), abandoned->end(), core_) == abandoned->end())
+            abandoned->push_back(core_);
+    }
+    return joined;
 }
 
 void store_writer::core::run() {

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "harness.hpp"
 #include "state/database.hpp"
@@ -91,8 +92,10 @@ class store_in_a_mode : public ::testing::Test {
         write_text(dir_.path() / "config.yaml", daemon_config(next, dir_.path()));
         const std::size_t before = occurrences(d_->log_text(), "reloaded: ");
         d_->process().signal(SIGHUP);
+        // With a hung disk the reload's reads wait for the store to call the disk hung (5 s);
+        // the sanitizers make everything slower still.
         ASSERT_TRUE(
-            wait_until([&] { return occurrences(d_->log_text(), "reloaded: ") > before; }, 10s))
+            wait_until([&] { return occurrences(d_->log_text(), "reloaded: ") > before; }, 30s))
             << d_->log_text();
         EXPECT_NE(d_->log_text().find(expect), std::string::npos) << d_->log_text();
     }
@@ -103,6 +106,29 @@ class store_in_a_mode : public ::testing::Test {
     daemon_spec spec_;
     std::optional<daemon_process> d_;
 };
+
+// SPEC §12, invariant 5, while starting: a SIGTERM that comes before the event loop listens
+// (here: the store's first writes wait for a hung disk) is not the default action's death by
+// the signal; the daemon stops with 0 as soon as its loop runs. (Found by scripts/faults,
+// seed 10: a member restarted and told to stop in the same second ended by signal 15.)
+TEST_F(store_in_a_mode, a_sigterm_while_starting_is_kept_for_the_loop_and_exits_0) {
+    sim_.emplace(dir_.path(), "config/scenarios/seed.yaml", 0);
+    spec_.endpoint = sim_->url();
+    spec_.clusters = {{"cluster000", "1037001", ""}};
+    write_text(dir_.path() / "config.yaml", daemon_config(spec_, dir_.path()));
+    set_disk("hung");
+    d_.emplace(dir_.path() / "config.yaml", dir_.path() / "daemon.log",
+               std::map<std::string, std::string>{{"SESMON_TEST_DISK_FAULTS", control_.string()}});
+    ASSERT_TRUE(logged("state")) << d_->log_text();  // it runs, and waits for the disk
+    std::this_thread::sleep_for(200ms);
+    ASSERT_EQ(d_->log_text().find("started: "), std::string::npos) << d_->log_text();
+    d_->process().signal(SIGTERM);
+    std::this_thread::sleep_for(200ms);
+    set_disk("ok");
+    EXPECT_EQ(d_->process().wait(10s), 0) << d_->log_text();
+    EXPECT_NE(d_->log_text().find("signal SIGTERM received while starting"), std::string::npos)
+        << d_->log_text();
+}
 
 class outage : public store_in_a_mode, public ::testing::WithParamInterface<std::string> {};
 
@@ -150,7 +176,14 @@ TEST_P(every_mode, idle_it_uses_no_cpu_and_sigterm_exits_0_within_10_s) {
     std::this_thread::sleep_for(5s);
     const double core = (cpu_seconds(pid) - before) / 5;
     // 0.02 core is the invariant; a tick (10 ms) of slack for the measurement's granularity.
-    EXPECT_LE(core, 0.022) << GetParam() << ": " << core << " core while idle\n" << d_->log_text();
+    // Under the sanitizers the same work costs several times the CPU (0.024 seen): there the
+    // check is that nothing spins.
+#if defined(__SANITIZE_ADDRESS__)
+    constexpr double bound = 0.06;
+#else
+    constexpr double bound = 0.022;
+#endif
+    EXPECT_LE(core, bound) << GetParam() << ": " << core << " core while idle\n" << d_->log_text();
     std::cout << "[ measured ] " << GetParam() << ": " << core << " core while idle\n";
 
     const auto began = std::chrono::steady_clock::now();

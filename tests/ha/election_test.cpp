@@ -308,7 +308,11 @@ TEST_F(election_test, etcd_down_closes_the_gate_at_half_the_ttl_and_deposes_at_t
 
     etcd_->start();
     ASSERT_TRUE(run_until([&] { return a->e.may_act(); }, 10s)) << log_.str();
-    EXPECT_NE(log_.str().find("HA: member a: etcd answers again"), std::string::npos);
+    // "answers again" once etcd answered steadily for ttl/3 (1 s here: two renewals).
+    ASSERT_TRUE(run_until(
+        [&] { return log_.str().find("HA: member a: etcd answers again") != std::string::npos; },
+        3s))
+        << log_.str();
     EXPECT_EQ(a->e.status().problem, "");
 }
 
