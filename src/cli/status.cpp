@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "cli/discovery_once.hpp"
 #include "cli/ha_seat.hpp"
+#include "cli/opensearch_once.hpp"
 #include "cli/status_poll.hpp"
 #include "cli/status_view.hpp"
 #include "cli/stored_eta.hpp"
@@ -116,6 +117,14 @@ int status(const std::string& config_path, const std::optional<std::string>& clu
 
     const wall_time now = system_clock().wall_now();
     web::daemon_view view = to_view(statuses, now, cfg.api.time_zone_offset);
+    // The clusters' own views (SPEC §16): shown, never a reason for the exit code.
+    const auto views = read_views_once(io, api, *clusters, cfg.api.timeout, now);
+    for (std::size_t i = 0; i < views.size(); ++i) {
+        if (views[i]) {
+            view.clusters[i].opensearch = web::make_opensearch_view(*views[i]);
+            web::node_versions(view.clusters[i].nodes, *views[i]);
+        }
+    }
     view.ha = seat;
     const stored_eta eta(cfg);
     for (std::size_t i = 0; i < statuses.size(); ++i) {

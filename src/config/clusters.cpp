@@ -21,6 +21,7 @@ void read_stall(const map_reader& m, stall_config& out) {
     m.read("node_stage_timeout", out.node_stage_timeout, off_allowed);
     m.read("no_progress_timeout", out.no_progress_timeout, off_allowed);
     m.read("blind_timeout", out.blind_timeout, off_allowed);
+    m.read("recovery_timeout", out.recovery_timeout, off_allowed);
     read_adaptive_stall(m, out);
 }
 
@@ -86,9 +87,10 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
     std::size_t index = 0;
     for (const YAML::Node& item : list) {
         const std::string path = "clusters[" + std::to_string(index) + "]";
-        const map_reader m(ctx.diag, item, path,
-                           {"name", "instance_no", "region", "notify", "polling", "stall"},
-                           item.Mark());
+        const map_reader m(
+            ctx.diag, item, path,
+            {"name", "instance_no", "region", "notify", "polling", "stall", "opensearch"},
+            item.Mark());
         ++index;
         if (!m.is_mapping()) {
             continue;
@@ -123,6 +125,7 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
         read_polling(m.child("polling", polling_keys), c.polling);
         c.stall = partial.stall;
         read_stall(m.child("stall", stall_keys), c.stall);
+        c.opensearch = read_opensearch(ctx, m, opensearch_scope::cluster);
         clusters.push_back(std::move(c));
     }
     return clusters;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "common/time_format.hpp"
 #include "monitor/event_builder.hpp"
 #include "notify/dispatcher.hpp"
@@ -42,17 +44,64 @@ cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
                tracker_options_of(cluster_, deps_.zone_offset, deps_.eta_node_prior),
                std::move(restored)),
       metrics_(deps_.metrics->cluster(cluster_.name)),
-      deadline_timer_(deps_.executor) {}
+      deadline_timer_(deps_.executor) {
+    make_watch();
+}
+
+void cluster_runtime::make_watch() {
+    if (opensearch_) {
+        opensearch_->stop();
+        opensearch_.reset();
+    }
+    if (!cluster_.opensearch || !deps_.make_opensearch_watch) {
+        tracker_.set_cluster_view(std::nullopt);
+        return;
+    }
+    tracker_.set_cluster_view(cluster_view_state{});
+    try {
+        opensearch_ = deps_.make_opensearch_watch(
+            cluster_, [this](const cluster_view_state& state) { on_cluster_view(state); });
+    } catch (const std::exception& e) {
+        deps_.logger->error("cluster {}: the OpenSearch view cannot start: {}", cluster_.name,
+                            e.what());
+        tracker_.set_cluster_view(cluster_view_state{std::nullopt, e.what()});
+    }
+}
 
 void cluster_runtime::start() {
     publish_gauges();
     arm_deadline();
+    if (opensearch_) {
+        opensearch_->start();
+        steer_watch(false);
+    }
 }
 
 void cluster_runtime::stop() {
     stopped_ = true;
     armed_for_.reset();
     deadline_timer_.cancel();
+    if (opensearch_)
+        opensearch_->stop();
+}
+
+void cluster_runtime::on_cluster_view(const cluster_view_state& state) {
+    if (stopped_)
+        return;
+    tracker_.set_cluster_view(state);
+    const auto before = flags();
+    std::vector<event> events;
+    if (state.reading)
+        events = tracker_.observe_cluster(*state.reading, deps_.decision_clock->now());
+    settle(std::move(events), before);
+}
+
+void cluster_runtime::steer_watch(bool read_now) {
+    if (!opensearch_ || stopped_)
+        return;
+    opensearch_->set_active(tracker_.upgrade_in_progress() || tracker_.cluster_red_open());
+    if (read_now)
+        opensearch_->read_now();
 }
 
 void cluster_runtime::arm_deadline() {
@@ -126,6 +175,10 @@ void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags&
 }
 
 void cluster_runtime::settle(std::vector<event> events, const cluster_flags& before) {
+    // A view at most one interval old for the stall alert's successors, and from the start.
+    const bool read_now = std::any_of(events.begin(), events.end(), [](const event& e) {
+        return e.type == event_type::upgrade_started || e.type == event_type::upgrade_stalled;
+    });
     if (!events.empty() || tracker_.changed_since_save()) {
         commit(std::move(events));
         tracker_.mark_saved();
@@ -135,6 +188,7 @@ void cluster_runtime::settle(std::vector<event> events, const cluster_flags& bef
         deps_.flags_changed(before, after);
     publish_gauges();
     arm_deadline();
+    steer_watch(read_now);
 }
 
 const std::string& cluster_runtime::history_id() const {
@@ -207,7 +261,15 @@ void cluster_runtime::commit(std::vector<event> events) {
 
 void cluster_runtime::reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset,
                                   duration eta_node_prior) {
+    const bool view_changed = cluster.opensearch != cluster_.opensearch;
     cluster_ = cluster;
+    if (view_changed) {
+        make_watch();
+        if (opensearch_ && !stopped_) {
+            opensearch_->start();
+            steer_watch(false);
+        }
+    }
     deps_.zone_offset = zone_offset;
     deps_.eta_node_prior = eta_node_prior;
     history_id_of_.reset();
@@ -264,6 +326,10 @@ web::cluster_view cluster_runtime::view(wall_time now) const {
     v.last_success_at = last_success_at_ ? last_success_at_ : st.blind.last_success;
     v.last_poll_result = last_poll_result_;
     v.last_error = last_error_;
+    if (const auto& os = tracker_.cluster_view()) {
+        v.opensearch = web::make_opensearch_view(*os);
+        web::node_versions(v.nodes, *os);
+    }
     return v;
 }
 

@@ -16,6 +16,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "daemon/opensearch_watch.hpp"
 #include "monitor/anchored_clock.hpp"
 #include "monitor/cluster_watcher.hpp"
 #include "monitor/tracker.hpp"
@@ -61,6 +62,12 @@ struct runtime_deps {
     std::function<void()> first_attempt;
     // Called once an upgrade_finished of this cluster is durable: its history has grown.
     std::function<void(const std::string& instance_no)> history_grew;
+    // Makes the OpenSearch watch of a cluster with an `opensearch` section (SPEC §16), its
+    // readings going to the callback. May throw (an unusable ca_file): the cluster then
+    // runs without the view, which says why.
+    std::function<std::shared_ptr<opensearch_watch>(const cluster_config&,
+                                                    opensearch_watch::on_view)>
+        make_opensearch_watch;
 };
 
 class cluster_runtime final : public monitor::poll_handler {
@@ -110,6 +117,13 @@ class cluster_runtime final : public monitor::poll_handler {
     // This cluster's gauges in /metrics (the router does not rebuild them from the view).
     void publish_gauges();
     void on_deadline();
+    // A reading (or a failed read) of the OpenSearch view: to the tracker, then settle.
+    void on_cluster_view(const cluster_view_state& state);
+    // (Re)creates the OpenSearch watch for cluster_.opensearch (none without it).
+    void make_watch();
+    // After settle: reads while an upgrade runs or a red episode is open, and at once when
+    // `events` started an upgrade or raised a stall.
+    void steer_watch(bool read_now);
     void after_poll(std::vector<event> events, const cluster_flags& before, std::string_view result,
                     duration elapsed);
 
@@ -117,7 +131,8 @@ class cluster_runtime final : public monitor::poll_handler {
     runtime_deps deps_;
     monitor::tracker tracker_;
     std::shared_ptr<monitor::cluster_watcher> watcher_;
-    web::metrics::cluster_handle metrics_;  // this cluster's series, found once
+    std::shared_ptr<opensearch_watch> opensearch_;  // with an `opensearch` section only
+    web::metrics::cluster_handle metrics_;          // this cluster's series, found once
     boost::asio::steady_timer deadline_timer_;
     std::optional<wall_time> armed_for_;
     bool stopped_ = false;

@@ -93,10 +93,14 @@ std::vector<std::string> fields(const event& e) {
         }
         out.push_back(std::move(node));
     }
-    if (e.type == event_type::upgrade_stalled || e.type == event_type::stall_cleared) {
+    if (e.type == event_type::upgrade_stalled || e.type == event_type::stall_cleared ||
+        e.type == event_type::recovery_stuck) {
         if (auto stuck = stuck_for(e)) {
             out.push_back("*Stuck for*\n" + common::format_duration(*stuck));
         }
+    }
+    if (auto view = cluster_view_text(e); !view.empty()) {
+        out.push_back("*OpenSearch*\n" + escape(clip(view, 1900)));
     }
     if (e.error) {
         out.push_back("*Last error*\n" + escape(clip(*e.error, 1900)));

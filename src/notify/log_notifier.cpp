@@ -33,8 +33,10 @@ void field(std::string& line, std::string_view key, std::string_view value) {
 spdlog::level::level_enum level_for(event_type type) {
     switch (type) {
         case event_type::upgrade_failed:
+        case event_type::cluster_health_red:
             return spdlog::level::err;
         case event_type::upgrade_stalled:
+        case event_type::recovery_stuck:
         case event_type::upgrade_vanished:
         case event_type::monitor_blind:
             return spdlog::level::warn;
@@ -70,6 +72,10 @@ std::string log_line(const event& e, log_format format) {
     }
     if (e.error) {
         field(line, "error", *e.error);
+    }
+    if (e.stall && e.stall->cluster) {
+        const cluster_insight& c = *e.stall->cluster;
+        field(line, "health", c.current ? c.health : "unknown");
     }
     field(line, "summary", e.summary);
     field(line, "id", e.id.substr(0, 12));

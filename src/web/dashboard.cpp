@@ -51,6 +51,11 @@ align-items:baseline}
 .badge-finished,.badge-idle{background:var(--ok);color:#fff}
 .badge-stalled,.badge-blind{background:var(--warn);color:#fff}
 .badge-failed{background:var(--bad);color:#fff}
+.opensearch{font-size:.85rem;margin:0 0 .5rem;font-variant-numeric:tabular-nums}
+.opensearch .health{font-weight:700;padding:0 .45rem;border-radius:4px;background:var(--track)}
+.health-green{background:var(--ok)!important;color:#fff}
+.health-yellow{background:var(--warn)!important;color:#fff}
+.health-red{background:var(--bad)!important;color:#fff}
 .progress-row{display:flex;align-items:center;gap:.75rem}
 .progress{flex:1;height:.8rem;border-radius:999px;background:var(--track);overflow:hidden}
 .progress-bar{height:100%;background:var(--accent);transition:width .4s}
@@ -164,11 +169,33 @@ constexpr std::string_view script = R"js(
     return row;
   };
 
+  // The cluster's own OpenSearch view (SPEC §16), when the cluster has one configured.
+  const clusterView = (o) => {
+    const line = el('div', 'opensearch');
+    if (!o.current) {
+      line.dataset.health = 'unknown';
+      line.textContent = 'OpenSearch view unavailable: ' + (o.error || 'not read yet');
+      return line;
+    }
+    const s = o.shards || {}, r = o.recoveries || {};
+    line.dataset.health = o.health;
+    line.appendChild(el('span', 'health health-' + o.health, o.health));
+    line.appendChild(el('span', 'shards', ' shards: ' + s.initializing + ' initializing \u00b7 ' +
+        s.relocating + ' relocating \u00b7 ' + s.unassigned + ' unassigned'));
+    line.appendChild(el('span', 'recovery', r.count
+        ? ' \u00b7 ' + r.count + ' recoveries ' + Math.floor(r.percent_done) + '% done'
+        : ' \u00b7 no recovery active'));
+    return line;
+  };
+
   const nodeTable = (nodes) => {
     const table = el('table', 'nodes');
     const head = table.createTHead().insertRow();
-    for (const [cls, text] of [['hostname', 'Node'], ['role', 'Role'], ['status', 'Status'],
-                               ['time', 'In status']])
+    const viewed = nodes.some((n) => 'in_cluster' in n);  // an OpenSearch view is configured
+    const columns = [['hostname', 'Node'], ['role', 'Role'], ['status', 'Status'],
+                     ['time', 'In status']];
+    if (viewed) columns.push(['os-version', 'OpenSearch']);
+    for (const [cls, text] of columns)
       head.appendChild(el('th', cls, text));
     const body = table.createTBody();
     for (const n of nodes) {
@@ -180,6 +207,9 @@ constexpr std::string_view script = R"js(
       tr.appendChild(el('td', 'status')).appendChild(el('span', 'phase phase-' + n.phase, n.status));
       const t = tr.appendChild(el('td', 'time', n.status_since ? duration(n.seconds_in_status) : '\u2014'));
       if (n.status_since) t.title = 'since ' + when(n.status_since);
+      if (viewed)
+        tr.appendChild(el('td', 'os-version', n.in_cluster === null ? '?' :
+            n.in_cluster ? n.opensearch_version : 'not in cluster'));
     }
     return table;
   };
@@ -223,6 +253,7 @@ constexpr std::string_view script = R"js(
     sec.appendChild(el('div', 'versions', versions(u)));
     sec.appendChild(dates(u, now));
     sec.appendChild(badges(c, state));
+    if (c.opensearch) sec.appendChild(clusterView(c.opensearch));
     sec.appendChild(progress(u));
     if (c.nodes && c.nodes.length) sec.appendChild(nodeTable(c.nodes));
     const lp = c.last_poll || {};

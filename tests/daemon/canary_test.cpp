@@ -31,6 +31,8 @@ const std::vector<canary>& canaries() {
         {"signing secret", "CANARY-SIGNING-42d1"},
         {"PagerDuty routing key", "CANARY-ROUTING-77c0"},
         {"HTTP auth token", "CANARY-TOKEN-8e6b"},
+        // The simulator's scenario (episodes.yaml) expects this password for `stuck`.
+        {"OpenSearch password", "CANARY-OS-PASSWORD-6d2a"},
     };
     return all;
 }
@@ -77,7 +79,11 @@ class canary_test : public ::testing::Test {
                    "#!/bin/sh\ncat > /dev/null\n/usr/bin/env >> \"$1/command-env\"\n",
                    fs::perms(0700));
         spec_.endpoint = base;
-        spec_.clusters = {{"stuck", "1037301", ""}, {"failing", "1037302", ""}};
+        spec_.clusters = {{"stuck", "1037301",
+                           "opensearch: { url: \"" + sim_->opensearch_url("1037301") +
+                               "\", username: monitor, interval: 1s, password_file: " +
+                               secret("os-password", value("OpenSearch password")) + " }"},
+                          {"failing", "1037302", ""}};
         spec_.access_key_file = secret("access", value("access key"));
         spec_.secret_key_file = secret("secret", value("secret key"));
         spec_.notifiers =
@@ -165,6 +171,17 @@ class canary_test : public ::testing::Test {
              [&] {
                  return run_command(dir_.path(), "check", {"check-config", "-c", config_.string()});
              }},
+            {"preflight (table)",
+             [&] {
+                 return run_command(dir_.path(), "preflight-table",
+                                    {"preflight", "-c", config_.string(), "stuck"});
+             }},
+            {"preflight (json)",
+             [&] {
+                 return run_command(
+                     dir_.path(), "preflight-json",
+                     {"preflight", "-c", config_.string(), "stuck", "--format", "json"});
+             }},
             {"command notifier environment",
              [&] { return read_text(dir_.path() / "command-env"); }},
         };
@@ -212,6 +229,15 @@ TEST_F(canary_test, no_secret_appears_on_any_surface) {
     const auto hooks = http("GET", sim_->port(), "/_sim/hooks");
     ASSERT_TRUE(hooks && hooks->find("webhook-signature") != std::string::npos);
     ASSERT_TRUE(get(d, "/api/v1/clusters"));
+    // The OpenSearch view was read with the password (so it went over the wire).
+    ASSERT_TRUE(wait_until(
+        [&] {
+            const auto clusters = get(d, "/api/v1/clusters");
+            return clusters &&
+                   clusters->find(R"("opensearch":{"current":true)") != std::string::npos;
+        },
+        10s))
+        << d.log_text();
     // The store holds the upgrades and the dead deliveries that `deliveries` lists, and the
     // history that `history` and /api/v1/history show. Waited for: the log lines above come
     // before the store's group commit, and on a loaded machine the second cluster's events

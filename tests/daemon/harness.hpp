@@ -68,7 +68,8 @@ std::vector<emitted> emitted_events(const std::string& log);
 std::size_t count(const std::vector<emitted>& events, const std::string& type,
                   const std::string& cluster = "");
 
-// The simulator, plain HTTP on 127.0.0.1:0, keys "test-ak"/"test-sk".
+// The simulator, plain HTTP on 127.0.0.1:0, keys "test-ak"/"test-sk" (HTTPS when `extra`
+// holds "--self-signed", PATH: the control helpers then do not work).
 class simulator {
   public:
     simulator(const fs::path& dir, const std::string& scenario, double time_scale,
@@ -80,6 +81,10 @@ class simulator {
     void advance(int seconds) const;
     // POST /_sim/faults with this JSON body (docs/simulator.md).
     void faults(const std::string& json) const;
+    // POST /_sim/opensearch with this JSON body: what a cluster's OpenSearch endpoint shows.
+    void opensearch(const std::string& json) const;
+    // The OpenSearch endpoint of a cluster, from /_sim/state ("http://127.0.0.1:PORT").
+    std::string opensearch_url(const std::string& instance_no) const;
 
   private:
     fs::path dir_;
