@@ -1,5 +1,6 @@
 #include "cli/opensearch_once.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <map>
 #include <memory>
@@ -34,14 +35,21 @@ boost::asio::awaitable<cluster_view_state> read_one(cluster_details_source& deta
 
 std::vector<std::optional<cluster_view_state>> read_views_once(
     boost::asio::io_context& io, cluster_details_source& details,
-    const std::vector<cluster_config>& clusters, duration timeout, wall_time now) {
+    const std::vector<cluster_config>& clusters, duration timeout, int max_in_flight,
+    wall_time now) {
     std::vector<std::optional<cluster_view_state>> out(clusters.size());
+    std::vector<std::size_t> viewed;  // the clusters with a view, in order
+    for (std::size_t i = 0; i < clusters.size(); ++i) {
+        if (clusters[i].opensearch)
+            viewed.push_back(i);
+    }
     std::map<std::string, std::unique_ptr<net::https_client>> clients;  // by ca_file
+    std::size_t next = 0;
+    // Each worker takes the next cluster not read yet until none is left.
     const auto worker = [&]() -> boost::asio::awaitable<void> {
-        for (std::size_t i = 0; i < clusters.size(); ++i) {
+        while (next < viewed.size()) {
+            const std::size_t i = viewed[next++];
             const cluster_config& c = clusters[i];
-            if (!c.opensearch)
-                continue;
             auto& client = clients[c.opensearch->ca_file];
             if (!client) {
                 try {
@@ -55,17 +63,22 @@ std::vector<std::optional<cluster_view_state>> read_views_once(
                 }
             }
             auto reading = read_one(details, *client, c, timeout, now);
-            out[i] = co_await std::move(reading);
+            try {
+                out[i] = co_await std::move(reading);
+            } catch (const std::exception& e) {
+                // A failure inside: this view says so, the others go on.
+                out[i] =
+                    cluster_view_state{std::nullopt, std::string("internal error: ") + e.what()};
+            }
         }
     };
-    boost::asio::co_spawn(io, worker(), [&](std::exception_ptr e) {
-        if (!e)
-            return;
-        for (std::size_t i = 0; i < clusters.size(); ++i) {
-            if (clusters[i].opensearch && !out[i])
-                out[i] = cluster_view_state{std::nullopt, "internal error"};
-        }
-    });
+    const auto workers =
+        std::min(viewed.size(), static_cast<std::size_t>(std::max(1, max_in_flight)));
+    for (std::size_t w = 0; w < workers; ++w) {
+        boost::asio::co_spawn(io, worker(), [](std::exception_ptr) {
+            // worker() catches what its reads throw; nothing else can.
+        });
+    }
     io.restart();
     io.run();
     return out;

@@ -118,7 +118,8 @@ int status(const std::string& config_path, const std::optional<std::string>& clu
     const wall_time now = system_clock().wall_now();
     web::daemon_view view = to_view(statuses, now, cfg.api.time_zone_offset);
     // The clusters' own views (SPEC §16): shown, never a reason for the exit code.
-    const auto views = read_views_once(io, api, *clusters, cfg.api.timeout, now);
+    const auto views =
+        read_views_once(io, api, *clusters, cfg.api.timeout, cfg.api.max_in_flight, now);
     for (std::size_t i = 0; i < views.size(); ++i) {
         if (views[i]) {
             view.clusters[i].opensearch = web::make_opensearch_view(*views[i]);

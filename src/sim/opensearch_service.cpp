@@ -154,6 +154,11 @@ std::string snapshots_body(const opensearch_state& s, bool cat) {
     return buffer.GetString();
 }
 
+bool is_served(std::string_view path) {
+    return path == "/_cluster/health" || path == "/_cat/nodes" || path == "/_cat/recovery" ||
+           path == "/_cat/snapshots" || path == "/_snapshot/_all/_all";
+}
+
 }  // namespace
 
 opensearch_service::opensearch_service(const scenario& s, virtual_clock& vclock,
@@ -220,6 +225,9 @@ net::server_response opensearch_service::handle(const cluster_spec& c,
     const auto state = state_of(c);
     if (!state)
         return error(404, "no_such_endpoint", "no OpenSearch endpoint");
+    const auto path = req.path();
+    if (is_served(path))
+        ++requests_[c.instance_no][std::string(path)];
     if (state->unreachable) {
         net::server_response res;
         res.fault = net::server_response::fault_kind::reset;
@@ -235,7 +243,6 @@ net::server_response opensearch_service::handle(const cluster_spec& c,
     }
     if (req.method != "GET")
         return error(405, "method_not_allowed", "only GET is served here");
-    const auto path = req.path();
     if (path == "/_cluster/health")
         return json_answer(200, health_body(c, state->reading));
     if (path == "/_cat/nodes")
@@ -245,6 +252,15 @@ net::server_response opensearch_service::handle(const cluster_spec& c,
     if (path == "/_cat/snapshots" || path == "/_snapshot/_all/_all")
         return json_answer(200, snapshots_body(*state, path == "/_cat/snapshots"));
     return error(404, "no_handler_found", "no handler for " + std::string(path));
+}
+
+std::uint64_t opensearch_service::requests_of(const std::string& instance_no,
+                                              const std::string& path) const {
+    const auto cluster = requests_.find(instance_no);
+    if (cluster == requests_.end())
+        return 0;
+    const auto it = cluster->second.find(path);
+    return it == cluster->second.end() ? 0 : it->second;
 }
 
 std::string opensearch_service::control(const std::string& body) {

@@ -6,6 +6,7 @@
 // current virtual time, behind Basic authentication when the scenario names a user. The
 // runtime control `POST /_sim/opensearch` changes what a cluster shows (docs/simulator.md).
 // Single-threaded, on the simulator's executor; must outlive its listeners' coroutines.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -52,6 +53,10 @@ class opensearch_service {
     // One request to `c`'s endpoint.
     net::server_response handle(const cluster_spec& c, const net::server_request& req);
 
+    // How many requests for `path` (e.g. "/_cluster/health") `c`'s endpoint has received,
+    // refused and reset ones included: tests wait on these instead of sleeping.
+    std::uint64_t requests_of(const std::string& instance_no, const std::string& path) const;
+
   private:
     boost::asio::awaitable<net::server_response> serve(const cluster_spec* c,
                                                        net::server_request req);
@@ -60,6 +65,8 @@ class opensearch_service {
     virtual_clock& vclock_;
     std::shared_ptr<spdlog::logger> logger_;
     std::map<std::string, opensearch_overrides> overrides_;  // by instance_no
+    // By instance_no, then path; only the paths served (the map stays small).
+    std::map<std::string, std::map<std::string, std::uint64_t, std::less<>>> requests_;
     std::map<std::string, std::unique_ptr<net::http_server>> servers_;
     std::string scheme_ = "http";
     std::string host_ = "127.0.0.1";

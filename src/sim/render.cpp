@@ -216,6 +216,14 @@ void write_opensearch_state(writer& w, const cluster_spec& c, const opensearch_s
     w.StartObject();
     str(w, "url",
         os->scheme() + "://" + os->host() + ":" + std::to_string(os->port_of(c.instance_no)));
+    w.Key("requests");
+    w.StartObject();
+    for (const char* path : {"/_cluster/health", "/_cat/nodes", "/_cat/recovery", "/_cat/snapshots",
+                             "/_snapshot/_all/_all"}) {
+        w.Key(path);
+        w.Uint64(os->requests_of(c.instance_no, path));
+    }
+    w.EndObject();
     w.Key("unreachable");
     w.Bool(state->unreachable);
     str(w, "health", state->reading.health);

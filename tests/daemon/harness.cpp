@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <rapidjson/document.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -232,6 +234,27 @@ std::string simulator::opensearch_url(const std::string& instance_no) const {
     if (!std::regex_search(*state, m, url))
         throw std::runtime_error("no OpenSearch endpoint for " + instance_no + ": " + *state);
     return m[1];
+}
+
+std::uint64_t simulator::opensearch_requests(const std::string& instance_no,
+                                             const std::string& path) const {
+    const auto state = http("GET", port_, "/_sim/state");
+    if (!state)
+        throw std::runtime_error("no /_sim/state");
+    rapidjson::Document doc;
+    doc.Parse(state->c_str());
+    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("clusters"))
+        throw std::runtime_error("bad /_sim/state: " + *state);
+    for (const auto& c : doc["clusters"].GetArray()) {
+        if (c["instance_no"].GetString() != instance_no || !c["opensearch"].IsObject())
+            continue;
+        const auto& requests = c["opensearch"]["requests"];
+        const auto it = requests.FindMember(path.c_str());
+        if (it == requests.MemberEnd())
+            throw std::runtime_error("no request count for " + path);
+        return it->value.GetUint64();
+    }
+    throw std::runtime_error("no OpenSearch endpoint for " + instance_no + ": " + *state);
 }
 
 void simulator::faults(const std::string& json) const {

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -85,6 +86,11 @@ class simulator {
     void opensearch(const std::string& json) const;
     // The OpenSearch endpoint of a cluster, from /_sim/state ("http://127.0.0.1:PORT").
     std::string opensearch_url(const std::string& instance_no) const;
+    // How many requests for `path` ("/_cluster/health", "/_cat/recovery", ...) a cluster's
+    // OpenSearch endpoint has received, from /_sim/state: a daemon's read is one request
+    // for each of health, nodes and recovery, in that order.
+    std::uint64_t opensearch_requests(const std::string& instance_no,
+                                      const std::string& path) const;
 
   private:
     fs::path dir_;
