@@ -44,9 +44,7 @@ cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
                tracker_options_of(cluster_, deps_.zone_offset, deps_.eta_node_prior),
                std::move(restored)),
       metrics_(deps_.metrics->cluster(cluster_.name)),
-      deadline_timer_(deps_.executor) {
-    make_watch();
-}
+      deadline_timer_(deps_.executor) {}
 
 void cluster_runtime::make_watch() {
     if (opensearch_) {
@@ -69,9 +67,15 @@ void cluster_runtime::make_watch() {
 }
 
 void cluster_runtime::start() {
+    started_ = true;
     publish_gauges();
     arm_deadline();
-    if (opensearch_) {
+    start_watch();
+}
+
+void cluster_runtime::start_watch() {
+    make_watch();
+    if (opensearch_ && !stopped_) {
         opensearch_->start();
         steer_watch(false);
     }
@@ -263,13 +267,8 @@ void cluster_runtime::reconfigure(const cluster_config& cluster, std::chrono::se
                                   duration eta_node_prior) {
     const bool view_changed = cluster.opensearch != cluster_.opensearch;
     cluster_ = cluster;
-    if (view_changed) {
-        make_watch();
-        if (opensearch_ && !stopped_) {
-            opensearch_->start();
-            steer_watch(false);
-        }
-    }
+    if (view_changed && started_)
+        start_watch();  // a view (an HA standby's) that was never started stays so
     deps_.zone_offset = zone_offset;
     deps_.eta_node_prior = eta_node_prior;
     history_id_of_.reset();

@@ -97,9 +97,12 @@ class cluster_runtime final : public monitor::poll_handler {
     cluster_flags flags() const;
     web::cluster_view view(wall_time now) const;
 
-    // Arms the first deadline timer (a stall or blindness restored from the store).
+    // Arms the first deadline timer (a stall or blindness restored from the store) and starts
+    // the OpenSearch watch (with an `opensearch` section). Not called for an HA standby's
+    // read-only view, which therefore reads no OpenSearch view either.
     void start();
-    // Cancels the deadline timer for good (the cluster is removed, or the daemon stops).
+    // Cancels the deadline timer and the OpenSearch watch for good (the cluster is removed,
+    // or the daemon stops).
     void stop();
 
     void set_watcher(std::shared_ptr<monitor::cluster_watcher> watcher) {
@@ -121,6 +124,9 @@ class cluster_runtime final : public monitor::poll_handler {
     void on_cluster_view(const cluster_view_state& state);
     // (Re)creates the OpenSearch watch for cluster_.opensearch (none without it).
     void make_watch();
+    // make_watch(), then its first read. Only once start() ran: a runtime that is never
+    // started (an HA standby's read-only view) reads nothing.
+    void start_watch();
     // After settle: reads while an upgrade runs or a red episode is open, and at once when
     // `events` started an upgrade or raised a stall.
     void steer_watch(bool read_now);
@@ -135,6 +141,7 @@ class cluster_runtime final : public monitor::poll_handler {
     web::metrics::cluster_handle metrics_;          // this cluster's series, found once
     boost::asio::steady_timer deadline_timer_;
     std::optional<wall_time> armed_for_;
+    bool started_ = false;  // start() ran: this runtime polls (not a standby's view)
     bool stopped_ = false;
     std::optional<wall_time> last_poll_at_;
     std::optional<wall_time> last_success_at_;

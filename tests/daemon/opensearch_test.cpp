@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <csignal>
 #include <regex>
 
 #include "harness.hpp"
+#include "support/etcd_server.hpp"
 
 namespace sesmon::daemon_test {
 namespace {
@@ -273,6 +275,62 @@ TEST_F(opensearch_daemon_test, an_unreachable_view_changes_no_alert) {
         10s))
         << d.log_text();
     EXPECT_EQ(d.stop(), 0);
+}
+
+TEST_F(opensearch_daemon_test, a_standby_reads_no_view_until_it_leads) {
+    // An HA pair on a real etcd. Each member's view of `viewed` points at an endpoint of its
+    // own (the standby's at 1037402's listener), so that the simulator tells their reads apart.
+    test::etcd_server etcd(dir_.path() / "etcd");
+    const auto configure = [&](const std::string& member, const std::string& view) {
+        const auto home = dir_.path() / member;
+        fs::create_directories(home);
+        daemon_spec spec = spec_;
+        spec.clusters = {{"viewed", "1037401", view}};
+        spec.extra = "ha:\n  etcd: { endpoints: [" + etcd.endpoint() +
+                     "] }\n  prefix: /sesmon/test\n  member: " + member + "\n  lease_ttl: 2s\n";
+        write_text(home / "config.yaml", daemon_config(spec, home));
+        return home / "config.yaml";
+    };
+    const auto leads = [](daemon_process& d) {
+        return d.metric_sum("ses_upgrade_monitor_leader") == 1;
+    };
+    const auto standby_view = [&](const std::string& interval) {
+        return "opensearch: { url: \"" + sim_.opensearch_url("1037402") +
+               "\", interval: " + interval + " }";
+    };
+    daemon_process a(configure("a", view_of("1037401")), dir_.path() / "a" / "daemon.log");
+    ASSERT_TRUE(wait_until([&] { return leads(a); }, 10s)) << a.log_text();
+    const auto b_config = configure("b", standby_view("1s"));
+    daemon_process b(b_config, dir_.path() / "b" / "daemon.log");
+    ASSERT_TRUE(wait_until(
+        [&] {
+            const auto r = http_exchange("GET", b.server_port(), "/readyz");
+            return r && r->status == 200 && r->body.find("member a leads") != std::string::npos;
+        },
+        10s))
+        << b.log_text();
+    sim_.advance(30);  // the upgrade runs: the leader reads its view every second
+    ASSERT_TRUE(has(a, "upgrade_started", "viewed", 10s)) << a.log_text();
+
+    // A reload that changes the standby's view must not start it either.
+    configure("b", standby_view("2s"));
+    b.process().signal(SIGHUP);
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return b.log_text().find("cluster viewed: configuration updated") != std::string::npos;
+        },
+        10s))
+        << b.log_text();
+    wait_reads("1037401", 4);
+    EXPECT_EQ(sim_.opensearch_requests("1037402", "/_cluster/health"), 0u) << b.log_text();
+
+    // The leader goes: the new one reads its own view.
+    EXPECT_EQ(a.stop(), 0);
+    ASSERT_TRUE(wait_until([&] { return leads(b); }, 15s)) << b.log_text();
+    EXPECT_TRUE(wait_until(
+        [&] { return sim_.opensearch_requests("1037402", "/_cluster/health") > 0; }, 15s))
+        << b.log_text();
+    EXPECT_EQ(b.stop(), 0);
 }
 
 TEST_F(opensearch_daemon_test, from_api_finds_the_endpoint_through_the_api_over_tls) {
