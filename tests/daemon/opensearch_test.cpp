@@ -179,10 +179,20 @@ TEST_F(opensearch_daemon_test, red_health_during_an_upgrade_alerts_once_and_clea
     ASSERT_TRUE(d.wait_polls("viewed", 2));
     ASSERT_TRUE(api_shows(d, R"("health":"red")", 10s)) << d.log_text();
     EXPECT_EQ(count(emitted_events(d.log_text()), "cluster_health_red", "viewed"), 0u);
+    // No upgrade: that one read, no other for several polls over more than the interval (1s).
+    const auto idle_reads = sim_.opensearch_requests("1037401", "/_cluster/health");
+    const auto idle_since = std::chrono::steady_clock::now();
+    ASSERT_TRUE(d.wait_polls("viewed", 6));
+    ASSERT_GT(std::chrono::steady_clock::now() - idle_since, 1200ms);
+    EXPECT_EQ(sim_.opensearch_requests("1037401", "/_cluster/health"), idle_reads);
 
     sim_.advance(30);  // the upgrade runs
     ASSERT_TRUE(has(d, "cluster_health_red", "viewed", 10s)) << d.log_text();
-    wait_reads("1037401", 4);  // more red readings
+    // More red readings, at most one per interval: 4 reads begin 3 intervals apart at least
+    // (the clocks of the daemon and the test differ by the time a request takes: 200 ms slack).
+    const auto reads_since = std::chrono::steady_clock::now();
+    wait_reads("1037401", 4);
+    EXPECT_GE(std::chrono::steady_clock::now() - reads_since, 2800ms);
     EXPECT_EQ(count(emitted_events(d.log_text()), "cluster_health_red", "viewed"), 1u);
 
     sim_.opensearch(R"({"cluster":"1037401","health":"auto"})");
