@@ -46,6 +46,11 @@ cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
       metrics_(deps_.metrics->cluster(cluster_.name)),
       deadline_timer_(deps_.executor) {}
 
+cluster_runtime::~cluster_runtime() {
+    if (opensearch_)
+        opensearch_->stop();
+}
+
 void cluster_runtime::make_watch() {
     if (opensearch_) {
         opensearch_->stop();

@@ -74,6 +74,11 @@ class cluster_runtime final : public monitor::poll_handler {
   public:
     // `restored` is the cluster's state as the store held it (or a fresh one).
     cluster_runtime(cluster_config cluster, runtime_deps deps, monitor::cluster_state restored);
+    // Stops the OpenSearch watch: a read still in flight (it keeps the watch alive) must not
+    // call back into a runtime that is gone.
+    ~cluster_runtime() override;
+    cluster_runtime(const cluster_runtime&) = delete;
+    cluster_runtime& operator=(const cluster_runtime&) = delete;
 
     bool on_success(const snapshot& s, duration elapsed) override;
     void on_failure(const api_error& error, duration elapsed) override;
