@@ -161,6 +161,17 @@ TEST_F(sim_endpoint_test, each_cluster_with_a_view_has_a_listener_behind_basic_a
     EXPECT_EQ(get("/_cat/snapshots?format=json").status, 200);
     EXPECT_EQ(get("/_snapshot/_all/_all").status, 200);
     EXPECT_EQ(get("/_nodes/stats").status, 404);
+
+    // /_sim/state counts what each endpoint received (refused requests too; paths it does
+    // not serve are not counted).
+    const auto state = json(exchange(sim_.port(), {.target = "/_sim/state"}));
+    const auto& requests = state["clusters"][0]["opensearch"]["requests"];
+    EXPECT_EQ(requests["/_cluster/health"].GetUint64(), 3u);  // 2 refused
+    EXPECT_EQ(requests["/_cat/nodes"].GetUint64(), 1u);
+    EXPECT_EQ(requests["/_cat/recovery"].GetUint64(), 1u);
+    EXPECT_EQ(requests["/_cat/snapshots"].GetUint64(), 1u);
+    EXPECT_EQ(requests["/_snapshot/_all/_all"].GetUint64(), 1u);
+    EXPECT_EQ(requests.MemberCount(), 5u);
 }
 
 TEST_F(sim_endpoint_test, runtime_controls_make_it_red_stuck_old_or_unreachable) {
