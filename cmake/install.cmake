@@ -3,6 +3,7 @@
 #   bin/                             ses-upgrade-monitor, ses-upgrade-sim
 #   lib/systemd/system/              ses-upgrade-monitor.service (ExecStart follows the prefix)
 #   share/doc/ses-upgrade-monitor/   README.md, docs/*.md, config.example.yaml
+#   share/ses-upgrade-monitor/prometheus/  alerting rules (+ their promtool tests), Grafana dashboard
 #   /etc/ses-upgrade-monitor/        config.yaml (config/config.installed.yaml: inert until
 #                                    edited, it lists no cluster), only if none exists yet
 #
@@ -31,6 +32,12 @@ install(CODE "
 ")
 
 install(FILES README.md DESTINATION ${SESMON_DOCDIR})
+# Prometheus alerting rules (with their promtool unit tests) and a Grafana dashboard for the
+# daemon's own metrics: docs/operations.md "Watching the monitor".
+install(FILES packaging/prometheus/ses-upgrade-monitor.rules.yml
+              packaging/prometheus/ses-upgrade-monitor.rules.test.yml
+              packaging/prometheus/ses-upgrade-monitor.grafana.json
+        DESTINATION share/ses-upgrade-monitor/prometheus)
 install(DIRECTORY docs/ DESTINATION ${SESMON_DOCDIR} FILES_MATCHING PATTERN "*.md")
 
 # The example configuration (every key, placeholders included) as documentation; as the

@@ -23,11 +23,24 @@ int main(int argc, char** argv) {
     auto* check = app.add_subcommand("check-config", "validate the configuration; print a summary");
     add_config(check);
 
-    auto* status = app.add_subcommand("status", "poll every cluster once and print its progress");
+    auto* status = app.add_subcommand(
+        "status", "poll every cluster once: a fleet summary and the clusters needing attention");
     add_config(status);
     std::optional<std::string> cluster;
     std::string format = "table";
-    status->add_option("--cluster", cluster, "only this cluster");
+    sesmon::cli::status_options status_opts;
+    auto* one = status->add_option("--cluster", cluster, "only this cluster, with its nodes");
+    status->add_flag("--all", status_opts.all, "every cluster, not only those needing attention")
+        ->excludes(one);
+    status
+        ->add_option("--state", status_opts.states,
+                     "only clusters in this state (failed, stalled, blind, upgrading, "
+                     "finished, idle); repeatable")
+        ->excludes(one);
+    status
+        ->add_option("--label", status_opts.labels,
+                     "only clusters with this label (key:value); repeatable")
+        ->excludes(one);
     status->add_option("--format", format, "table or json")
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
@@ -89,8 +102,11 @@ int main(int argc, char** argv) {
         return sesmon::cli::run_daemon(config_path);
     if (*check)
         return sesmon::cli::check_config(config_path);
-    if (*status)
-        return sesmon::cli::status(config_path, cluster, format);
+    if (*status) {
+        status_opts.cluster = cluster;
+        status_opts.format = format;
+        return sesmon::cli::status(config_path, status_opts);
+    }
     if (*notify)
         return sesmon::cli::test_notify(config_path, notifier);
     if (*history)

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sesmon/event.hpp"
+#include "sesmon/labels.hpp"
 #include "sesmon/secret.hpp"
 #include "sesmon/time.hpp"
 
@@ -71,7 +72,8 @@ struct cluster_config {
     std::vector<std::string> notify;  // effective: the list, or every notifier's name
     polling_config polling;           // effective: merged with the global section
     stall_config stall;
-    bool discovered = false;                      // from discovery (§10), not from clusters[]
+    label_set labels;         // SPEC §13; a discovered cluster: discovery.defaults.labels
+    bool discovered = false;  // from discovery (§10), not from clusters[]
     std::optional<opensearch_config> opensearch;  // SPEC §16; nullopt: no view
     friend bool operator==(const cluster_config&, const cluster_config&) = default;
 };
@@ -89,11 +91,64 @@ struct discovery_config {
     polling_config polling;
     stall_config stall;
     std::optional<opensearch_config> opensearch;  // from_api only (one url fits no fleet)
+    label_set labels;
     friend bool operator==(const discovery_config&, const discovery_config&) = default;
 };
 
-enum class notifier_type { log, webhook, command };
+enum class notifier_type { log, webhook, command, naver_works, teams, ncp_mail, smtp, ncp_sms };
 enum class webhook_format { generic, slack, pagerduty };
+
+// The language of a notifier's human texts (SPEC §15; src/notify/catalogue*.cpp).
+enum class message_language { en, ko, ja };
+
+// The zone a notifier shows times in: a zone without daylight saving time (UTC, Asia/Seoul,
+// Asia/Tokyo), so a fixed offset with its abbreviation is exact.
+struct message_time_zone {
+    std::string name = "Asia/Seoul";
+    std::chrono::seconds offset = 9h;
+    std::string abbreviation = "KST";
+    friend bool operator==(const message_time_zone&, const message_time_zone&) = default;
+};
+
+// type naver_works: NAVER WORKS (LINE WORKS) Bot API 2.0 with a service account.
+struct naver_works_config {
+    std::string bot_id;
+    std::string channel_id;  // exactly one of channel_id and user_id
+    std::string user_id;
+    std::string client_id;
+    std::string service_account;
+    secret client_secret;  // client_secret_file
+    secret private_key;    // private_key_file: PEM (PKCS#8 or PKCS#1) RSA key
+    std::string token_url = "https://auth.worksmobile.com/oauth2/v2.0/token";
+    std::string api_url = "https://www.worksapis.com/v1.0";
+};
+
+// types ncp_mail and ncp_sms: NAVER Cloud SENS, signed with signature v2.
+enum class mail_api { sens, outbound_mailer };
+enum class sms_type { automatic, sms };  // automatic: SMS when it fits, else LMS
+struct sens_config {
+    std::string endpoint;  // effective: the configured one or the API's default host
+    std::string service_id;
+    secret access_key;  // access_key_file / secret_key_file, else the API's keys
+    secret secret_key;
+    mail_api mail = mail_api::sens;
+    std::string sender_address;  // ncp_mail
+    std::string sender_name;
+    std::string from;  // ncp_sms: the registered caller number
+    std::string country_code = "82";
+    sms_type sms = sms_type::automatic;
+};
+
+// type smtp: an SMTP relay through libcurl.
+enum class smtp_security { starttls, tls, none };
+struct smtp_config {
+    std::string host;
+    int port = 587;  // effective: the configured one or the security's default
+    smtp_security security = smtp_security::starttls;
+    std::string username;
+    std::optional<secret> password;  // password_file
+    std::string from;
+};
 
 struct retry_config {
     duration initial_backoff = 1s;
@@ -120,6 +175,18 @@ struct notifier_config {
     // webhook and command
     duration timeout = 10s;  // command default 30s
     retry_config retry;
+
+    // Every type: the language and zone of human texts (SPEC §15).
+    message_language language = message_language::en;
+    message_time_zone time_zone;  // effective: the configured zone or the API's
+    // naver_works, teams, ncp_mail, smtp: the dashboard's base URL ("" = no link); messages
+    // link to <dashboard_url>#cluster/<name>.
+    std::string dashboard_url;
+    // ncp_mail, smtp: e-mail addresses; ncp_sms: phone numbers.
+    std::vector<std::string> recipients;
+    naver_works_config works;
+    sens_config sens;
+    smtp_config smtp;
 };
 
 enum class log_level { trace, debug, info, warn, error };
@@ -151,6 +218,9 @@ struct ha_config {
     std::string prefix = "/ses-upgrade-monitor/default";
     std::string member;        // effective: the configured name, else the host name
     duration lease_ttl = 15s;  // whole seconds
+    // The leader compacts etcd's history older than this (0: never; etcd's own
+    // --auto-compaction-* must then do it).
+    duration compaction_retention = std::chrono::minutes(5);
     friend bool operator==(const ha_config&, const ha_config&) = default;
 };
 

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sesmon/labels.hpp"
 #include "sesmon/opensearch.hpp"
 #include "sesmon/time.hpp"
 
@@ -21,6 +22,7 @@ enum class event_type {
     upgrade_vanished,
     monitor_blind,
     monitor_recovered,
+    monitor_degraded,  // the monitor itself cannot keep its promise (the HA group's store refuses)
     // From the cluster's own OpenSearch view (SPEC §16; only with an `opensearch` section).
     cluster_health_red,      // _cluster/health says red during an upgrade
     cluster_health_cleared,  // ... and then no longer red
@@ -28,12 +30,13 @@ enum class event_type {
 };
 
 inline constexpr event_type all_event_types[] = {
-    event_type::upgrade_started,        event_type::node_changed,
-    event_type::upgrade_finished,       event_type::upgrade_failed,
-    event_type::upgrade_stalled,        event_type::stall_cleared,
-    event_type::upgrade_vanished,       event_type::monitor_blind,
-    event_type::monitor_recovered,      event_type::cluster_health_red,
-    event_type::cluster_health_cleared, event_type::recovery_stuck,
+    event_type::upgrade_started,    event_type::node_changed,
+    event_type::upgrade_finished,   event_type::upgrade_failed,
+    event_type::upgrade_stalled,    event_type::stall_cleared,
+    event_type::upgrade_vanished,   event_type::monitor_blind,
+    event_type::monitor_recovered,  event_type::monitor_degraded,
+    event_type::cluster_health_red, event_type::cluster_health_cleared,
+    event_type::recovery_stuck,
 };
 
 std::string_view to_string(event_type type);
@@ -43,6 +46,9 @@ struct cluster_ref {
     std::string name;
     std::string instance_no;
     std::string region;
+    // The cluster's labels when the event was made (SPEC §13): payloads carry them as
+    // cluster.labels. Not part of the event's id: relabelling a cluster repeats nothing.
+    label_set labels = {};
     friend bool operator==(const cluster_ref&, const cluster_ref&) = default;
 };
 

@@ -50,6 +50,10 @@ std::string_view to_string(http_error_kind kind);
 struct http_error {
     http_error_kind kind = http_error_kind::protocol;
     std::string message;  // one line, names host (never full URL: URLs may be secrets)
+    // Some of the request may have reached the server (it failed while or after it was
+    // written): the server may have acted on it. False for failures before that (DNS,
+    // connect, TLS): sending it elsewhere is safe.
+    bool request_sent = false;
 };
 
 // Lets result<T, http_error>::value() throw (std::runtime_error with the message).

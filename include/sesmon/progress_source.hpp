@@ -7,12 +7,16 @@
 
 #include "sesmon/api_error.hpp"
 #include "sesmon/snapshot.hpp"
+#include "sesmon/time.hpp"
 
 namespace sesmon {
 
 struct cluster_target {
     std::string instance_no;
     std::string region;
+    // The poll's request ends by then (std::chrono::steady_clock) whatever api.timeout says:
+    // in an HA group, the leadership term's deadline. max(): api.timeout alone.
+    steady_time deadline = steady_time::max();
 };
 
 using progress_result = boost::system::result<snapshot, api_error>;

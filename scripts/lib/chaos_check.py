@@ -15,19 +15,15 @@ import json
 import sys
 
 
-def main():
-    hooks_file, initial_file, final_file, kills, integrity_failures = sys.argv[1:6]
-    unexpected_exits = int(sys.argv[6]) if len(sys.argv) > 6 else 0
-    hooks = json.load(open(hooks_file))
+def check_deliveries(hooks, initial_state, final_state):
+    """Invariant 1 of SPEC §12 over what a receiver got: every transition delivered, none
+    under two ids. `hooks` is the sink's /_sim/hooks list (every receiver name together),
+    `initial_state` and `final_state` the simulator's /_sim/state when the daemon first saw
+    it and at the end. Returns (figures, problems): lines to print, and violations."""
     initial = {(c["name"], n["hostname"]): n["status"]
-               for c in json.load(open(initial_file))["clusters"] for n in c["nodes"]}
-    state = json.load(open(final_file))
+               for c in initial_state["clusters"] for n in c["nodes"]}
+    state = final_state
     problems = []
-    if int(integrity_failures):
-        problems.append(f"{integrity_failures} integrity_check failures (see above)")
-    if unexpected_exits:
-        problems.append(f"{unexpected_exits} daemon exit(s) not caused by the script, or "
-                        f"unclean after SIGTERM (see above)")
 
     # First receipt of every id, in receipt order; later receipts are repeats.
     first = {}
@@ -94,12 +90,34 @@ def main():
                                 f"last delivered status is {nodes[-1]['status']}")
 
     types = collections.Counter(b["type"] for b in first.values())
-    print(f"kills {kills}; deliveries received {len(hooks)}; distinct events {len(first)} "
-          f"({', '.join(f'{t} {n}' for t, n in sorted(types.items()))})")
-    print(f"transitions delivered {transitions} over {len(chains)} nodes; final status checked "
-          f"on {nodes_checked} nodes")
-    print(f"same-id repeats (deliveries in flight at a kill): {extra_deliveries} extra "
-          f"deliveries of {len(repeated_ids)} ids")
+    figures = [
+        f"deliveries received {len(hooks)}; distinct events {len(first)} "
+        f"({', '.join(f'{t} {n}' for t, n in sorted(types.items()))})",
+        f"transitions delivered {transitions} over {len(chains)} nodes; final status checked "
+        f"on {nodes_checked} nodes",
+        f"same-id repeats (deliveries in flight at a fault): {extra_deliveries} extra "
+        f"deliveries of {len(repeated_ids)} ids",
+    ]
+    return figures, problems, {"transitions": transitions, "repeats": extra_deliveries,
+                               "events": len(first)}
+
+
+def main():
+    hooks_file, initial_file, final_file, kills, integrity_failures = sys.argv[1:6]
+    unexpected_exits = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+    problems = []
+    if int(integrity_failures):
+        problems.append(f"{integrity_failures} integrity_check failures (see above)")
+    if unexpected_exits:
+        problems.append(f"{unexpected_exits} daemon exit(s) not caused by the script, or "
+                        f"unclean after SIGTERM (see above)")
+    figures, found, _ = check_deliveries(json.load(open(hooks_file)),
+                                         json.load(open(initial_file)),
+                                         json.load(open(final_file)))
+    problems += found
+    print(f"kills {kills}; " + figures[0])
+    for line in figures[1:]:
+        print(line)
     for p in problems:
         print("VIOLATION: " + p)
     print("verdict: " + ("FAILED" if problems else "ok"))

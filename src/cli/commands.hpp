@@ -4,6 +4,7 @@
 // Errors are printed to stderr, one line each.
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sesmon::cli {
 
@@ -13,8 +14,17 @@ std::string default_config_path();
 
 int run_daemon(const std::string& config_path);
 int check_config(const std::string& config_path);
-int status(const std::string& config_path, const std::optional<std::string>& cluster,
-           const std::string& format);
+// `status` (SPEC §2): one fleet summary line and the clusters needing attention; `all` lists
+// every cluster, `states` / `labels` (as typed: "stalled", "team:search") choose others,
+// `cluster` shows one cluster with its nodes.
+struct status_options {
+    std::optional<std::string> cluster;
+    bool all = false;
+    std::vector<std::string> states;
+    std::vector<std::string> labels;
+    std::string format = "table";
+};
+int status(const std::string& config_path, const status_options& options);
 int test_notify(const std::string& config_path, const std::string& notifier);
 // Upgrades newest first, at most `limit` (1-1000), only `cluster`'s when given.
 int history(const std::string& config_path, const std::optional<std::string>& cluster, int limit,

@@ -19,14 +19,19 @@ std::optional<sesmon::config> load_for_state_reading(const std::string& path, st
 }
 
 std::unique_ptr<state::sqlite::connection> open_state_for_reading(const sesmon::config& cfg,
-                                                                  std::ostream& err) {
+                                                                  std::ostream& err, int& failure) {
     try {
         return state::open_for_reading(cfg.state.directory);
+    } catch (const state::schema_too_new& e) {
+        err << "ses-upgrade-monitor: " << e.what()
+            << "; read it with that version's ses-upgrade-monitor\n";
+        failure = 2;
     } catch (const std::exception& e) {
         err << "ses-upgrade-monitor: cannot read the state in " << cfg.state.directory << ": "
             << e.what() << '\n';
-        return nullptr;
+        failure = 1;
     }
+    return nullptr;
 }
 
 state_for_reading open_for_command(const std::string& config_path, std::ostream& err) {
@@ -36,9 +41,7 @@ state_for_reading open_for_command(const std::string& config_path, std::ostream&
         out.failure = 2;
         return out;
     }
-    out.db = open_state_for_reading(*out.cfg, err);
-    if (!out.db)
-        out.failure = 1;
+    out.db = open_state_for_reading(*out.cfg, err, out.failure);
     return out;
 }
 

@@ -16,13 +16,14 @@ namespace sesmon::cli {
 // not a problem here (the keys are never used).
 std::optional<sesmon::config> load_for_state_reading(const std::string& path, std::ostream& err);
 
-// state.db of `cfg`, read-only; nullptr after printing why not to `err`.
+// state.db of `cfg`, read-only; nullptr after printing why not to `err` (one line) and setting
+// `failure`: 2 for a state.db of a newer version (SPEC §12, invariant 6), 1 otherwise.
 std::unique_ptr<state::sqlite::connection> open_state_for_reading(const sesmon::config& cfg,
-                                                                  std::ostream& err);
+                                                                  std::ostream& err, int& failure);
 
 // Both, as a read-only command starts: the configuration and its state.db — or, after
-// printing why to `err`, the exit code to return (`failure`: 2 for the configuration, 1 for
-// state.db).
+// printing why to `err`, the exit code to return (`failure`: 2 for the configuration or a
+// state.db of a newer version, 1 for another state.db problem).
 struct state_for_reading {
     std::optional<sesmon::config> cfg;
     std::unique_ptr<state::sqlite::connection> db;

@@ -19,9 +19,11 @@ struct cluster_status {
     progress_result result;
 };
 
-// One cluster: web::from_snapshot for a successful poll; for a failed one, the cluster's
-// identity with last_poll_at = now, last_poll_result = the error kind ("auth", ...) and
-// last_error = the classified message, as the daemon records a failed poll.
+// One cluster: web::from_snapshot for a successful poll, its stall judged by the daemon's
+// rule (a tracker fed this one snapshot, issue 27); for a failed one, the cluster's identity
+// with last_poll_at = now, last_poll_result = the error kind ("auth", ...), last_error = the
+// classified message, as the daemon records a failed poll, and blind (it cannot be observed
+// now).
 // `api_offset` is the API's zone (for showing its dates).
 web::cluster_view to_view(const cluster_status& status, wall_time now,
                           std::chrono::seconds api_offset);

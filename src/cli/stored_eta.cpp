@@ -23,6 +23,9 @@ stored_eta::stored_eta(const sesmon::config& cfg) : cfg_(cfg) {
     try {
         owned_ = state::open_for_reading(cfg.state.directory);
         db_ = owned_.get();
+    } catch (const state::schema_too_new& e) {
+        problem_ = std::string("ses-upgrade-monitor: warning: ") + e.what() +
+                   "; expected finish times use eta.node_prior only";
     } catch (const std::exception&) {
         // No state.db (the daemon never ran here) or not readable: the prior it is.
     }

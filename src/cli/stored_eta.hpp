@@ -31,10 +31,15 @@ class stored_eta {
     std::optional<wall_time> of_stored(const std::string& instance_no,
                                        const std::string& upgrade_id, wall_time now) const;
 
+    // One line for stderr when state.db is there but of a newer version (so its history is
+    // not used); "" otherwise.
+    const std::string& problem() const { return problem_; }
+
   private:
     const sesmon::config& cfg_;
     std::unique_ptr<state::sqlite::connection> owned_;
     state::sqlite::connection* db_ = nullptr;
+    std::string problem_;
 };
 
 }  // namespace sesmon::cli

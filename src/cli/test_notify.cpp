@@ -116,7 +116,8 @@ int test_notify(const std::string& config_path, const std::string& notifier_name
     const event e = synthetic_event(clock, cfg.api.region);
     std::optional<delivery_outcome> outcome;
     std::string failure;
-    boost::asio::co_spawn(ioc, instance->deliver(e),
+    const delivery_context unbounded;  // an operator's one attempt: the notifier's timeout
+    boost::asio::co_spawn(ioc, instance->deliver(e, unbounded),
                           [&](std::exception_ptr error, delivery_outcome result) {
                               if (error) {
                                   try {

@@ -22,6 +22,8 @@ std::string_view to_string(event_type type) {
             return "monitor_blind";
         case event_type::monitor_recovered:
             return "monitor_recovered";
+        case event_type::monitor_degraded:
+            return "monitor_degraded";
         case event_type::cluster_health_red:
             return "cluster_health_red";
         case event_type::cluster_health_cleared:

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/time_format.hpp"
+#include "sesmon/labels.hpp"
 #include "sesmon/time.hpp"
 
 namespace sesmon::common::json {
@@ -46,6 +47,16 @@ void put_or_null(Writer& w, std::string_view name, std::string_view value) {
 template <class Writer>
 void put_time(Writer& w, std::string_view name, const std::optional<wall_time>& t) {
     put_or_null(w, name, t ? format_rfc3339_utc(*t) : std::string());
+}
+
+// "name": {"key": "value", ...} (sorted by key; {} when there are none).
+template <class Writer>
+void put_labels(Writer& w, std::string_view name, const label_set& labels) {
+    key(w, name);
+    w.StartObject();
+    for (const auto& [k, v] : labels)
+        put(w, k, v);
+    w.EndObject();
 }
 
 inline std::string text(const rapidjson::StringBuffer& buffer) {

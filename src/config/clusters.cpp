@@ -89,7 +89,7 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
         const std::string path = "clusters[" + std::to_string(index) + "]";
         const map_reader m(
             ctx.diag, item, path,
-            {"name", "instance_no", "region", "notify", "polling", "stall", "opensearch"},
+            {"name", "instance_no", "region", "notify", "polling", "stall", "labels", "opensearch"},
             item.Mark());
         ++index;
         if (!m.is_mapping()) {
@@ -125,6 +125,7 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
         read_polling(m.child("polling", polling_keys), c.polling);
         c.stall = partial.stall;
         read_stall(m.child("stall", stall_keys), c.stall);
+        c.labels = read_labels(m);
         c.opensearch = read_opensearch(ctx, m, opensearch_scope::cluster);
         clusters.push_back(std::move(c));
     }

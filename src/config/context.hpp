@@ -61,11 +61,26 @@ void read_stall(const map_reader& m, stall_config& out);
 // eta.cpp: stall.adaptive_factor / adaptive_min (called by read_stall) and the eta section.
 void read_adaptive_stall(const map_reader& m, stall_config& out);
 void read_eta(const map_reader& root, eta_config& out);
-std::vector<notifier_config> read_notifiers(const load_context& ctx, const map_reader& root);
+// `api` is read before: the default time zone and the SENS notifiers' default keys.
+std::vector<notifier_config> read_notifiers(const load_context& ctx, const map_reader& root,
+                                            const api_config& api);
+// notifiers.cpp: `url` / `url_file` of a webhook or teams notifier (a secret).
+void read_url(const load_context& ctx, const map_reader& m, notifier_config& out);
+// notifier_services.cpp: the keys of naver_works, teams, ncp_mail, smtp and ncp_sms besides
+// name, type, events, language and time_zone; `language` and `time_zone` of every type;
+// the rest of a service notifier.
+const std::vector<std::string_view>& service_notifier_keys(notifier_type type);
+std::string_view notifier_type_name(notifier_type type);
+message_time_zone default_time_zone(const api_config& api);
+void read_message_options(const map_reader& m, const api_config& api, notifier_config& out);
+void read_service_notifier(const load_context& ctx, const map_reader& m, const api_config& api,
+                           notifier_config& out);
 // `notify:` of a cluster (or of discovery.defaults): the listed notifiers, checked against
 // `notifiers`; every notifier's name when the key is absent.
 std::vector<std::string> read_notify(const map_reader& m,
                                      const std::vector<notifier_config>& notifiers);
+// `labels:` of a cluster or of discovery.defaults (src/config/labels.cpp); empty when absent.
+label_set read_labels(const map_reader& m);
 // Reads `discovery:` (src/config/discovery.cpp); needs api, polling, stall and notifiers.
 discovery_config read_discovery(const load_context& ctx, const map_reader& root,
                                 const sesmon::config& partial);

@@ -61,12 +61,14 @@ discovery_config read_discovery(const load_context& ctx, const map_reader& root,
     read_pattern(m, "include", out.include);
     read_pattern(m, "exclude", out.exclude);
 
-    const map_reader defaults = m.child("defaults", {"notify", "polling", "stall", "opensearch"});
+    const map_reader defaults =
+        m.child("defaults", {"notify", "polling", "stall", "labels", "opensearch"});
     out.notify = read_notify(defaults, partial.notifiers);
     out.polling = partial.polling;
     read_polling(defaults.child("polling", polling_keys), out.polling);
     out.stall = partial.stall;
     read_stall(defaults.child("stall", stall_keys), out.stall);
+    out.labels = read_labels(defaults);
     out.opensearch = read_opensearch(ctx, defaults, opensearch_scope::discovery_defaults);
     return out;
 }

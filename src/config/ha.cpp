@@ -16,6 +16,10 @@ namespace {
 // timing), and a leader that is replaced only after an hour is no longer available.
 constexpr duration min_lease_ttl = std::chrono::seconds(2);
 constexpr duration max_lease_ttl = std::chrono::hours(1);
+// How much of etcd's history the leader keeps: long enough for a member's watch to resume
+// after a short outage, short enough that etcd's database stays small.
+constexpr duration min_retention = std::chrono::minutes(1);
+constexpr duration max_retention = std::chrono::hours(24 * 7);
 
 void read_endpoints(const load_context& ctx, const map_reader& etcd, ha_config& out) {
     const auto listed = etcd.read_strings("endpoints");
@@ -106,13 +110,9 @@ void read_ha(const load_context& ctx, const map_reader& root, const discovery_co
              std::optional<ha_config>& out) {
     if (!root.has("ha"))
         return;
-    const map_reader ha = root.child("ha", {"etcd", "prefix", "member", "lease_ttl"});
-    if (discovery.enabled) {
-        // Its listings and known set are not fenced on the leadership nor kept in etcd yet.
-        ha.fail_here(
-            "cannot be combined with discovery.enabled: an HA group watches the clusters listed "
-            "in clusters[] only");
-    }
+    (void)discovery;  // discovery in a group: the leader lists, the known set is the group's
+    const map_reader ha =
+        root.child("ha", {"etcd", "prefix", "member", "lease_ttl", "compaction_retention"});
     ha_config cfg;
     if (ha.has("etcd")) {
         read_etcd(ctx, ha, cfg);
@@ -132,6 +132,13 @@ void read_ha(const load_context& ctx, const map_reader& root, const discovery_co
         } else if (cfg.lease_ttl % std::chrono::seconds(1) != duration::zero()) {
             ha.fail("lease_ttl", "must be whole seconds (etcd leases count in seconds)");
         }
+    }
+    if (ha.read("compaction_retention", cfg.compaction_retention,
+                map_reader::zero_duration::allowed) &&
+        cfg.compaction_retention != duration::zero() &&
+        (cfg.compaction_retention < min_retention || cfg.compaction_retention > max_retention)) {
+        ha.fail("compaction_retention",
+                "must be 0 (etcd compacts on its own: --auto-compaction-*) or between 1m and 7d");
     }
     out = std::move(cfg);
 }

@@ -1,4 +1,5 @@
-// The notifiers section: log, webhook (generic, slack, pagerduty) and command notifiers.
+// The notifiers section: log, webhook (generic, slack, pagerduty) and command notifiers; the
+// service types (naver_works, teams, ncp_mail, ncp_sms, smtp) are in notifier_services.cpp.
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -25,37 +26,66 @@ const std::vector<std::string_view> notifier_keys{"name",
                                                   "ca_file",
                                                   "argv",
                                                   "signing_secret_file",
-                                                  "routing_key_file"};
+                                                  "routing_key_file",
+                                                  "language",
+                                                  "time_zone",
+                                                  "dashboard_url",
+                                                  "to",
+                                                  "bot_id",
+                                                  "channel_id",
+                                                  "user_id",
+                                                  "client_id",
+                                                  "client_secret_file",
+                                                  "service_account",
+                                                  "private_key_file",
+                                                  "token_url",
+                                                  "api_url",
+                                                  "endpoint",
+                                                  "service_id",
+                                                  "access_key_file",
+                                                  "secret_key_file",
+                                                  "mail_api",
+                                                  "sender_address",
+                                                  "sender_name",
+                                                  "from",
+                                                  "country_code",
+                                                  "sms_type",
+                                                  "host",
+                                                  "port",
+                                                  "security",
+                                                  "username",
+                                                  "password_file"};
 
 // Keys each type accepts besides name, type and events.
 bool key_allowed(notifier_type type, std::string_view key) {
-    if (key == "name" || key == "type" || key == "events") {
+    if (key == "name" || key == "type" || key == "events" || key == "language" ||
+        key == "time_zone") {
         return true;
     }
+    static const std::vector<std::string_view> webhook{
+        "format",          "url",   "url_file", "headers",
+        "timeout",         "retry", "ca_file",  "signing_secret_file",
+        "routing_key_file"};
+    const auto in = [key](const std::vector<std::string_view>& keys) {
+        return std::find(keys.begin(), keys.end(), key) != keys.end();
+    };
     switch (type) {
         case notifier_type::log:
             return false;
         case notifier_type::command:
             return key == "argv" || key == "timeout" || key == "retry";
         case notifier_type::webhook:
-            return key != "argv";
+            return in(webhook);
+        default:
+            return in(service_notifier_keys(type));
     }
-    return false;
-}
-
-std::string_view type_name(notifier_type type) {
-    switch (type) {
-        case notifier_type::log:
-            return "log";
-        case notifier_type::webhook:
-            return "webhook";
-        case notifier_type::command:
-            return "command";
-    }
-    return "log";
 }
 
 std::vector<event_type> default_events(notifier_type type) {
+    if (type == notifier_type::ncp_sms) {
+        // SMS pages: what needs someone now (SPEC §15: "typically stalls and failures").
+        return {event_type::upgrade_failed, event_type::upgrade_stalled, event_type::monitor_blind};
+    }
     std::vector<event_type> events;
     for (const event_type e : all_event_types) {
         // The log notifier writes every event (SPEC §3: "every event as one structured log
@@ -151,12 +181,9 @@ void read_retry(const map_reader& m, retry_config& out) {
     }
 }
 
-void read_webhook(const load_context& ctx, const map_reader& m, notifier_config& out) {
-    m.read_enum<webhook_format>("format", "format",
-                                {{"generic", webhook_format::generic},
-                                 {"slack", webhook_format::slack},
-                                 {"pagerduty", webhook_format::pagerduty}},
-                                out.format);
+}  // namespace
+
+void read_url(const load_context& ctx, const map_reader& m, notifier_config& out) {
     std::string inline_url;
     std::string url_file;
     const bool has_url = m.read("url", inline_url) && !inline_url.empty();
@@ -181,6 +208,17 @@ void read_webhook(const load_context& ctx, const map_reader& m, notifier_config&
             m.fail(url_key, problem);
         }
     }
+}
+
+namespace {
+
+void read_webhook(const load_context& ctx, const map_reader& m, notifier_config& out) {
+    m.read_enum<webhook_format>("format", "format",
+                                {{"generic", webhook_format::generic},
+                                 {"slack", webhook_format::slack},
+                                 {"pagerduty", webhook_format::pagerduty}},
+                                out.format);
+    read_url(ctx, m, out);
     // An empty path ("") means "not set", as in the SPEC's example.
     const auto set = [&](std::string_view key) {
         std::string path;
@@ -233,7 +271,7 @@ void read_command(const map_reader& m, notifier_config& out) {
     }
 }
 
-notifier_config read_notifier(const load_context& ctx, const map_reader& m) {
+notifier_config read_notifier(const load_context& ctx, const map_reader& m, const api_config& api) {
     notifier_config out;
     if (!m.read("name", out.name)) {
         if (!m.has("name")) {
@@ -245,23 +283,33 @@ notifier_config read_notifier(const load_context& ctx, const map_reader& m) {
     if (!m.read_enum<notifier_type>("type", "type",
                                     {{"log", notifier_type::log},
                                      {"webhook", notifier_type::webhook},
-                                     {"command", notifier_type::command}},
+                                     {"command", notifier_type::command},
+                                     {"naver_works", notifier_type::naver_works},
+                                     {"teams", notifier_type::teams},
+                                     {"ncp_mail", notifier_type::ncp_mail},
+                                     {"smtp", notifier_type::smtp},
+                                     {"ncp_sms", notifier_type::ncp_sms}},
                                     out.type)) {
         if (!m.has("type")) {
-            m.diag().add(m.mark(), m.path("type"), "required (log, webhook or command)");
+            m.diag().add(m.mark(), m.path("type"),
+                         "required (log, webhook, command, naver_works, teams, ncp_mail, smtp "
+                         "or ncp_sms)");
         }
         return out;
     }
     for (const std::string& key : m.keys()) {
         if (!key_allowed(out.type, key)) {
-            m.fail_key(key, "not used by type " + std::string(type_name(out.type)));
+            m.fail_key(key, "not used by type " + std::string(notifier_type_name(out.type)));
         }
     }
     out.events = read_events(m, out.type);
+    read_message_options(m, api, out);
     if (out.type == notifier_type::webhook) {
         read_webhook(ctx, m, out);
     } else if (out.type == notifier_type::command) {
         read_command(m, out);
+    } else if (out.type != notifier_type::log) {
+        read_service_notifier(ctx, m, api, out);
     }
     if (out.type != notifier_type::log) {
         m.read("timeout", out.timeout);
@@ -272,7 +320,8 @@ notifier_config read_notifier(const load_context& ctx, const map_reader& m) {
 
 }  // namespace
 
-std::vector<notifier_config> read_notifiers(const load_context& ctx, const map_reader& root) {
+std::vector<notifier_config> read_notifiers(const load_context& ctx, const map_reader& root,
+                                            const api_config& api) {
     std::vector<notifier_config> notifiers;
     const YAML::Node list = root.value("notifiers");
     if (list.IsDefined() && !list.IsSequence()) {
@@ -286,7 +335,7 @@ std::vector<notifier_config> read_notifiers(const load_context& ctx, const map_r
             if (!m.is_mapping()) {
                 continue;
             }
-            notifier_config n = read_notifier(ctx, m);
+            notifier_config n = read_notifier(ctx, m, api);
             const bool duplicate =
                 !n.name.empty() &&
                 std::any_of(notifiers.begin(), notifiers.end(),
@@ -302,6 +351,7 @@ std::vector<notifier_config> read_notifiers(const load_context& ctx, const map_r
         journal.name = "log";
         journal.type = notifier_type::log;
         journal.events = default_events(notifier_type::log);
+        journal.time_zone = default_time_zone(api);
         notifiers.push_back(std::move(journal));
     }
     return notifiers;

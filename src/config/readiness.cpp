@@ -11,8 +11,10 @@
 #include <functional>
 #include <iterator>
 #include <optional>
+#include <sstream>
 #include <system_error>
 
+#include "common/time_format.hpp"
 #include "common/url.hpp"
 
 namespace sesmon::config_file {
@@ -32,15 +34,35 @@ issue at(const YAML::Node& node, std::string path, std::string message) {
     return out;
 }
 
-// notifiers[index].key in the file's text, or an undefined node.
+// notifiers[index] (or its `key`, when given) in the file's text, or an undefined node.
 YAML::Node notifier_node(const YAML::Node& root, std::size_t index, const std::string& key) {
     try {
         const YAML::Node list = root["notifiers"];
         if (list.IsSequence() && index < list.size() && list[index].IsMap())
-            return list[index][key];
+            return key.empty() ? list[index] : list[index][key];
     } catch (const YAML::Exception&) {
     }
     return YAML::Node(YAML::NodeType::Undefined);
+}
+
+// In an HA group every send ends by the leader's term deadline, which is at most
+// lease_ttl / 2 ahead when it starts (issue 21; SPEC §12 invariant 3).
+std::string cut_timeout_warning(duration timeout, duration lease_ttl) {
+    // Half a whole-second TTL may be a half second: "7.5s", not format_duration's "7s".
+    const auto exact = [](duration d) {
+        if (d < std::chrono::minutes(1) && d % std::chrono::seconds(1) != duration::zero()) {
+            std::ostringstream out;
+            out << std::chrono::duration<double>(d).count() << "s";
+            return out.str();
+        }
+        return common::format_duration(d);
+    };
+    return "warning: " + exact(timeout) + " is more than half of ha.lease_ttl (" +
+           exact(lease_ttl) +
+           "): in an HA group every send ends by the leader's term deadline, at most " +
+           exact(lease_ttl / 2) +
+           " after it starts, so this timeout never fires and a slow receiver is cut sooner; "
+           "lower the timeout or raise ha.lease_ttl";
 }
 
 std::string program_problem(const std::string& program) {
@@ -109,6 +131,14 @@ readiness check(const sesmon::config& cfg, const std::function<std::string()>& y
                     argv = argv[0];
                 out.errors.push_back(at(argv, path + ".argv[0]", std::move(problem)));
             }
+        }
+        if (cfg.ha && n.type != notifier_type::log && n.timeout > cfg.ha->lease_ttl / 2) {
+            // At its timeout key; at the notifier when the default applies. (A missing key's
+            // node must not be assigned to: yaml-cpp throws.)
+            const YAML::Node key = notifier_node(root(), i, "timeout");
+            out.warnings.push_back(at(key.IsDefined() ? key : notifier_node(root(), i, ""),
+                                      path + ".timeout",
+                                      cut_timeout_warning(n.timeout, cfg.ha->lease_ttl)));
         }
         if (n.type == notifier_type::webhook) {
             const auto url = common::parse_url(n.url.reveal());

@@ -96,6 +96,74 @@ std::string_view level_name(log_level level) {
     return "info";
 }
 
+std::string_view language_name(message_language language) {
+    switch (language) {
+        case message_language::en:
+            return "English";
+        case message_language::ko:
+            return "Korean";
+        case message_language::ja:
+            return "Japanese";
+    }
+    return "English";
+}
+
+std::string origin_of(const std::string& url) {
+    const auto parsed = common::parse_url(url);
+    return parsed ? parsed->origin() : std::string("(invalid URL)");
+}
+
+// naver_works, teams, ncp_mail, smtp, ncp_sms: where to, and where each secret came from.
+void write_service_notifier(std::ostream& out, const notifier_config& n) {
+    out << notifier_type_name(n.type) << ", ";
+    switch (n.type) {
+        case notifier_type::naver_works:
+            out << "bot " << n.works.bot_id << " to "
+                << (n.works.channel_id.empty() ? "user " + n.works.user_id
+                                               : "channel " + n.works.channel_id)
+                << " at " << origin_of(n.works.api_url) << ", timeout "
+                << format_duration(n.timeout) << "\n    token from " << origin_of(n.works.token_url)
+                << " for client " << n.works.client_id << " as " << n.works.service_account
+                << "\n    client secret: " << n.works.client_secret.origin()
+                << "\n    private key: " << n.works.private_key.origin() << "\n";
+            break;
+        case notifier_type::teams:
+            out << "to " << origin_of(n.url.reveal()) << " (URL from " << n.url.origin()
+                << "), timeout " << format_duration(n.timeout) << "\n";
+            break;
+        case notifier_type::ncp_mail:
+        case notifier_type::ncp_sms:
+            out << (n.type == notifier_type::ncp_sms ? "from " + n.sens.from
+                                                     : "from " + n.sens.sender_address)
+                << " to " << n.recipients.size() << " recipient(s) through "
+                << origin_of(n.sens.endpoint)
+                << (n.sens.service_id.empty() ? "" : ", service " + n.sens.service_id)
+                << ", timeout " << format_duration(n.timeout)
+                << "\n    keys: " << n.sens.access_key.origin() << ", "
+                << n.sens.secret_key.origin() << "\n";
+            break;
+        case notifier_type::smtp:
+            out << n.smtp.host << ":" << n.smtp.port << " ("
+                << (n.smtp.security == smtp_security::starttls ? "STARTTLS"
+                    : n.smtp.security == smtp_security::tls    ? "TLS"
+                                                               : "no TLS")
+                << "), from " << n.smtp.from << " to " << n.recipients.size()
+                << " recipient(s), timeout " << format_duration(n.timeout) << "\n";
+            if (n.smtp.password) {
+                out << "    login " << n.smtp.username
+                    << ", password: " << n.smtp.password->origin() << "\n";
+            }
+            break;
+        default:
+            out << "\n";
+            break;
+    }
+    if (!n.dashboard_url.empty())
+        out << "    links to the dashboard at " << origin_of(n.dashboard_url) << "\n";
+    if (!n.ca_file.empty())
+        out << "    extra CA file: " << n.ca_file << "\n";
+}
+
 void write_notifier(std::ostream& out, const notifier_config& n) {
     out << "  " << n.name << ": ";
     switch (n.type) {
@@ -129,6 +197,16 @@ void write_notifier(std::ostream& out, const notifier_config& n) {
             }
             break;
         }
+        default:
+            write_service_notifier(out, n);
+            break;
+    }
+    // (Said for the types that exist for people, and wherever the language is not the
+    // default, so that the summaries of earlier configurations stay as they were.)
+    if (n.type != notifier_type::log &&
+        (n.language != message_language::en || n.type > notifier_type::command)) {
+        out << "    " << language_name(n.language) << " texts, times in " << n.time_zone.name
+            << " (" << n.time_zone.abbreviation << ")\n";
     }
     out << "    events: " << events(n.events) << "\n";
     if (n.type != notifier_type::log) {
@@ -201,6 +279,8 @@ void write_discovery(std::ostream& out, const discovery_config& d) {
     out << "  include " << (d.include.empty() ? std::string("(every cluster)") : d.include)
         << ", exclude " << (d.exclude.empty() ? std::string("(none)") : d.exclude) << "\n";
     out << "  discovered clusters: notify " << notify_list(d.notify) << "\n";
+    if (!d.labels.empty())
+        out << "  discovered clusters: labels " << d.labels.to_text() << "\n";
     write_schedule(out, d.polling, d.stall);
     write_opensearch(out, d.opensearch, d.stall);
 }
@@ -226,6 +306,8 @@ std::string summarize(const sesmon::config& cfg) {
     for (const cluster_config& c : cfg.clusters) {
         out << "  " << c.name << ": instance " << c.instance_no << ", region " << c.region
             << ", notify " << notify_list(c.notify) << "\n";
+        if (!c.labels.empty())
+            out << "    labels " << c.labels.to_text() << "\n";
         write_schedule(out, c.polling, c.stall);
         write_opensearch(out, c.opensearch, c.stall);
     }

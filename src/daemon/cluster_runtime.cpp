@@ -4,49 +4,52 @@
 
 #include <algorithm>
 
-#include "common/time_format.hpp"
-#include "monitor/event_builder.hpp"
 #include "notify/dispatcher.hpp"
-#include "state/history.hpp"
 #include "state/records.hpp"
 #include "state/store.hpp"
+#include "web/fleet_index.hpp"
 #include "web/metrics.hpp"
 
 namespace sesmon::daemon {
 
 namespace {
 
-cluster_ref ref_of(const cluster_config& c) {
-    return {c.name, c.instance_no, c.region};
-}
-
-monitor::tracker_options tracker_options_of(const cluster_config& c,
-                                            std::chrono::seconds zone_offset,
-                                            duration eta_node_prior) {
-    return {c.stall, zone_offset, eta_node_prior};
-}
-
 double seconds(duration d) {
     return std::chrono::duration<double>(d).count();
-}
-
-long long seconds_since(wall_time since, wall_time now) {
-    return since > now ? 0 : (now - since).count();
 }
 
 }  // namespace
 
 cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
-                                 monitor::cluster_state restored)
-    : cluster_(std::move(cluster)),
+                                 monitor::cluster_state restored, monitor::watcher_options watching)
+    : tracked_cluster(std::move(cluster), deps.tracking, std::move(restored)),
       deps_(std::move(deps)),
-      tracker_(ref_of(cluster_),
-               tracker_options_of(cluster_, deps_.zone_offset, deps_.eta_node_prior),
-               std::move(restored)),
       metrics_(deps_.metrics->cluster(cluster_.name)),
-      deadline_timer_(deps_.executor) {}
+      watcher_(std::make_shared<monitor::cluster_watcher>(
+          deps_.executor, *deps_.source, *deps_.limiter, *deps_.clock, *deps_.rng, *this,
+          deps_.logger, std::move(watching))),
+      deadline_timer_(deps_.executor) {
+    publish(true);
+}
 
 cluster_runtime::~cluster_runtime() {
+    if (opensearch_)
+        opensearch_->stop();
+}
+
+void cluster_runtime::start(std::function<void()> on_exit) {
+    started_ = true;
+    publish(false);
+    arm_deadline();
+    watcher_->start(std::move(on_exit));
+    start_watch();
+}
+
+void cluster_runtime::stop() {
+    stopped_ = true;
+    armed_for_.reset();
+    deadline_timer_.cancel();
+    watcher_->stop();
     if (opensearch_)
         opensearch_->stop();
 }
@@ -71,27 +74,12 @@ void cluster_runtime::make_watch() {
     }
 }
 
-void cluster_runtime::start() {
-    started_ = true;
-    publish_gauges();
-    arm_deadline();
-    start_watch();
-}
-
 void cluster_runtime::start_watch() {
     make_watch();
     if (opensearch_ && !stopped_) {
         opensearch_->start();
         steer_watch(false);
     }
-}
-
-void cluster_runtime::stop() {
-    stopped_ = true;
-    armed_for_.reset();
-    deadline_timer_.cancel();
-    if (opensearch_)
-        opensearch_->stop();
 }
 
 void cluster_runtime::on_cluster_view(const cluster_view_state& state) {
@@ -101,7 +89,8 @@ void cluster_runtime::on_cluster_view(const cluster_view_state& state) {
     const auto before = flags();
     std::vector<event> events;
     if (state.reading)
-        events = tracker_.observe_cluster(*state.reading, deps_.decision_clock->now());
+        events = tracker_.observe_cluster(*state.reading, options_.decision_clock->now());
+    shown_changed_ = true;  // what the view shows changed
     settle(std::move(events), before);
 }
 
@@ -121,7 +110,7 @@ void cluster_runtime::arm_deadline() {
     deadline_timer_.cancel();
     if (!next)
         return;
-    deadline_timer_.expires_at(deps_.decision_clock->steady_at(*next));
+    deadline_timer_.expires_at(options_.decision_clock->steady_at(*next));
     deadline_timer_.async_wait([this](boost::system::error_code ec) {
         if (!ec && !stopped_)  // stopped: the wait may have completed before the cancel
             on_deadline();
@@ -131,17 +120,12 @@ void cluster_runtime::arm_deadline() {
 void cluster_runtime::on_deadline() {
     armed_for_.reset();
     const auto before = flags();
-    settle(tracker_.tick(deps_.decision_clock->now()), before);
-}
-
-cluster_flags cluster_runtime::flags() const {
-    const auto& st = tracker_.state();
-    return {tracker_.upgrade_in_progress(), st.upgrade && st.upgrade->stall.open, st.blind.open};
+    settle(tracker_.tick(options_.decision_clock->now()), before);
 }
 
 bool cluster_runtime::on_success(const snapshot& s, duration elapsed) {
     const auto before = flags();
-    auto result = tracker_.observe(s, deps_.decision_clock->now());
+    auto result = tracker_.observe(s, options_.decision_clock->now());
     for (const auto& status : result.new_unknown_statuses) {
         deps_.logger->warn("cluster {}: unknown node status \"{}\" (treated as unknown)",
                            cluster_.name, status);
@@ -154,6 +138,7 @@ bool cluster_runtime::on_success(const snapshot& s, duration elapsed) {
         deps_.logger->info("cluster {}: node {} left the upgrade's node list", cluster_.name, host);
     }
     last_success_at_ = deps_.clock->wall_now();
+    shown_changed_ = !last_error_.empty();
     last_error_.clear();
     after_poll(std::move(result.events), before, "ok", elapsed);
     return result.upgrade_in_progress;
@@ -161,7 +146,8 @@ bool cluster_runtime::on_success(const snapshot& s, duration elapsed) {
 
 void cluster_runtime::on_failure(const api_error& error, duration elapsed) {
     const auto before = flags();
-    auto events = tracker_.poll_failed(error, deps_.decision_clock->now());
+    auto events = tracker_.poll_failed(error, options_.decision_clock->now());
+    shown_changed_ = last_error_ != error.message;
     last_error_ = error.message;
     after_poll(std::move(events), before, to_string(error.kind), elapsed);
 }
@@ -173,6 +159,7 @@ void cluster_runtime::on_poll_started(duration lateness) {
 void cluster_runtime::after_poll(std::vector<event> events, const cluster_flags& before,
                                  std::string_view result, duration elapsed) {
     last_poll_at_ = deps_.clock->wall_now();
+    shown_changed_ = shown_changed_ || last_poll_result_ != result;
     last_poll_result_ = std::string(result);
     deps_.metrics->record_poll(metrics_, result, seconds(elapsed));
     settle(std::move(events), before);
@@ -188,6 +175,8 @@ void cluster_runtime::settle(std::vector<event> events, const cluster_flags& bef
     const bool read_now = std::any_of(events.begin(), events.end(), [](const event& e) {
         return e.type == event_type::upgrade_started || e.type == event_type::upgrade_stalled;
     });
+    const bool changed = !events.empty() || tracker_.changed_since_save() || shown_changed_;
+    shown_changed_ = false;
     if (!events.empty() || tracker_.changed_since_save()) {
         commit(std::move(events));
         tracker_.mark_saved();
@@ -195,30 +184,12 @@ void cluster_runtime::settle(std::vector<event> events, const cluster_flags& bef
     const auto after = flags();
     if (after != before && deps_.flags_changed)
         deps_.flags_changed(before, after);
-    publish_gauges();
+    publish(changed);
     arm_deadline();
     steer_watch(read_now);
 }
 
-const std::string& cluster_runtime::history_id() const {
-    const auto& upgrade = tracker_.state().upgrade;
-    if (!upgrade) {
-        history_id_.clear();
-        history_id_of_.reset();
-    } else if (history_id_of_ != upgrade->identity) {
-        // The id events carry: their action_date is formatted at the API's zone offset.
-        const auto info = monitor::make_upgrade_info(*upgrade, deps_.zone_offset);
-        history_id_ = state::upgrade_id(cluster_.instance_no, info.action_date, info.to_version);
-        history_id_of_ = upgrade->identity;
-    }
-    return history_id_;
-}
-
-std::optional<wall_time> cluster_runtime::expected_finish() const {
-    return tracker_.expected_finish(deps_.decision_clock->now());
-}
-
-void cluster_runtime::publish_gauges() {
+void cluster_runtime::publish(bool changed) {
     const auto& st = tracker_.state();
     web::metrics::cluster_gauges g;
     g.upgrade_in_progress = tracker_.upgrade_in_progress();
@@ -231,6 +202,8 @@ void cluster_runtime::publish_gauges() {
     }
     g.last_success = last_success_at_ ? last_success_at_ : st.blind.last_success;
     deps_.metrics->set_cluster(metrics_, g);
+    if (deps_.fleet)
+        deps_.fleet->update(fleet_row(), changed, deps_.clock->wall_now());
 }
 
 void cluster_runtime::commit(std::vector<event> events) {
@@ -271,63 +244,19 @@ void cluster_runtime::commit(std::vector<event> events) {
 void cluster_runtime::reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset,
                                   duration eta_node_prior) {
     const bool view_changed = cluster.opensearch != cluster_.opensearch;
-    cluster_ = cluster;
+    tracked_cluster::reconfigure(cluster, zone_offset, eta_node_prior);
     if (view_changed && started_)
-        start_watch();  // a view (an HA standby's) that was never started stays so
-    deps_.zone_offset = zone_offset;
-    deps_.eta_node_prior = eta_node_prior;
-    history_id_of_.reset();
-    tracker_.set_options(tracker_options_of(cluster_, zone_offset, eta_node_prior));
-    tracker_.set_cluster(ref_of(cluster_));
+        start_watch();
+    publish(true);   // labels, and the name events carry
     arm_deadline();  // new timeouts move the deadlines
-    if (watcher_)
-        watcher_->update(cluster_.polling);
+    watcher_->update(cluster_.polling);
 }
 
 web::cluster_view cluster_runtime::view(wall_time now) const {
-    web::cluster_view v;
-    v.name = cluster_.name;
-    v.instance_no = cluster_.instance_no;
-    v.region = cluster_.region;
-    const auto& st = tracker_.state();
-    v.upgrade_in_progress = tracker_.upgrade_in_progress();
-    if (st.upgrade) {
-        const auto& u = *st.upgrade;
-        v.from_version = u.from_version;
-        v.to_version = u.to_version;
-        const auto parsed = common::parse_api_date(u.identity.action_date, deps_.zone_offset);
-        v.action_date =
-            parsed ? common::format_rfc3339(*parsed, deps_.zone_offset) : u.identity.action_date;
-        v.started_at = u.started_at;
-        v.finished_at = u.finished_at;
-        v.upgrade_id = history_id();
-        v.expected_finish = expected_finish();
-        v.nodes_total = u.node_count;
-        v.nodes_complete = u.nodes_complete;
-        for (const auto& n : u.nodes) {
-            if (!n.listed)
-                continue;
-            web::node_view nv;
-            nv.hostname = n.hostname;
-            nv.role = n.role;
-            nv.status = n.status;
-            const auto phase = classify_status(n.status);
-            nv.phase = std::string(to_string(phase));
-            nv.status_since = n.since;
-            nv.seconds_in_status = seconds_since(n.since, now);
-            if (phase == node_phase::failed)
-                v.failed = true;
-            v.nodes.push_back(std::move(nv));
-        }
-        if (u.stall.open) {
-            v.stalled = true;
-            v.stall_reason = u.stall.reason;
-            v.stalled_for_seconds = seconds_since(u.stall.since, now);
-        }
-    }
-    v.blind = st.blind.open;
+    web::cluster_view v = tracked_cluster::view(now);
     v.last_poll_at = last_poll_at_;
-    v.last_success_at = last_success_at_ ? last_success_at_ : st.blind.last_success;
+    if (last_success_at_)
+        v.last_success_at = last_success_at_;
     v.last_poll_result = last_poll_result_;
     v.last_error = last_error_;
     if (const auto& os = tracker_.cluster_view()) {

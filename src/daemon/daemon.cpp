@@ -15,6 +15,7 @@
 #include "notify/format_generic.hpp"
 #include "notify/routing.hpp"
 #include "sesmon/version.hpp"
+#include "state/disk_faults.hpp"
 #include "state/history_reads.hpp"
 #include "state/sqlite_store.hpp"
 #include "web/routes.hpp"
@@ -30,6 +31,14 @@ monitor::rate_limiter::limits limits_of(const api_config& api) {
     return {api.max_requests_per_second, api.max_in_flight};
 }
 
+// The fleet's first revision: this start in microseconds, so that no revision of an earlier
+// run of the daemon comes back (a dashboard's `since` from before a restart reads as changed).
+std::uint64_t first_revision() {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+}
+
 }  // namespace
 
 daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlog::logger> logger)
@@ -38,10 +47,13 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
       rng_(std::random_device{}()),
       config_(std::move(cfg)),
       started_at_(clock_.wall_now()),
+      fleet_(first_revision()),
+      feed_(io_.get_executor()),
       signals_(io_),
       metrics_timer_(io_),
       stop_deadline_(io_),
       systemd_(io_.get_executor(), logger_) {
+    fleet_.on_change([this] { feed_.notify(); });  // a long poll answers at every change
     open_store();
     auto initial = store_->take_initial();
     for (auto& c : initial.clusters)
@@ -71,11 +83,8 @@ daemon::~daemon() {
         ha_->stop();
     // Watchers hold references into this object; end their coroutines before members go.
     discovery_->stop();
-    for (auto& [name, rt] : clusters_) {
+    for (auto& [name, rt] : clusters_)
         rt->stop();
-        if (rt->watcher())
-            rt->watcher()->stop();
-    }
     io_.restart();
     io_.run_for(100ms);
     history_reader_.reset();  // joins its thread; results it posts are dropped with io_
@@ -88,6 +97,13 @@ void daemon::open_store() {
     o.history_retention = config_.state.history_retention;
     o.on_commit = [this](double seconds) { metrics_.record_store_commit(seconds); };
     o.on_error = [this] { metrics_.record_store_error(); };
+    if (!options_.disk_fault_control.empty()) {
+        o.faults = std::make_shared<state::disk_faults>(options_.disk_fault_control);
+        logger_->warn(
+            "state: disk fault injection is on: {} decides how the state directory's disk "
+            "behaves (SESMON_TEST_DISK_FAULTS is a test hook; never set it in production)",
+            options_.disk_fault_control.string());
+    }
     // A state directory of the per-file versions is imported once (legacy_import.hpp).
     o.legacy.parse_generic = [](std::string_view text) { return notify::parse_generic(text); };
     o.legacy.route = [this](const event& e) {
@@ -125,28 +141,28 @@ void daemon::load_node_time_history(std::optional<std::string> instance_no) {
                     error);
                 return;
             }
-            for (auto& [name, rt] : clusters_) {
-                if (const auto it = found->find(rt->config().instance_no); it != found->end())
-                    rt->set_history(it->second);
-            }
+            for_each_tracked([&](tracked_cluster& t) {
+                if (const auto it = found->find(t.config().instance_no); it != found->end())
+                    t.set_history(it->second);
+            });
         });
 }
 
 std::optional<wall_time> daemon::expected_finish_of(const state::upgrade_summary& u) const {
-    const auto of = [&](const cluster_runtime& rt) -> std::optional<wall_time> {
-        if (rt.tracker().upgrade_in_progress() && rt.history_id() == u.id)
-            return rt.expected_finish();
+    const auto of = [&](const tracked_cluster& t) -> std::optional<wall_time> {
+        if (t.tracker().upgrade_in_progress() && t.history_id() == u.id)
+            return t.expected_finish();
         return std::nullopt;
     };
     // By the name the row was last written with; a renamed cluster by its instance_no.
-    if (const auto it = clusters_.find(u.cluster);
-        it != clusters_.end() && it->second->config().instance_no == u.instance_no)
-        return of(*it->second);
-    for (const auto& [name, rt] : clusters_) {
-        if (rt->config().instance_no == u.instance_no)
-            return of(*rt);
-    }
-    return std::nullopt;
+    const tracked_cluster* match = find_tracked(u.cluster);
+    if (match != nullptr && match->config().instance_no != u.instance_no)
+        match = nullptr;
+    for_each_tracked([&](const tracked_cluster& t) {
+        if (match == nullptr && t.config().instance_no == u.instance_no)
+            match = &t;
+    });
+    return match != nullptr ? of(*match) : std::nullopt;
 }
 
 int daemon::run() {
@@ -165,15 +181,17 @@ int daemon::run() {
     }
     restored_.clear();
     load_node_time_history(std::nullopt);
-    if (ha_)
+    if (ha_) {
+        discovery_->set_listing(false);  // until this member leads
         start_ha();
+    }
     discovery_->start();
     start_server();
     arm_metrics_sync();
     if (auto period = systemd_.start_watchdog()) {
         logger_->info("systemd watchdog on: pinging every {} ms", period->count());
     }
-    logger_->info("started: {} cluster(s), {} notifier(s), state in {}{}", clusters_.size(),
+    logger_->info("started: {} cluster(s), {} notifier(s), state in {}{}", watched_count(),
                   config_.notifiers.size(), config_.state.directory,
                   server_ ? ", status server on " + std::string(server_->scheme()) + "://" +
                                 config_.server.listen.substr(0, config_.server.listen.rfind(':')) +
@@ -193,11 +211,33 @@ void daemon::load_and_start_cluster(const cluster_config& c) {
     store_->load_cluster(c.instance_no, [this, c](std::optional<state::cluster_record> r) {
         const auto wanted = std::find_if(config_.clusters.begin(), config_.clusters.end(),
                                          [&](const cluster_config& x) { return x == c; });
-        if (stopping_ || clusters_.count(c.name) != 0 || wanted == config_.clusters.end())
+        if (stopping_ || find_tracked(c.name) != nullptr || wanted == config_.clusters.end())
             return;  // another reload overtook this one
         start_cluster(c, r ? std::move(r->state) : monitor::cluster_state{});
         load_node_time_history(c.instance_no);
     });
+}
+
+tracking_options daemon::tracking() const {
+    return {&decision_clock_, config_.api.time_zone_offset, config_.eta.node_prior};
+}
+
+void daemon::count_flags(const cluster_flags& flags, int sign) {
+    in_progress_ += sign * int(flags.upgrade_in_progress);
+    stalled_ += sign * int(flags.stalled);
+    blind_ += sign * int(flags.blind);
+}
+
+tracked_cluster* daemon::find_tracked(const std::string& name) {
+    if (const auto it = clusters_.find(name); it != clusters_.end())
+        return it->second.get();
+    if (const auto it = views_.find(name); it != views_.end())
+        return it->second.get();
+    return nullptr;
+}
+
+const tracked_cluster* daemon::find_tracked(const std::string& name) const {
+    return const_cast<daemon*>(this)->find_tracked(name);
 }
 
 std::unique_ptr<cluster_runtime> daemon::make_runtime(const cluster_config& c,
@@ -205,21 +245,22 @@ std::unique_ptr<cluster_runtime> daemon::make_runtime(const cluster_config& c,
     runtime_deps deps;
     deps.executor = io_.get_executor();
     deps.clock = &clock_;
-    deps.decision_clock = &decision_clock_;
+    deps.tracking = tracking();
+    deps.source = ha_ ? &ha_->source(*source_) : source_.get();  // HA: the leader's term
+    deps.limiter = limiter_.get();
+    deps.rng = &rng_;
     deps.dispatcher = dispatcher_.get();
     deps.metrics = &metrics_;
+    deps.fleet = &fleet_;
     deps.store = store_.get();
     deps.logger = logger_;
-    deps.zone_offset = config_.api.time_zone_offset;
-    deps.eta_node_prior = config_.eta.node_prior;
     deps.history_grew = [this](const std::string& instance_no) {
         if (!stopping_)
             load_node_time_history(instance_no);
     };
     deps.flags_changed = [this](const cluster_flags& before, const cluster_flags& after) {
-        in_progress_ += int(after.upgrade_in_progress) - int(before.upgrade_in_progress);
-        stalled_ += int(after.stalled) - int(before.stalled);
-        blind_ += int(after.blind) - int(before.blind);
+        count_flags(before, -1);
+        count_flags(after, +1);
         update_status();
     };
     deps.first_attempt = [this, name = c.name] { first_attempt_done(name); };
@@ -238,20 +279,6 @@ std::unique_ptr<cluster_runtime> daemon::make_runtime(const cluster_config& c,
             std::move(od), std::move(on_view));
     };
     metrics_.set_discovered(c.name, c.discovered);
-    auto rt = std::make_unique<cluster_runtime>(c, std::move(deps), std::move(restored));
-    const auto flags = rt->flags();
-    in_progress_ += flags.upgrade_in_progress;
-    stalled_ += flags.stalled;
-    blind_ += flags.blind;
-    return rt;
-}
-
-void daemon::start_cluster(const cluster_config& c, monitor::cluster_state restored) {
-    if (ha_ && !ha_active_) {
-        add_group_view(c);  // a standby shows the group's state and polls nothing
-        return;
-    }
-    auto rt = make_runtime(c, std::move(restored));
     monitor::watcher_options wo;
     wo.name = c.name;
     wo.target = {c.instance_no, c.region};
@@ -262,12 +289,19 @@ void daemon::start_cluster(const cluster_config& c, monitor::cluster_state resto
     if (config_.clusters.size() > 1)
         wo.first_poll_spread = std::min<duration>(c.polling.interval, 5s);
     wo.schedule_grid = 10ms;  // polls due within 10 ms of each other share a wake-up
-    progress_source& source = ha_ ? ha_->source(*source_) : *source_;  // HA: leader only
-    auto watcher = std::make_shared<monitor::cluster_watcher>(
-        io_.get_executor(), source, *limiter_, clock_, rng_, *rt, logger_, std::move(wo));
-    rt->set_watcher(watcher);
-    rt->start();
-    watcher->start([this, raw = rt.get()] { retiring_.erase(raw); });
+    auto rt =
+        std::make_unique<cluster_runtime>(c, std::move(deps), std::move(restored), std::move(wo));
+    count_flags(rt->flags(), +1);
+    return rt;
+}
+
+void daemon::start_cluster(const cluster_config& c, monitor::cluster_state restored) {
+    if (ha_ && !ha_active_) {
+        add_group_view(c);  // a standby shows the group's state and polls nothing
+        return;
+    }
+    auto rt = make_runtime(c, std::move(restored));
+    rt->start([this, raw = rt.get()] { retiring_.erase(raw); });
     logger_->info("cluster {}: watching instance {} ({}), every {} ms in an upgrade, {} ms idle{}",
                   c.name, c.instance_no, c.region, c.polling.interval.count(),
                   c.polling.idle_interval.count(), c.discovered ? "; found by discovery" : "");
@@ -295,27 +329,28 @@ void daemon::log_if_ready() {
 }
 
 void daemon::stop_cluster(const std::string& name, std::string_view why, bool announce) {
-    auto it = clusters_.find(name);
-    if (it == clusters_.end())
+    if (const auto view = views_.find(name); view != views_.end()) {
+        count_flags(view->second->flags(), -1);
+        views_.erase(view);
+    } else if (auto it = clusters_.find(name); it != clusters_.end()) {
+        auto rt = std::move(it->second);
+        clusters_.erase(it);
+        count_flags(rt->flags(), -1);
+        metrics_.remove_cluster(name);
+        rt->stop();
+        if (rt->running()) {  // kept until its watcher's coroutine has ended
+            auto* raw = rt.get();
+            retiring_[raw] = std::move(rt);
+        }
+    } else {
         return;
-    auto rt = std::move(it->second);
-    clusters_.erase(it);
-    const auto flags = rt->flags();
-    in_progress_ -= flags.upgrade_in_progress;
-    stalled_ -= flags.stalled;
-    blind_ -= flags.blind;
-    metrics_.remove_cluster(name);
-    rt->stop();
+    }
+    fleet_.remove(name);
     if (announce) {
         logger_->info("cluster {}: no longer watched ({}its state stays in the store)", name,
                       why.empty() ? std::string() : std::string(why) + "; ");
     }
     first_attempt_done(name);  // its first attempt will not come: readiness stops waiting
-    if (rt->watcher() && rt->watcher()->running()) {
-        rt->watcher()->stop();
-        auto* raw = rt.get();
-        retiring_[raw] = std::move(rt);
-    }
 }
 
 void daemon::wait_signals() {

@@ -1,7 +1,8 @@
 #pragma once
 // daemon: `ses-upgrade-monitor run` (SPEC §6). Owns the io_context and everything on it:
-// configuration, one cluster_runtime (tracker + watcher) per cluster keyed by name, the
-// state store, the notification dispatcher, the status HTTP server, signals and sd_notify.
+// configuration, one cluster_runtime (tracker + watcher) per polled cluster keyed by name (an
+// HA standby: one standby_view each instead), the state store, the notification dispatcher,
+// the status HTTP server, signals and sd_notify.
 //
 // Lifecycle:
 // - run(): starts the dispatcher, the watchers and the server, sends READY=1, and turns the
@@ -18,6 +19,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -31,12 +33,15 @@
 #include "daemon/discovery_runtime.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/service_notifier.hpp"
+#include "daemon/standby_view.hpp"
 #include "monitor/rate_limiter.hpp"
 #include "sesmon/clock.hpp"
 #include "sesmon/config.hpp"
 #include "sesmon/http_client.hpp"
 #include "sesmon/notifier.hpp"
 #include "state/records.hpp"
+#include "web/change_feed.hpp"
+#include "web/fleet_index.hpp"
 #include "web/metrics.hpp"
 #include "web/view_model.hpp"
 
@@ -68,6 +73,8 @@ struct daemon_options {
     log_target log;
     duration stop_grace = std::chrono::seconds(5);        // pending deliveries at SIGTERM
     duration metrics_interval = std::chrono::seconds(1);  // notification counters → /metrics
+    // The disk fault seam's control file (SESMON_TEST_DISK_FAULTS, a test hook; empty: off).
+    std::filesystem::path disk_fault_control;
 };
 
 class daemon {
@@ -87,14 +94,38 @@ class daemon {
     bool unclean() const { return unclean_; }
 
   private:
+    // Polls `c` — or, on an HA standby, shows it (add_group_view).
     void start_cluster(const cluster_config& c, monitor::cluster_state restored);
     std::unique_ptr<cluster_runtime> make_runtime(const cluster_config& c,
                                                   monitor::cluster_state restored);
+    tracking_options tracking() const;
+    // Adds (+1) or removes (-1) a cluster's flags to the STATUS= counts.
+    void count_flags(const cluster_flags& flags, int sign);
+    // A watched cluster, polled or viewed; null when not watched.
+    tracked_cluster* find_tracked(const std::string& name);
+    const tracked_cluster* find_tracked(const std::string& name) const;
+    // f(tracked_cluster&) for every watched cluster: polled here, or viewed (a standby).
+    template <class F>
+    void for_each_tracked(F&& f) {
+        for (auto& kv : clusters_)
+            f(static_cast<tracked_cluster&>(*kv.second));
+        for (auto& kv : views_)
+            f(static_cast<tracked_cluster&>(*kv.second));
+    }
+    template <class F>
+    void for_each_tracked(F&& f) const {
+        for (const auto& kv : clusters_)
+            f(static_cast<const tracked_cluster&>(*kv.second));
+        for (const auto& kv : views_)
+            f(static_cast<const tracked_cluster&>(*kv.second));
+    }
+    std::size_t watched_count() const { return clusters_.size() + views_.size(); }
     void load_and_start_cluster(const cluster_config& c);
     void open_store();
     std::unique_ptr<notify::dispatcher> make_dispatcher(
         std::vector<state::delivery_record> pending);
-    // `why` completes the log line: "no longer watched (<why>; its state stays ...)".
+    // A polled or viewed cluster goes. `why` completes the log line: "no longer watched
+    // (<why>; its state stays ...)".
     // `announce`: that line at all (not when an HA member hands its clusters over).
     void stop_cluster(const std::string& name, std::string_view why = {}, bool announce = true);
     // Readiness (/readyz, "ready" in /api/v1/clusters): see awaiting_first_poll_.
@@ -144,6 +175,10 @@ class daemon {
     void sync_notification_metrics();
     void start_server();
     web::daemon_view view() const;
+    // view() without the clusters: what every fleet answer begins with.
+    web::daemon_view view_header() const;
+    // One watched cluster's view now; nullopt when no cluster of that name is watched.
+    std::optional<web::cluster_view> cluster_view(const std::string& name) const;
     // Reads past upgrades' node times (all clusters, or one) off the loop and hands them
     // to the clusters' trackers for the ETA.
     void load_node_time_history(std::optional<std::string> instance_no);
@@ -155,6 +190,10 @@ class daemon {
     void become_leader(state::initial_state initial);
     void become_standby(const std::string& reason);
     void show_group_cluster(const state::cluster_record& c);
+    void show_group_discovered(const std::vector<state::discovered_record>& known);
+    // The group's store refuses writes (etcd's NOSPACE, ...): one monitor_degraded alert per
+    // episode, from memory, through every notifier that takes it.
+    void alert_degraded(const state::store_health& health);
     void add_group_view(const cluster_config& c);
 
     daemon_options options_;
@@ -172,6 +211,7 @@ class daemon {
     // HA mode only; before the store, which is then the group's (etcd) and refers to it.
     std::unique_ptr<ha_member> ha_;
     bool ha_active_ = false;  // this member leads: its clusters poll, its dispatcher delivers
+    bool degraded_alerted_ = false;  // monitor_degraded sent for the refusal going on
     std::unique_ptr<state::store> store_;
     // Read-only queries of state.db on their own thread (history API, ETA history).
     std::unique_ptr<state::history_reader> history_reader_;
@@ -185,6 +225,10 @@ class daemon {
     std::unique_ptr<notify::client_pool> opensearch_clients_;
     std::unique_ptr<monitor::rate_limiter> opensearch_limiter_;
     std::unique_ptr<discovery_runtime> discovery_;  // SPEC §10; idle while disabled
+    // The fleet view (SPEC §13): every watched cluster's row, and the long poll waiting on it.
+    // Before the router, which answers from them.
+    web::fleet_index fleet_;
+    web::change_feed feed_;
     // Outlives every server: a replaced server's unwinding connections still call it.
     std::unique_ptr<web::router> router_;
     std::unique_ptr<net::http_server> server_;
@@ -197,7 +241,10 @@ class daemon {
 
     // The stored states loaded at start, by instance_no; taken by start_cluster.
     std::map<std::string, monitor::cluster_state> restored_;
+    // Every watched cluster is in exactly one of these two: polled by this daemon (alone, or
+    // leading its HA group), or shown read-only from the group's state (an HA standby).
     std::map<std::string, std::unique_ptr<cluster_runtime>> clusters_;
+    std::map<std::string, std::unique_ptr<standby_view>> views_;
     // Stopped clusters whose watcher coroutine has not ended yet.
     std::map<cluster_runtime*, std::unique_ptr<cluster_runtime>> retiring_;
 

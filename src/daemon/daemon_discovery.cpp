@@ -5,13 +5,17 @@
 #include <algorithm>
 
 #include "daemon/daemon.hpp"
+#include "daemon/ha_member.hpp"
 
 namespace sesmon::daemon {
 
 std::unique_ptr<discovery_runtime> daemon::make_discovery(
     const std::vector<state::discovered_record>& stored) {
+    // In a group, listings are the leader's: they pass the election's gate like polls.
+    cluster_list_source* source =
+        ha_ ? &ha_->list_source(*source_) : static_cast<cluster_list_source*>(source_.get());
     return std::make_unique<discovery_runtime>(
-        discovery_deps{io_.get_executor(), source_.get(), limiter_.get(), &metrics_, store_.get(),
+        discovery_deps{io_.get_executor(), source, limiter_.get(), &metrics_, store_.get(),
                        logger_},
         stored,
         discovery_hooks{

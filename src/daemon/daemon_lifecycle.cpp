@@ -30,17 +30,13 @@ void daemon::begin_stop() {
     systemd_.stop_watchdog();
     wait_second_signal();
     discovery_->stop();
-    for (auto& [name, rt] : clusters_) {
+    for (auto& [name, rt] : clusters_)
         rt->stop();
-        if (rt->watcher())
-            rt->watcher()->stop();
-    }
-    for (auto& [raw, rt] : retiring_) {
-        if (rt->watcher())
-            rt->watcher()->stop();
-    }
+    for (auto& [raw, rt] : retiring_)
+        rt->stop();
     if (server_)
         server_->stop();
+    feed_.stop();              // waiting long polls answer now
     history_reader_->close();  // history reads still queued answer "closed"
     metrics_timer_.cancel();
     // Whatever happens below, the process ends: a request that ignores cancellation must
@@ -108,11 +104,7 @@ asio::awaitable<void> daemon::finish_stop() {
     co_await store_flushed();
     co_await dispatcher_->stop(options_.stop_grace);
     // Watchers end promptly once cancelled; give them a moment, bounded by stop_deadline_.
-    // (An HA standby's clusters are views without a watcher.)
-    const auto polling = [](const auto& kv) {
-        const auto& watcher = kv.second->watcher();
-        return watcher && watcher->running();
-    };
+    const auto polling = [](const auto& kv) { return kv.second->running(); };
     asio::steady_timer pause(io_);
     while (std::any_of(clusters_.begin(), clusters_.end(), polling) || !retiring_.empty() ||
            discovery_->running()) {
@@ -132,8 +124,9 @@ void daemon::arm_metrics_sync() {
         if (ec || stopping_)
             return;
         sync_notification_metrics();
-        // The HA gate also closes with time alone (no renewal confirmed for ttl/2).
+        // An HA term also lapses with time alone (no renewal confirmed for ttl/2).
         metrics_.set_leader(!ha_ || ha_->may_act());
+        fleet_.expire(clock_.wall_now());  // finished upgrades leave the 24 h window
         arm_metrics_sync();
     });
 }
@@ -155,13 +148,13 @@ void daemon::update_status() {
     const auto health = store_->health();
     metrics_.set_leader(!ha_ || ha_->may_act());
     systemd_.status((ha_ ? "HA " + ha_->status_line() + "; " : std::string()) +
-                    std::to_string(clusters_.size()) + " cluster(s), " +
+                    std::to_string(watched_count()) + " cluster(s), " +
                     std::to_string(in_progress_) + " upgrade(s) in progress, " +
                     std::to_string(stalled_) + " stalled, " + std::to_string(blind_) + " blind" +
                     (health.degraded ? "; state store degraded: " + health.reason : ""));
 }
 
-web::daemon_view daemon::view() const {
+web::daemon_view daemon::view_header() const {
     web::daemon_view v;
     v.version = sesmon::version;
     v.started_at = started_at_;
@@ -169,11 +162,20 @@ web::daemon_view daemon::view() const {
     v.ready = ready();
     if (ha_)
         v.ha = ha_->view();
-    v.clusters.reserve(clusters_.size());
-    for (const auto& [name, rt] : clusters_) {
-        v.clusters.push_back(rt->view(v.now));
-        v.clusters.back().discovered = rt->config().discovered;
-    }
+    return v;
+}
+
+std::optional<web::cluster_view> daemon::cluster_view(const std::string& name) const {
+    const tracked_cluster* t = find_tracked(name);
+    if (t == nullptr)
+        return std::nullopt;
+    return t->view(clock_.wall_now());
+}
+
+web::daemon_view daemon::view() const {
+    web::daemon_view v = view_header();
+    v.clusters.reserve(watched_count());
+    for_each_tracked([&](const tracked_cluster& t) { v.clusters.push_back(t.view(v.now)); });
     return v;
 }
 

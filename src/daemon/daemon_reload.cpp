@@ -69,13 +69,12 @@ void daemon::apply(sesmon::config next) {
 
     int added = 0, removed = 0, changed = 0;
     std::vector<std::string> to_stop;
-    for (const auto& [name, rt] : clusters_) {
+    for_each_tracked([&](const tracked_cluster& t) {
         const auto it = std::find_if(next.clusters.begin(), next.clusters.end(),
-                                     [&](const cluster_config& c) { return c.name == name; });
-        if (it == next.clusters.end() || it->instance_no != rt->config().instance_no) {
-            to_stop.push_back(name);
-        }
-    }
+                                     [&](const auto& c) { return c.name == t.config().name; });
+        if (it == next.clusters.end() || it->instance_no != t.config().instance_no)
+            to_stop.push_back(t.config().name);
+    });
     for (const auto& name : to_stop) {
         stop_cluster(name);
         ++removed;
@@ -90,13 +89,14 @@ void daemon::apply(sesmon::config next) {
     // would otherwise copy the list thousands of times.)
     config_.clusters = next.clusters;
     for (const auto& c : next.clusters) {
-        auto it = clusters_.find(c.name);
-        if (it == clusters_.end()) {
+        tracked_cluster* kept = find_tracked(c.name);
+        if (kept == nullptr) {
             load_and_start_cluster(c);
             ++added;
-        } else if (!(it->second->config() == c) || zone_changed) {
-            it->second->reconfigure(c, next.api.time_zone_offset, next.eta.node_prior);
-            metrics_.set_discovered(c.name, c.discovered);
+        } else if (!(kept->config() == c) || zone_changed) {
+            kept->reconfigure(c, next.api.time_zone_offset, next.eta.node_prior);
+            if (clusters_.count(c.name) != 0)  // a standby's view has no series
+                metrics_.set_discovered(c.name, c.discovered);
             logger_->info("cluster {}: configuration updated", c.name);
             ++changed;
         }
@@ -104,7 +104,7 @@ void daemon::apply(sesmon::config next) {
     next.source_path = config_.source_path;
     config_ = std::move(next);
     logger_->info("reloaded: {} cluster(s) added, {} removed, {} changed, {} watched", added,
-                  removed, changed, clusters_.size());
+                  removed, changed, watched_count());
     log_readiness();
 }
 
@@ -179,6 +179,14 @@ void daemon::ensure_router() {
         },
         true,  // each cluster_runtime sets its own gauges after every poll
         history_.get());
+    web::fleet_api_deps fleet;
+    fleet.index = &fleet_;
+    fleet.feed = &feed_;
+    fleet.header = [this] { return view_header(); };
+    fleet.whole = [this] { return view(); };
+    fleet.cluster = [this](const std::string& name) { return cluster_view(name); };
+    fleet.expire = [this] { fleet_.expire(clock_.wall_now()); };
+    router_->set_fleet(std::move(fleet));
 }
 
 std::unique_ptr<net::http_server> daemon::bind_server(const std::string& listen) {

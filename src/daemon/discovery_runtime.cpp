@@ -95,7 +95,7 @@ void discovery_runtime::extend(sesmon::config& cfg) {
     cfg.clusters.insert(cfg.clusters.end(), p.watched.begin(), p.watched.end());
     if (schedule_changed)
         ++generation_;  // a listing in progress answers the old question: dropped
-    if (started_ && schedule_changed)
+    if (started_ && schedule_changed && listing_)
         timer_.expires_at(steady_time::clock::now());  // list at once
 }
 
@@ -103,7 +103,13 @@ void discovery_runtime::start() {
     if (started_)
         return;
     started_ = true;
-    if (section_.enabled) {
+    if (section_.enabled && !listing_) {
+        deps_.logger->info(
+            "discovery: the leader of the group lists the clusters of {} every {}; this member "
+            "lists them while it leads",
+            joined(section_.regions), common::format_duration(section_.interval));
+        timer_.expires_at(steady_time::max());
+    } else if (section_.enabled) {
         deps_.logger->info(
             "discovery: listing the clusters of {} every {}; {} discovered cluster(s) watched "
             "from the last run",
@@ -121,6 +127,28 @@ void discovery_runtime::stop() {
     stopping_ = true;
     timer_.cancel();
     cancel_.emit(asio::cancellation_type::terminal);
+}
+
+void discovery_runtime::set_listing(bool on) {
+    if (on == listing_)
+        return;
+    listing_ = on;
+    ++generation_;  // a listing in progress answers for a term that ended: dropped
+    failures_ = 0;
+    last_error_.reset();
+    if (on) {
+        first_done_ = false;
+        timer_.expires_at(steady_time::clock::now());
+    } else {
+        timer_.expires_at(steady_time::max());
+    }
+}
+
+void discovery_runtime::adopt(const std::vector<state::discovered_record>& stored) {
+    known_ = known_set_of(stored);
+    saved_ = known_;
+    if (section_.enabled)
+        reconcile(nullptr);
 }
 
 void discovery_runtime::spawn() {
@@ -148,7 +176,7 @@ asio::awaitable<void> discovery_runtime::run() {
             co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
         if (stopping_)
             break;
-        if (!section_.enabled) {
+        if (!section_.enabled || !listing_) {
             timer_.expires_at(steady_time::max());
             continue;
         }

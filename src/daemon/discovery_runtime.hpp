@@ -14,6 +14,11 @@
 //   nothing; it is logged once per episode (warning), counted in
 //   discovery_listings_total{result}, and retried with backoff (at most one interval).
 // - Clusters the keys may not see (disallowedClusters) are logged once each, not watched.
+// - In an HA group the known set is the group's, and only the leader lists: the daemon turns
+//   listing on at a takeover (the first listing at once) and off at a handover
+//   (set_listing), and hands over the group's set whenever it changes under a standby or
+//   is read at a takeover (adopt), which starts and stops the difference as a listing would
+//   — a standby's discovered clusters are read-only views of the group's state.
 //
 // Single-threaded (the io_context thread). stop() cancels the loop; the daemon waits for
 // running() to turn false before it goes away.
@@ -88,6 +93,13 @@ class discovery_runtime {
     void start();
     // Ends the loop (a listing in progress is cancelled). Idempotent.
     void stop();
+    // HA: lists only while `on` (this member leads). Turned on, it lists at once and the
+    // next listing counts as the first (readiness). A listing in progress when it is turned
+    // off is dropped. On by default.
+    void set_listing(bool on);
+    // HA: the known set is `stored` (the group's) from now on; the clusters it adds or
+    // removes are started and stopped as after a listing.
+    void adopt(const std::vector<state::discovered_record>& stored);
     bool running() const { return running_; }
 
   private:
@@ -121,6 +133,7 @@ class discovery_runtime {
     bool running_ = false;   // the loop coroutine exists
     bool stopping_ = false;  // the loop was told to end
     bool first_done_ = false;
+    bool listing_ = true;           // HA: false while this member does not lead
     std::uint64_t generation_ = 0;  // bumped when the discovery section's schedule changes
     int failures_ = 0;
     std::optional<api_error> last_error_;

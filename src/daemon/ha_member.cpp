@@ -24,6 +24,16 @@ duration group_request_timeout(const ha_config& c) {
     return std::max<duration>(c.lease_ttl / 3, std::chrono::seconds(1));
 }
 
+// The client of the group, which says when it moves from one etcd endpoint to the next.
+ha::etcd_client_options logging_failover(ha::etcd_client_options o,
+                                         std::shared_ptr<spdlog::logger> log) {
+    o.on_failover = [log = std::move(log)](const std::string& from, const std::string& to,
+                                           const std::string& why) {
+        log->warn("HA: etcd endpoint {} cannot serve ({}); requests go to {} now", from, why, to);
+    };
+    return o;
+}
+
 std::string joined(const std::string& a, const std::string& b) {
     return a.empty() ? b : b.empty() ? a : a + "; " + b;
 }
@@ -37,7 +47,7 @@ ha_member::ha_member(boost::asio::any_io_executor executor, const ha_config& con
       clock_(clock),
       log_(std::move(logger)),
       local_(std::move(local)),
-      client_(executor, etcd_client_options_of(config)),
+      client_(executor, logging_failover(etcd_client_options_of(config), log_)),
       election_(executor, client_, clock,
                 {state::group::keys{config.prefix}.leader(), config.member, config.lease_ttl},
                 log_),
@@ -52,8 +62,17 @@ std::unique_ptr<state::store> ha_member::make_group_store() {
     state::etcd_store_options o;
     o.prefix = config_.prefix;
     o.request_timeout = group_request_timeout(config_);
+    o.compaction_retention = config_.compaction_retention;
+    // Finished events stay as long as the history a lagging member's watch replays them from
+    // (it reads the group again past that); an hour when etcd compacts on its own terms.
+    o.finished_kept = config_.compaction_retention > duration::zero() ? config_.compaction_retention
+                                                                      : std::chrono::hours(1);
     auto store = std::make_unique<state::etcd_store>(client_.executor(), client_, clock_,
                                                      std::move(o), log_);
+    store->take_images_from(
+        [this](std::int64_t revision) { return mirror_.image_through(revision); });
+    store->take_revisions_from(
+        [this](std::chrono::steady_clock::time_point at) { return mirror_.revision_at(at); });
     store->on_fenced([this](const ha::term& t) { election_.fenced_out(t); });
     store->on_etcd([this](const std::optional<ha::etcd_error>& e) { election_.note_etcd(e); });
     group_store_ = store.get();
@@ -71,6 +90,10 @@ void ha_member::start(hooks h) {
                    [this](const state::cluster_record& c) {
                        if (hooks_.cluster_seen)
                            hooks_.cluster_seen(c);
+                   },
+                   [this](const std::vector<state::discovered_record>& known) {
+                       if (hooks_.discovered_seen)
+                           hooks_.discovered_seen(known);
                    },
                    [this](const std::optional<ha::etcd_error>& e) { election_.note_etcd(e); }});
     election_.start({[this](const ha::term& t) {
@@ -112,6 +135,12 @@ progress_source& ha_member::source(progress_source& inner) {
     return *source_;
 }
 
+cluster_list_source& ha_member::list_source(cluster_list_source& inner) {
+    if (!list_source_)
+        list_source_ = std::make_unique<fenced_list_source>(inner, election_);
+    return *list_source_;
+}
+
 std::unique_ptr<notifier> ha_member::fence(std::unique_ptr<notifier> inner) {
     if (!inner)
         return inner;
@@ -127,6 +156,8 @@ web::readiness ha_member::readiness(bool first_round_done, bool active) const {
         note = joined(note, "group store: " + group_store_->health().reason);
     if (!s.problem.empty())
         return {false, note, s.problem};
+    if (group_store_ != nullptr && group_store_->health().refused)
+        return {false, note, group_store_->health().reason};
     if (s.current == ha::role::standby) {
         return {true,
                 joined(s.leader.empty() ? "standby, no leader yet (campaigning)"

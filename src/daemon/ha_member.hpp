@@ -51,6 +51,8 @@ class ha_member {
         std::function<void(state::initial_state)> elected;
         std::function<void(const std::string& reason)> deposed;
         std::function<void(const state::cluster_record&)> cluster_seen;
+        // Discovery's known set as the group holds it (a standby's read-only view).
+        std::function<void(const std::vector<state::discovered_record>&)> discovered_seen;
         std::function<void()> changed;
     };
 
@@ -75,6 +77,7 @@ class ha_member {
     void stop();
 
     progress_source& source(progress_source& inner);
+    cluster_list_source& list_source(cluster_list_source& inner);
     std::unique_ptr<notifier> fence(std::unique_ptr<notifier> inner);
 
     bool may_act() const { return election_.may_act(); }
@@ -100,6 +103,7 @@ class ha_member {
     state::group_mirror mirror_;
     state::etcd_store* group_store_ = nullptr;  // owned by the daemon
     std::unique_ptr<fenced_source> source_;
+    std::unique_ptr<fenced_list_source> list_source_;
     hooks hooks_;
 };
 

@@ -4,7 +4,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/time_format.hpp"
@@ -67,42 +66,38 @@ void election::start(observer o) {
 void election::stop() {
     stopped_ = true;
     wake();
-    release_waiters();
+    end_term();
 }
 
 void election::wake() {
     wake_timer_.cancel();
 }
 
-void election::release_waiters() {
-    for (auto& w : gate_waiters_)
-        w->cancel();
-    gate_waiters_.clear();
+void election::end_term() {
+    if (term_)
+        term_->end();
+}
+
+std::shared_ptr<leadership_term> election::leadership() const {
+    return role_ == role::leader && !stopped_ ? term_ : nullptr;
 }
 
 bool election::may_act() const {
-    return role_ == role::leader && !stopped_ &&
-           clock_.steady_now() < confirmed_at_ + options_.ttl / 2;
+    return role_ == role::leader && !stopped_ && term_ && term_->may_act();
 }
 
 asio::awaitable<bool> election::until_may_act() {
-    for (;;) {
-        if (may_act())
-            co_return true;
-        if (role_ != role::leader || stopped_)
-            co_return false;
-        auto waiter = std::make_shared<asio::steady_timer>(executor_, steady_time::max());
-        gate_waiters_.push_back(waiter);
-        co_await waiter->async_wait(use_tuple);
-        std::erase(gate_waiters_, waiter);
-        const auto state = co_await asio::this_coro::cancellation_state;
-        if (state.cancelled() != asio::cancellation_type::none)
-            co_return false;
-    }
+    const auto mine = leadership();
+    if (!mine)
+        co_return false;
+    const bool open = co_await mine->until_may_act();
+    co_return open;
 }
 
 std::optional<term> election::current_term() const {
-    return role_ == role::leader ? term_ : std::nullopt;
+    if (role_ != role::leader || !term_)
+        return std::nullopt;
+    return term_->id();
 }
 
 election_status election::status() const {
@@ -115,10 +110,10 @@ election_status election::status() const {
         s.problem = unreachable_->starts_with("etcd unreachable")
                         ? *unreachable_
                         : "etcd unreachable: " + *unreachable_;
-    } else if (role_ == role::leader && !s.acting) {
+    } else if (role_ == role::leader && !s.acting && term_) {
         s.problem = "leadership not confirmed by etcd for " +
-                    common::format_duration(
-                        std::chrono::duration_cast<duration>(clock_.steady_now() - confirmed_at_)) +
+                    common::format_duration(std::chrono::duration_cast<duration>(
+                        clock_.steady_now() - term_->confirmed_sent())) +
                     ": polling and delivering paused";
     } else if (role_ == role::unknown) {
         s.problem = "no word from etcd yet";
@@ -170,32 +165,16 @@ void election::set_leader(const std::string& name) {
     notify_changed();
 }
 
-void election::set_paused(bool paused) {
-    if (paused == paused_)
-        return;
-    paused_ = paused;
-    if (paused) {
-        log_->warn(
-            "HA: leadership not confirmed by etcd for {}: polling and delivering paused until "
-            "it is",
-            common::format_duration(options_.ttl / 2));
-    } else {
-        log_->info("HA: leadership confirmed again: polling and delivering resume");
-        release_waiters();
-    }
-    notify_changed();
-}
-
 void election::depose(const std::string& reason) {
     if (role_ != role::leader)
         return;
     log_->warn("HA: member {} no longer leads: {}", options_.member, reason);
-    stale_lease_ = term_ ? term_->lease : 0;
+    stale_lease_ = term_ ? term_->id().lease : 0;
     role_ = role::unknown;
+    end_term();
     term_.reset();
     leader_.clear();
     paused_ = false;
-    release_waiters();
     wake();
     if (observer_.deposed)
         observer_.deposed(reason);
@@ -204,12 +183,12 @@ void election::depose(const std::string& reason) {
 
 void election::leader_key_changed(const std::optional<key_value>& kv, std::int64_t revision) {
     if (role_ == role::leader) {
-        if (term_ && revision < term_->leader_revision)
+        if (term_ && revision < term_->id().leader_revision)
             return;  // read before this term began
         if (!kv) {
             depose("the leader key was deleted");
-        } else if (term_ && kv->create_revision != term_->leader_revision) {
-            depose("member " + kv->value + " holds the leader key now");
+        } else if (term_ && !holds(*kv, term_->id())) {
+            depose(lost_key(*kv, term_->id()));
         }
         return;
     }
@@ -223,7 +202,7 @@ void election::leader_key_changed(const std::optional<key_value>& kv, std::int64
 }
 
 void election::fenced_out(const term& t) {
-    if (role_ == role::leader && term_ == t)
+    if (role_ == role::leader && term_ && term_->id() == t)
         depose("a write fenced on the leadership failed: the leader key changed");
 }
 
@@ -355,77 +334,15 @@ asio::awaitable<void> election::campaign() {
         co_return;
     }
     role_ = role::leader;
-    term_ = term{lease->id, won->header.revision};
-    confirmed_at_ = sent;
+    term_ = std::make_shared<leadership_term>(
+        executor_, clock_, term{lease->id, won->header.revision}, options_.ttl, sent);
     paused_ = false;
     leader_ = options_.member;
     log_->info("HA: member {} leads the group (leader key {}, lease {}, TTL {} s)", options_.member,
                options_.leader_key, lease->id, lease->ttl);
     if (observer_.elected)
-        observer_.elected(*term_);
+        observer_.elected(term_->id());
     notify_changed();
-}
-
-asio::awaitable<void> election::lead() {
-    const duration renew_every = options_.ttl / 6;
-    const duration retry_pause = std::max<duration>(options_.ttl / 24, duration(10));
-    const term mine = *term_;
-    while (role_ == role::leader && term_ == mine && !stopped_) {
-        const steady_time due = confirmed_at_ + renew_every;
-        if (clock_.steady_now() < due) {
-            co_await sleep(std::chrono::duration_cast<duration>(due - clock_.steady_now()));
-            continue;  // woken early, or due now: look again
-        }
-        const steady_time sent = clock_.steady_now();
-        auto renewed = co_await client_.lease_keepalive(mine.lease, request_timeout());
-        if (role_ != role::leader || term_ != mine || stopped_)
-            co_return;
-        note_etcd(renewed ? std::nullopt : std::optional(renewed.error()));
-        if (renewed && renewed->ttl > 0) {
-            confirmed_at_ = sent;
-            set_paused(false);
-            continue;
-        }
-        if (renewed) {
-            depose("etcd says its lease " + std::to_string(mine.lease) +
-                   " is gone (expired or revoked)");
-            co_return;
-        }
-        const auto since = clock_.steady_now() - confirmed_at_;
-        if (since >= options_.ttl) {
-            depose("its lease could not be renewed for " +
-                   common::format_duration(std::chrono::duration_cast<duration>(since)) +
-                   " (the lease TTL): it has expired in etcd");
-            co_return;
-        }
-        if (since >= options_.ttl / 2)
-            set_paused(true);
-        co_await sleep(retry_pause);
-    }
-}
-
-asio::awaitable<void> election::resign() {
-    stopped_ = true;
-    wake();
-    release_waiters();
-    if (role_ == role::leader && term_) {
-        const term mine = *term_;
-        role_ = role::unknown;
-        term_.reset();
-        auto revoked = co_await client_.lease_revoke(mine.lease, request_timeout());
-        if (revoked) {
-            log_->info("HA: member {} resigned: lease {} revoked, a standby takes over now",
-                       options_.member, mine.lease);
-        } else {
-            log_->warn(
-                "HA: member {} could not revoke its lease ({}); a standby takes over "
-                "when it expires",
-                options_.member, revoked.error().describe());
-        }
-        notify_changed();
-    }
-    if (stale_lease_ != 0)
-        co_await client_.lease_revoke(stale_lease_, request_timeout());
 }
 
 }  // namespace sesmon::ha

@@ -9,15 +9,18 @@
 // - Leader: renews the lease (keep-alive) every ttl/6; each election request times out after
 //   ttl/6. That is Patroni's timing rule, loop + 2 × retry ≤ TTL, with a margin of two: a
 //   renewal and two retries fit in ttl/2.
-// - The gate, may_act(): true while this member leads and less than ttl/2 has passed since
-//   the send time of the last renewal etcd confirmed. The lease cannot expire in etcd
-//   before ttl after that instant, so a leader that stops polling and delivering when the
-//   gate closes has stopped before anyone else can lead. Nothing is needed to close it: a
-//   process paused past ttl/2 (SIGSTOP, a VM freeze) finds it closed when it wakes, before
-//   any timer it had armed runs, until a renewal confirms the lease again.
-// - Steps down (deposed) when etcd says the lease is gone, when the leader key was deleted
-//   or taken over, when a fenced write of the group store failed its compare, or when ttl
-//   passed without a confirmed renewal (etcd unreachable: the lease has expired there).
+// - Each renewal also reads the leader key: etcd confirming the lease is not enough when the
+//   key was deleted or rewritten (an operator's etcdctl) while the lease lives. Only a
+//   keep-alive etcd confirmed AND a key found still this term's (same create_revision,
+//   lease and value) moves the term's deadline, to the keep-alive's *send* time + ttl/2.
+// - The term (leadership_term.hpp) is the gate: may_act() is its. It lapses at its deadline
+//   (nothing acts, waiters wait), every confirmed renewal releases its waiters, and it ends
+//   at a depose or a stop. A process paused past ttl/2 (SIGSTOP, a VM freeze) finds it
+//   lapsed when it wakes, before any timer it had armed runs, until a renewal confirms it.
+// - Steps down (deposed) when etcd says the lease is gone, when the leader key was deleted,
+//   changed or taken over (seen by a renewal's read or the group's watch, whichever first),
+//   when a fenced write of the group store failed its compare, or when ttl passed without a
+//   confirmed renewal (etcd unreachable: the lease has expired there).
 //   The lease is then revoked as soon as etcd answers, so that nobody waits out its TTL.
 // - resign() (SIGTERM) revokes the lease: the key goes with it, and a standby watching the
 //   group takes over at once.
@@ -25,7 +28,8 @@
 //   report through note_etcd()), one info line when it answers again.
 //
 // Single-threaded: everything on the executor's thread. Must outlive its run() coroutine
-// (stop() then let the executor run, or destroy the executor first).
+// (stop() then let the executor run, or destroy the executor first). The leader's side
+// (renewal, pause, resignation) is in election_leader.cpp.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -37,6 +41,7 @@
 #include <string>
 
 #include "ha/etcd_client.hpp"
+#include "ha/leadership_term.hpp"
 #include "sesmon/clock.hpp"
 #include "sesmon/time.hpp"
 
@@ -50,13 +55,6 @@ struct election_options {
     std::string leader_key;  // e.g. "/ses-upgrade-monitor/default/leader"
     std::string member;      // this member's name: the leader key's value while it leads
     duration ttl = std::chrono::seconds(15);
-};
-
-// One leadership term: what the leader's writes are fenced on.
-struct term {
-    std::int64_t lease = 0;
-    std::int64_t leader_revision = 0;  // the leader key's create_revision
-    friend bool operator==(const term&, const term&) = default;
 };
 
 enum class role {
@@ -103,9 +101,12 @@ class election {
     // A standby no longer campaigns (the daemon is stopping); a leader keeps renewing.
     void stop_campaigning() { campaigning_ = false; }
 
-    // See the gate above. Cheap; call it before every poll and every delivery.
+    // The current leadership, lapsed or not; null when this member does not lead. Acts hold
+    // it for their duration and ask it (leadership_term.hpp).
+    std::shared_ptr<leadership_term> leadership() const;
+    // The current term's may_act(): false when not leading. Cheap.
     bool may_act() const;
-    // Resumes once may_act() holds again (true), or the term ended (false).
+    // The current term's until_may_act(); false at once when not leading.
     boost::asio::awaitable<bool> until_may_act();
     std::optional<term> current_term() const;
     election_status status() const;
@@ -126,13 +127,23 @@ class election {
     boost::asio::awaitable<void> campaign();
     boost::asio::awaitable<void> lead();
     boost::asio::awaitable<void> revoke_stale();
+    enum class renewal {
+        confirmed,    // the term's deadline moved
+        unconfirmed,  // etcd did not answer: retry soon
+        over,         // the term ended (deposed, stopped)
+    };
+    // One renewal of `mine`: the keep-alive, then a read of the leader key.
+    boost::asio::awaitable<renewal> renew(std::shared_ptr<leadership_term> mine);
+    // Whether `kv` is the leader key as `mine` created it; if not, why (for the depose).
+    bool holds(const key_value& kv, const term& mine) const;
+    std::string lost_key(const key_value& kv, const term& mine) const;
     boost::asio::awaitable<void> sleep(duration d);
     void wake();
     void depose(const std::string& reason);
     void set_leader(const std::string& name);
     void set_paused(bool paused);
     void notify_changed();
-    void release_waiters();
+    void end_term();
 
     boost::asio::any_io_executor executor_;
     etcd_client& client_;
@@ -142,13 +153,11 @@ class election {
     observer observer_;
 
     boost::asio::steady_timer wake_timer_;
-    std::vector<std::shared_ptr<boost::asio::steady_timer>> gate_waiters_;
     role role_ = role::unknown;
     std::string leader_;
-    std::optional<term> term_;
-    steady_time confirmed_at_{};  // send time of the last renewal etcd confirmed
-    bool paused_ = false;
-    std::int64_t stale_lease_ = 0;  // to revoke once etcd answers
+    std::shared_ptr<leadership_term> term_;  // while leading
+    bool paused_ = false;                    // the lapse was logged
+    std::int64_t stale_lease_ = 0;           // to revoke once etcd answers
     // Telling this member's earlier run from another process under the same name: the
     // etcd revision of this run's first read, and the leases this run was granted.
     std::int64_t first_revision_ = 0;

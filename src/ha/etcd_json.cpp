@@ -410,6 +410,14 @@ std::string encode_authenticate(std::string_view name, std::string_view password
     });
 }
 
+std::string encode_compaction(std::int64_t revision) {
+    return written([&](cj::writer& w) {
+        w.StartObject();
+        put_int(w, "revision", revision);
+        w.EndObject();
+    });
+}
+
 etcd_result<range_response> decode_range(std::string_view body) {
     return decode<range_response>(body, [](reader& r, const value& o) { return r.range(o); });
 }
@@ -509,6 +517,22 @@ etcd_result<watch_response> decode_watch_message(std::string_view message) {
             }
             return out;
         });
+}
+
+etcd_result<maintenance_status> decode_status(std::string_view body) {
+    return decode<maintenance_status>(body, [](reader& r, const value& o) {
+        maintenance_status out;
+        out.header = r.header(o);
+        out.db_size = r.integer<std::int64_t>(o, "dbSize");
+        out.db_size_in_use = r.integer<std::int64_t>(o, "dbSizeInUse");
+        if (const value* errors = r.array(o, "errors")) {
+            for (const value& e : errors->GetArray()) {
+                if (e.IsString())
+                    out.errors.emplace_back(e.GetString(), e.GetStringLength());
+            }
+        }
+        return out;
+    });
 }
 
 etcd_error decode_error(int http_status, std::string_view body) {

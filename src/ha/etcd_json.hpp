@@ -24,6 +24,7 @@ std::string encode_watch_create(const watch_request& r);  // {"create_request": 
 std::string encode_lease_grant(std::int64_t ttl_seconds);
 std::string encode_lease_id(std::int64_t id);  // keep-alive and revoke: {"ID": "..."}
 std::string encode_authenticate(std::string_view name, std::string_view password);
+std::string encode_compaction(std::int64_t revision);
 
 // Decoders of 200 answers. A body that is not what etcd sends is an etcd_error of kind
 // protocol naming what was wrong; a 200 body that carries an error (a streamed `error`, a
@@ -37,6 +38,7 @@ etcd_result<lease_keepalive_response> decode_lease_keepalive(std::string_view bo
 etcd_result<response_header> decode_lease_revoke(std::string_view body);
 etcd_result<std::string> decode_authenticate(std::string_view body);  // the token
 etcd_result<watch_response> decode_watch_message(std::string_view message);
+etcd_result<maintenance_status> decode_status(std::string_view body);
 
 // The error of a non-200 answer (kind server): message from `message`, else `error`, else
 // the HTTP status; grpc_code from `code`. Never fails: an unreadable body is described.

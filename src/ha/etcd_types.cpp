@@ -12,6 +12,8 @@ std::string_view to_string(etcd_error_kind kind) {
             return "protocol";
         case etcd_error_kind::server:
             return "server";
+        case etcd_error_kind::too_large:
+            return "too_large";
     }
     return "server";
 }
@@ -21,6 +23,7 @@ std::string etcd_error::describe() const {
         case etcd_error_kind::unreachable:
             return "etcd unreachable: " + message;
         case etcd_error_kind::protocol:
+        case etcd_error_kind::too_large:
             return message;
         case etcd_error_kind::server:
             break;

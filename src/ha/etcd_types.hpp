@@ -20,6 +20,7 @@ enum class etcd_error_kind {
     unreachable,  // no answer: connect, TLS, timeout, reset (the next endpoint may answer)
     protocol,     // an answer that is not etcd's JSON (invalid JSON, a mistyped field)
     server,       // etcd answered with an error: grpc_code and message say which
+    too_large,    // the answer was larger than the client reads (ask for less)
 };
 
 std::string_view to_string(etcd_error_kind kind);
@@ -168,6 +169,14 @@ struct watch_event {
     kind type = kind::put;
     key_value kv;  // for remove: key and mod_revision only
     friend bool operator==(const watch_event&, const watch_event&) = default;
+};
+
+// /v3/maintenance/status of the member that answered.
+struct maintenance_status {
+    response_header header;
+    std::int64_t db_size = 0;         // bytes of the data file
+    std::int64_t db_size_in_use = 0;  // bytes in use in it (0 before etcd 3.4)
+    std::vector<std::string> errors;  // e.g. an alarm: "NOSPACE"
 };
 
 // One message of a watch stream.

@@ -1,5 +1,7 @@
 #include "ha/prefix_watch.hpp"
 
+#include "ha/paged_range.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -69,18 +71,27 @@ asio::awaitable<void> prefix_watch::run() {
 }
 
 asio::awaitable<bool> prefix_watch::read_all() {
-    range_request all{prefix_, prefix_range_end(prefix_)};
-    auto got = co_await client_.range(std::move(all), options_.request_timeout);
-    if (stopped_)
+    if (handler_.snapshot_begin)
+        handler_.snapshot_begin();
+    auto alive = alive_;
+    // Named arguments: GCC 12 mishandles temporaries built inside a co_await expression.
+    std::function<void(std::vector<key_value>&)> page = [this, alive](std::vector<key_value>& kvs) {
+        if (*alive && !stopped_ && handler_.snapshot_page)
+            handler_.snapshot_page(kvs);
+    };
+    const paged_range_options paging{options_.page_keys, options_.request_timeout};
+    std::string to = prefix_range_end(prefix_);
+    auto got = co_await read_pages(client_, prefix_, std::move(to), paging, std::move(page));
+    if (!*alive || stopped_)
         co_return false;
     note(got ? std::nullopt : std::optional(got.error()));
     if (!got) {
         log_->debug("HA: reading {} failed: {}", prefix_, got.error().describe());
         co_return false;
     }
-    next_revision_ = got->header.revision + 1;
-    if (handler_.snapshot)
-        handler_.snapshot(got->kvs, got->header.revision);
+    next_revision_ = *got + 1;
+    if (handler_.snapshot_end)
+        handler_.snapshot_end(*got);
     co_return true;
 }
 
@@ -140,8 +151,12 @@ asio::awaitable<void> prefix_watch::follow() {
             if (stopped_)
                 break;
         }
+        if (stopped_)
+            break;
         if (message->events.empty() && !message->created)
             next_revision_ = std::max(next_revision_, message->header.revision + 1);  // progress
+        if (handler_.progress)
+            handler_.progress(next_revision_ - 1);
     }
     current_ = nullptr;
 }

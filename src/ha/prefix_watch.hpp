@@ -1,6 +1,7 @@
 #pragma once
 // prefix_watch: follows every key under a prefix in etcd, for as long as it runs: reads them
-// all once (a range), then watches from the next revision. When the stream breaks it
+// all once (in pages at one revision, ha::read_pages), then watches from the next revision.
+// When the stream breaks it
 // reconnects from the last revision it delivered, so nothing is skipped or repeated; when
 // etcd has compacted the history it needed, it reads everything again (a new snapshot).
 //
@@ -31,13 +32,20 @@ struct prefix_watch_options {
     duration request_timeout = std::chrono::seconds(5);
     duration retry_delay = std::chrono::seconds(1);
     duration idle_timeout = std::chrono::seconds(30);
+    std::int64_t page_keys = 1000;  // keys per answer of the read of everything
 };
 
 struct prefix_watch_handler {
-    // Every key under the prefix as of `revision` (at start, and again after a compaction).
-    std::function<void(const std::vector<key_value>& all, std::int64_t revision)> snapshot;
+    // A read of every key under the prefix begins (at start, and again after a compaction);
+    // its keys follow page by page in key order, then snapshot_end with the revision they
+    // are all of. A read that fails midway is begun again from the start.
+    std::function<void()> snapshot_begin;
+    std::function<void(std::vector<key_value>& page)> snapshot_page;
+    std::function<void(std::int64_t revision)> snapshot_end;
     // One change after the snapshot, in revision order.
     std::function<void(const watch_event& e)> changed;
+    // Every change up to `revision` was handed to `changed` (the end of a watch message).
+    std::function<void(std::int64_t revision)> progress;
     // An etcd request's outcome (nullopt: etcd answered).
     std::function<void(const std::optional<etcd_error>&)> note;
 };

@@ -13,33 +13,39 @@
 namespace sesmon::monitor {
 namespace {
 
-using writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 using value = rapidjson::Value;
 
 // ---- writing ----
 
-void put(writer& w, const char* key, std::string_view text) {
+template <class W>
+void put(W& w, const char* key, std::string_view text) {
     common::json::put(w, key, text);
 }
-void put(writer& w, const char* key, wall_time t) {
+template <class W>
+void put(W& w, const char* key, wall_time t) {
     common::json::put_time(w, key, std::optional<wall_time>(t));
 }
-void put(writer& w, const char* key, const std::optional<wall_time>& t) {
+template <class W>
+void put(W& w, const char* key, const std::optional<wall_time>& t) {
     common::json::put_time(w, key, t);
 }
-void put_uint(writer& w, const char* key, std::uint64_t n) {
+template <class W>
+void put_uint(W& w, const char* key, std::uint64_t n) {
     w.Key(key);
     w.Uint64(n);
 }
-void put_int(writer& w, const char* key, int n) {
+template <class W>
+void put_int(W& w, const char* key, int n) {
     w.Key(key);
     w.Int(n);
 }
-void put_bool(writer& w, const char* key, bool b) {
+template <class W>
+void put_bool(W& w, const char* key, bool b) {
     w.Key(key);
     w.Bool(b);
 }
-void put_strings(writer& w, const char* key, const std::vector<std::string>& items) {
+template <class W>
+void put_strings(W& w, const char* key, const std::vector<std::string>& items) {
     w.Key(key);
     w.StartArray();
     for (const std::string& s : items)
@@ -59,7 +65,8 @@ std::string_view phase_name(upgrade_phase p) {
     return "in_progress";
 }
 
-void write_node(writer& w, const node_record& n) {
+template <class W>
+void write_node(W& w, const node_record& n) {
     w.StartObject();
     put(w, "hostname", n.hostname);
     put(w, "role", n.role);
@@ -84,7 +91,8 @@ void write_node(writer& w, const node_record& n) {
     w.EndObject();
 }
 
-void write_stall(writer& w, const stall_episode& s) {
+template <class W>
+void write_stall(W& w, const stall_episode& s) {
     w.Key("stall");
     w.StartObject();
     put_bool(w, "open", s.open);
@@ -97,7 +105,8 @@ void write_stall(writer& w, const stall_episode& s) {
     w.EndObject();
 }
 
-void write_upgrade(writer& w, const upgrade_record& u) {
+template <class W>
+void write_upgrade(W& w, const upgrade_record& u) {
     w.Key("upgrade");
     w.StartObject();
     put(w, "action_date", u.identity.action_date);
@@ -121,7 +130,8 @@ void write_upgrade(writer& w, const upgrade_record& u) {
     w.EndObject();
 }
 
-void write_blind(writer& w, const blind_episode& b) {
+template <class W>
+void write_blind(W& w, const blind_episode& b) {
     w.Key("blind");
     w.StartObject();
     put_bool(w, "open", b.open);
@@ -342,10 +352,10 @@ blind_episode read_blind(const value& v) {
 
 }  // namespace
 
-std::string to_json(const cluster_state& state, std::string_view instance_no) {
-    rapidjson::StringBuffer buffer;
-    writer w(buffer);
-    w.SetIndent(' ', 2);
+namespace {
+
+template <class W>
+void write_state(W& w, const cluster_state& state, std::string_view instance_no) {
     w.StartObject();
     put_int(w, "format", cluster_state_format);
     put(w, "instance_no", instance_no);
@@ -360,18 +370,61 @@ std::string to_json(const cluster_state& state, std::string_view instance_no) {
     put_strings(w, "unknown_statuses", state.unknown_statuses);
     write_opensearch(w, state);
     w.EndObject();
+}
+
+}  // namespace
+
+std::string to_json(const cluster_state& state, std::string_view instance_no, json_layout layout) {
+    rapidjson::StringBuffer buffer;
+    if (layout == json_layout::pretty) {
+        rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+        w.SetIndent(' ', 2);
+        write_state(w, state, instance_no);
+    } else {
+        rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+        write_state(w, state, instance_no);
+    }
     return {buffer.GetString(), buffer.GetSize()};
+}
+
+namespace {
+
+// Parses `json` into `doc`; false with the reason in `error` when it is not JSON.
+bool parsed(rapidjson::Document& doc, std::string_view json, std::string& error) {
+    doc.Parse(json.data(), json.size());
+    if (!doc.HasParseError())
+        return true;
+    error = std::string("invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
+            rapidjson::GetParseError_En(doc.GetParseError());
+    return false;
+}
+
+}  // namespace
+
+std::string node_to_json(const node_record& node) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    write_node(w, node);
+    return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::optional<node_record> node_from_json(std::string_view json, std::string& error) {
+    rapidjson::Document doc;
+    if (!parsed(doc, json, error))
+        return std::nullopt;
+    try {
+        return read_node(doc);
+    } catch (const bad_state& e) {
+        error = e.what();
+        return std::nullopt;
+    }
 }
 
 std::optional<parsed_cluster_state> cluster_state_from_json(std::string_view json,
                                                             std::string& error) {
     rapidjson::Document doc;
-    doc.Parse(json.data(), json.size());
-    if (doc.HasParseError()) {
-        error = std::string("invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) +
-                ": " + rapidjson::GetParseError_En(doc.GetParseError());
+    if (!parsed(doc, json, error))
         return std::nullopt;
-    }
     try {
         if (!doc.IsObject())
             throw bad_state("not a JSON object");

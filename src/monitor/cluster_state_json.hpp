@@ -12,8 +12,19 @@ namespace sesmon::monitor {
 
 inline constexpr int cluster_state_format = 1;
 
+enum class json_layout {
+    pretty,   // indented (state files people read)
+    compact,  // one line, no spaces (the HA group's records in etcd)
+};
+
 // {"format": 1, "instance_no": ..., "upgrade": ..., "blind": ..., "emitted": [...], ...}
-std::string to_json(const cluster_state& state, std::string_view instance_no);
+std::string to_json(const cluster_state& state, std::string_view instance_no,
+                    json_layout layout = json_layout::pretty);
+
+// One node of an upgrade, compact: the object found in "upgrade.nodes" of to_json.
+std::string node_to_json(const node_record& node);
+// nullopt (with a one-line reason in `error`) for anything node_to_json did not write.
+std::optional<node_record> node_from_json(std::string_view json, std::string& error);
 
 struct parsed_cluster_state {
     std::string instance_no;

@@ -72,6 +72,10 @@ std::string body(const event& e, duration span) {
         case event_type::monitor_recovered:
             return "polling works again after " + common::format_duration(span) +
                    " without a successful poll";
+        case event_type::monitor_degraded:
+            return "the group's store refuses writes" +
+                   (e.error && !e.error->empty() ? ": " + *e.error : std::string()) +
+                   "; alerts wait until it accepts them again";
         case event_type::cluster_health_red:
             return "cluster health is red during the upgrade";
         case event_type::cluster_health_cleared:
@@ -114,8 +118,9 @@ std::string describe_insight(const cluster_insight& c, const std::string& node) 
 }
 
 std::string summarize(const event& e, duration span) {
-    const bool with_progress =
-        e.type != event_type::monitor_blind && e.type != event_type::monitor_recovered;
+    const bool with_progress = e.type != event_type::monitor_blind &&
+                               e.type != event_type::monitor_recovered &&
+                               e.type != event_type::monitor_degraded;
     std::string text =
         e.cluster.name + ": " + body(e, span) + (with_progress ? progress_suffix(e) : "");
     if (e.stall && e.stall->cluster)

@@ -56,8 +56,20 @@ boost::asio::awaitable<progress_result> client::fetch_progress(cluster_target ta
         co_return e;
     }
     const std::int64_t now_ms = now_ms_();
+    duration timeout = config_.timeout;
+    if (target.deadline != steady_time::max()) {
+        const auto left = std::chrono::duration_cast<duration>(target.deadline -
+                                                               std::chrono::steady_clock::now());
+        if (left <= duration::zero()) {
+            api_error e;
+            e.kind = api_error_kind::network;
+            e.message = "not polled: past the poll's deadline";
+            co_return e;
+        }
+        timeout = std::min(timeout, left);
+    }
     http_request request =
-        build_progress_request(*route, target.instance_no, signer_, now_ms, config_.timeout);
+        build_progress_request(*route, target.instance_no, signer_, now_ms, timeout);
     // A named awaitable: GCC 12 mishandles temporaries inside co_await expressions.
     auto sending = http_.send(std::move(request));
     http_result response = co_await std::move(sending);

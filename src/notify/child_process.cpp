@@ -33,6 +33,10 @@ std::string process_result::describe(duration timeout) const {
     if (timed_out) {
         return "timed out after " + common::format_duration(timeout);
     }
+    if (cut) {
+        return "killed at the attempt's deadline, before its timeout of " +
+               common::format_duration(timeout);
+    }
     if (signal != 0) {
         return "killed by signal " + std::to_string(signal);
     }
@@ -133,7 +137,8 @@ asio::awaitable<void> write_input(asio::local::stream_protocol::socket& socket,
 
 asio::awaitable<process_result> run_process(std::vector<std::string> argv,
                                             std::vector<std::string> environment, std::string input,
-                                            duration timeout, duration kill_grace) {
+                                            duration timeout, duration kill_grace,
+                                            steady_time hard_deadline) {
     process_result result;
     if (argv.empty()) {
         result.error = "empty argv";
@@ -157,15 +162,21 @@ asio::awaitable<process_result> run_process(std::vector<std::string> argv,
     result.started = true;
 
     // Feed stdin while watching for exit; a child that never reads must not stop the timeout.
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto soft_deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = std::min(soft_deadline, hard_deadline);
     auto first = co_await (write_input(ours, input) || wait_exit(child.pid, deadline));
     bool exited = first.index() == 1 ? std::get<1>(first) : co_await wait_exit(child.pid, deadline);
     boost::system::error_code ignored;
     ours.close(ignored);
     if (!exited) {
-        result.timed_out = true;
-        ::kill(-child.pid, SIGTERM);
-        exited = co_await wait_exit(child.pid, std::chrono::steady_clock::now() + kill_grace);
+        if (hard_deadline <= soft_deadline) {
+            result.cut = true;  // no grace: nothing of it may run past the hard deadline
+        } else {
+            result.timed_out = true;
+            ::kill(-child.pid, SIGTERM);
+            exited = co_await wait_exit(
+                child.pid, std::min(std::chrono::steady_clock::now() + kill_grace, hard_deadline));
+        }
         // The rest of the group, and the leader if it ignored SIGTERM.
         ::kill(-child.pid, SIGKILL);
         if (!exited) {

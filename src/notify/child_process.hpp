@@ -13,6 +13,8 @@
 //   50 ms); the event loop never blocks.
 // - On timeout the process group gets SIGTERM, then SIGKILL after `kill_grace`; the leader is
 //   still an unreaped zombie at that point, so the group id cannot have been reused.
+// - `hard_deadline` (the delivery's, e.g. an HA leadership term's end) is never passed: the
+//   group gets SIGKILL at it, with no grace, whatever the timeout says.
 // - If the waiting coroutine is cancelled or destroyed, the group is SIGKILLed and reaped.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -26,18 +28,21 @@ namespace sesmon::notify {
 struct process_result {
     bool started = false;    // false: spawn failed, see `error`
     bool timed_out = false;  // killed because `timeout` passed
+    bool cut = false;        // killed at the hard deadline, before its timeout
     int exit_code = -1;      // when it exited normally
     int signal = 0;          // when a signal ended it
     std::string error;       // spawn failure, one line
 
-    bool succeeded() const { return started && !timed_out && exit_code == 0; }
-    // "exit 0", "exit 3", "killed by signal 9", "timed out after 30s", "cannot start: ...".
+    bool succeeded() const { return started && !timed_out && !cut && exit_code == 0; }
+    // "exit 0", "exit 3", "killed by signal 9", "timed out after 30s", "killed at the
+    // attempt's deadline, before its timeout of 30s", "cannot start: ...".
     std::string describe(duration timeout) const;
 };
 
 boost::asio::awaitable<process_result> run_process(std::vector<std::string> argv,
                                                    std::vector<std::string> environment,
                                                    std::string input, duration timeout,
-                                                   duration kill_grace = std::chrono::seconds(2));
+                                                   duration kill_grace = std::chrono::seconds(2),
+                                                   steady_time hard_deadline = steady_time::max());
 
 }  // namespace sesmon::notify

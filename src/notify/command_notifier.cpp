@@ -4,6 +4,7 @@
 
 #include "notify/child_process.hpp"
 #include "notify/format_generic.hpp"
+#include "notify/message_text.hpp"
 
 namespace sesmon::notify {
 
@@ -19,12 +20,20 @@ command_notifier::command_notifier(notifier_config config, duration kill_grace,
     }
 }
 
-boost::asio::awaitable<delivery_outcome> command_notifier::deliver(const event& e) {
-    auto env = command_environment(inherited_, e);
+boost::asio::awaitable<delivery_outcome> command_notifier::deliver(
+    const event& e, const delivery_context& context) {
     const auto began = std::chrono::steady_clock::now();
-    process_result result = co_await run_process(config_.argv, std::move(env), format_generic(e),
-                                                 config_.timeout, kill_grace_);
     delivery_outcome outcome;
+    if (auto refused = context.refusal(began); !refused.empty()) {
+        outcome.result = delivery_outcome::kind::retry;
+        outcome.detail = std::move(refused);
+        co_return outcome;
+    }
+    auto env = command_environment(inherited_, e);
+    process_result result =
+        co_await run_process(config_.argv, std::move(env),
+                             format_generic(with_localized_summary(e, text_options_of(config_))),
+                             config_.timeout, kill_grace_, context.deadline);
     outcome.result =
         result.succeeded() ? delivery_outcome::kind::delivered : delivery_outcome::kind::retry;
     outcome.detail = result.describe(config_.timeout);

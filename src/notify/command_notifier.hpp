@@ -4,7 +4,8 @@
 // command_environment.hpp: an allowlist of the daemon's variables (PATH, LANG, LC_*, TZ, HOME,
 // SES_*) plus SES_EVENT_TYPE, SES_EVENT_ID, SES_CLUSTER — never the daemon's secrets.
 // Exit 0 is delivered; any other exit, a signal, a spawn failure or the timeout (process
-// group SIGTERM, then SIGKILL 2 s later) is retried.
+// group SIGTERM, then SIGKILL 2 s later) is retried. The context's deadline is a hard one: the
+// group is SIGKILLed at it (no grace), and past it no program is started.
 #include <string>
 #include <vector>
 
@@ -22,7 +23,8 @@ class command_notifier final : public sesmon::notifier {
                               sesmon::duration kill_grace = std::chrono::seconds(2),
                               std::vector<std::string> inherited = process_environment());
     std::string_view name() const override { return config_.name; }
-    boost::asio::awaitable<sesmon::delivery_outcome> deliver(const sesmon::event& e) override;
+    boost::asio::awaitable<sesmon::delivery_outcome> deliver(
+        const sesmon::event& e, const sesmon::delivery_context& context) override;
 
   private:
     sesmon::notifier_config config_;

@@ -222,9 +222,10 @@ asio::awaitable<void> delivery_lane::drain(std::string cluster) {
             break;
         std::shared_ptr<notifier> instance = notifier_;
         const steady_time began = clock_.steady_now();
+        const delivery_context unbounded;  // an HA member's fenced notifiers bound it
         delivery_outcome outcome;
         try {
-            outcome = co_await instance->deliver(e);
+            outcome = co_await instance->deliver(e, unbounded);
         } catch (const std::exception& error) {
             outcome.result = delivery_outcome::kind::retry;
             outcome.detail = std::string("attempt failed: ") + error.what();

@@ -2,36 +2,6 @@
 
 namespace sesmon::notify {
 
-std::string_view event_title(event_type type) {
-    switch (type) {
-        case event_type::upgrade_started:
-            return "Upgrade started";
-        case event_type::node_changed:
-            return "Node changed";
-        case event_type::upgrade_finished:
-            return "Upgrade finished";
-        case event_type::upgrade_failed:
-            return "Upgrade failed";
-        case event_type::upgrade_stalled:
-            return "Upgrade stalled";
-        case event_type::stall_cleared:
-            return "Stall cleared";
-        case event_type::upgrade_vanished:
-            return "Upgrade vanished";
-        case event_type::monitor_blind:
-            return "Monitor blind";
-        case event_type::monitor_recovered:
-            return "Monitor recovered";
-        case event_type::cluster_health_red:
-            return "Cluster health red";
-        case event_type::cluster_health_cleared:
-            return "Cluster health no longer red";
-        case event_type::recovery_stuck:
-            return "Shard recovery stuck";
-    }
-    return "Event";
-}
-
 std::string_view event_emoji(event_type type) {
     switch (type) {
         case event_type::upgrade_started:
@@ -52,6 +22,8 @@ std::string_view event_emoji(event_type type) {
             return ":see_no_evil:";
         case event_type::monitor_recovered:
             return ":eyes:";
+        case event_type::monitor_degraded:
+            return ":rotating_light:";
         case event_type::cluster_health_red:
             return ":red_circle:";
         case event_type::cluster_health_cleared:

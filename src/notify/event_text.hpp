@@ -9,9 +9,6 @@
 
 namespace sesmon::notify {
 
-// "Upgrade stalled", "Monitor blind", ...
-std::string_view event_title(sesmon::event_type type);
-
 // A Slack emoji short code that fits the event, e.g. ":warning:".
 std::string_view event_emoji(sesmon::event_type type);
 

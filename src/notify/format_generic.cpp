@@ -80,6 +80,7 @@ std::string format_generic(const event& e) {
     put(w, "name", e.cluster.name);
     put(w, "instance_no", e.cluster.instance_no);
     put(w, "region", e.cluster.region);
+    json::put_labels(w, "labels", e.cluster.labels);
     w.EndObject();
     key(w, "upgrade");
     if (e.upgrade) {
@@ -207,6 +208,21 @@ struct reader {
         return c;
     }
 
+    // cluster.labels: an object of strings; absent or null reads as none.
+    label_set labels(const rapidjson::Value& cluster) {
+        label_set out;
+        if (const rapidjson::Value* l = object(cluster, "labels")) {
+            for (const auto& m : l->GetObject()) {
+                if (!m.value.IsString()) {
+                    ok = false;
+                    return {};
+                }
+                out.set(m.name.GetString(), {m.value.GetString(), m.value.GetStringLength()});
+            }
+        }
+        return out;
+    }
+
     // The member if it is an object; nullptr if missing or null; fails on other types.
     const rapidjson::Value* object(const rapidjson::Value& parent, const char* name) {
         auto it = parent.FindMember(name);
@@ -248,7 +264,7 @@ std::optional<event> parse_generic(std::string_view json) {
         return std::nullopt;
     }
     e.cluster = {r.text(*cluster, "name"), r.text(*cluster, "instance_no"),
-                 r.text(*cluster, "region")};
+                 r.text(*cluster, "region"), r.labels(*cluster)};
     if (const rapidjson::Value* u = r.object(doc, "upgrade")) {
         upgrade_info info;
         info.from_version = r.text(*u, "from_version");

@@ -23,6 +23,8 @@ std::vector<pagerduty_step> pagerduty_steps(event_type type) {
             return {{"resolve", incident::stall}};
         case event_type::monitor_recovered:
             return {{"resolve", incident::blind}};
+        case event_type::monitor_degraded:
+            return {{"trigger", incident::degraded}};
         case event_type::cluster_health_red:
             return {{"trigger", incident::red}};
         case event_type::cluster_health_cleared:
@@ -55,6 +57,8 @@ std::string_view incident_name(pagerduty_incident incident) {
             return "red";
         case pagerduty_incident::recovery:
             return "recovery";
+        case pagerduty_incident::degraded:
+            return "degraded";
     }
     return "stall";
 }
@@ -68,6 +72,9 @@ std::string pagerduty_dedup_key(const event& e, pagerduty_incident incident) {
         (e.cluster.instance_no.empty() ? e.cluster.name : e.cluster.instance_no);
     if (incident == pagerduty_incident::blind) {
         return cluster + "/blind";
+    }
+    if (incident == pagerduty_incident::degraded) {
+        return cluster + "/degraded";  // one incident per group: resolved by a person
     }
     const std::string upgrade =
         e.upgrade ? e.upgrade->action_date + "/" + e.upgrade->to_version : "upgrade";
@@ -86,6 +93,8 @@ std::string_view severity(pagerduty_incident incident) {
             return "error";
         case pagerduty_incident::blind:
             return "warning";
+        case pagerduty_incident::degraded:
+            return "critical";
     }
     return "warning";
 }

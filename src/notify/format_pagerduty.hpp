@@ -8,6 +8,7 @@
 //   upgrade_stalled → trigger stall        stall_cleared     → resolve stall
 //   upgrade_failed  → trigger failure      monitor_blind     → trigger blind
 //   monitor_recovered → resolve blind
+//   monitor_degraded → trigger degraded (one per HA group; a person resolves it)
 //   cluster_health_red → trigger red       cluster_health_cleared → resolve red
 //   recovery_stuck  → trigger recovery
 //   upgrade_finished, upgrade_vanished → resolve stall, failure and recovery of that upgrade
@@ -25,7 +26,7 @@
 
 namespace sesmon::notify {
 
-enum class pagerduty_incident { stall, failure, blind, red, recovery };
+enum class pagerduty_incident { stall, failure, blind, degraded, red, recovery };
 
 struct pagerduty_step {
     std::string_view action;  // "trigger" | "resolve"

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "common/json_writer.hpp"
-#include "common/time_format.hpp"
+#include "notify/catalogue.hpp"
 #include "notify/event_text.hpp"
 
 namespace sesmon::notify {
@@ -61,79 +61,89 @@ void text_object(json::writer& w, std::string_view type, std::string_view text) 
     w.EndObject();
 }
 
-std::vector<std::string> fields(const event& e) {
+std::string bold(std::string_view label) {
+    return "*" + std::string(label) + "*\n";
+}
+
+// The message's facts in Slack's mrkdwn: the same labels as every other format, the node and
+// its status words (as code) in one field, and the expected finish as a <!date> that Slack
+// shows in the reader's own zone (the text after | is the fallback, in the notifier's zone).
+std::vector<std::string> fields(const event& e, const text_options& options) {
+    const catalogue& c = catalogue_for(options.language);
     std::vector<std::string> out;
-    std::string cluster = "*Cluster*\n" + escape(e.cluster.name);
-    if (!e.cluster.instance_no.empty()) {
-        cluster += " (" + escape(e.cluster.instance_no) +
-                   (e.cluster.region.empty() ? "" : ", " + escape(e.cluster.region)) + ")";
-    }
-    out.push_back(std::move(cluster));
-    if (auto versions = version_text(e); !versions.empty()) {
-        out.push_back("*Versions*\n" + escape(versions));
-    }
-    if (auto progress = progress_text(e); !progress.empty()) {
-        out.push_back("*Progress*\n" + progress + " nodes done");
-    }
-    if (e.upgrade && e.upgrade->expected_finish) {
-        // Slack shows <!date^...> in the reader's own time zone; the text after | is the
-        // fallback for clients that cannot.
-        const auto at = *e.upgrade->expected_finish;
-        out.push_back("*Expected finish*\n<!date^" + std::to_string(at.time_since_epoch().count()) +
-                      "^{date_short_pretty} {time}|" + common::format_rfc3339_utc(at) + ">");
-    }
-    if (e.node) {
-        std::string node = "*Node*\n" + escape(e.node->hostname);
-        if (!e.node->role.empty()) {
-            node += " (" + escape(e.node->role) + ")";
+    for (const message_fact& fact : render_message(e, options).facts) {
+        switch (fact.kind) {
+            case fact_kind::status:
+                break;  // part of the node's field
+            case fact_kind::cluster: {
+                std::string cluster = bold(fact.label) + escape(fact.value);
+                std::string labels;
+                for (const auto& [key, value] : e.cluster.labels)
+                    labels +=
+                        (labels.empty() ? "" : " \u00b7 ") + escape(key) + "=" + escape(value);
+                out.push_back(labels.empty() ? cluster : cluster + "\n" + labels);
+                break;
+            }
+            case fact_kind::node: {
+                std::string node = bold(fact.label) + escape(fact.value);
+                const std::string status = "`" + escape(e.node->status) + "`";
+                node += "\n" +
+                        (e.node->previous_status.empty()
+                             ? status
+                             : fill(c.status_was,
+                                    {{"status", status},
+                                     {"previous", "`" + escape(e.node->previous_status) + "`"}}));
+                out.push_back(std::move(node));
+                break;
+            }
+            case fact_kind::expected_finish: {
+                const auto at = *e.upgrade->expected_finish;
+                out.push_back(bold(fact.label) + "<!date^" +
+                              std::to_string(at.time_since_epoch().count()) +
+                              "^{date_short_pretty} {time}|" + escape(fact.value) + ">");
+                break;
+            }
+            case fact_kind::error:
+                out.push_back(bold(fact.label) + escape(clip(fact.value, 1900)));
+                break;
+            default:
+                out.push_back(bold(fact.label) + escape(fact.value));
+                break;
         }
-        node += "\n`" + escape(e.node->status) + "`";
-        if (!e.node->previous_status.empty()) {
-            node += " (was `" + escape(e.node->previous_status) + "`)";
-        }
-        out.push_back(std::move(node));
     }
-    if (e.type == event_type::upgrade_stalled || e.type == event_type::stall_cleared ||
-        e.type == event_type::recovery_stuck) {
-        if (auto stuck = stuck_for(e)) {
-            out.push_back("*Stuck for*\n" + common::format_duration(*stuck));
-        }
-    }
-    if (auto view = cluster_view_text(e); !view.empty()) {
-        out.push_back("*OpenSearch*\n" + escape(clip(view, 1900)));
-    }
-    if (e.error) {
-        out.push_back("*Last error*\n" + escape(clip(*e.error, 1900)));
-    }
+    // The cluster's own OpenSearch view (SPEC §16), where the event carries one.
+    if (auto view = cluster_view_text(e); !view.empty())
+        out.push_back(bold("OpenSearch") + escape(clip(view, 1900)));
     return out;
 }
 
 }  // namespace
 
-std::string format_slack(const event& e) {
+std::string format_slack(const event& e, const text_options& options) {
+    const message_text m = render_message(e, options);
+    const std::string summary = localized_summary(e, options);
     rapidjson::StringBuffer buffer;
     json::writer w(buffer);
     w.StartObject();
-    json::put(w, "text", std::string(event_emoji(e.type)) + " " + escape(e.summary));
+    json::put(w, "text", std::string(event_emoji(e.type)) + " " + escape(summary));
     json::key(w, "blocks");
     w.StartArray();
 
     w.StartObject();
     json::put(w, "type", "header");
     json::key(w, "text");
-    text_object(w, "plain_text",
-                clip(std::string(event_emoji(e.type)) + " " + std::string(event_title(e.type)) +
-                         ": " + e.cluster.name,
-                     150));
+    text_object(
+        w, "plain_text",
+        clip(std::string(event_emoji(e.type)) + " " + m.title + ": " + e.cluster.name, 150));
     w.EndObject();
 
     w.StartObject();
     json::put(w, "type", "section");
     json::key(w, "text");
-    text_object(w, "mrkdwn", clip(escape(e.summary), 3000));
+    text_object(w, "mrkdwn", clip(escape(summary), 3000));
     json::key(w, "fields");
     w.StartArray();
-    for (const auto& field : fields(e)) {
+    for (const auto& field : fields(e, options)) {
         text_object(w, "mrkdwn", field);
     }
     w.EndArray();
@@ -143,9 +153,9 @@ std::string format_slack(const event& e) {
     json::put(w, "type", "context");
     json::key(w, "elements");
     w.StartArray();
-    text_object(w, "mrkdwn",
-                common::format_rfc3339_utc(e.occurred_at) + " \u00b7 " +
-                    std::string(to_string(e.type)) + " \u00b7 event " + e.id.substr(0, 12));
+    text_object(
+        w, "mrkdwn",
+        m.occurred + " \u00b7 " + std::string(to_string(e.type)) + " \u00b7 " + m.event_ref);
     w.EndArray();
     w.EndObject();
 

@@ -5,6 +5,7 @@
 #include "common/time_format.hpp"
 #include "notify/event_text.hpp"
 #include "notify/format_generic.hpp"
+#include "notify/message_text.hpp"
 
 namespace sesmon::notify {
 
@@ -33,6 +34,7 @@ void field(std::string& line, std::string_view key, std::string_view value) {
 spdlog::level::level_enum level_for(event_type type) {
     switch (type) {
         case event_type::upgrade_failed:
+        case event_type::monitor_degraded:
         case event_type::cluster_health_red:
             return spdlog::level::err;
         case event_type::upgrade_stalled:
@@ -53,6 +55,7 @@ std::string log_line(const event& e, log_format format) {
     }
     std::string line = "event=" + std::string(to_string(e.type));
     field(line, "cluster", e.cluster.name);
+    field(line, "labels", e.cluster.labels.to_text());
     if (e.node) {
         field(line, "node", e.node->hostname);
         field(line, "role", e.node->role);
@@ -83,12 +86,23 @@ std::string log_line(const event& e, log_format format) {
 }
 
 log_notifier::log_notifier(std::string name, std::shared_ptr<spdlog::logger> logger,
-                           log_format format)
-    : name_(std::move(name)), logger_(std::move(logger)), format_(format) {}
+                           log_format format, message_language language)
+    : name_(std::move(name)), logger_(std::move(logger)), format_(format), language_(language) {}
 
-boost::asio::awaitable<delivery_outcome> log_notifier::deliver(const event& e) {
-    logger_->log(level_for(e.type), "{}", log_line(e, format_));
+boost::asio::awaitable<delivery_outcome> log_notifier::deliver(const event& e,
+                                                               const delivery_context& context) {
     delivery_outcome outcome;
+    if (auto refused = context.refusal(std::chrono::steady_clock::now()); !refused.empty()) {
+        outcome.result = delivery_outcome::kind::retry;
+        outcome.detail = std::move(refused);
+        co_return outcome;
+    }
+    if (language_ == message_language::en) {
+        logger_->log(level_for(e.type), "{}", log_line(e, format_));
+    } else {
+        logger_->log(level_for(e.type), "{}",
+                     log_line(with_localized_summary(e, {language_, {}}), format_));
+    }
     outcome.detail = "logged";
     co_return outcome;
 }

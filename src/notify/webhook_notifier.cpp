@@ -6,6 +6,7 @@
 #include "notify/format_generic.hpp"
 #include "notify/format_pagerduty.hpp"
 #include "notify/format_slack.hpp"
+#include "notify/message_text.hpp"
 #include "notify/retry_policy.hpp"
 #include "notify/signing.hpp"
 #include "sesmon/version.hpp"
@@ -13,13 +14,15 @@
 namespace sesmon::notify {
 
 std::vector<std::string> webhook_bodies(const notifier_config& config, const event& e) {
+    const text_options options = text_options_of(config);
     switch (config.format) {
         case webhook_format::generic:
-            return {format_generic(e)};
+            return {format_generic(with_localized_summary(e, options))};
         case webhook_format::slack:
-            return {format_slack(e)};
+            return {format_slack(e, options)};
         case webhook_format::pagerduty:
-            return format_pagerduty(e, config.routing_key ? config.routing_key->reveal() : "");
+            return format_pagerduty(with_localized_summary(e, options),
+                                    config.routing_key ? config.routing_key->reveal() : "");
     }
     return {};
 }
@@ -66,7 +69,8 @@ webhook_notifier::webhook_notifier(notifier_config config, http_client& client,
     }
 }
 
-boost::asio::awaitable<delivery_outcome> webhook_notifier::deliver(const event& e) {
+boost::asio::awaitable<delivery_outcome> webhook_notifier::deliver(
+    const event& e, const delivery_context& context) {
     auto bodies = webhook_bodies(config_, e);
     if (bodies.empty()) {
         delivery_outcome skipped;
@@ -77,10 +81,21 @@ boost::asio::awaitable<delivery_outcome> webhook_notifier::deliver(const event& 
     delivery_outcome outcome;
     const std::string count = std::to_string(bodies.size());
     for (std::size_t i = 0; i < bodies.size(); ++i) {
-        http_request request =
-            webhook_request(config_, signing_key_, e, std::move(bodies[i]), clock_.wall_now());
-        http_result result = co_await client_.send(std::move(request));
-        outcome = classify_http_result(result, clock_.wall_now());
+        // The deadline is on the steady clock that the HTTP client times requests with.
+        const steady_time now = std::chrono::steady_clock::now();
+        if (auto refused = context.refusal(now); !refused.empty()) {
+            outcome.result = delivery_outcome::kind::retry;
+            outcome.detail = std::move(refused);
+        } else {
+            http_request request =
+                webhook_request(config_, signing_key_, e, std::move(bodies[i]), clock_.wall_now());
+            request.timeout = context.budget(config_.timeout, now);
+            const bool cut_short = request.timeout < config_.timeout;
+            http_result result = co_await client_.send(std::move(request));
+            outcome = classify_http_result(result, clock_.wall_now());
+            if (cut_short && !result && result.error().kind == http_error_kind::timeout)
+                outcome.detail += " (cut at the attempt's deadline, before the notifier's timeout)";
+        }
         if (outcome.result != delivery_outcome::kind::delivered) {
             // The whole event is retried (or dead-lettered) as one.
             if (bodies.size() > 1) {

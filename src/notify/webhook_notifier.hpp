@@ -6,6 +6,8 @@
 // webhook-timestamp = attempt time, webhook-signature when a signing secret is set), the
 // User-Agent, Content-Type and the configured extra headers. The HTTP status or transport
 // error is classified by retry_policy. Redirects are not followed (3xx is a rejection).
+// The delivery context bounds the attempt: each POST's timeout is cut to end by its deadline,
+// and before each POST (every pagerduty message) it asks whether one may start.
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,7 +39,8 @@ class webhook_notifier final : public sesmon::notifier {
     webhook_notifier(sesmon::notifier_config config, sesmon::http_client& client,
                      sesmon::clock& clock);
     std::string_view name() const override { return config_.name; }
-    boost::asio::awaitable<sesmon::delivery_outcome> deliver(const sesmon::event& e) override;
+    boost::asio::awaitable<sesmon::delivery_outcome> deliver(
+        const sesmon::event& e, const sesmon::delivery_context& context) override;
 
   private:
     sesmon::notifier_config config_;

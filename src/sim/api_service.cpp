@@ -163,6 +163,8 @@ net::server_response api_service::handle(const net::server_request& req) {
                                  request_id);
         }
         instance_no = text_member(body, "serviceGroupInstanceNo").value_or("");
+        if (!instance_no.empty())
+            polls_.record(instance_no, std::chrono::system_clock::now());
     }
     const cluster_spec* cluster = find(instance_no);
     const auto page = route == route_kind::cluster_list ? positive(req.query_param("pageNo"), 1)

@@ -15,6 +15,7 @@
 #include "sesmon/clock.hpp"
 #include "sim/fault.hpp"
 #include "sim/gateway.hpp"
+#include "sim/poll_log.hpp"
 #include "sim/scenario.hpp"
 #include "sim/sim_time.hpp"
 
@@ -55,6 +56,8 @@ class api_service {
     net::server_response handle(const net::server_request& req);
 
     const cluster_spec* find(const std::string& instance_no) const;
+    // Every authenticated progress request, by cluster (GET /_sim/polls).
+    poll_log& polls() { return polls_; }
 
   private:
     // The cluster `instance_no` as routes of `region` see it now, or the service error that
@@ -86,6 +89,7 @@ class api_service {
     std::unordered_map<std::string, std::size_t> by_instance_;
     std::unordered_map<std::string, std::vector<std::size_t>> by_region_;
     std::mt19937_64 ids_;
+    poll_log polls_;
 };
 
 }  // namespace sesmon::sim

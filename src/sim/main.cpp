@@ -7,7 +7,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "common/atomic_file.hpp"
 #include "net/http_server.hpp"
@@ -27,8 +29,38 @@ struct cli_options {
     bool webhook_sink = false;
     std::vector<std::string> hook_secrets;
     std::size_t generate_clusters = 0;
+    std::size_t generate_nodes = 0;
+    long generate_spread = 0;
     std::string log_level = "info";
+    bool notify_services = false;
+    std::string works_public_key, works_client_id, works_client_secret;
+    long long works_token_ttl = 86400;
+    std::string teams_sig;
+    std::string sens_access_key, sens_secret_key;
+    std::vector<std::string> sens_senders;
 };
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw std::runtime_error("cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void set_notify_services(const cli_options& o, sesmon::sim::simulator_options& sim) {
+    sim.notify_services = o.notify_services;
+    if (!o.works_public_key.empty())
+        sim.works.public_key_pem = read_file(o.works_public_key);
+    sim.works.client_id = o.works_client_id;
+    sim.works.client_secret = o.works_client_secret;
+    sim.works.token_ttl = std::chrono::seconds(o.works_token_ttl);
+    sim.teams_signature = o.teams_sig;
+    if (!o.sens_access_key.empty())
+        sim.sens.credentials = {{o.sens_access_key, o.sens_secret_key}};
+    sim.sens.senders = o.sens_senders;
+}
 
 // Polls every 50 ms until `server` has no connection left or `tries` ran out, then stops
 // the io_context.
@@ -60,7 +92,8 @@ int run(const cli_options& o) {
         s.start = real.wall_now();
     }
     if (o.generate_clusters)
-        sesmon::sim::add_generated_clusters(s, o.generate_clusters);
+        sesmon::sim::add_generated_clusters(
+            s, o.generate_clusters, {o.generate_nodes, std::chrono::seconds(o.generate_spread)});
 
     sesmon::sim::simulator_options sim_options;
     sim_options.time_scale = o.time_scale;
@@ -74,6 +107,7 @@ int run(const cli_options& o) {
         }
         sim_options.hook_secrets[entry.substr(0, eq)] = entry.substr(eq + 1);
     }
+    set_notify_services(o, sim_options);
 
     sesmon::net::http_server_options server_options;
     server_options.listen = o.listen;
@@ -148,6 +182,36 @@ int main(int argc, char** argv) {
     app.add_option("--hook-secret", o.hook_secrets, "NAME=SECRET to verify /hooks/NAME");
     app.add_option("--generate-clusters", o.generate_clusters,
                    "add N fabricated clusters with upgrades in flight");
+    auto* services = app.add_flag("--notify-services", o.notify_services,
+                                  "emulate NAVER WORKS, Teams and SENS (docs/simulator.md)");
+    app.add_option("--works-public-key", o.works_public_key,
+                   "PEM public key that verifies the NAVER WORKS JWTs")
+        ->check(CLI::ExistingFile)
+        ->needs(services);
+    app.add_option("--works-client-id", o.works_client_id, "NAVER WORKS client id")
+        ->needs(services);
+    app.add_option("--works-client-secret", o.works_client_secret, "NAVER WORKS client secret")
+        ->needs(services);
+    app.add_option("--works-token-ttl", o.works_token_ttl,
+                   "seconds an access token lives (default 86400)")
+        ->check(CLI::PositiveNumber)
+        ->needs(services);
+    app.add_option("--teams-sig", o.teams_sig, "the sig= a Teams workflow URL must carry")
+        ->needs(services);
+    auto* sens_access = app.add_option("--sens-access-key", o.sens_access_key,
+                                       "check SENS signatures with this access key");
+    auto* sens_secret =
+        app.add_option("--sens-secret-key", o.sens_secret_key, "and this secret key");
+    sens_access->needs(sens_secret)->needs(services);
+    sens_secret->needs(sens_access);
+    app.add_option("--sens-sender", o.sens_senders, "a registered SMS caller number (repeatable)")
+        ->needs(services);
+    app.add_option("--generate-nodes", o.generate_nodes,
+                   "nodes per generated cluster (default: 3 to 6)")
+        ->check(CLI::Range(1, 200));
+    app.add_option("--generate-spread", o.generate_spread,
+                   "seconds after the start over which generated upgrades keep starting")
+        ->check(CLI::Range(0L, 86400L));
     app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
     CLI11_PARSE(app, argc, argv);

@@ -489,7 +489,7 @@ std::string region_number(const std::string& region) {
     return {};
 }
 
-void add_generated_clusters(scenario& s, std::size_t count) {
+void add_generated_clusters(scenario& s, std::size_t count, const generated_fleet& shape) {
     using std::chrono::seconds;
     static constexpr const char* roles[] = {"M", "MO", "D", "DO"};
     for (std::size_t i = 0; i < count; ++i) {
@@ -499,11 +499,12 @@ void add_generated_clusters(scenario& s, std::size_t count) {
         c.name = name;
         c.instance_no = std::to_string(9000001 + i);
         c.version = "2140";
-        std::size_t node_count = 3 + i % 4;
+        const std::size_t node_count = shape.nodes != 0 ? shape.nodes : 3 + i % 4;
         upgrade_spec u;
         u.target_version = "2150";
         // Staggered so that at any moment clusters are at every point of their upgrade.
-        u.start = s.start - seconds(static_cast<long long>((i * 37) % 900));
+        const auto window = static_cast<std::size_t>(900 + shape.spread.count());
+        u.start = s.start + shape.spread - seconds(static_cast<long long>((i * 37) % window));
         u.stages = {{"Upgrade_OpenSearch", seconds(60 + static_cast<long long>(i % 5) * 30)},
                     {"Upgrade_Plugin", seconds(20)}};
         for (std::size_t n = 0; n < node_count; ++n) {

@@ -138,9 +138,17 @@ scenario load_scenario_file(const std::string& path, wall_time now);
 // The same from text; `source` names it in messages.
 scenario parse_scenario(const std::string& yaml_text, const std::string& source, wall_time now);
 
+// How add_generated_clusters shapes the fleet.
+struct generated_fleet {
+    std::size_t nodes = 0;  // nodes per cluster; 0: 3 to 6
+    // Upgrades start between 15 min before the scenario's start and this long after it, so
+    // that a long run (the HA soak) sees upgrades going on throughout; 0: all in flight.
+    std::chrono::seconds spread{0};
+};
+
 // Adds `count` fabricated clusters ("gen-00001", instance_no "9000001"...) with upgrades in
 // flight at staggered points, for benchmarks.
-void add_generated_clusters(scenario& s, std::size_t count);
+void add_generated_clusters(scenario& s, std::size_t count, const generated_fleet& shape = {});
 
 // The route prefix of a region ("/api/v2" for KR), and its regionNo ("" when unknown).
 std::string region_prefix(const std::string& region);

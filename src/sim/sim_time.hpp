@@ -28,6 +28,8 @@ class virtual_clock {
     wall_time now() const;
     void advance(duration d);
     double scale() const { return scale_; }
+    // Everything advance() added so far.
+    duration advanced() const { return advanced_; }
 
   private:
     wall_time start_;

@@ -50,9 +50,26 @@ simulator::simulator(scenario s, simulator_options options, const sesmon::clock&
       vclock_(scenario_.start, options_.time_scale, real),
       faults_(scenario_.seed, scenario_.faults),
       opensearch_(scenario_, vclock_, logger_),
-      api_(scenario_, vclock_, real, faults_, options_.credentials, logger_, &opensearch_) {
+      api_(scenario_, vclock_, real, faults_, options_.credentials, logger_, &opensearch_),
+      services_(vclock_, real) {
     if (options_.webhook_sink)
         sink_.emplace(options_.hook_secrets, vclock_, real);
+    if (options_.notify_services) {
+        works_.emplace(options_.works, services_);
+        teams_.emplace(options_.teams_signature, services_);
+        sens_.emplace(options_.sens, services_);
+    }
+}
+
+std::optional<net::server_response> simulator::notify_service(const net::server_request& req) {
+    const std::string_view path = req.path();
+    if (works_ && works_service::handles(path))
+        return works_->handle(req);
+    if (teams_ && teams_service::handles(path))
+        return teams_->handle(req);
+    if (sens_ && sens_service::handles(path))
+        return sens_->handle(req);
+    return std::nullopt;
 }
 
 void simulator::start_opensearch(const net::http_server_options& api_server) {
@@ -66,7 +83,9 @@ net::server_handler simulator::handler() {
 boost::asio::awaitable<net::server_response> simulator::handle(net::server_request req) {
     auto path = std::string(req.path());
     net::server_response res;
-    if (api_service::is_api_path(path)) {
+    if (auto answer = notify_service(req)) {
+        res = std::move(*answer);
+    } else if (api_service::is_api_path(path)) {
         res = api_.handle(req);
     } else if (sink_ && path.rfind("/hooks/", 0) == 0 && path.size() > 7) {
         if (req.method != "POST") {
@@ -105,11 +124,29 @@ net::server_response simulator::control(const net::server_request& req) {
         return control_json(
             200, R"({"virtual_time":")" + common::format_rfc3339_utc(vclock_.now()) + "\"}");
     }
+    if (path == "/_sim/polls" && req.method == "GET")
+        return control_json(200, api_.polls().json());
+    if (path == "/_sim/polls" && req.method == "DELETE") {
+        api_.polls().clear();
+        return control_json(200, "{}");
+    }
     if (path == "/_sim/faults" && req.method == "POST")
         return set_faults(req);
     if (path == "/_sim/opensearch" && req.method == "POST") {
         if (auto err = opensearch_.control(req.body); !err.empty())
             return control_error(400, err);
+        return control_json(200, "{}");
+    }
+    if (works_ && path == "/_sim/services" && req.method == "GET")
+        return control_json(200, services_.list_json(req.query_param("service")));
+    if (works_ && path == "/_sim/services" && req.method == "DELETE") {
+        services_.clear();
+        return control_json(200, "{}");
+    }
+    if (works_ && path == "/_sim/services/fail" && req.method == "POST") {
+        if (auto err = services_.add_failure(req.body); !err.empty())
+            return control_error(400, err);
+        logger_->info("notification services: failure set: {}", req.body);
         return control_json(200, "{}");
     }
     if (sink_ && path == "/_sim/hooks" && req.method == "GET") {

@@ -14,8 +14,12 @@
 #include "sim/fault.hpp"
 #include "sim/opensearch_service.hpp"
 #include "sim/scenario.hpp"
+#include "sim/sens_service.hpp"
+#include "sim/service_log.hpp"
 #include "sim/sim_time.hpp"
+#include "sim/teams_service.hpp"
 #include "sim/webhook_sink.hpp"
+#include "sim/works_service.hpp"
 
 namespace spdlog {
 class logger;
@@ -28,6 +32,12 @@ struct simulator_options {
     std::optional<gateway_credentials> credentials;  // empty: no signature checks
     bool webhook_sink = false;
     std::map<std::string, std::string> hook_secrets;  // sink name → secret
+    // The notification services (docs/simulator.md "Notification services"): NAVER WORKS,
+    // Teams and SENS, on when `notify_services`.
+    bool notify_services = false;
+    works_options works;
+    std::string teams_signature;
+    sens_options sens;
 };
 
 class simulator {
@@ -53,6 +63,8 @@ class simulator {
   private:
     net::server_response control(const net::server_request& req);
     net::server_response set_faults(const net::server_request& req);
+    // The notification services' route for `path`, when it is one of theirs.
+    std::optional<net::server_response> notify_service(const net::server_request& req);
 
     scenario scenario_;
     simulator_options options_;
@@ -64,6 +76,10 @@ class simulator {
     opensearch_service opensearch_;
     api_service api_;
     std::optional<webhook_sink> sink_;
+    service_log services_;
+    std::optional<works_service> works_;
+    std::optional<teams_service> teams_;
+    std::optional<sens_service> sens_;
 };
 
 }  // namespace sesmon::sim

@@ -66,6 +66,9 @@ boost::asio::awaitable<net::server_response> webhook_sink::receive(
     received_hook hook;
     hook.name = std::string(req.path().substr(std::string_view("/hooks/").size()));
     hook.received_at = real_.wall_now();
+    hook.received_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
     hook.virtual_at = vclock_.now();
     if (auto secret = secrets_.find(hook.name); secret != secrets_.end()) {
         hook.signature_valid =
@@ -128,6 +131,8 @@ std::string webhook_sink::list_json(const std::optional<std::string>& name) cons
         str(h.body);
         w.Key("received_at");
         str(common::format_rfc3339_utc(h.received_at));
+        w.Key("received_at_ms");
+        w.Int64(h.received_at_ms);
         w.Key("virtual_time");
         str(common::format_rfc3339_utc(h.virtual_at));
         w.Key("signature_valid");

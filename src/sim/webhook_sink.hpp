@@ -28,6 +28,7 @@ struct received_hook {
     sesmon::http_headers headers;
     std::string body;
     wall_time received_at{};              // real time
+    long long received_at_ms = 0;         // the system clock's Unix ms (harnesses order by it)
     wall_time virtual_at{};               // virtual time
     std::optional<bool> signature_valid;  // nullopt: no secret for this name
     int status = 0;                       // the status answered; 0 = connection refused

@@ -76,20 +76,58 @@ void commit_tracker::run_ready() {
     }
 }
 
-void commit_tracker::report(bool ok, const std::string& failure) {
+void commit_tracker::report(const write_attempt& a) {
     if (closed_)
         return;
-    slow_ = false;
-    failing_ = !ok;
-    if (!ok)
-        failure_ = failure;
-    if (failing_) {
+    if (!a.ok) {
+        slow_ = false;
+        failing_ = true;
+        failure_ = a.failure;
         // Handlers of writes the failed group did not hold must not wait for the retry.
         release_all(make_error_code(store_errc::degraded));
         set_health({true, failure_});
-    } else {
-        set_health({});
+        return;
     }
+    failing_ = false;
+    slow_ = a.took >= stuck_after_;
+    if (slow_) {
+        release_all(make_error_code(store_errc::slow));
+        set_health({true, slow_reason()});
+    } else {
+        set_health(healthy());
+    }
+}
+
+void commit_tracker::report_damaged(const std::string& problem) {
+    if (closed_)
+        return;
+    damaged_ = "state.db is damaged (" + problem + "); it is moved aside at the next start";
+    if (health_.degraded)  // an episode already said its line: this is news of its own
+        log_->error("state: {}", damaged_);
+    else
+        set_health(healthy());
+}
+
+void commit_tracker::events_dropped(std::size_t total) {
+    dropped_total_ = total;
+    if (dropped_said_ || closed_)
+        return;
+    dropped_said_ = true;
+    log_->warn(
+        "state: the disk has failed for long enough that event records are dropped from "
+        "memory, oldest first ({} so far); they were delivered, only their record is lost",
+        total - dropped_before_episode_);
+}
+
+store_health commit_tracker::healthy() const {
+    if (damaged_.empty())
+        return {};
+    return {true, damaged_};
+}
+
+std::string commit_tracker::slow_reason() const {
+    return "writes take longer than " + common::format_duration(stuck_after_) +
+           " (slow or hung disk)";
 }
 
 void commit_tracker::start_degraded(const std::string& failure) {
@@ -132,8 +170,7 @@ void commit_tracker::check_stuck() {
     }
     slow_ = true;
     release_all(make_error_code(store_errc::slow));
-    set_health({true, "a write has not finished after " + common::format_duration(stuck_after_) +
-                          " (slow or hung disk)"});
+    set_health({true, slow_reason()});
 }
 
 void commit_tracker::release_all(std::error_code ec) {
@@ -144,21 +181,30 @@ void commit_tracker::release_all(std::error_code ec) {
 }
 
 void commit_tracker::set_health(store_health next) {
+    // At most this many "still degraded" lines per episode, whatever the disk says.
+    constexpr std::size_t reasons_logged = 3;
     if (next == health_)
         return;
     const auto now = std::chrono::steady_clock::now();
     if (next.degraded && !health_.degraded) {
         degraded_since_ = now;
+        reasons_said_ = {next.reason};
+        dropped_before_episode_ = dropped_total_;
+        dropped_said_ = false;
         log_->error(
             "state store degraded: {}; polling and alerting continue from memory, "
             "writes are retried",
             next.reason);
     } else if (next.degraded) {
-        log_->warn("state store still degraded: {}", next.reason);
+        if (reasons_said_.size() < reasons_logged + 1 && reasons_said_.insert(next.reason).second)
+            log_->warn("state store still degraded, now: {}", next.reason);
     } else {
+        const std::size_t dropped = dropped_total_ - dropped_before_episode_;
         log_->info(
-            "state store recovered after {}: the writes held in memory are on disk",
-            common::format_duration(std::chrono::duration_cast<duration>(now - degraded_since_)));
+            "state store recovered after {}: the writes held in memory are on disk{}",
+            common::format_duration(std::chrono::duration_cast<duration>(now - degraded_since_)),
+            dropped > 0 ? " (" + std::to_string(dropped) + " event record(s) were dropped)"
+                        : std::string());
     }
     health_ = std::move(next);
     if (observer_)

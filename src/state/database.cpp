@@ -3,10 +3,15 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <system_error>
+
+#include "sesmon/version.hpp"
 
 namespace sesmon::state {
 namespace fs = std::filesystem;
@@ -143,18 +148,27 @@ void configure_writer(sqlite::connection& db) {
     db.exec("PRAGMA foreign_keys = ON");
 }
 
-// Opens, checks and migrates; throws sqlite::error (corrupt() for a damaged file).
+// A connection's schema version, refused when newer than this binary's.
+std::int64_t checked_version(sqlite::connection& db, const fs::path& file) {
+    const std::int64_t version = db.query_int("PRAGMA user_version");
+    if (version > schema_version)
+        throw schema_too_new(file, version);
+    return version;
+}
+
 // Opens, checks the header and schema version, and migrates; throws sqlite::error (corrupt()
-// for a damaged file). The whole-file check is check_integrity's, off the start path.
-std::unique_ptr<sqlite::connection> open_checked(const fs::path& file) {
-    auto db = std::make_unique<sqlite::connection>(file, sqlite::open_mode::read_write_create);
+// for a damaged file) or schema_too_new (before anything is written). The whole-file check is
+// integrity_check's, off the start path.
+std::unique_ptr<sqlite::connection> open_checked(const fs::path& file, const char* vfs) {
+    auto db = std::make_unique<sqlite::connection>(file, sqlite::open_mode::read_write_create, vfs);
+    db->exec("PRAGMA busy_timeout = 5000");
+    const std::int64_t version = checked_version(*db, file);
+    // SQLite opens a file it cannot write read-only rather than fail: for the writer, that is
+    // a disk that does not take writes.
+    if (sqlite3_db_readonly(db->handle(), "main") == 1)
+        throw sqlite::error(SQLITE_READONLY,
+                            "open " + file.string() + ": attempt to write a readonly database");
     configure_writer(*db);
-    const std::int64_t version = db->query_int("PRAGMA user_version");
-    if (version > schema_version) {
-        throw sqlite::error(SQLITE_NOTADB, "written by a newer version (schema " +
-                                               std::to_string(version) + ", this one knows " +
-                                               std::to_string(schema_version) + ")");
-    }
     migrate(*db, version);
     // The database holds no secret, but nobody else needs to read it either.
     std::error_code ec;
@@ -163,19 +177,63 @@ std::unique_ptr<sqlite::connection> open_checked(const fs::path& file) {
     return db;
 }
 
+// A read-only connection to `file` in `mode`, its schema one this program reads.
+std::unique_ptr<sqlite::connection> open_readable(const fs::path& file, sqlite::open_mode mode) {
+    auto db = std::make_unique<sqlite::connection>(file, mode);
+    db->exec("PRAGMA busy_timeout = 5000");
+    const std::int64_t version = checked_version(*db, file);
+    if (version < min_readable_schema) {
+        throw sqlite::error(SQLITE_ERROR, file.string() + " has schema " + std::to_string(version) +
+                                              ", this program reads " +
+                                              std::to_string(min_readable_schema) + " to " +
+                                              std::to_string(schema_version));
+    }
+    return db;
+}
+
+// The schema version of `file`, or nullopt when it does not read (damaged, missing).
+std::optional<std::int64_t> peek_version(const fs::path& file) {
+    try {
+        sqlite::connection db(file, sqlite::open_mode::read_only);
+        return db.query_int("PRAGMA user_version");
+    } catch (const sqlite::error&) {
+        return std::nullopt;
+    }
+}
+
+// A fresh directory of this process's own under $TMPDIR (or /tmp), mode 0700.
+fs::path private_temp_directory() {
+    std::string name = (fs::temp_directory_path() / "sesmon-state-XXXXXX").string();
+    if (::mkdtemp(name.data()) == nullptr)
+        throw std::system_error(errno, std::generic_category(), "mkdtemp " + name);
+    return name;
+}
+
 fs::path damaged_marker(const fs::path& directory) {
     return directory / (std::string(database_file_name) + ".damaged");
 }
 
 }  // namespace
 
+schema_too_new::schema_too_new(const fs::path& file, std::int64_t version)
+    : std::runtime_error(file.string() + " has schema version " + std::to_string(version) +
+                         ", newer than this binary's (" + std::string(sesmon::version) +
+                         ", schema version " + std::to_string(schema_version) +
+                         "): it was written by a newer version of ses-upgrade-monitor"),
+      file_(file),
+      version_(version) {}
+
 std::unique_ptr<sqlite::connection> open_for_writing(const fs::path& directory,
-                                                     open_purpose purpose, spdlog::logger& log) {
+                                                     open_purpose purpose, spdlog::logger& log,
+                                                     const char* vfs) {
     const fs::path file = directory / database_file_name;
     if (purpose == open_purpose::reopen)
-        return open_checked(file);
+        return open_checked(file, vfs);
     std::error_code ec;
     if (fs::exists(damaged_marker(directory), ec)) {
+        // A newer version's file is never moved aside, whatever marked it.
+        if (const auto version = peek_version(file); version && *version > schema_version)
+            throw schema_too_new(file, *version);
         std::ifstream in(damaged_marker(directory));
         std::string reason;
         std::getline(in, reason);
@@ -183,13 +241,17 @@ std::unique_ptr<sqlite::connection> open_for_writing(const fs::path& directory,
         fs::remove(damaged_marker(directory), ec);
     }
     try {
-        return open_checked(file);
+        return open_checked(file, vfs);
     } catch (const sqlite::error& e) {
         if (!e.corrupt())
             throw;
         move_aside(file, e.what(), log);
     }
-    return open_checked(file);
+    return open_checked(file, vfs);
+}
+
+void probe_writable(sqlite::connection& db) {
+    db.exec("PRAGMA user_version = " + std::to_string(schema_version));
 }
 
 void replace_damaged(const fs::path& directory, const std::string& reason, spdlog::logger& log) {
@@ -204,22 +266,67 @@ std::string check_integrity(sqlite::connection& db, const fs::path& directory) {
     return result;
 }
 
-std::unique_ptr<sqlite::connection> open_for_reading(const fs::path& directory, bool immutable) {
+std::unique_ptr<sqlite::connection> open_for_reading(const fs::path& directory) {
     const fs::path file = directory / database_file_name;
     std::error_code ec;
     if (!fs::exists(file, ec))
         throw sqlite::error(SQLITE_CANTOPEN, "no " + file.string() + " (has the daemon run?)");
-    auto db = std::make_unique<sqlite::connection>(
-        file, immutable ? sqlite::open_mode::immutable : sqlite::open_mode::read_only);
-    db->exec("PRAGMA busy_timeout = 5000");
-    const std::int64_t version = db->query_int("PRAGMA user_version");
-    if (version < min_readable_schema || version > schema_version) {
-        throw sqlite::error(SQLITE_ERROR, file.string() + " has schema " + std::to_string(version) +
-                                              ", this program reads " +
-                                              std::to_string(min_readable_schema) + " to " +
-                                              std::to_string(schema_version));
+    return open_readable(file, sqlite::open_mode::read_only);
+}
+
+std::unique_ptr<committed_view> committed_view::open(const fs::path& directory) {
+    const fs::path file = directory / database_file_name;
+    const fs::path wal = file.string() + "-wal";
+    std::error_code ec;
+    if (!fs::exists(file, ec))
+        throw sqlite::error(SQLITE_CANTOPEN, "no " + file.string());
+    std::unique_ptr<committed_view> view(new committed_view);
+    std::string in_place;
+    try {
+        view->db_ = open_readable(file, sqlite::open_mode::read_only);
+        view->live_ = true;
+        view->how_ = "read-only";
+        return view;
+    } catch (const sqlite::error& e) {
+        in_place = e.what();
     }
-    return db;
+    const auto wal_size = fs::file_size(wal, ec);
+    if (ec || wal_size == 0) {
+        view->db_ = open_readable(file, sqlite::open_mode::immutable);
+        view->how_ =
+            "immutable=1 (no WAL to read; a plain read-only open failed: " + in_place + ")";
+        return view;
+    }
+    std::string copying;
+    try {
+        view->copy_ = private_temp_directory();
+        fs::copy_file(file, view->copy_ / database_file_name);
+        fs::copy_file(wal, view->copy_ / wal.filename());
+        view->db_ = open_readable(view->copy_ / database_file_name, sqlite::open_mode::read_only);
+        view->how_ = "a copy in " + view->copy_.string() +
+                     " (its WAL cannot be read in place: " + in_place + ")";
+        return view;
+    } catch (const schema_too_new&) {
+        throw;
+    } catch (const std::exception& e) {
+        copying = e.what();
+    }
+    view->db_.reset();
+    fs::remove_all(view->copy_, ec);
+    view->copy_.clear();
+    view->db_ = open_readable(file, sqlite::open_mode::immutable);
+    view->how_ = "immutable=1: the last commits in " + wal.string() +
+                 " are NOT seen (read-only in place failed: " + in_place +
+                 "; copying failed: " + copying + ")";
+    return view;
+}
+
+committed_view::~committed_view() {
+    db_.reset();
+    if (!copy_.empty()) {
+        std::error_code ec;
+        fs::remove_all(copy_, ec);
+    }
 }
 
 }  // namespace sesmon::state

@@ -103,6 +103,19 @@ cluster_insight insight_of(const value& c) {
     return out;
 }
 
+// Rows written before labels existed have none.
+label_set labels_of(const value& cluster) {
+    label_set out;
+    const value* labels = object_of(cluster, "labels");
+    if (labels == nullptr)
+        return out;
+    for (const auto& m : labels->GetObject()) {
+        if (m.value.IsString())
+            out.set(m.name.GetString(), {m.value.GetString(), m.value.GetStringLength()});
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string encode_event(const event& e) {
@@ -119,6 +132,8 @@ std::string encode_event(const event& e) {
     json::put(w, "name", e.cluster.name);
     json::put(w, "instance_no", e.cluster.instance_no);
     json::put(w, "region", e.cluster.region);
+    if (!e.cluster.labels.empty())
+        json::put_labels(w, "labels", e.cluster.labels);
     w.EndObject();
     if (e.upgrade) {
         const upgrade_info& u = *e.upgrade;
@@ -178,7 +193,7 @@ std::optional<event> decode_event(std::string_view text) {
     e.occurred_at = *occurred;
     e.summary = text_of(doc, "summary");
     e.cluster = {text_of(*cluster, "name"), text_of(*cluster, "instance_no"),
-                 text_of(*cluster, "region")};
+                 text_of(*cluster, "region"), labels_of(*cluster)};
     if (const value* u = object_of(doc, "upgrade")) {
         e.upgrade = upgrade_info{text_of(*u, "from_version"),
                                  text_of(*u, "to_version"),

@@ -18,9 +18,14 @@ namespace {
 namespace json = common::json;
 using value = rapidjson::Value;
 
-constexpr int group_format = 1;
+constexpr int event_format = 1;
+constexpr int head_format = 2;
+constexpr int part_format = 2;
 constexpr std::string_view clusters_part = "/clusters/";
+constexpr std::string_view nodes_part = "/nodes/";
+constexpr std::string_view emitted_part = "/emitted/";
 constexpr std::string_view events_part = "/events/";
+constexpr std::string_view discovered_part = "/discovered/";
 
 void put_raw(json::writer& w, std::string_view name, const std::string& raw_json) {
     json::key(w, name);
@@ -43,20 +48,53 @@ std::string serialized(const value& v) {
     return json::text(buffer);
 }
 
-// Parses a value of ours: an object with "format": 1. nullopt with the reason otherwise.
-bool open_document(rapidjson::Document& doc, std::string_view text, std::string& error) {
+// Parses a value of ours: an object with "format": one of `formats`. False with the reason
+// otherwise; `format` says which.
+bool open_document(rapidjson::Document& doc, std::string_view text, std::string& error,
+                   std::initializer_list<int> formats, int* format = nullptr) {
     doc.Parse(text.data(), text.size());
     if (doc.HasParseError() || !doc.IsObject()) {
         error = "not a JSON object";
         return false;
     }
-    const auto format = doc.FindMember("format");
-    if (format == doc.MemberEnd() || !format->value.IsInt() ||
-        format->value.GetInt() != group_format) {
+    const auto found = doc.FindMember("format");
+    if (found == doc.MemberEnd() || !found->value.IsInt() ||
+        std::find(formats.begin(), formats.end(), found->value.GetInt()) == formats.end()) {
         error = "unknown format";
         return false;
     }
+    if (format != nullptr)
+        *format = found->value.GetInt();
     return true;
+}
+
+std::string digits(std::int64_t n, int width) {
+    char out[32];
+    std::snprintf(out, sizeof out, "%0*lld", width, static_cast<long long>(n));
+    return out;
+}
+
+// A zero-padded number that is the whole of `text`.
+std::optional<std::int64_t> number_of(std::string_view text) {
+    std::int64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty() || n < 0)
+        return std::nullopt;
+    return n;
+}
+
+std::optional<std::int64_t> int64_member(const value& o, const char* name) {
+    const auto it = o.FindMember(name);
+    if (it == o.MemberEnd() || !it->value.IsInt64())
+        return std::nullopt;
+    return it->value.GetInt64();
+}
+
+std::optional<std::string> string_member(const value& o, const char* name) {
+    const auto it = o.FindMember(name);
+    if (it == o.MemberEnd() || !it->value.IsString())
+        return std::nullopt;
+    return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
 std::optional<delivery_status> status_named(std::string_view name) {
@@ -106,10 +144,28 @@ std::string keys::cluster(std::string_view instance_no) const {
     return prefix + std::string(clusters_part) + std::string(instance_no);
 }
 
+std::string keys::nodes(std::string_view instance_no) const {
+    return prefix + std::string(nodes_part) + std::string(instance_no) + "/";
+}
+
+std::string keys::node(std::string_view instance_no, std::int64_t index) const {
+    return nodes(instance_no) + digits(index, 5);
+}
+
+std::string keys::emitted(std::string_view instance_no) const {
+    return prefix + std::string(emitted_part) + std::string(instance_no) + "/";
+}
+
+std::string keys::chunk(std::string_view instance_no, std::int64_t chunk) const {
+    return emitted(instance_no) + digits(chunk, 10);
+}
+
 std::string keys::event(std::int64_t seq) const {
-    char digits[24];
-    std::snprintf(digits, sizeof digits, "%020lld", static_cast<long long>(seq));
-    return prefix + std::string(events_part) + digits;
+    return prefix + std::string(events_part) + digits(seq, 20);
+}
+
+std::string keys::discovered(std::string_view instance_no) const {
+    return prefix + std::string(discovered_part) + std::string(instance_no);
 }
 
 keys::parsed keys::parse(std::string_view key) const {
@@ -117,20 +173,39 @@ keys::parsed keys::parse(std::string_view key) const {
     if (key.substr(0, prefix.size()) != prefix)
         return out;
     const std::string_view rest = key.substr(prefix.size());
+    const auto under = [&](std::string_view part) {
+        return rest.size() > part.size() && rest.substr(0, part.size()) == part;
+    };
+    // "{instance_no}/{number}" after `part`.
+    const auto numbered = [&](std::string_view part, parsed::kind kind) {
+        const std::string_view tail = rest.substr(part.size());
+        const auto slash = tail.rfind('/');
+        if (slash == std::string_view::npos || slash == 0)
+            return;
+        const auto n = number_of(tail.substr(slash + 1));
+        if (!n)
+            return;
+        out.what = kind;
+        out.instance_no = std::string(tail.substr(0, slash));
+        out.number = *n;
+    };
     if (rest == "/leader") {
         out.what = parsed::kind::leader;
-    } else if (rest.substr(0, clusters_part.size()) == clusters_part &&
-               rest.size() > clusters_part.size()) {
+    } else if (under(clusters_part)) {
         out.what = parsed::kind::cluster;
         out.instance_no = std::string(rest.substr(clusters_part.size()));
-    } else if (rest.substr(0, events_part.size()) == events_part) {
-        const std::string_view digits = rest.substr(events_part.size());
-        std::int64_t seq = 0;
-        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
-        if (ec == std::errc() && end == digits.data() + digits.size() && !digits.empty()) {
+    } else if (under(nodes_part)) {
+        numbered(nodes_part, parsed::kind::node);
+    } else if (under(emitted_part)) {
+        numbered(emitted_part, parsed::kind::chunk);
+    } else if (under(events_part)) {
+        if (const auto seq = number_of(rest.substr(events_part.size()))) {
             out.what = parsed::kind::event;
-            out.seq = seq;
+            out.number = *seq;
         }
+    } else if (under(discovered_part)) {
+        out.what = parsed::kind::discovered;
+        out.instance_no = std::string(rest.substr(discovered_part.size()));
     }
     return out;
 }
@@ -147,24 +222,36 @@ wall_time stored_event::finished_at() const {
     return at;
 }
 
-std::string encode_cluster(const cluster_record& c) {
+std::string encode_head(const cluster_record& c, const cluster_layout& layout) {
+    monitor::cluster_state head = c.state;
+    head.emitted.clear();
+    if (head.upgrade)
+        head.upgrade->nodes.clear();
     rapidjson::StringBuffer buffer;
     json::writer w(buffer);
     w.StartObject();
     json::key(w, "format");
-    w.Int(group_format);
+    w.Int(head_format);
     json::put(w, "name", c.name);
-    put_raw(w, "state", monitor::to_json(c.state, c.instance_no));
+    put_raw(w, "state", monitor::to_json(head, c.instance_no, monitor::json_layout::compact));
     if (!c.history_id.empty())  // each member's state.db records the upgrade's nodes under it
         json::put(w, "history_id", c.history_id);
+    json::key(w, "nodes");
+    w.Int64(layout.nodes);
+    json::key(w, "emitted");
+    w.StartArray();
+    w.Int64(layout.emitted_base);
+    w.Int64(layout.emitted_count);
+    w.EndArray();
     w.EndObject();
     return json::text(buffer);
 }
 
-std::optional<cluster_record> decode_cluster(std::string_view instance_no, std::string_view text,
-                                             std::string& error) {
+std::optional<cluster_head> decode_head(std::string_view instance_no, std::string_view text,
+                                        std::string& error) {
     rapidjson::Document doc;
-    if (!open_document(doc, text, error))
+    int format = 0;
+    if (!open_document(doc, text, error, {1, head_format}, &format))
         return std::nullopt;
     const auto name = doc.FindMember("name");
     const auto state = doc.FindMember("state");
@@ -180,12 +267,106 @@ std::optional<cluster_record> decode_cluster(std::string_view instance_no, std::
         error = "written for instance " + parsed->instance_no;
         return std::nullopt;
     }
-    cluster_record out{std::string(instance_no),
-                       {name->value.GetString(), name->value.GetStringLength()},
-                       std::move(parsed->state)};
-    if (const auto id = doc.FindMember("history_id"); id != doc.MemberEnd() && id->value.IsString())
-        out.history_id = {id->value.GetString(), id->value.GetStringLength()};
+    cluster_head out;
+    out.record = {std::string(instance_no),
+                  {name->value.GetString(), name->value.GetStringLength()},
+                  std::move(parsed->state)};
+    if (auto id = string_member(doc, "history_id"))
+        out.record.history_id = std::move(*id);
+    if (format == 1) {
+        out.whole = true;
+        return out;
+    }
+    const auto nodes = int64_member(doc, "nodes");
+    const auto emitted = doc.FindMember("emitted");
+    if (!nodes || *nodes < 0 || emitted == doc.MemberEnd() || !emitted->value.IsArray() ||
+        emitted->value.Size() != 2 || !emitted->value[0].IsInt64() ||
+        !emitted->value[1].IsInt64() || emitted->value[0].GetInt64() < 0 ||
+        emitted->value[1].GetInt64() < 0) {
+        error = "nodes or emitted missing";
+        return std::nullopt;
+    }
+    out.layout = {*nodes, emitted->value[0].GetInt64(), emitted->value[1].GetInt64()};
     return out;
+}
+
+std::string encode_node(const monitor::node_record& n) {
+    return monitor::node_to_json(n);
+}
+
+std::optional<monitor::node_record> decode_node(std::string_view text, std::string& error) {
+    return monitor::node_from_json(text, error);
+}
+
+std::string encode_chunk(const emitted_chunk& c) {
+    rapidjson::StringBuffer buffer;
+    json::writer w(buffer);
+    w.StartObject();
+    json::key(w, "format");
+    w.Int(part_format);
+    json::key(w, "from");
+    w.Int64(c.from);
+    json::key(w, "ids");
+    w.StartArray();
+    for (const std::string& id : c.ids)
+        json::string(w, id);
+    w.EndArray();
+    w.EndObject();
+    return json::text(buffer);
+}
+
+std::optional<emitted_chunk> decode_chunk(std::string_view text, std::string& error) {
+    rapidjson::Document doc;
+    if (!open_document(doc, text, error, {part_format}))
+        return std::nullopt;
+    const auto from = int64_member(doc, "from");
+    const auto ids = doc.FindMember("ids");
+    if (!from || *from < 0 || ids == doc.MemberEnd() || !ids->value.IsArray()) {
+        error = "from or ids missing";
+        return std::nullopt;
+    }
+    emitted_chunk out;
+    out.from = *from;
+    for (const value& id : ids->value.GetArray()) {
+        if (!id.IsString()) {
+            error = "an id is not a string";
+            return std::nullopt;
+        }
+        out.ids.emplace_back(id.GetString(), id.GetStringLength());
+    }
+    return out;
+}
+
+std::string encode_discovered(const discovered_record& d) {
+    rapidjson::StringBuffer buffer;
+    json::writer w(buffer);
+    w.StartObject();
+    json::key(w, "format");
+    w.Int(part_format);
+    json::put(w, "region", d.region);
+    json::put(w, "listed_name", d.listed_name);
+    json::put(w, "name", d.name);
+    json::key(w, "misses");
+    w.Int(d.misses);
+    w.EndObject();
+    return json::text(buffer);
+}
+
+std::optional<discovered_record> decode_discovered(std::string_view instance_no,
+                                                   std::string_view text, std::string& error) {
+    rapidjson::Document doc;
+    if (!open_document(doc, text, error, {part_format}))
+        return std::nullopt;
+    auto region = string_member(doc, "region");
+    auto listed = string_member(doc, "listed_name");
+    auto name = string_member(doc, "name");
+    const auto misses = int64_member(doc, "misses");
+    if (!region || !listed || !name || !misses || *misses < 0) {
+        error = "region, listed_name, name or misses missing";
+        return std::nullopt;
+    }
+    return discovered_record{std::string(instance_no), std::move(*region), std::move(*listed),
+                             std::move(*name), static_cast<int>(*misses)};
 }
 
 std::string encode_event(const stored_event& e) {
@@ -193,7 +374,7 @@ std::string encode_event(const stored_event& e) {
     json::writer w(buffer);
     w.StartObject();
     json::key(w, "format");
-    w.Int(group_format);
+    w.Int(event_format);
     put_unix(w, "stored_at", e.stored_at);
     put_raw(w, "event", state::encode_event(e.event));
     json::key(w, "deliveries");
@@ -217,7 +398,7 @@ std::string encode_event(const stored_event& e) {
 std::optional<stored_event> decode_event(std::int64_t seq, std::string_view text,
                                          std::string& error) {
     rapidjson::Document doc;
-    if (!open_document(doc, text, error))
+    if (!open_document(doc, text, error, {event_format}))
         return std::nullopt;
     const auto event = doc.FindMember("event");
     const auto stored_at = doc.FindMember("stored_at");

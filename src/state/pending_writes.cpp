@@ -1,5 +1,7 @@
 #include "state/pending_writes.hpp"
 
+#include <iterator>
+
 namespace sesmon::state {
 
 void pending_writes::add(batch b) {
@@ -16,6 +18,22 @@ void pending_writes::add(batch b) {
 void pending_writes::add(delivery_update u) {
     auto key = std::make_pair(u.notifier, u.event_id);
     deliveries.insert_or_assign(std::move(key), std::move(u));
+}
+
+void pending_writes::merge(pending_writes& newer) {
+    for (auto& [key, c] : newer.clusters)
+        clusters.insert_or_assign(key, std::move(c));
+    if (events.empty()) {
+        events.swap(newer.events);
+    } else {
+        events.insert(events.end(), std::make_move_iterator(newer.events.begin()),
+                      std::make_move_iterator(newer.events.end()));
+    }
+    for (auto& [key, u] : newer.deliveries)
+        deliveries.insert_or_assign(key, std::move(u));
+    if (newer.discovered)
+        discovered = std::move(newer.discovered);
+    newer.clear();
 }
 
 void pending_writes::clear() {

@@ -24,6 +24,8 @@ struct pending_writes {
 
     void add(batch b);
     void add(delivery_update u);
+    // Adds everything of `newer` (written after this) and leaves it empty.
+    void merge(pending_writes& newer);
     bool empty() const {
         return clusters.empty() && events.empty() && deliveries.empty() && !discovered;
     }

@@ -92,6 +92,10 @@ struct initial_state {
 struct store_health {
     bool degraded = false;
     std::string reason;  // one line, for STATUS=, /readyz and logs
+    // The backend answers and refuses the writes (etcd's NOSPACE, a permission): worth an
+    // alert (monitor_degraded) through the notifiers that still work, rather than a backend
+    // that does not answer (the HA group's own rules cover that).
+    bool refused = false;
     friend bool operator==(const store_health&, const store_health&) = default;
 };
 

@@ -39,7 +39,7 @@ std::string immutable_uri(const std::filesystem::path& file) {
 
 }  // namespace
 
-connection::connection(const std::filesystem::path& file, open_mode mode) {
+connection::connection(const std::filesystem::path& file, open_mode mode, const char* vfs) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     std::string name = file.string();
     if (mode == open_mode::read_only) {
@@ -49,7 +49,7 @@ connection::connection(const std::filesystem::path& file, open_mode mode) {
         name = immutable_uri(file);
     }
     // NOMUTEX: each connection is used by one thread at a time (see the header).
-    const int rc = sqlite3_open_v2(name.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int rc = sqlite3_open_v2(name.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, vfs);
     if (rc != SQLITE_OK) {
         const std::string message =
             "open " + file.string() + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));

@@ -43,8 +43,9 @@ enum class open_mode {
 
 class connection {
   public:
-    // Opens (or creates) the database file. Throws sqlite::error.
-    connection(const std::filesystem::path& file, open_mode mode);
+    // Opens (or creates) the database file, through the VFS of that name (nullptr: SQLite's
+    // default; the store's fault seam passes fault_vfs::name()). Throws sqlite::error.
+    connection(const std::filesystem::path& file, open_mode mode, const char* vfs = nullptr);
     ~connection();
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;

@@ -57,10 +57,13 @@ class store {
     virtual void load_pending(std::string notifier,
                               std::function<void(std::vector<delivery_record>)> done) = 0;
 
-    // `done` runs once every write queued before this call has been attempted.
+    // `done` runs once every write queued before this call has been attempted. (sqlite_store:
+    // or at once while it is degraded — those writes wait in memory for the retry — so that a
+    // flush never waits for a failing or hung disk.)
     virtual void flush(std::function<void()> done) = 0;
 
-    // Makes one last attempt at everything queued and stops; blocks until done. Commit
+    // Makes one last attempt at everything queued and stops; blocks until done, or for a
+    // bounded time (sqlite_store: close_timeout) when the disk does not answer. Commit
     // handlers still waiting complete with store_errc::closed. Idempotent.
     virtual void close() = 0;
 

@@ -1,17 +1,21 @@
 #include "web/dashboard.hpp"
 
 #include <string_view>
+#include <vector>
 
 #include "common/crypto.hpp"
+#include "web/dashboard_cluster.hpp"
+#include "web/dashboard_fleet.hpp"
 #include "web/dashboard_timeline.hpp"
 
 namespace sesmon::web {
 namespace {
 
-// Stable hooks for tests and scripts: #clusters holds one section.cluster[data-cluster]
-// per cluster, each with .versions, .badges > .badge-<kind>, .progress[aria-valuenow],
-// .progress-text ("3/8 nodes") and tr[data-node] rows; #offline-banner is shown while the
-// daemon does not answer; body[data-state] is loading | ok | offline.
+// The page's frame: colours, header, the offline banner, and the core script every view
+// uses — helpers, fetches with the answer's ETag, the change feed, and the address (which
+// view shows). Hooks for tests and scripts: body[data-state] is loading | ok | offline,
+// body[data-view] is fleet | cluster; #offline-banner is shown while the daemon does not
+// answer; #last-updated says when the last answer came.
 
 constexpr std::string_view style = R"css(
 :root{--bg:#f4f6f8;--card:#fff;--fg:#1d2329;--muted:#5f6b76;--line:#dde3e8;--accent:#2f6fde;
@@ -22,83 +26,45 @@ constexpr std::string_view style = R"css(
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);
 font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+a{color:var(--accent)}
 header.top{display:flex;flex-wrap:wrap;align-items:baseline;gap:.25rem 1rem;
 padding:.9rem 1.25rem;border-bottom:1px solid var(--line);background:var(--card)}
 header.top h1{font-size:1.15rem;margin:0}
+header.top h1 a{color:inherit;text-decoration:none}
 header.top .meta{color:var(--muted);font-size:.85rem}
 #offline-banner{margin:1rem 1.25rem 0;padding:.7rem 1rem;border-radius:6px;
 background:var(--bad);color:#fff;font-weight:600}
 #offline-banner[hidden]{display:none}
-body[data-state=offline] #clusters{opacity:.55}
+body[data-state=offline] main{opacity:.55}
 main{padding:1rem 1.25rem 2rem}
-#clusters{display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(min(100%,30rem),1fr));
-align-items:start}
+main>section[hidden]{display:none}
 .empty{color:var(--muted)}
-.cluster{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1rem;
-border-top:4px solid var(--accent);min-width:0}
-.cluster[data-state=idle],.cluster[data-state=finished]{border-top-color:var(--ok)}
-.cluster[data-state=stalled],.cluster[data-state=blind]{border-top-color:var(--warn)}
-.cluster[data-state=failed]{border-top-color:var(--bad)}
-.cluster-head{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.25rem .75rem;
-align-items:baseline}
-.cluster-name{font-size:1.1rem;margin:0;overflow-wrap:anywhere}
-.instance{color:var(--muted);font-size:.8rem}
-.versions{font-size:1.35rem;font-weight:600;margin:.35rem 0 0;font-variant-numeric:tabular-nums}
-.dates{color:var(--muted);font-size:.8rem;margin-bottom:.3rem}
-.badges{display:flex;flex-wrap:wrap;gap:.35rem;margin:.25rem 0 .6rem}
-.badge{font-size:.78rem;font-weight:700;letter-spacing:.02em;padding:.12rem .55rem;border-radius:999px;background:var(--track);color:var(--fg)}
+.badge{font-size:.78rem;font-weight:700;letter-spacing:.02em;padding:.12rem .55rem;border-radius:999px;
+background:var(--track);color:var(--fg);white-space:nowrap}
 .badge-upgrading{background:var(--accent);color:#fff}
 .badge-finished,.badge-idle{background:var(--ok);color:#fff}
 .badge-stalled,.badge-blind{background:var(--warn);color:#fff}
 .badge-failed{background:var(--bad);color:#fff}
-.opensearch{font-size:.85rem;margin:0 0 .5rem;font-variant-numeric:tabular-nums}
-.opensearch .health{font-weight:700;padding:0 .45rem;border-radius:4px;background:var(--track)}
-.health-green{background:var(--ok)!important;color:#fff}
-.health-yellow{background:var(--warn)!important;color:#fff}
-.health-red{background:var(--bad)!important;color:#fff}
-.progress-row{display:flex;align-items:center;gap:.75rem}
-.progress{flex:1;height:.8rem;border-radius:999px;background:var(--track);overflow:hidden}
-.progress-bar{height:100%;background:var(--accent);transition:width .4s}
-.cluster[data-state=idle] .progress-bar,.cluster[data-state=finished] .progress-bar{background:var(--ok)}
-.cluster[data-state=stalled] .progress-bar{background:var(--warn)}
-.cluster[data-state=failed] .progress-bar{background:var(--bad)}
-.progress-text{font-weight:600;white-space:nowrap;font-variant-numeric:tabular-nums}
-table.nodes{width:100%;border-collapse:collapse;margin-top:.75rem;font-size:.88rem}
-table.nodes th{text-align:left;color:var(--muted);font-weight:600;font-size:.75rem;
-text-transform:uppercase;border-bottom:1px solid var(--line);padding:.3rem .4rem}
-table.nodes td{border-bottom:1px solid var(--line);padding:.35rem .4rem;vertical-align:top}
-td.hostname{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
-overflow-wrap:anywhere}
-td.time{white-space:nowrap;font-variant-numeric:tabular-nums;text-align:right}
-th.time{text-align:right}
-.phase{display:inline-block;padding:0 .4rem;border-radius:4px;background:var(--track)}
-.phase-upgrading{background:var(--accent);color:#fff}
-.phase-complete{background:var(--ok);color:#fff}
-.phase-failed{background:var(--bad);color:#fff}
-.phase-unknown{background:var(--warn);color:#fff}
-.poll{margin-top:.6rem;color:var(--muted);font-size:.8rem}
-.poll .error{color:var(--bad);overflow-wrap:anywhere}
+.chip{display:inline-block;font-size:.75rem;padding:0 .45rem;border-radius:4px;background:var(--track);
+color:var(--fg);margin:0 .25rem .15rem 0;white-space:nowrap}
 @media (max-width:600px){
 body{font-size:14px}
 header.top,main{padding-left:.6rem;padding-right:.6rem}
 #offline-banner{margin:.6rem .6rem 0}
-.cluster{padding:.75rem}
-.versions{font-size:1.15rem}
-table.nodes{font-size:.8rem}
-table.nodes thead{display:none}
-table.nodes tr{display:grid;grid-template-columns:auto 1fr auto;gap:.15rem .6rem;
-border-bottom:1px solid var(--line);padding:.4rem 0}
-table.nodes td{border:0;padding:0}
-table.nodes td.hostname{grid-column:1/-1}
 }
 )css";
 
 constexpr std::string_view script = R"js(
 'use strict';
 (() => {
-  const REFRESH_MS = 2500, TIMEOUT_MS = 5000;
+  // ?feed_wait=N (1-25 s) shortens the long poll: a headless browser that waits for the
+  // network to go quiet (chromium --virtual-time-budget) would otherwise wait out each poll.
+  const FEED_WAIT_S = Math.min(25, Math.max(1,
+      Number(new URLSearchParams(location.search).get('feed_wait')) || 25));
+  const FEED_TIMEOUT_MS = 35000, REQUEST_TIMEOUT_MS = 8000;
+  // While the fleet changes all the time, one refresh of what is shown per cycle at most.
+  const MIN_CYCLE_MS = 3000, RETRY_MS = 5000, SUMMARY_MAX_AGE_MS = 30000;
   const $ = (id) => document.getElementById(id);
-  let failingSince = null, loadedOnce = false;
 
   const el = (tag, cls, text) => {
     const e = document.createElement(tag);
@@ -115,106 +81,13 @@ constexpr std::string_view script = R"js(
     return Math.floor(s / 86400) + 'd ' + Math.floor(s / 3600) % 24 + 'h';
   };
   const clock = (d) => pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
-  // Shared with the timeline's script (dashboard_timeline.cpp), which runs after this one.
-  window.sesmonDashboard = {el, pad, duration, clock};
   const when = (iso) => {
     if (!iso) return 'never';
     const d = new Date(iso);
     return isNaN(d) ? iso : d.toLocaleString();
   };
-
-  const stateOf = (c) => {
-    const u = c.upgrade || {};
-    if (c.failed) return 'failed';
-    if (c.stalled) return 'stalled';
-    if (c.blind) return 'blind';
-    if (u.in_progress) return 'upgrading';
-    return u.finished_at ? 'finished' : 'idle';
-  };
-
-  const versions = (u) => {
-    if (u.from_version && u.to_version && u.from_version !== u.to_version)
-      return u.from_version + ' \u2192 ' + u.to_version;
-    return u.to_version || u.from_version || 'no version reported';
-  };
-
-  const badges = (c, state) => {
-    const box = el('div', 'badges');
-    const add = (kind, text, title) => {
-      const b = box.appendChild(el('span', 'badge badge-' + kind, text));
-      if (title) b.title = title;
-    };
-    const words = {upgrading: 'Upgrading', finished: 'Finished', idle: 'No upgrade'};
-    if (words[state]) add(state, words[state]);
-    else if (c.upgrade && c.upgrade.in_progress) add('upgrading', words.upgrading);
-    if (c.stalled && c.stall)
-      add('stalled', 'Stalled ' + duration(c.stall.stalled_for_seconds),
-          (c.stall.reason || '').replace(/_/g, ' '));
-    if (c.failed) add('failed', 'Failed');
-    if (c.blind) add('blind', 'Blind: no successful poll', c.last_poll && c.last_poll.error);
-    return box;
-  };
-
-  const progress = (u) => {
-    const total = Number(u.nodes_total) || 0, done = Number(u.nodes_complete) || 0;
-    const row = el('div', 'progress-row');
-    const bar = row.appendChild(el('div', 'progress'));
-    bar.setAttribute('role', 'progressbar');
-    bar.setAttribute('aria-valuemin', '0');
-    bar.setAttribute('aria-valuemax', String(total));
-    bar.setAttribute('aria-valuenow', String(done));
-    const fill = bar.appendChild(el('div', 'progress-bar'));
-    fill.style.width = (total > 0 ? Math.min(100, (100 * done) / total) : 0).toFixed(1) + '%';
-    row.appendChild(el('span', 'progress-text', done + '/' + total + ' nodes'));
-    return row;
-  };
-
-  // The cluster's own OpenSearch view (SPEC §16), when the cluster has one configured.
-  const clusterView = (o) => {
-    const line = el('div', 'opensearch');
-    if (!o.current) {
-      line.dataset.health = 'unknown';
-      line.textContent = 'OpenSearch view unavailable: ' + (o.error || 'not read yet');
-      return line;
-    }
-    const s = o.shards || {}, r = o.recoveries || {};
-    line.dataset.health = o.health;
-    line.appendChild(el('span', 'health health-' + o.health, o.health));
-    line.appendChild(el('span', 'shards', ' shards: ' + s.initializing + ' initializing \u00b7 ' +
-        s.relocating + ' relocating \u00b7 ' + s.unassigned + ' unassigned'));
-    line.appendChild(el('span', 'recovery', r.count
-        ? ' \u00b7 ' + r.count + ' recoveries ' + Math.floor(r.percent_done) + '% done'
-        : ' \u00b7 no recovery active'));
-    return line;
-  };
-
-  const nodeTable = (nodes) => {
-    const table = el('table', 'nodes');
-    const head = table.createTHead().insertRow();
-    const viewed = nodes.some((n) => 'in_cluster' in n);  // an OpenSearch view is configured
-    const columns = [['hostname', 'Node'], ['role', 'Role'], ['status', 'Status'],
-                     ['time', 'In status']];
-    if (viewed) columns.push(['os-version', 'OpenSearch']);
-    for (const [cls, text] of columns)
-      head.appendChild(el('th', cls, text));
-    const body = table.createTBody();
-    for (const n of nodes) {
-      const tr = body.insertRow();
-      tr.dataset.node = n.hostname;
-      tr.dataset.phase = n.phase;
-      tr.appendChild(el('td', 'hostname', n.hostname));
-      tr.appendChild(el('td', 'role', n.role));
-      tr.appendChild(el('td', 'status')).appendChild(el('span', 'phase phase-' + n.phase, n.status));
-      const t = tr.appendChild(el('td', 'time', n.status_since ? duration(n.seconds_in_status) : '\u2014'));
-      if (n.status_since) t.title = 'since ' + when(n.status_since);
-      if (viewed)
-        tr.appendChild(el('td', 'os-version', n.in_cluster === null ? '?' :
-            n.in_cluster ? n.opensearch_version : 'not in cluster'));
-    }
-    return table;
-  };
-
-  // "20:41:07 (3m 10s ago)", relative to the daemon's clock so skew does not matter.
+  // "20:41:07 (3m 10s ago)", against the daemon's clock so that a skewed laptop clock does
+  // not matter.
   const ago = (iso, now) => {
     if (!iso) return 'never';
     const d = new Date(iso), n = new Date(now);
@@ -222,68 +95,52 @@ constexpr std::string_view script = R"js(
     const s = isNaN(n) ? 0 : (n - d) / 1000;
     return clock(d) + (s >= 1 ? ' (' + duration(s) + ' ago)' : '');
   };
+  const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
-  const dates = (u, now) => {
-    const parts = [];
-    if (u.action_date) parts.push('action date ' + u.action_date.replace('T', ' '));
-    if (u.started_at) parts.push('started ' + ago(u.started_at, now));
-    if (u.finished_at) parts.push('finished ' + ago(u.finished_at, now));
-    return el('div', 'dates', parts.join(' \u00b7 '));
+  // GET with a timeout; the answer's ETag is kept per URL and sent back as If-None-Match, so
+  // an unchanged answer is a 304 without a body. Resolves {data, changed}.
+  const validators = new Map();  // url -> {etag, data}, the 40 most recent
+  const getJson = async (url, timeoutMs = REQUEST_TIMEOUT_MS) => {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+    try {
+      const kept = validators.get(url);
+      const r = await fetch(url, {cache: 'no-store', signal: ctrl.signal,
+                                  headers: kept ? {'If-None-Match': kept.etag} : {}});
+      if (r.status === 304 && kept) return {data: kept.data, changed: false};
+      if (!r.ok) {
+        const e = new Error('HTTP ' + r.status);
+        e.status = r.status;
+        e.retryAfter = Number(r.headers.get('Retry-After')) || 0;
+        throw e;
+      }
+      const data = await r.json();
+      const etag = r.headers.get('ETag');
+      validators.delete(url);
+      if (etag) validators.set(url, {etag, data});
+      if (validators.size > 40) validators.delete(validators.keys().next().value);
+      return {data, changed: true};
+    } catch (e) {
+      if (e.name === 'AbortError') throw new Error('timed out');
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
-  // The card's poll line. An HA standby never polls: it shows the group's state as the
-  // leader last changed it.
-  const pollLine = (lp, ha, now) => {
-    if (lp.at) return 'Last poll ' + ago(lp.at, now) + ': ' + lp.result;
-    if (!ha || ha.role === 'leader') return 'Not polled yet';
-    const by = ha.leader ? 'member ' + ha.leader : 'the leader';
-    return 'Polled by ' + by + '; shown as of its last change';
-  };
+  const S = {el, pad, duration, clock, when, ago, sleep, getJson, views: {},
+             summary: null, revision: null, ha: null, now: null};
+  window.sesmon = S;
+  window.sesmonDashboard = S;  // the timeline's script (dashboard_timeline.cpp) uses these
 
-  const card = (c, now, ha) => {
-    const u = c.upgrade || {};
-    const state = stateOf(c);
-    const sec = el('section', 'cluster');
-    sec.dataset.cluster = c.name;
-    sec.dataset.state = state;
-    const head = sec.appendChild(el('div', 'cluster-head'));
-    head.appendChild(el('h2', 'cluster-name', c.name));
-    head.appendChild(el('span', 'instance', c.instance_no + ' \u00b7 ' + c.region +
-        (c.discovered ? ' \u00b7 discovered' : '')));
-    sec.appendChild(el('div', 'versions', versions(u)));
-    sec.appendChild(dates(u, now));
-    sec.appendChild(badges(c, state));
-    if (c.opensearch) sec.appendChild(clusterView(c.opensearch));
-    sec.appendChild(progress(u));
-    if (c.nodes && c.nodes.length) sec.appendChild(nodeTable(c.nodes));
-    const lp = c.last_poll || {};
-    const poll = sec.appendChild(el('div', 'poll'));
-    poll.appendChild(el('span', 'last-poll', pollLine(lp, ha, now)));
-    if (lp.result && lp.result !== 'ok' && lp.success_at)
-      poll.appendChild(el('div', 'last-success', 'Last success ' + ago(lp.success_at, now)));
-    if (lp.error) poll.appendChild(el('div', 'error', lp.error));
-    if (window.sesmonTimeline) window.sesmonTimeline.card(sec, c, now);  // ETA, timeline
-    return sec;
-  };
-
-  const render = (doc) => {
-    const box = $('clusters');
-    const cards = (doc.clusters || []).map((c) => card(c, doc.now, doc.ha));
-    if (!cards.length) cards.push(el('p', 'empty', 'No clusters configured.'));
-    box.replaceChildren(...cards);
-    $('daemon-version').textContent = 'v' + doc.version;
-    const ha = doc.ha;  // an HA member: its role and the leader (SPEC §11)
-    $('ha-role').textContent = !ha ? '' : 'member ' + ha.member + ': ' + (ha.problem ||
-        (ha.role === 'leader' ? 'leader' : ha.role + (ha.leader ? ', ' + ha.leader + ' leads' : '')));
-    $('last-updated').textContent = 'updated ' + clock(new Date());
-    loadedOnce = true;
-    if (window.sesmonTimeline) window.sesmonTimeline.refreshed(doc);  // the history list
-  };
-
+  // ---- online / offline ----
+  let failingSince = null, loadedOnce = false;
   const online = () => {
     failingSince = null;
     $('offline-banner').hidden = true;
     document.body.dataset.state = 'ok';
+    $('last-updated').textContent = 'updated ' + clock(new Date());
+    loadedOnce = true;
   };
   const offline = (why) => {
     if (!failingSince) failingSince = new Date();
@@ -294,36 +151,119 @@ constexpr std::string_view script = R"js(
     b.hidden = false;
     document.body.dataset.state = 'offline';
   };
+  S.online = online;
+  S.offline = offline;
 
-  const refresh = async () => {
-    const ctrl = new AbortController();
-    const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
+  // ---- the header: version, HA seat; the summary feeds the fleet view's counts ----
+  let summaryAt = 0;
+  const applyHeader = (doc) => {
+    if (doc.now) S.now = doc.now;
+    S.ha = doc.ha || null;
+    if (doc.version) $('daemon-version').textContent = 'v' + doc.version;
+    const ha = doc.ha;  // an HA member: its role and the leader (SPEC §11)
+    $('ha-role').textContent = !ha ? '' : 'member ' + ha.member + ': ' + (ha.problem ||
+        (ha.role === 'leader' ? 'leader' : ha.role + (ha.leader ? ', ' + ha.leader + ' leads' : '')));
+  };
+  const loadSummary = async () => {
+    const {data} = await getJson('api/v1/summary');
+    summaryAt = Date.now();
+    S.summary = data;
+    if (S.revision === null) S.revision = data.revision;
+    applyHeader(data);
+    for (const v of Object.values(S.views)) if (v.summary) v.summary(data);
+  };
+
+  // ---- which view the address shows ----
+  const route = () => {
+    const h = location.hash;
+    let m = /^#cluster\/(.+)$/.exec(h);
+    if (m) return {view: 'cluster', name: decodeURIComponent(m[1])};
+    m = /^#upgrade\/([0-9a-f]{16})$/.exec(h);
+    if (m) return {view: 'cluster', upgrade: m[1]};
+    return {view: 'fleet', params: new URLSearchParams(h.replace(/^#/, ''))};
+  };
+  let current = null;
+  const show = async () => {
+    const r = route();
+    for (const [name, v] of Object.entries(S.views)) {
+      $(name + '-view').hidden = name !== r.view;
+      if (name !== r.view && v.hide) v.hide();
+    }
+    document.body.dataset.view = r.view;
+    current = S.views[r.view];
     try {
-      const r = await fetch('api/v1/clusters', {cache: 'no-store', signal: ctrl.signal});
-      if (!r.ok) throw new Error('HTTP ' + r.status);
-      render(await r.json());
+      await current.show(r);
       online();
     } catch (e) {
-      offline(e.name === 'AbortError' ? 'timed out' : (e.message || 'network error'));
-    } finally {
-      clearTimeout(timer);
-      setTimeout(refresh, REFRESH_MS);
+      offline(e.message || 'network error');
     }
   };
-  refresh();
+  window.addEventListener('hashchange', show);
+
+  // What is shown, again (each fetch revalidated with its ETag: mostly 304s).
+  const refreshShown = async () => {
+    if (Date.now() - summaryAt > SUMMARY_MAX_AGE_MS) await loadSummary();
+    if (current && current.refresh) await current.refresh();
+  };
+
+  // ---- the change feed: a long poll that answers when the fleet's revision moves ----
+  const feed = async () => {
+    while (true) {
+      const started = Date.now();
+      try {
+        const url = 'api/v1/changes?since=' + S.revision + '&wait=' + FEED_WAIT_S;
+        const {data} = await getJson(url, FEED_TIMEOUT_MS);
+        applyHeader(data);  // the HA seat may change while no cluster does
+        for (const v of Object.values(S.views)) if (v.counts) v.counts(data.counts, data.clusters);
+        if (data.revision !== S.revision) {
+          S.revision = data.revision;
+          await refreshShown();
+        }
+        online();
+      } catch (e) {
+        offline(e.message || 'network error');
+        await sleep(e.retryAfter ? e.retryAfter * 1000 : RETRY_MS);
+        continue;
+      }
+      const rest = MIN_CYCLE_MS - (Date.now() - started);
+      if (rest > 0) await sleep(rest);
+    }
+  };
+
+  const start = async () => {
+    // The summary and the first view load together: the first paint waits for neither alone.
+    const first = Promise.all([loadSummary(), show()]);
+    try {
+      await first;
+    } catch (e) {
+      offline(e.message || 'network error');
+    }
+    while (S.revision === null) {  // the daemon did not answer yet
+      await sleep(RETRY_MS);
+      try {
+        await loadSummary();
+        await show();
+      } catch (e) {
+        offline(e.message || 'network error');
+      }
+    }
+    feed();
+  };
+  document.addEventListener('DOMContentLoaded', start);
 })();
 )js";
 
-constexpr std::string_view body = R"html(<body data-state="loading">
-<header class="top"><h1>SES upgrade monitor</h1>
+constexpr std::string_view body_start = R"html(<body data-state="loading" data-view="fleet">
+<header class="top"><h1><a href="#">SES upgrade monitor</a></h1>
 <span class="meta" id="daemon-version"></span><span class="meta" id="ha-role"></span><span class="meta" id="last-updated">loading…</span>
 </header>
 <div id="offline-banner" role="alert" hidden></div>
-<main><div id="clusters" aria-live="polite"></div></main>
+<main>
 )html";
 
 constexpr std::string_view noscript =
-    "<noscript>This page needs JavaScript; the same data is at api/v1/clusters.</noscript>\n";
+    "<noscript>This page needs JavaScript; the same data is at api/v1/summary and "
+    "api/v1/clusters.</noscript>\n";
 
 std::string csp_hash(std::string_view content) {
     return "'sha256-" + common::base64_encode(common::sha256(content)) + "'";
@@ -332,8 +272,13 @@ std::string csp_hash(std::string_view content) {
 }  // namespace
 
 dashboard_page make_dashboard_page() {
-    const dashboard_part timeline = timeline_part();
-    const std::string all_style = std::string(style) + std::string(timeline.style);
+    // In the order their scripts run: the core first (it defines the helpers and starts
+    // once every part has registered, at DOMContentLoaded).
+    const std::vector<dashboard_part> parts{
+        {style, script, ""}, fleet_part(), cluster_part(), timeline_part()};
+    std::string all_style;
+    for (const auto& p : parts)
+        all_style += p.style;
     dashboard_page page;
     page.html =
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -341,19 +286,21 @@ dashboard_page make_dashboard_page() {
         "<link rel=\"icon\" href=\"data:,\">\n<title>SES upgrade monitor</title>\n<style>";
     page.html += all_style;
     page.html += "</style></head>\n";
-    page.html += body;
-    page.html += timeline.body;
+    page.html += body_start;
+    for (const auto& p : parts)
+        page.html += p.body;
+    page.html += "</main>\n";
     page.html += noscript;
-    // The cards' script first: it defines the helpers the timeline's script uses; it calls
-    // the timeline's hooks only once its first answer arrived, when both have run.
-    page.html += "<script>";
-    page.html += script;
-    page.html += "</script>\n<script>";
-    page.html += timeline.script;
-    page.html += "</script>\n</body></html>\n";
-    page.content_security_policy = "default-src 'none'; script-src " + csp_hash(script) + " " +
-                                   csp_hash(timeline.script) + "; style-src " +
-                                   csp_hash(all_style) +
+    std::string script_hashes;
+    for (const auto& p : parts) {
+        page.html += "<script>";
+        page.html += p.script;
+        page.html += "</script>\n";
+        script_hashes += (script_hashes.empty() ? "" : " ") + csp_hash(p.script);
+    }
+    page.html += "</body></html>\n";
+    page.content_security_policy = "default-src 'none'; script-src " + script_hashes +
+                                   "; style-src " + csp_hash(all_style) +
                                    "; connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
                                    "form-action 'none'; frame-ancestors 'none'";
     return page;

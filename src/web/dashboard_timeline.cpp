@@ -6,8 +6,8 @@ namespace {
 // Hooks for tests and scripts (docs/dashboard.md): .eta[data-at] on a card; div.gantt
 // [data-upgrade] holding .gantt-row[data-node] rows with .gantt-bar[data-status][data-phase]
 // [data-start][data-end] bars (data-end "" while open), .gantt-now and .gantt-eta[data-at];
-// #history tr[data-upgrade] rows (td.h-outcome, td.h-duration[data-seconds]); #timeline-view
-// [data-upgrade] while a timeline is opened from the list.
+// #history tr[data-upgrade] rows (td.h-outcome, td.h-duration[data-seconds]) of the shown
+// cluster; #timeline-view[data-upgrade] while a timeline is opened (#upgrade/<id>).
 
 constexpr std::string_view style = R"css(
 .eta{font-size:.85rem;margin:.45rem 0 0;font-variant-numeric:tabular-nums}
@@ -39,7 +39,7 @@ margin-right:.3rem;vertical-align:-.05rem}
 .gantt-legend .mark.now{border-left:2px solid var(--fg)}
 .gantt-legend .mark.eta{border-left:2px dashed var(--accent)}
 .gantt-empty{color:var(--muted);font-size:.8rem;margin-top:.5rem}
-#history,#timeline-view{margin:0 1.25rem 2rem;background:var(--card);border:1px solid var(--line);
+#history,#timeline-view{margin:0 0 1rem;background:var(--card);border:1px solid var(--line);
 border-radius:8px;padding:1rem}
 #timeline-view[hidden]{display:none}
 #history h2,#timeline-view h2{font-size:1.05rem;margin:0 0 .5rem}
@@ -59,7 +59,7 @@ table.history td.h-duration,table.history td.h-nodes{font-variant-numeric:tabula
 .outcome-vanished{background:var(--warn);color:#fff}
 @media (max-width:600px){
 .gantt{--label:6.5rem}
-#history,#timeline-view{margin:0 .6rem 1rem;padding:.75rem}
+#history,#timeline-view{padding:.75rem}
 table.history thead{display:none}
 table.history tr{display:grid;grid-template-columns:1fr auto;gap:.1rem .6rem;
 border-bottom:1px solid var(--line);padding:.4rem 0}
@@ -258,12 +258,9 @@ constexpr std::string_view script = R"js(
     loadTimeline(u.id, signature);
   };
 
-  // ---- the history list and the opened timeline ----
+  // ---- the cluster's history list and the opened timeline (the cluster view calls) ----
 
-  const openedId = () => {
-    const m = /^#upgrade\/([0-9a-f]{16})$/.exec(location.hash);
-    return m ? m[1] : null;
-  };
+  let shownCluster = null, openedId = null;
 
   const renderHistory = () => {
     const box = document.getElementById('history-list');
@@ -280,11 +277,10 @@ constexpr std::string_view script = R"js(
                                ['h-outcome', 'Outcome'], ['h-nodes', 'Nodes']])
       head.appendChild(el('th', cls, text));
     const body = table.createTBody();
-    const opened = openedId();
     for (const u of list) {
       const tr = body.insertRow();
       tr.dataset.upgrade = u.id;
-      if (u.id === opened) tr.classList.add('selected');
+      if (u.id === openedId) tr.classList.add('selected');
       const name = tr.appendChild(el('td', 'h-cluster'));
       const a = name.appendChild(el('a', null, u.cluster));
       a.href = '#upgrade/' + u.id;
@@ -302,16 +298,32 @@ constexpr std::string_view script = R"js(
     box.replaceChildren(table);
   };
 
-  const loadHistory = async (signature) => {
+  // The history is written to state.db after the poll that the cluster's document shows, so
+  // right after a change it may lag by a commit: read it again (a second apart, a few times)
+  // until its row of the current upgrade agrees with the document.
+  const HISTORY_RETRIES = 5;
+  let retry = null;
+  const agrees = (u) => {
+    if (!u.id) return true;
+    const row = history.data.upgrades.find((x) => x.id === u.id);
+    return !!row && row.nodes.complete === u.nodes_complete &&
+           (row.outcome === 'in_progress') === !u.finished_at;
+  };
+  const loadHistory = async (name, signature, upgrade, tries = 0) => {
     if (history.loading) return;
-    if (history.data && history.signature === signature &&
+    if (history.data && history.signature === signature && !tries &&
         Date.now() - history.fetchedAt < HISTORY_MAX_AGE_MS) return;
     history.loading = true;
+    clearTimeout(retry);
     try {
-      history.data = await getJson('api/v1/history?limit=50');
+      history.data = await getJson('api/v1/history?limit=20&cluster=' + encodeURIComponent(name));
       history.signature = signature;
       history.fetchedAt = Date.now();
-      renderHistory();
+      if (name === shownCluster) renderHistory();
+      if (!agrees(upgrade) && tries < HISTORY_RETRIES)
+        retry = setTimeout(() => {
+          if (name === shownCluster) loadHistory(name, signature, upgrade, tries + 1);
+        }, 1000);
     } catch (e) {
       const box = document.getElementById('history-list');
       if (!history.data) box.replaceChildren(el('p', 'empty', 'History not available (' + e.message + ').'));
@@ -322,7 +334,7 @@ constexpr std::string_view script = R"js(
 
   const showOpened = () => {
     const view = document.getElementById('timeline-view');
-    const id = openedId();
+    const id = openedId;
     for (const tr of document.querySelectorAll('#history tr[data-upgrade]'))
       tr.classList.toggle('selected', tr.dataset.upgrade === id);
     if (!id) {
@@ -334,7 +346,7 @@ constexpr std::string_view script = R"js(
     const u = entry && entry.data ? entry.data.upgrade : null;
     view.dataset.upgrade = id;
     const close = el('a', 'close', 'close');
-    close.href = '#';
+    close.href = '#cluster/' + encodeURIComponent(shownCluster || '');
     const title = el('h2', null, u ? u.cluster + ': ' + versions(u) + ' \u00b7 ' +
                                      u.outcome.replace('_', ' ') + ' \u00b7 ' + duration(u.duration_seconds)
                                    : 'Upgrade ' + id);
@@ -342,43 +354,35 @@ constexpr std::string_view script = R"js(
     view.hidden = false;
   };
 
-  const onHash = async () => {
-    showOpened();
-    const id = openedId();
-    if (!id) return;
-    const entry = timelines.get(id);
-    const done = entry && entry.data && entry.data.upgrade.outcome !== 'in_progress';
-    if (!done) await loadTimeline(id, 'opened@' + Math.floor(Date.now() / TIMELINE_MAX_AGE_MS));
-    showOpened();
-    document.getElementById('timeline-view').scrollIntoView({block: 'start'});
-  };
-  window.addEventListener('hashchange', onHash);
-
-  // Called by the cards' script after every successful refresh.
-  const refreshed = (doc) => {
+  // The cluster view shows `name` (its document `doc`), with upgrade `opened` (or none) open.
+  const cluster = (name, doc, opened) => {
     lastNow = doc.now;
-    const signature = (doc.clusters || []).map((c) => {
-      const u = c.upgrade || {};
-      return (u.id || '') + ':' + u.nodes_complete + ':' + (u.finished_at || '') + ':' + !!c.failed;
-    }).join(',');
-    loadHistory(signature);
-    const id = openedId();
-    if (id) {
-      const entry = timelines.get(id);
-      const running = !entry || !entry.data || entry.data.upgrade.outcome === 'in_progress';
-      if (running) loadTimeline(id, 'opened@' + Math.floor(Date.now() / TIMELINE_MAX_AGE_MS)).then(showOpened);
-    }
+    shownCluster = name;
+    openedId = opened;
+    const c = doc.cluster || {}, u = c.upgrade || {};
+    loadHistory(name, (u.id || '') + ':' + u.nodes_complete + ':' + (u.finished_at || '') + ':' + !!c.failed, u);
+    showOpened();
+    if (!opened) return;
+    const entry = timelines.get(opened);
+    const running = !entry || !entry.data || entry.data.upgrade.outcome === 'in_progress';
+    if (running) loadTimeline(opened, 'opened@' + Math.floor(Date.now() / TIMELINE_MAX_AGE_MS)).then(showOpened);
   };
 
-  window.sesmonTimeline = {card, refreshed};
-  if (openedId()) document.addEventListener('DOMContentLoaded', onHash);
+  // Another cluster is about to be shown: nothing of this one stays on screen.
+  const forget = () => {
+    clearTimeout(retry);
+    history = {data: null, fetchedAt: 0, loading: false, signature: ''};
+    document.getElementById('history-list').replaceChildren(el('p', 'empty', 'loading\u2026'));
+    openedId = null;
+    showOpened();
+  };
+
+  window.sesmonTimeline = {card, cluster, forget};
 })();
 )js";
 
-constexpr std::string_view body =
-    R"html(<section id="timeline-view" aria-live="polite" hidden></section>
-<section id="history"><h2>History</h2><div id="history-list"><p class="empty">loading…</p></div></section>
-)html";
+// The cluster view (dashboard_cluster.cpp) holds #timeline-view and #history.
+constexpr std::string_view body = "";
 
 }  // namespace
 

@@ -7,15 +7,9 @@
 // puts into the page (the script by its own CSP hash). The script uses the cards' script's
 // helpers (window.sesmonDashboard) and defines window.sesmonTimeline, which the cards'
 // script calls; it fetches api/v1/upgrades/{id} and api/v1/history itself.
-#include <string_view>
+#include "web/dashboard_part.hpp"
 
 namespace sesmon::web {
-
-struct dashboard_part {
-    std::string_view style;   // CSS, appended to the page's style
-    std::string_view script;  // one <script> of its own, run after the cards' script
-    std::string_view body;    // markup after the cards
-};
 
 dashboard_part timeline_part();
 

@@ -6,6 +6,8 @@
 #include <memory>
 
 #include "web/history_json.hpp"
+#include "web/query_string.hpp"
+#include "web/responses.hpp"
 
 namespace sesmon::web {
 namespace {
@@ -34,38 +36,8 @@ asio::awaitable<outcome<T>> wait_for(Start start) {
         asio::use_awaitable);
 }
 
-net::server_response reply(int status, std::string body, std::string_view type) {
-    net::server_response res;
-    res.status = status;
-    res.headers = {{"Content-Type", std::string(type)}};
-    res.body = std::move(body);
-    return res;
-}
-net::server_response text(int status, std::string body) {
-    return reply(status, std::move(body) + "\n", "text/plain; charset=utf-8");
-}
 net::server_response unavailable(const std::string& error) {
     return text(503, "history not available: " + error);
-}
-
-// %XX escapes decoded; nullopt for a malformed escape.
-std::optional<std::string> percent_decode(std::string_view raw) {
-    std::string out;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] != '%') {
-            out += raw[i];
-            continue;
-        }
-        unsigned value = 0;
-        if (i + 2 >= raw.size())
-            return std::nullopt;
-        const auto [end, ec] = std::from_chars(raw.data() + i + 1, raw.data() + i + 3, value, 16);
-        if (ec != std::errc{} || end != raw.data() + i + 3)
-            return std::nullopt;
-        out += static_cast<char>(value);
-        i += 2;
-    }
-    return out;
 }
 
 // Upgrade ids are 16 lower-case hex digits; anything else cannot exist.

@@ -5,7 +5,9 @@
 //   GET /healthz          200 "ok" (never needs the token)
 //   GET /readyz           200 once the first poll round was attempted, else 503
 //   GET /metrics          Prometheus text format 0.0.4
-//   GET /api/v1/clusters  the daemon_view as JSON
+//   GET /api/v1/clusters  the daemon_view as JSON; with a fleet (set_fleet): also paged and
+//                         filtered, /api/v1/clusters/{name}, /api/v1/summary and the
+//                         /api/v1/changes long poll (fleet_api.hpp), each with an ETag
 //   GET /api/v1/history, /api/v1/upgrades/{id}
 //                         the upgrade history (history_api.hpp), when a history_source is
 //                         given: answered asynchronously, off the event loop's time
@@ -26,6 +28,7 @@
 #include "net/http_server.hpp"
 #include "sesmon/secret.hpp"
 #include "web/dashboard.hpp"
+#include "web/fleet_api.hpp"
 #include "web/history_api.hpp"
 #include "web/metrics.hpp"
 #include "web/view_model.hpp"
@@ -64,6 +67,9 @@ class router {
     // no new server (and no new port).
     void set_auth_token(std::optional<secret> auth_token) { auth_token_ = std::move(auth_token); }
 
+    // The fleet endpoints (SPEC §13) from now on; /api/v1/clusters is then theirs too.
+    void set_fleet(fleet_api_deps deps) { fleet_.emplace(std::move(deps)); }
+
     // A handler for net::http_server that calls answer(); keeps a pointer to *this.
     net::server_handler handler() const;
 
@@ -80,6 +86,7 @@ class router {
     std::function<readiness()> ready_;
     bool gauges_kept_current_;
     std::optional<history_api> history_;
+    std::optional<fleet_api> fleet_;
     dashboard_page page_;
 };
 

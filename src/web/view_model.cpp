@@ -8,6 +8,7 @@
 
 #include "common/json_writer.hpp"
 #include "common/time_format.hpp"
+#include "web/fleet_state.hpp"
 
 namespace sesmon::web {
 namespace {
@@ -75,12 +76,14 @@ void put_opensearch(json_writer& w, const std::optional<opensearch_view>& view) 
     w.EndObject();
 }
 
-void put_cluster(json_writer& w, const cluster_view& c) {
+void put_cluster(json_writer& w, const cluster_view& c, wall_time now, bool with_nodes) {
     w.StartObject();
     json::put(w, "name", c.name);
     json::put(w, "instance_no", c.instance_no);
     json::put(w, "region", c.region);
     put(w, "discovered", c.discovered);
+    json::put_labels(w, "labels", c.labels);
+    json::put(w, "state", to_string(state_of(c, now)));
 
     w.Key("upgrade");
     w.StartObject();
@@ -102,6 +105,7 @@ void put_cluster(json_writer& w, const cluster_view& c) {
         w.StartObject();
         json::put_or_null(w, "reason", c.stall_reason);
         put(w, "stalled_for_seconds", c.stalled_for_seconds);
+        json::put_or_null(w, "node", c.stall_node);
         w.EndObject();
     } else {
         w.Null();
@@ -119,12 +123,31 @@ void put_cluster(json_writer& w, const cluster_view& c) {
 
     put_opensearch(w, c.opensearch);
 
-    w.Key("nodes");
-    w.StartArray();
-    for (const auto& node : c.nodes)
-        put_node(w, node, c.opensearch.has_value());
-    w.EndArray();
+    if (with_nodes) {
+        w.Key("nodes");
+        w.StartArray();
+        for (const auto& node : c.nodes)
+            put_node(w, node, c.opensearch.has_value());
+        w.EndArray();
+    }
     w.EndObject();
+}
+
+void put_header(json_writer& w, const daemon_view& view) {
+    json::put(w, "version", view.version);
+    json::put(w, "started_at", common::format_rfc3339_utc(view.started_at));
+    json::put(w, "now", common::format_rfc3339_utc(view.now));
+    put(w, "ready", view.ready);
+    if (view.ha) {  // an HA member only: a daemon alone keeps the document it always had
+        w.Key("ha");
+        w.StartObject();
+        json::put(w, "group", view.ha->group);
+        json::put(w, "member", view.ha->member);
+        json::put(w, "role", view.ha->role);
+        json::put_or_null(w, "leader", view.ha->leader);
+        json::put_or_null(w, "problem", view.ha->problem);
+        w.EndObject();
+    }
 }
 
 }  // namespace
@@ -157,37 +180,33 @@ void node_versions(std::vector<node_view>& nodes, const cluster_view_state& stat
     }
 }
 
+std::string header_fields_json(const daemon_view& view) {
+    rapidjson::StringBuffer buffer;
+    json_writer w(buffer);
+    w.StartObject();
+    put_header(w, view);
+    w.EndObject();
+    return std::string(buffer.GetString() + 1, buffer.GetSize() - 2);  // without { }
+}
+
 std::string to_json(const daemon_view& view) {
     rapidjson::StringBuffer buffer;
     json_writer w(buffer);
     w.StartObject();
-    json::put(w, "version", view.version);
-    json::put(w, "started_at", common::format_rfc3339_utc(view.started_at));
-    json::put(w, "now", common::format_rfc3339_utc(view.now));
-    put(w, "ready", view.ready);
-    if (view.ha) {  // an HA member only: a daemon alone keeps the document it always had
-        w.Key("ha");
-        w.StartObject();
-        json::put(w, "group", view.ha->group);
-        json::put(w, "member", view.ha->member);
-        json::put(w, "role", view.ha->role);
-        json::put_or_null(w, "leader", view.ha->leader);
-        json::put_or_null(w, "problem", view.ha->problem);
-        w.EndObject();
-    }
+    put_header(w, view);
     w.Key("clusters");
     w.StartArray();
     for (const auto& c : view.clusters)
-        put_cluster(w, c);
+        put_cluster(w, c, view.now, true);
     w.EndArray();
     w.EndObject();
     return {buffer.GetString(), buffer.GetSize()};
 }
 
-std::string to_json(const cluster_view& view) {
+std::string to_json(const cluster_view& view, wall_time now, bool with_nodes) {
     rapidjson::StringBuffer buffer;
     json_writer w(buffer);
-    put_cluster(w, view);
+    put_cluster(w, view, now, with_nodes);
     return {buffer.GetString(), buffer.GetSize()};
 }
 
@@ -198,6 +217,7 @@ cluster_view from_snapshot(const cluster_config& cluster, const snapshot& snap, 
     view.instance_no = cluster.instance_no;
     view.region = cluster.region;
     view.discovered = cluster.discovered;
+    view.labels = cluster.labels;
     if (snap.version) {
         view.from_version = snap.version->current_version;
         view.to_version = snap.version->target_version;
@@ -207,9 +227,6 @@ cluster_view from_snapshot(const cluster_config& cluster, const snapshot& snap, 
     }
 
     bool past_pending = false;
-    const auto stage_timeout =
-        std::chrono::duration_cast<std::chrono::seconds>(cluster.stall.node_stage_timeout);
-    long long longest_stuck = -1;
     for (const auto& obs : snap.nodes) {
         node_view node;
         node.hostname = obs.hostname;
@@ -227,10 +244,6 @@ cluster_view from_snapshot(const cluster_config& cluster, const snapshot& snap, 
             ++view.nodes_complete;
         if (phase == node_phase::failed)
             view.failed = true;
-        if (phase == node_phase::upgrading && node.status_since &&
-            node.seconds_in_status >= stage_timeout.count()) {
-            longest_stuck = std::max(longest_stuck, node.seconds_in_status);
-        }
         view.nodes.push_back(std::move(node));
     }
     view.nodes_total = snap.node_count > 0 ? snap.node_count : static_cast<int>(snap.nodes.size());
@@ -239,11 +252,6 @@ cluster_view from_snapshot(const cluster_config& cluster, const snapshot& snap, 
                                           view.to_version != view.from_version);
     const bool finished = view.nodes_total > 0 && view.nodes_complete >= view.nodes_total;
     view.upgrade_in_progress = started && !finished;
-    if (view.upgrade_in_progress && longest_stuck >= 0) {
-        view.stalled = true;
-        view.stall_reason = "node_stage_timeout";
-        view.stalled_for_seconds = longest_stuck;
-    }
 
     view.last_poll_at = now;
     view.last_success_at = now;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sesmon/config.hpp"
+#include "sesmon/labels.hpp"
 #include "sesmon/opensearch.hpp"
 #include "sesmon/snapshot.hpp"
 #include "sesmon/time.hpp"
@@ -56,6 +57,7 @@ struct cluster_view {
     std::string instance_no;
     std::string region;
     bool discovered = false;  // found by discovery (SPEC §10), not listed in clusters[]
+    label_set labels;         // SPEC §13
 
     // The current (or last seen) upgrade. Versions are "" when the API gave none.
     bool upgrade_in_progress = false;
@@ -74,8 +76,9 @@ struct cluster_view {
     std::string stall_reason;  // "node_stage_timeout" | "no_progress_timeout" |
                                // "slower_than_peers" | ""
     long long stalled_for_seconds = 0;
-    bool failed = false;  // some node is classified failed
-    bool blind = false;   // no successful poll for >= blind_timeout
+    std::string stall_node;  // the node that stalled; "" for no_progress_timeout
+    bool failed = false;     // some node is classified failed
+    bool blind = false;      // no successful poll for >= blind_timeout
 
     std::optional<wall_time> last_poll_at;     // last attempt, successful or not
     std::optional<wall_time> last_success_at;  // last successful poll
@@ -111,14 +114,19 @@ struct daemon_view {
 
 // The /api/v1/clusters document (docs/http-api.md). Compact, UTF-8, keys in a fixed order.
 std::string to_json(const daemon_view& view);
-// One cluster as the "clusters" array element of the document above.
-std::string to_json(const cluster_view& view);
+// The daemon's fields of that document ("version", "started_at", "now", "ready", and "ha" on an
+// HA member) as a JSON fragment without the braces, for the other documents that begin so.
+std::string header_fields_json(const daemon_view& view);
+// One cluster as the "clusters" array element of the document above (its `state` as of
+// `now`); without its `nodes` array when `with_nodes` is false.
+std::string to_json(const cluster_view& view, wall_time now, bool with_nodes = true);
 
 // A view of one cluster from a single successful poll, for the `status` command:
 // status_since is the node's updatedDate (when it parsed and is not in the future),
-// stalled means some node has been in one Upgrade_* stage for >= node_stage_timeout,
-// last_poll_at = last_success_at = now. `api_offset` renders the action date in the API's
-// zone. There is no history, so started_at/finished_at stay empty.
+// last_poll_at = last_success_at = now. Stalls are not judged here: the caller asks the
+// tracker's rule (cli/status_view.cpp), so that `status` and the daemon agree (issue 27).
+// `api_offset` renders the action date in the API's zone. There is no history, so
+// started_at/finished_at stay empty.
 cluster_view from_snapshot(const cluster_config& cluster, const snapshot& snap, wall_time now,
                            std::chrono::seconds api_offset = std::chrono::hours(9));
 

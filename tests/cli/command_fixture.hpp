@@ -72,6 +72,28 @@ class command_fixture : public ::testing::Test {
         EXPECT_NE(missing.output.find("has the daemon run?"), std::string::npos) << missing.output;
     }
 
+    // A state.db written by a newer version (SPEC §12, invariant 6): exit 2, one line naming
+    // the file and both schema versions, and the file left as it is.
+    void expect_exit_2_for_a_newer_schema() {
+        store();
+        close_store();
+        {
+            state::sqlite::connection db(state_dir() / "state.db",
+                                         state::sqlite::open_mode::read_write_create);
+            db.exec("PRAGMA user_version = 99");
+        }
+        const auto refused = run("");
+        EXPECT_EQ(refused.exit_code, 2) << refused.output;
+        EXPECT_NE(refused.output.find((state_dir() / "state.db").string() +
+                                      " has schema version 99, newer than this binary's"),
+                  std::string::npos)
+            << refused.output;
+        EXPECT_NE(refused.output.find("written by a newer version"), std::string::npos)
+            << refused.output;
+        state::sqlite::connection db(state_dir() / "state.db", state::sqlite::open_mode::read_only);
+        EXPECT_EQ(db.query_int("PRAGMA user_version"), 99);
+    }
+
     sesmon::test::temp_dir dir_;
     boost::asio::io_context io_;
 

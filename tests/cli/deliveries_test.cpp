@@ -120,5 +120,9 @@ TEST_F(deliveries_command_test, no_state_db_is_exit_1_and_a_bad_flag_exit_2) {
     EXPECT_EQ(run("--format yaml").exit_code, 2);
 }
 
+TEST_F(deliveries_command_test, a_state_db_of_a_newer_version_is_exit_2_and_left_alone) {
+    expect_exit_2_for_a_newer_schema();
+}
+
 }  // namespace
 }  // namespace sesmon::cli

@@ -168,5 +168,9 @@ TEST_F(history_command_test, bad_flags_are_exit_2_a_missing_state_db_exit_1) {
     EXPECT_EQ(other.output, "no upgrades of cluster other-logs in the history\n");
 }
 
+TEST_F(history_command_test, a_state_db_of_a_newer_version_is_exit_2_and_left_alone) {
+    expect_exit_2_for_a_newer_schema();
+}
+
 }  // namespace
 }  // namespace sesmon::cli

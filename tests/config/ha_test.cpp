@@ -109,12 +109,25 @@ TEST(ha_config_test, invalid_values_are_reported_at_their_position) {
     }
 }
 
-TEST(ha_config_test, discovery_cannot_run_in_an_ha_group) {
+TEST(ha_config_test, discovery_runs_in_an_ha_group) {
     const std::string ha = "ha:\n  etcd: { endpoints: [http://127.0.0.1:2379] }\n";
-    EXPECT_NE(error_of(clusters + ha + "discovery: { enabled: true }\n")
-                  .find("ha: cannot be combined with discovery.enabled"),
-              std::string::npos);
+    EXPECT_EQ(error_of(clusters + ha + "discovery: { enabled: true }\n"), "");
     EXPECT_EQ(error_of(clusters + ha + "discovery: { enabled: false }\n"), "");
+}
+
+TEST(ha_config_test, compaction_retention_is_0_or_between_a_minute_and_a_week) {
+    const std::string etcd = "ha:\n  etcd: { endpoints: [http://127.0.0.1:2379] }\n";
+    EXPECT_EQ(parse_ok(clusters + etcd).ha->compaction_retention, std::chrono::minutes(5));
+    EXPECT_EQ(parse_ok(clusters + etcd + "  compaction_retention: 0s\n").ha->compaction_retention,
+              duration::zero());
+    EXPECT_EQ(parse_ok(clusters + etcd + "  compaction_retention: 1h\n").ha->compaction_retention,
+              std::chrono::hours(1));
+    for (const char* bad : {"30s", "8d"}) {
+        EXPECT_NE(error_of(clusters + etcd + "  compaction_retention: " + bad + "\n")
+                      .find("ha.compaction_retention: must be 0"),
+                  std::string::npos)
+            << bad;
+    }
 }
 
 TEST(ha_config_test, tls_files_need_an_https_endpoint_and_cert_goes_with_key) {

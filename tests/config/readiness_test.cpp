@@ -90,6 +90,35 @@ TEST(readiness_test, an_api_endpoint_on_a_placeholder_host_is_a_warning) {
               "example/placeholder host: replace it with the real one");
 }
 
+// Issue 21: in an HA group a delivery ends by the leader's term deadline, at most
+// lease_ttl / 2 after it starts: a longer timeout is cut before it fires.
+TEST(readiness_test, a_notifier_timeout_past_half_the_lease_ttl_is_a_warning_in_an_ha_group) {
+    const std::string notifiers =
+        "notifiers:\n"
+        "  - { name: hook, type: webhook, url: \"https://hooks.internal.corp/x\", timeout: 8s }\n"
+        "  - { name: page, type: command, argv: [/bin/sh], timeout: 7500ms }\n"
+        "  - { name: journal, type: log }\n";
+    const std::string ha =
+        "ha:\n  etcd: { endpoints: [http://127.0.0.1:2379] }\n"
+        "  lease_ttl: 15s\n";
+    readiness r = check(testing::one_cluster + notifiers + ha);
+    ASSERT_EQ(r.warnings.size(), 1u);
+    EXPECT_EQ(error::format("config.yaml", r.warnings[0]),
+              "config.yaml:5:81: notifiers[0].timeout: warning: 8s is more than half of "
+              "ha.lease_ttl (15s): in an HA group every send ends by the leader's term deadline, "
+              "at most 7.5s after it starts, so this timeout never fires and a slow receiver is "
+              "cut sooner; lower the timeout or raise ha.lease_ttl");
+    // Alone, nothing cuts a send short; the default webhook timeout (10 s) needs a TTL of 20 s.
+    EXPECT_TRUE(check(testing::one_cluster + notifiers).warnings.empty());
+    r = check(
+        testing::one_cluster +
+        "notifiers:\n  - { name: hook, type: webhook, url: \"https://hooks.internal.corp/x\" }\n" +
+        ha);
+    ASSERT_EQ(r.warnings.size(), 1u);
+    EXPECT_EQ(r.warnings[0].path, "notifiers[0].timeout");
+    EXPECT_EQ(r.warnings[0].line, 5);  // no timeout key: at the notifier
+}
+
 TEST(readiness_test, the_example_configuration_is_flagged_until_edited) {
     const std::string path = SESMON_SOURCE_DIR "/config/config.example.yaml";
     const readiness r = check_readiness(load(path, testing::keys_environment()));

@@ -119,21 +119,22 @@ clusters:
   - { name: a, instance_no: "1", notify: [journal, slack] }
 )"),
               "config.yaml:4:52: clusters[0].notify[1]: unknown notifier \"slack\"");
-    EXPECT_EQ(error_of(one_cluster +
-                       "notifiers:\n  - name: j\n    type: log\n    events: [upgrade_stuck]\n"),
-              "config.yaml:7:14: notifiers[0].events[0]: unknown event \"upgrade_stuck\" (expected "
-              "upgrade_started, node_changed, upgrade_finished, upgrade_failed, upgrade_stalled, "
-              "stall_cleared, upgrade_vanished, monitor_blind, monitor_recovered, "
-              "cluster_health_red, cluster_health_cleared or recovery_stuck)");
+    EXPECT_EQ(
+        error_of(one_cluster +
+                 "notifiers:\n  - name: j\n    type: log\n    events: [upgrade_stuck]\n"),
+        "config.yaml:7:14: notifiers[0].events[0]: unknown event \"upgrade_stuck\" (expected "
+        "upgrade_started, node_changed, upgrade_finished, upgrade_failed, upgrade_stalled, "
+        "stall_cleared, upgrade_vanished, monitor_blind, monitor_recovered, monitor_degraded, "
+        "cluster_health_red, cluster_health_cleared or recovery_stuck)");
     EXPECT_EQ(error_of(one_cluster +
                        "notifiers:\n  - { name: j, type: log }\n  - { name: j, type: log }\n"),
               "config.yaml:6:13: notifiers[1].name: duplicate notifier name \"j\"");
     EXPECT_EQ(error_of(one_cluster + "notifiers:\n  - { name: j }\n"),
-              "config.yaml:5:5: notifiers[0].type: required (log, webhook or command)");
-    EXPECT_EQ(
-        error_of(one_cluster + "notifiers:\n  - { name: j, type: email }\n"),
-        "config.yaml:5:22: notifiers[0].type: unknown type \"email\" (expected log, webhook or "
-        "command)");
+              "config.yaml:5:5: notifiers[0].type: required (log, webhook, command, naver_works, "
+              "teams, ncp_mail, smtp or ncp_sms)");
+    EXPECT_EQ(error_of(one_cluster + "notifiers:\n  - { name: j, type: email }\n"),
+              "config.yaml:5:22: notifiers[0].type: unknown type \"email\" (expected log, webhook, "
+              "command, naver_works, teams, ncp_mail, smtp or ncp_sms)");
 }
 
 TEST(validation_test, site_and_region_must_match) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "harness.hpp"
+#include "support/test_certs.hpp"
 
 namespace sesmon::daemon_test {
 namespace {
@@ -31,13 +32,78 @@ const std::vector<canary>& canaries() {
         {"signing secret", "CANARY-SIGNING-42d1"},
         {"PagerDuty routing key", "CANARY-ROUTING-77c0"},
         {"HTTP auth token", "CANARY-TOKEN-8e6b"},
+        {"NAVER WORKS client secret", "CANARY-WORKS-SECRET-3b7e"},
+        // The simulator issues access tokens "sim-works-<n>-<hash>": never logged or stored.
+        {"NAVER WORKS access token", "sim-works-"},
+        {"Teams workflow signature", "CANARY-TEAMS-SIG-91aa"},
+        {"SMTP password", "CANARY-SMTP-PASS-c4d2"},
+        {"SENS access key", "CANARY-SENS-AK-5f0e"},
+        {"SENS secret key", "CANARY-SENS-SK-8a3c"},
         // The simulator's scenario (episodes.yaml) expects this password for `stuck`.
         {"OpenSearch password", "CANARY-OS-PASSWORD-6d2a"},
     };
     return all;
 }
 
+std::string all_files(const fs::path& dir);
+
+// A fresh RSA key for the NAVER WORKS service account (openssl command line), and its
+// public half for the simulator. The canary of the private key is a line of its Base64 body.
+struct works_key {
+    std::string private_file, public_file, canary;
+};
+works_key make_works_key(const fs::path& dir) {
+    works_key key{(dir / "works-key.pem").string(), (dir / "works-key.pub").string(), {}};
+    const auto made = sesmon::test::run_shell(
+        "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
+        sesmon::test::shell_quote(key.private_file) + " 2>&1 && chmod 600 " +
+        sesmon::test::shell_quote(key.private_file) + " && openssl pkey -in " +
+        sesmon::test::shell_quote(key.private_file) + " -pubout -out " +
+        sesmon::test::shell_quote(key.public_file) + " 2>&1");
+    if (made.exit_code != 0)
+        throw std::runtime_error("openssl: " + made.output);
+    std::istringstream pem(read_text(key.private_file));
+    std::string line;
+    std::getline(pem, line);  // -----BEGIN PRIVATE KEY-----
+    std::getline(pem, line);
+    std::getline(pem, key.canary);  // the second Base64 line: 64 random characters
+    return key;
+}
+
+// tests/support/smtp_sink.py with AUTH on 127.0.0.1 (plain: the relay is loopback).
+class smtp_relay {
+  public:
+    smtp_relay(const fs::path& dir, const std::string& password) : out_(dir / "smtp") {
+        fs::create_directories(out_);
+        const auto started = sesmon::test::run_shell(
+            "/usr/bin/python3 " + std::string(SESMON_SOURCE_DIR) +
+            "/tests/support/smtp_sink.py --out " + sesmon::test::shell_quote(out_.string()) +
+            " --auth monitor:" + password + " > " +
+            sesmon::test::shell_quote((dir / "smtp.out").string()) + " 2>&1 & echo $!");
+        pid_ = std::stoi(started.output);
+        wait_until(
+            [&] {
+                const std::string text = read_text(dir / "smtp.out");
+                if (text.rfind("listening on ", 0) == 0)
+                    port_ = std::stoi(text.substr(13));
+                return port_ != 0;
+            },
+            15s);
+    }
+    ~smtp_relay() { ::kill(pid_, SIGTERM); }
+    int port() const { return port_; }
+    // Every message it accepted, concatenated (what a receiver saw).
+    std::string received() const { return all_files(out_); }
+
+  private:
+    fs::path out_;
+    int pid_ = 0;
+    int port_ = 0;
+};
+
 // Every file under `dir`, concatenated (binary files included: state.db will be one).
+std::string all_files(const fs::path& dir);
+
 std::string all_files(const fs::path& dir) {
     std::string text;
     if (!fs::exists(dir))
@@ -71,9 +137,17 @@ class canary_test : public ::testing::Test {
             write_text(dir_.path() / name, value + "\n");
             return (dir_.path() / name).string();
         };
-        sim_.emplace(dir_.path(), "tests/daemon/scenarios/episodes.yaml", 0,
-                     std::vector<std::string>{"--webhook-sink"}, value("access key"),
-                     value("secret key"));
+        works_key_ = make_works_key(dir_.path());
+        relay_.emplace(dir_.path(), value("SMTP password"));
+        sim_.emplace(
+            dir_.path(), "tests/daemon/scenarios/episodes.yaml", 0,
+            std::vector<std::string>{
+                "--webhook-sink", "--notify-services", "--works-public-key", works_key_.public_file,
+                "--works-client-id", "client-1", "--works-client-secret",
+                value("NAVER WORKS client secret"), "--teams-sig",
+                value("Teams workflow signature"), "--sens-access-key", value("SENS access key"),
+                "--sens-secret-key", value("SENS secret key"), "--sens-sender", "0212345678"},
+            value("access key"), value("secret key"));
         const std::string base = sim_->url();
         write_text(dir_.path() / "hook.sh",
                    "#!/bin/sh\ncat > /dev/null\n/usr/bin/env >> \"$1/command-env\"\n",
@@ -96,7 +170,30 @@ class canary_test : public ::testing::Test {
             "/hooks/pager\n    routing_key_file: " +
             secret("routing", value("PagerDuty routing key")) +
             "\n  - name: script\n    type: command\n    argv: [" +
-            (dir_.path() / "hook.sh").string() + ", " + dir_.path().string() + "]\n";
+            (dir_.path() / "hook.sh").string() + ", " + dir_.path().string() + "]\n" +
+            "  - name: works\n    type: naver_works\n    language: ko\n    bot_id: \"2000001\"\n"
+            "    channel_id: ch-1\n    client_id: client-1\n    client_secret_file: " +
+            secret("works-secret", value("NAVER WORKS client secret")) +
+            "\n    service_account: sa@example\n    private_key_file: " + works_key_.private_file +
+            "\n    token_url: " + base + "/oauth2/v2.0/token\n    api_url: " + base +
+            "/v1.0\n  - name: teams\n    type: teams\n    url_file: " +
+            secret("teams-url", base + "/teams/ops?sig=" + value("Teams workflow signature")) +
+            "\n  - name: sms\n    type: ncp_sms\n    endpoint: " + base +
+            "\n    service_id: \"ncp:sms:kr:1:svc\"\n    from: \"0212345678\"\n"
+            "    to: [\"01012345678\"]\n    events: [upgrade_started, upgrade_failed]\n"
+            "    access_key_file: " +
+            secret("sens-access", value("SENS access key")) +
+            "\n    secret_key_file: " + secret("sens-secret", value("SENS secret key")) +
+            "\n  - name: mail\n    type: ncp_mail\n    language: ja\n    endpoint: " + base +
+            "\n    service_id: \"ncp:mail:kr:1:svc\"\n    sender_address: m@example.com\n"
+            "    to: [oncall@example.com]\n    access_key_file: " +
+            (dir_.path() / "sens-access").string() +
+            "\n    secret_key_file: " + (dir_.path() / "sens-secret").string() +
+            "\n  - name: relay\n    type: smtp\n    host: 127.0.0.1\n    port: " +
+            std::to_string(relay_->port()) +
+            "\n    security: none\n    from: m@example.com\n    to: [oncall@example.com]\n"
+            "    username: monitor\n    password_file: " +
+            secret("smtp-password", value("SMTP password")) + "\n";
         token_file_ = secret("token", value("HTTP auth token"));
         config_ = dir_.path() / "config.yaml";
         write_text(config_, config_text());
@@ -132,6 +229,10 @@ class canary_test : public ::testing::Test {
              [&] { return d.log_text() + read_text(dir_.path() / "daemon.log.out"); }},
             {"state directory files", [&] { return all_files(dir_.path() / "state"); }},
             {"/api/v1/clusters", page("/api/v1/clusters")},
+            {"/api/v1/clusters (a page)", page("/api/v1/clusters?sort=name&limit=1000")},
+            {"/api/v1/clusters/{name}", page("/api/v1/clusters/stuck")},
+            {"/api/v1/summary", page("/api/v1/summary")},
+            {"/api/v1/changes", page("/api/v1/changes")},
             {"/metrics", page("/metrics")},
             {"dashboard /", page("/")},
             {"/healthz", page("/healthz")},
@@ -140,6 +241,16 @@ class canary_test : public ::testing::Test {
              [&] {
                  return run_command(dir_.path(), "status-table",
                                     {"status", "-c", config_.string()});
+             }},
+            {"status --all",
+             [&] {
+                 return run_command(dir_.path(), "status-all",
+                                    {"status", "-c", config_.string(), "--all"});
+             }},
+            {"status --cluster",
+             [&] {
+                 return run_command(dir_.path(), "status-one",
+                                    {"status", "-c", config_.string(), "--cluster", "stuck"});
              }},
             {"status (json)",
              [&] {
@@ -184,10 +295,23 @@ class canary_test : public ::testing::Test {
              }},
             {"command notifier environment",
              [&] { return read_text(dir_.path() / "command-env"); }},
+            // What the services received: the messages carry no credential of another.
+            {"service messages",
+             [&] { return http("GET", sim_->port(), "/_sim/services").value_or("(no answer)"); }},
+            {"e-mail received by the relay", [&] { return relay_->received(); }},
         };
     }
 
+    // Every canary: the fixed ones and the private key's.
+    std::vector<canary> all_canaries() const {
+        auto all = canaries();
+        all.push_back({"NAVER WORKS private key", works_key_.canary});
+        return all;
+    }
+
     temp_dir dir_;
+    works_key works_key_;
+    std::optional<smtp_relay> relay_;
     std::optional<simulator> sim_;
     daemon_spec spec_;
     std::string token_file_;
@@ -228,6 +352,18 @@ TEST_F(canary_test, no_secret_appears_on_any_surface) {
     // The surfaces were exercised: the receiver got signed deliveries, the token works.
     const auto hooks = http("GET", sim_->port(), "/_sim/hooks");
     ASSERT_TRUE(hooks && hooks->find("webhook-signature") != std::string::npos);
+    // ... and every service notifier delivered (a token was exchanged and used).
+    for (const std::string service : {"works_message", "teams", "sens_sms", "sens_mail"}) {
+        ASSERT_TRUE(wait_until(
+            [&] {
+                const auto records = http("GET", sim_->port(), "/_sim/services?service=" + service);
+                return records && records->find("\"status\":20") != std::string::npos;
+            },
+            15s))
+            << service << " received nothing accepted:\n"
+            << http("GET", sim_->port(), "/_sim/services").value_or("") << d.log_text();
+    }
+    ASSERT_TRUE(wait_until([&] { return !relay_->received().empty(); }, 15s)) << d.log_text();
     ASSERT_TRUE(get(d, "/api/v1/clusters"));
     // The OpenSearch view was read with the password (so it went over the wire).
     ASSERT_TRUE(wait_until(
@@ -263,7 +399,7 @@ TEST_F(canary_test, no_secret_appears_on_any_surface) {
     for (const auto& s : surfaces(d)) {
         const std::string text = s.read();
         EXPECT_FALSE(text.empty()) << s.name << " is empty: nothing was checked";
-        for (const auto& c : canaries()) {
+        for (const auto& c : all_canaries()) {
             EXPECT_EQ(text.find(c.value), std::string::npos)
                 << "the " << c.kind << " leaks into " << s.name << ":\n"
                 << text.substr(text.find(c.value) > 300 ? text.find(c.value) - 300 : 0, 600);

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "discovery_support.hpp"
 #include "harness.hpp"
 #include "state/database.hpp"
 #include "state/reads.hpp"
@@ -16,16 +17,7 @@ namespace {
 
 constexpr const char* scenario = "tests/daemon/scenarios/discovery.yaml";
 
-// 17 prod-NN (prod-02 is the static "mine"), "prod logs (eu)" and prod-old.
-const std::set<std::string> discovered_at_start = [] {
-    std::set<std::string> out{"prod-01", "prod-logs-eu", "prod-old"};
-    for (int i = 3; i <= 18; ++i) {
-        char name[16];
-        std::snprintf(name, sizeof name, "prod-%02d", i);
-        out.insert(name);
-    }
-    return out;
-}();
+const std::set<std::string> discovered_at_start = daemon_test::discovered_at_start();
 
 daemon_spec discovery_spec(const simulator& sim, const std::string& interval = "1s") {
     daemon_spec spec;
@@ -37,30 +29,6 @@ daemon_spec discovery_spec(const simulator& sim, const std::string& interval = "
     spec.extra = "discovery:\n  enabled: true\n  interval: " + interval +
                  "\n  include: \"^prod\"\n  exclude: \"-tmp$\"";
     return spec;
-}
-
-// name → discovered, from /api/v1/clusters; empty when unavailable.
-std::map<std::string, bool> watched(daemon_process& d) {
-    std::map<std::string, bool> out;
-    const auto body = http("GET", d.server_port(), "/api/v1/clusters");
-    if (!body)
-        return out;
-    rapidjson::Document doc;
-    doc.Parse(body->c_str());
-    if (!doc.IsObject() || !doc.HasMember("clusters"))
-        return out;
-    for (const auto& c : doc["clusters"].GetArray())
-        out[c["name"].GetString()] = c["discovered"].GetBool();
-    return out;
-}
-
-std::set<std::string> discovered_names(daemon_process& d) {
-    std::set<std::string> out;
-    for (const auto& [name, discovered] : watched(d)) {
-        if (discovered)
-            out.insert(name);
-    }
-    return out;
 }
 
 // A metric series' value from /metrics (`series` is the name with its labels, exactly as
@@ -347,11 +315,16 @@ TEST_F(daemon_discovery_test, discover_lists_every_cluster_with_its_verdict) {
               std::string::npos)
         << table.out;
 
-    const auto status = run_command(dir.path(), {"status", "-c", config});
+    const auto status = run_command(dir.path(), {"status", "-c", config, "--cluster", "prod-01"});
     EXPECT_EQ(status.code, 0) << status.err;
     EXPECT_NE(status.out.find("prod-01  (instance 4001, KR, discovered)"), std::string::npos)
         << status.out;
-    EXPECT_NE(status.out.find("mine  (instance 4002, KR)"), std::string::npos);
+    // The fleet's rows: the configured cluster and the 19 discovered ones.
+    const auto all = run_command(dir.path(), {"status", "-c", config, "--all"});
+    EXPECT_EQ(all.code, 0) << all.err;
+    EXPECT_EQ(all.out.rfind("20 clusters: ", 0), 0u) << all.out;
+    EXPECT_NE(all.out.find("\nmine "), std::string::npos) << all.out;
+    EXPECT_NE(all.out.find("\nprod-01 "), std::string::npos) << all.out;
 
     set_faults(sim_, R"({"faults":[{"kind":"rate_limit","route":"list"}]})");
     const auto failed = run_command(dir.path(), {"discover", "-c", config});
@@ -359,7 +332,8 @@ TEST_F(daemon_discovery_test, discover_lists_every_cluster_with_its_verdict) {
     EXPECT_NE(failed.err.find("cannot read the cluster list: region KR, page 1:"),
               std::string::npos)
         << failed.err;
-    const auto status_failed = run_command(dir.path(), {"status", "-c", config});
+    const auto status_failed =
+        run_command(dir.path(), {"status", "-c", config, "--cluster", "mine"});
     EXPECT_EQ(status_failed.code, 1);
     EXPECT_NE(status_failed.out.find("mine  (instance 4002, KR)"), std::string::npos);
 }

@@ -151,6 +151,7 @@ TEST(discovery_merge_test, watched_clusters_get_the_defaults_the_region_and_the_
     d.notify = {"ops"};
     d.polling.interval = std::chrono::seconds(7);
     d.stall.blind_timeout = std::chrono::minutes(3);
+    d.labels = {{"team", "search"}, {"env", "prod"}};
     const auto known = update_known({}, of({allowed("1", "logs", "running", "SGN")})).known;
     const auto p = plan_for(known, d);
     ASSERT_EQ(p.watched.size(), 1u);
@@ -161,6 +162,7 @@ TEST(discovery_merge_test, watched_clusters_get_the_defaults_the_region_and_the_
     EXPECT_EQ(c.notify, (std::vector<std::string>{"ops"}));
     EXPECT_EQ(c.polling, d.polling);
     EXPECT_EQ(c.stall, d.stall);
+    EXPECT_EQ(c.labels, d.labels);
     EXPECT_TRUE(c.discovered);
 }
 

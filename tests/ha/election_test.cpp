@@ -9,6 +9,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -170,6 +171,58 @@ TEST_F(election_test, deleting_the_leader_key_deposes_the_leader) {
     EXPECT_NE(a->elected[1].lease, a->elected[0].lease);
 }
 
+// Issue 21: an operator deleting the leader key (etcdctl del) while the lease lives. The standby
+// campaigns as soon as it sees the key gone; the leader, told by no watch here, must end its
+// term at its next renewal, not act on beside the new leader for as long as its lease lives.
+TEST_F(election_test,
+       a_leader_key_deleted_while_its_lease_lives_ends_the_term_at_the_next_renewal) {
+    auto a = add("a", 3s);
+    a->start();
+    ASSERT_TRUE(run_until([&] { return a->leads(); }));
+    auto b = add("b", 3s);
+    b->start();
+    ASSERT_TRUE(run_until([&] { return b->e.status().leader == "a"; }));
+    etcd_client operator_cli(io_.get_executor(), {{etcd_->endpoint()}, {}, "", {}});
+    const auto removed =
+        sesmon::test::run_awaitable(io_, operator_cli.remove({"/g/leader", ""}, 2s));
+    ASSERT_TRUE(removed);
+    const auto deleted = steady::now();
+    b->e.leader_key_changed(std::nullopt, removed->header.revision);  // b's watch: it campaigns
+    // Both act for at most one renewal period (ttl/6 = 0.5 s) and a request.
+    duration both_acted{0};
+    auto last = steady::now();
+    ASSERT_TRUE(run_until(
+        [&] {
+            const auto now = steady::now();
+            if (a->e.may_act() && b->e.may_act())
+                both_acted += std::chrono::duration_cast<duration>(now - last);
+            last = now;
+            return !a->deposed.empty() && b->e.may_act();
+        },
+        3s))
+        << log_.str();
+    // Found by the renewal's read: gone, or b's already.
+    EXPECT_TRUE(a->deposed[0].find("the leader key was deleted") != std::string::npos ||
+                a->deposed[0].find("member b holds the leader key now") != std::string::npos)
+        << a->deposed[0];
+    EXPECT_LT(steady::now() - deleted, 500ms + 500ms) << log_.str();
+    EXPECT_LE(both_acted, 500ms + 200ms) << log_.str();
+    EXPECT_FALSE(a->e.may_act()) << log_.str();
+    std::cout << "deposed " << (steady::now() - deleted) / 1ms << " ms after the deletion; both "
+              << "acted for " << both_acted.count() << " ms\n";
+}
+
+// The same for a key rewritten in place (etcdctl put): same create_revision, not ours.
+TEST_F(election_test, a_leader_key_rewritten_while_its_lease_lives_ends_the_term) {
+    auto a = add("a", 3s);
+    a->start();
+    ASSERT_TRUE(run_until([&] { return a->leads(); }));
+    etcd_client operator_cli(io_.get_executor(), {{etcd_->endpoint()}, {}, "", {}});
+    ASSERT_TRUE(sesmon::test::run_awaitable(io_, operator_cli.put({"/g/leader", "x", 0}, 2s)));
+    ASSERT_TRUE(run_until([&] { return !a->deposed.empty(); }, 2s)) << log_.str();
+    EXPECT_NE(a->deposed[0].find("rewritten"), std::string::npos) << a->deposed[0];
+}
+
 TEST_F(election_test, a_failed_fenced_write_deposes_only_for_the_current_term) {
     auto a = add("a");
     a->start();
@@ -194,6 +247,26 @@ TEST_F(election_test, after_a_pause_past_half_the_ttl_the_gate_stays_closed_unti
     EXPECT_NE(a->e.status().problem.find("leadership not confirmed"), std::string::npos);
     // The lease (3 s) is still alive: the next renewal confirms it and the gate opens.
     ASSERT_TRUE(run_until([&] { return a->e.may_act(); }, 2s)) << log_.str();
+    EXPECT_TRUE(a->deposed.empty());
+}
+
+// Issue 21: a poll or a delivery that reached the closed gate after such a pause waited for a
+// wake-up that only a depose, a stop or the end of a renewal failure gave: the leader kept
+// its lease and never acted again. Every confirmed renewal releases the waiters.
+TEST_F(election_test, a_waiter_at_the_gate_after_a_pause_is_released_by_the_next_renewal) {
+    auto a = add("a", 3s);
+    a->start();
+    ASSERT_TRUE(run_until([&] { return a->e.may_act(); }));
+    std::this_thread::sleep_for(1700ms);  // as under SIGSTOP: past ttl/2, within the TTL
+    ASSERT_FALSE(a->e.may_act());
+    std::optional<bool> opened;
+    boost::asio::co_spawn(io_, a->e.until_may_act(),
+                          [&](std::exception_ptr, bool o) { opened = o; });
+    ASSERT_TRUE(run_until([&] { return opened.has_value(); }, 2s))
+        << "the waiter was never released\n"
+        << log_.str();
+    EXPECT_TRUE(*opened);
+    EXPECT_TRUE(a->e.may_act());
     EXPECT_TRUE(a->deposed.empty());
 }
 

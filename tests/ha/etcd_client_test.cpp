@@ -10,8 +10,10 @@
 
 #include "ha/etcd_json.hpp"
 
+#include "support/blackhole.hpp"
 #include "support/etcd_server.hpp"
 #include "support/run_awaitable.hpp"
+#include "support/scripted_server.hpp"
 #include "support/test_certs.hpp"
 
 namespace sesmon::ha {
@@ -199,11 +201,10 @@ TEST_F(etcd_client_test, watch_from_a_compacted_revision_is_cancelled_with_the_c
     ASSERT_TRUE(run(client.put({"/c/a", "1"}, timeout)));
     auto last = run(client.put({"/c/a", "2"}, timeout));
     ASSERT_TRUE(last);
-    // No compaction call in the client (the group never compacts): through the transport.
-    auto compacted = run(client.transport().post(
-        "/v3/kv/compaction", R"({"revision":")" + std::to_string(last->revision) + R"("})", "",
-        timeout));
-    ASSERT_TRUE(compacted && compacted->status == 200);
+    auto compacted = run(client.compact(last->revision, timeout));
+    ASSERT_TRUE(compacted) << compacted.error().describe();
+    // Compacting to where it already is: a success.
+    ASSERT_TRUE(run(client.compact(last->revision, timeout)));
 
     auto w = run(client.watch({"/c/", prefix_range_end("/c/"), 1}, timeout));
     if (w) {  // etcd 3.4 confirms the watch first, then cancels it
@@ -232,11 +233,106 @@ TEST_F(etcd_client_test, a_dead_first_endpoint_fails_over_to_the_next_and_stays_
     EXPECT_EQ(client.current_endpoint(), etcd_->endpoint());
 }
 
+// Failed before the fix: the whole deadline went to the first endpoint, every time (it
+// never moved on from an endpoint that did not accept), so the group was "etcd unreachable".
+TEST_F(etcd_client_test, one_black_holed_endpoint_of_three_costs_a_share_of_one_deadline_once) {
+    sesmon::test::blackhole hole;
+    const std::string second = "http://localhost:" + std::to_string(etcd_->port());
+    std::vector<std::string> moves;
+    etcd_client_options o;
+    o.endpoints = {hole.url(), etcd_->endpoint(), second};
+    o.on_failover = [&](const std::string& from, const std::string& to, const std::string&) {
+        moves.push_back(from + " -> " + to);
+    };
+    auto client = make_client(o);
+    const auto start = std::chrono::steady_clock::now();
+    auto first = run(client.range({"/x"}, 3s));
+    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_TRUE(first) << first.error().describe();
+    EXPECT_GE(took, 900ms);  // a third of the deadline to connect to the black hole
+    EXPECT_LT(took, 2500ms);
+    EXPECT_EQ(client.current_endpoint(), etcd_->endpoint());
+    ASSERT_EQ(moves.size(), 1u);
+    EXPECT_EQ(moves[0], hole.url() + " -> " + etcd_->endpoint());
+    // From then on the black hole costs nothing: a write too, and a watch.
+    const auto again = std::chrono::steady_clock::now();
+    ASSERT_TRUE(run(client.put({"/x", "1"}, 3s)));
+    ASSERT_TRUE(run(client.watch({"/x"}, 3s)));
+    EXPECT_LT(std::chrono::steady_clock::now() - again, 1s);
+}
+
+// A member that answers it cannot serve (a partitioned one: "no leader") is left for the
+// next; reads go there within the same deadline.
+TEST_F(etcd_client_test, a_member_that_cannot_serve_is_left_and_reads_go_to_the_next) {
+    sesmon::test::scripted_server partitioned;
+    partitioned.set_handler([](const sesmon::test::recorded_request&) {
+        return sesmon::test::scripted_reply{
+            .status = 503, .body = R"({"error":"etcdserver: no leader","code":14})"};
+    });
+    ASSERT_TRUE(run(make_client().put({"/r", "1"}, timeout)));
+    auto client = make_client({{partitioned.base_url(), etcd_->endpoint()}});
+    auto got = run(client.range({"/r"}, timeout));
+    ASSERT_TRUE(got) << got.error().describe();
+    EXPECT_EQ(got->kvs.at(0).value, "1");
+    EXPECT_EQ(client.current_endpoint(), etcd_->endpoint());
+    EXPECT_EQ(partitioned.requests().size(), 1u);
+}
+
+// "no leader" is said before anything is proposed: a transaction may go to the next member.
+// "request timed out" may come after it was applied: a campaign is not sent again.
+TEST_F(etcd_client_test,
+       a_campaign_goes_elsewhere_after_no_leader_but_never_twice_after_a_timeout) {
+    const auto with_answer = [](std::string body) {
+        auto server = std::make_unique<sesmon::test::scripted_server>();
+        server->set_handler([body](const sesmon::test::recorded_request&) {
+            return sesmon::test::scripted_reply{.status = 503, .body = body};
+        });
+        return server;
+    };
+    auto no_leader = with_answer(R"({"error":"etcdserver: no leader","code":14})");
+    auto campaign_client = make_client({{no_leader->base_url(), etcd_->endpoint()}});
+    auto won = run(campaign_client.txn(create_if_absent("/c1/leader", "a", 0), timeout));
+    ASSERT_TRUE(won) << won.error().describe();
+    EXPECT_TRUE(won->succeeded);
+
+    auto timed_out = with_answer(R"({"error":"etcdserver: request timed out","code":14})");
+    auto client = make_client({{timed_out->base_url(), etcd_->endpoint()}});
+    auto lost = run(client.txn(create_if_absent("/c2/leader", "a", 0), timeout));
+    ASSERT_FALSE(lost);
+    EXPECT_NE(lost.error().message.find("request timed out"), std::string::npos);
+    EXPECT_EQ(timed_out->requests().size(), 1u);
+    EXPECT_TRUE(run(make_client().range({"/c2/leader"}, timeout))->kvs.empty());  // not sent on
+    EXPECT_EQ(client.current_endpoint(), etcd_->endpoint());  // the next request goes there
+}
+
+// A transaction whose answer broke off may have been applied: sent once, even when the
+// caller could have another endpoint; a fenced write the caller marks idempotent is not.
+TEST_F(etcd_client_test, a_broken_answer_repeats_only_what_the_caller_marks_idempotent) {
+    sesmon::test::scripted_server breaking;
+    breaking.set_handler([](const sesmon::test::recorded_request&) {
+        return sesmon::test::scripted_reply{
+            .action = sesmon::test::scripted_reply::kind::reset_mid_body, .body = "{\"header\":"};
+    });
+    auto client = make_client({{breaking.base_url(), etcd_->endpoint()}});
+    auto once = run(client.txn(create_if_absent("/b1/leader", "a", 0), timeout));
+    ASSERT_FALSE(once);
+    EXPECT_EQ(once.error().kind, etcd_error_kind::unreachable);
+    EXPECT_EQ(breaking.requests().size(), 1u);
+    EXPECT_TRUE(run(make_client().range({"/b1/leader"}, timeout))->kvs.empty());
+
+    auto other = make_client({{breaking.base_url(), etcd_->endpoint()}});
+    txn_request fenced;
+    fenced.success.emplace_back(put_request{"/b2/data", "1"});
+    auto again = run(other.txn(fenced, timeout, true));
+    ASSERT_TRUE(again) << again.error().describe();
+    EXPECT_EQ(run(make_client().range({"/b2/data"}, timeout))->kvs.at(0).value, "1");
+}
+
 TEST_F(etcd_client_test, keep_alive_reuses_one_connection) {
     auto client = make_client();
     for (int i = 0; i < 5; ++i)
         ASSERT_TRUE(run(client.range({"/x"}, timeout)));
-    EXPECT_EQ(client.transport().connections_opened(), 1u);
+    EXPECT_EQ(client.connections_opened(), 1u);
 }
 
 TEST_F(etcd_client_test, a_restarted_etcd_is_reached_again_on_a_fresh_connection) {
@@ -260,7 +356,7 @@ void enable_auth(boost::asio::io_context& io, etcd_client& client) {
          {std::pair{"/v3/auth/user/add", R"({"name":"root","password":"rootpw"})"},
           std::pair{"/v3/auth/user/grant", R"({"user":"root","role":"root"})"},
           std::pair{"/v3/auth/enable", "{}"}}) {
-        auto answer = run_awaitable(io, client.transport().post(path, body, "", timeout));
+        auto answer = run_awaitable(io, client.post(path, body, "", timeout));
         ASSERT_TRUE(answer && answer->status == 200) << path;
     }
 }
@@ -293,13 +389,13 @@ TEST_F(etcd_client_test, username_and_password_authenticate_and_an_expired_token
     auto client = make_client(as_root("rootpw"));
     ASSERT_TRUE(run(client.put({"/a", "1"}, timeout)));  // authenticates
 
-    auto login = run(admin.transport().post(
-        "/v3/auth/authenticate", json::encode_authenticate("root", "rootpw"), "", timeout));
+    auto login = run(admin.post("/v3/auth/authenticate",
+                                json::encode_authenticate("root", "rootpw"), "", timeout));
     ASSERT_TRUE(login && login->status == 200);
     const std::string token = json::decode_authenticate(login->body).value();
     std::this_thread::sleep_for(2500ms);  // etcd's own token TTL: no clock to drive
-    auto expired = run(
-        admin.transport().post("/v3/kv/range", json::encode(range_request{"/a"}), token, timeout));
+    auto expired =
+        run(admin.post("/v3/kv/range", json::encode(range_request{"/a"}), token, timeout));
     ASSERT_TRUE(expired);
     ASSERT_NE(expired->status, 200);  // a token of before is refused now...
 

@@ -81,6 +81,7 @@ class status_command_test : public ::testing::Test {
                                      << "  - name: jp-logs\n"
                                      << "    instance_no: \"1037002\"\n"
                                      << "    region: JPN\n"
+                                     << "    labels: {team: search, env: prod}\n"
                                      << "state:\n"
                                      << "  directory: " << (dir_.path() / "state").string() << "\n"
                                      << "server:\n"
@@ -104,32 +105,44 @@ class status_command_test : public ::testing::Test {
     test::scripted_server server_;
 };
 
-TEST_F(status_command_test, table_shows_every_cluster_and_exits_0) {
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        out.push_back(line);
+    return out;
+}
+
+// The seed's Upgrade_OpenSearch node has been in its stage since 2025: both clusters are
+// stalled by node_stage_timeout (45m).
+TEST_F(status_command_test, default_is_one_summary_line_and_a_row_per_cluster_needing_attention) {
     server_.set_handler(
         [](const test::recorded_request&) { return scripted_reply{.body = seed_body()}; });
 
-    const auto r = run("");
+    const auto r = run("", false);
 
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_NE(r.output.find("prod-logs  (instance 1037001, KR)\n"
-                            "  2140 → 2150  [###---------------------]  1/8 nodes  upgrading"),
-              std::string::npos)
+    const auto lines = lines_of(r.output);
+    ASSERT_EQ(lines.size(), 5u) << r.output;
+    EXPECT_EQ(lines[0],
+              "2 clusters: 0 failed, 2 stalled, 0 blind, 0 upgrading, 0 finished (24 h), 0 idle");
+    EXPECT_EQ(lines[1], "");
+    EXPECT_EQ(
+        lines[2].rfind("CLUSTER    STATE    VERSIONS     NODES  LABELS                DETAIL", 0),
+        0u)
         << r.output;
-    EXPECT_NE(r.output.find("jp-logs  (instance 1037002, JPN)\n"
-                            "  2140 → 2150  [###---------------------]  1/8 nodes  upgrading"),
-              std::string::npos)
+    // Equally long stalled: by name. Labels as key=value.
+    EXPECT_EQ(lines[3].rfind("jp-logs    stalled  2140 → 2150  1/8    env=prod,team=search  "
+                             "node cluster000-mo-6tnl stuck for ",
+                             0),
+              0u)
         << r.output;
-    EXPECT_NE(r.output.find("  HOSTNAME            ROLE  STATUS              IN STATUS\n"),
-              std::string::npos);
-    EXPECT_NE(r.output.find("  cluster000-mo-6tnl  MO    Upgrade_OpenSearch  "), std::string::npos);
-    EXPECT_NE(r.output.find("  cluster000-mo-6tnk  MO    complete            "), std::string::npos);
-    // Two clusters, each: title, versions and bar, the expected finish, header, 8 nodes; a
-    // blank line between.
-    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 2 * (4 + 8) + 1) << r.output;
-    // No state.db here: six nodes not started × eta.node_prior (12m); mo-6tnl has been in its
-    // stage far longer than that already.
-    EXPECT_NE(r.output.find("  expected to finish "), std::string::npos) << r.output;
-    EXPECT_EQ(r.output.find("SK-never-printed"), std::string::npos);
+    EXPECT_EQ(lines[4].rfind("prod-logs  stalled  2140 → 2150  1/8    -                     "
+                             "node cluster000-mo-6tnl stuck for ",
+                             0),
+              0u)
+        << r.output;
+    EXPECT_NE(lines[4].find(" (node_stage_timeout)"), std::string::npos) << r.output;
 
     const auto requests = server_.requests();
     ASSERT_EQ(requests.size(), 2u);
@@ -139,6 +152,96 @@ TEST_F(status_command_test, table_shows_every_cluster_and_exits_0) {
     EXPECT_EQ(targets[1], "/api/v2/cluster/getRollingUpgradeProgress");
     EXPECT_EQ(requests[0].header("x-ncp-iam-access-key"), "AKEXAMPLE");
     EXPECT_FALSE(requests[0].header("x-ncp-apigw-signature-v2").empty());
+}
+
+TEST_F(status_command_test, cluster_option_shows_that_cluster_with_every_node) {
+    server_.set_handler(
+        [](const test::recorded_request&) { return scripted_reply{.body = seed_body()}; });
+
+    const auto r = run("--cluster prod-logs");
+
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("prod-logs  (instance 1037001, KR)\n"
+                            "  2140 → 2150  [###---------------------]  1/8 nodes  upgrading, "
+                            "STALLED "),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("  HOSTNAME            ROLE  STATUS              IN STATUS\n"),
+              std::string::npos);
+    EXPECT_NE(r.output.find("  cluster000-mo-6tnl  MO    Upgrade_OpenSearch  "), std::string::npos);
+    EXPECT_NE(r.output.find("  cluster000-mo-6tnk  MO    complete            "), std::string::npos);
+    // Title, versions and bar, the expected finish, header, 8 nodes. No state.db here: six
+    // nodes not started × eta.node_prior (12m).
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 4 + 8) << r.output;
+    EXPECT_NE(r.output.find("  expected to finish "), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("SK-never-printed"), std::string::npos);
+    EXPECT_EQ(server_.requests().size(), 1u);
+}
+
+TEST_F(status_command_test, state_and_label_filters_choose_the_rows_and_labels_what_is_polled) {
+    server_.set_handler(
+        [](const test::recorded_request&) { return scripted_reply{.body = seed_body()}; });
+
+    auto r = run("--state idle,finished", false);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(lines_of(r.output),
+              (std::vector<std::string>{"2 clusters: 0 failed, 2 stalled, 0 blind, 0 upgrading, "
+                                        "0 finished (24 h), 0 idle",
+                                        "(2 clusters not shown: --all lists every one, "
+                                        "--cluster NAME one with its nodes)"}));
+    EXPECT_EQ(server_.requests().size(), 2u);
+
+    r = run("--label team:search", false);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    auto lines = lines_of(r.output);
+    ASSERT_EQ(lines.size(), 4u) << r.output;
+    EXPECT_EQ(lines[0],
+              "1 cluster: 0 failed, 1 stalled, 0 blind, 0 upgrading, 0 finished (24 h), 0 idle");
+    EXPECT_EQ(lines[3].rfind("jp-logs ", 0), 0u) << r.output;
+    EXPECT_EQ(server_.requests().size(), 3u) << "only the labelled cluster is polled";
+
+    r = run("--all --state stalled --label team:search --label env:prod", false);
+    EXPECT_EQ(lines_of(r.output).size(), 4u) << r.output;
+
+    r = run("--label team:nobody");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output, "ses-upgrade-monitor: no cluster has the labels asked for\n");
+    EXPECT_EQ(server_.requests().size(), 4u);
+}
+
+TEST_F(status_command_test, json_takes_the_same_filters) {
+    server_.set_handler(
+        [](const test::recorded_request&) { return scripted_reply{.body = seed_body()}; });
+    auto r = run("--format json --label env:prod", false);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    rapidjson::Document doc;
+    doc.Parse(r.output.c_str());
+    ASSERT_FALSE(doc.HasParseError()) << r.output;
+    ASSERT_EQ(doc["clusters"].Size(), 1u);
+    EXPECT_STREQ(doc["clusters"][0]["name"].GetString(), "jp-logs");
+    EXPECT_STREQ(doc["clusters"][0]["state"].GetString(), "stalled");
+    EXPECT_STREQ(doc["clusters"][0]["labels"]["team"].GetString(), "search");
+    EXPECT_STREQ(doc["clusters"][0]["stall"]["node"].GetString(), "cluster000-mo-6tnl");
+
+    r = run("--format json --state upgrading", false);
+    doc.Parse(r.output.c_str());
+    ASSERT_FALSE(doc.HasParseError()) << r.output;
+    EXPECT_EQ(doc["clusters"].Size(), 0u);
+}
+
+TEST_F(status_command_test, bad_filters_exit_2_without_polling) {
+    auto r = run("--state stuck");
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_EQ(r.output,
+              "ses-upgrade-monitor: --state stuck: expected failed, stalled, blind, upgrading, "
+              "finished or idle\n");
+    r = run("--label team");
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_EQ(r.output,
+              "ses-upgrade-monitor: --label label selector \"team\": expected key:value\n");
+    r = run("--cluster prod-logs --all");
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_TRUE(server_.requests().empty());
 }
 
 TEST_F(status_command_test, json_format_is_the_api_clusters_document) {
@@ -184,7 +287,7 @@ TEST_F(status_command_test, api_error_prints_the_classified_reason_and_exits_1) 
 
     EXPECT_EQ(r.exit_code, 1) << r.output;
     // In the table (stdout) and on stderr.
-    EXPECT_NE(r.output.find("prod-logs  (instance 1037001, KR)\n  no data\n"
+    EXPECT_NE(r.output.find("prod-logs  (instance 1037001, KR)\n  no data, BLIND\n"
                             "  last poll failed (auth): authentication failed (gateway 401/200): "
                             "check the access key, secret key and clock"),
               std::string::npos)

@@ -68,6 +68,7 @@ TEST(status_view_test, a_failed_poll_keeps_the_cluster_and_the_classified_reason
               "clock");
     EXPECT_TRUE(v.nodes.empty());
     EXPECT_FALSE(v.upgrade_in_progress);
+    EXPECT_TRUE(v.blind) << "it cannot be observed now";
 }
 
 TEST(status_view_test, the_daemon_view_is_ready_and_keeps_the_cluster_order) {
@@ -106,7 +107,7 @@ TEST(status_view_test, table_shows_the_reason_of_a_failed_cluster_after_the_othe
     const std::string text =
         web::to_table(to_view({seed_status(), auth_failure()}, now, 9h).clusters);
     EXPECT_NE(text.find("\n\nprod-logs  (instance 1037001, KR)\n"
-                        "  no data\n"
+                        "  no data, BLIND\n"
                         "  last poll failed (auth): authentication failed (gateway 401/200): "
                         "check the access key, secret key and clock\n"),
               std::string::npos)
@@ -141,6 +142,43 @@ TEST(status_view_test, json_is_the_api_document_with_snapshot_and_error) {
     EXPECT_EQ(std::string(bad["last_poll"]["error"].GetString()).rfind("authentication failed", 0),
               0u);
     EXPECT_EQ(bad["nodes"].Size(), 0u);
+}
+
+cluster_status seed_with_stall(const stall_config& stall) {
+    cluster_status s = seed_status();
+    s.cluster.stall = stall;
+    return s;
+}
+
+// Issue 27: `status` judged stalls by a rule of its own, which took a 0s timeout (off, as
+// the daemon reads it) for "every upgrading node is stalled at once".
+TEST(status_view_test, timeouts_of_0s_are_off_as_in_the_daemon) {
+    stall_config off;
+    off.node_stage_timeout = 0s;
+    off.no_progress_timeout = 0s;
+    off.adaptive_factor = 0;
+    const web::cluster_view v = to_view(seed_with_stall(off), now + 2h, 9h);
+    EXPECT_TRUE(v.upgrade_in_progress);
+    EXPECT_FALSE(v.stalled);
+    EXPECT_EQ(v.stall_reason, "");
+}
+
+TEST(status_view_test, a_node_past_its_stage_timeout_is_stalled_by_the_trackers_rule) {
+    stall_config st;
+    st.node_stage_timeout = 20min;
+    const web::cluster_view v = to_view(seed_with_stall(st), now, 9h);
+    EXPECT_TRUE(v.stalled);
+    EXPECT_EQ(v.stall_reason, "node_stage_timeout");
+    EXPECT_EQ(v.stalled_for_seconds, 1800);  // the MO node's updatedDate is 30 minutes old
+}
+
+TEST(status_view_test, no_progress_for_longer_than_its_timeout_is_a_stall_as_in_the_daemon) {
+    stall_config st;
+    st.node_stage_timeout = 2h;
+    st.no_progress_timeout = 20min;
+    const web::cluster_view v = to_view(seed_with_stall(st), now, 9h);
+    EXPECT_TRUE(v.stalled);
+    EXPECT_EQ(v.stall_reason, "no_progress_timeout");
 }
 
 TEST(status_view_test, no_clock_note_when_node_times_are_in_the_past) {

@@ -61,8 +61,9 @@ class command_notifier_test : public ::testing::Test {
         return c;
     }
 
-    delivery_outcome deliver(command_notifier& n, const event& e) {
-        return sesmon::test::run_awaitable(ioc_, n.deliver(e), 10s);
+    delivery_outcome deliver(command_notifier& n, const event& e,
+                             const delivery_context& context = {}) {
+        return sesmon::test::run_awaitable(ioc_, n.deliver(e, context), 10s);
     }
 
     boost::asio::io_context ioc_;
@@ -207,6 +208,54 @@ TEST_F(command_notifier_test, child_that_ignores_stdin_cannot_kill_the_daemon_wi
 
 TEST_F(command_notifier_test, empty_argv_is_refused_at_construction) {
     EXPECT_THROW(command_notifier(config({})), std::invalid_argument);
+}
+
+// Issue 21: the delivery context's deadline (an HA member's term) is hard: the group is
+// SIGKILLed at it, with no SIGTERM grace, even though the notifier's own timeout is far off.
+TEST_F(command_notifier_test, the_context_deadline_kills_the_group_at_once) {
+    const fs::path pid_file = dir_.path() / "grandchild.pid";
+    const auto s = script("hang.sh", "sleep 30 &\necho $! > \"$1\"\nwait\n");
+    command_notifier n(config({s.string(), pid_file.string()}, 30s), 2s);
+    delivery_context context;
+    const auto began = std::chrono::steady_clock::now();
+    context.deadline = began + 300ms;
+    const auto outcome = deliver(n, test::stalled_event(), context);
+    const auto took = std::chrono::steady_clock::now() - began;
+    EXPECT_EQ(outcome.result, delivery_outcome::kind::retry);
+    EXPECT_EQ(outcome.detail, "killed at the attempt's deadline, before its timeout of 30s");
+    EXPECT_GE(took, 300ms);
+    EXPECT_LT(took, 300ms + 400ms);  // no 2 s grace; stated slack for a loaded machine
+    const pid_t grandchild = std::stoi(read_text(pid_file));
+    const auto gone_by = std::chrono::steady_clock::now() + 2s;
+    while (!process_gone(grandchild) && std::chrono::steady_clock::now() < gone_by)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_TRUE(process_gone(grandchild)) << "pid " << grandchild << " survived";
+}
+
+// A timeout before the deadline: SIGTERM at the timeout as usual, but the SIGKILL that follows
+// comes at the deadline when that is sooner than the grace.
+TEST_F(command_notifier_test, the_sigterm_grace_ends_at_the_context_deadline) {
+    const auto s = script("stubborn.sh", "trap '' TERM\nsleep 30 &\nwait\n");
+    command_notifier n(config({s.string()}, 200ms), 5s);
+    delivery_context context;
+    const auto began = std::chrono::steady_clock::now();
+    context.deadline = began + 600ms;
+    const auto outcome = deliver(n, test::stalled_event(), context);
+    const auto took = std::chrono::steady_clock::now() - began;
+    EXPECT_EQ(outcome.detail, "timed out after 200ms");
+    EXPECT_GE(took, 600ms);
+    EXPECT_LT(took, 600ms + 400ms);  // not 200 ms + 5 s
+}
+
+TEST_F(command_notifier_test, past_the_context_deadline_no_program_starts) {
+    const fs::path ran = dir_.path() / "ran";
+    command_notifier n(config({script("touch.sh", "touch \"$1\"\n").string(), ran.string()}));
+    delivery_context context;
+    context.deadline = std::chrono::steady_clock::now();
+    const auto outcome = deliver(n, test::stalled_event(), context);
+    EXPECT_EQ(outcome.result, delivery_outcome::kind::retry);
+    EXPECT_EQ(outcome.detail, "not sent: past the attempt's deadline");
+    EXPECT_FALSE(fs::exists(ran));
 }
 
 }  // namespace

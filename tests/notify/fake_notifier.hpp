@@ -58,7 +58,8 @@ class fake_notifier final : public notifier {
         : name_(std::move(name)), script_(std::move(script)) {}
     std::string_view name() const override { return name_; }
 
-    boost::asio::awaitable<delivery_outcome> deliver(const event& e) override {
+    boost::asio::awaitable<delivery_outcome> deliver(const event& e,
+                                                     const delivery_context&) override {
         auto script = script_;  // this notifier may be replaced while we wait
         const std::string entry = name_ + ":" + e.id;
         script->attempts.push_back(entry);

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <spdlog/logger.h>
+#include <spdlog/sinks/ostream_sink.h>
 
+#include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,9 +16,12 @@
 #include "notify/signing.hpp"
 #include "notify/webhook_notifier.hpp"
 #include "sample_event.hpp"
+#include "support/run_awaitable.hpp"
 
 namespace sesmon::notify {
 namespace {
+
+using namespace std::chrono_literals;
 
 rapidjson::Document parse(const std::string& text) {
     rapidjson::Document doc;
@@ -35,7 +41,8 @@ TEST(formats_test, generic_body_is_exactly_the_spec_shape) {
         R"("type":"upgrade_stalled","occurred_at":"2026-11-26T20:01:02Z",)"
         R"("summary":"prod-logs: node prod-logs-do-6tnm stuck in Upgrade_OpenSearch for 47m )"
         "(2140 \u2192 2150, 3/8 nodes done)\","
-        R"("cluster":{"name":"prod-logs","instance_no":"1037123456","region":"KR"},)"
+        R"("cluster":{"name":"prod-logs","instance_no":"1037123456","region":"KR",)"
+        R"("labels":{"env":"prod","team":"search"}},)"
         R"("upgrade":{"from_version":"2140","to_version":"2150",)"
         R"("action_date":"2026-11-27T03:01:02+09:00","nodes_total":8,"nodes_complete":3,)"
         R"("started_at":"2026-11-26T18:01:02Z","finished_at":null,)"
@@ -112,15 +119,62 @@ TEST(formats_test, slack_has_phone_text_header_and_fields) {
         fields.push_back(str(f["text"]));
     }
     EXPECT_EQ(fields, (std::vector<std::string>{
-                          "*Cluster*\nprod-logs (1037123456, KR)",
+                          "*Cluster*\nprod-logs (1037123456, KR)\nenv=prod \u00b7 team=search",
                           "*Versions*\n2140 \u2192 2150",
                           "*Progress*\n3/8 nodes done",
                           "*Expected finish*\n<!date^1795727640^{date_short_pretty} "
-                          "{time}|2026-11-26T21:14:00Z>",
+                          "{time}|2026-11-27 06:14:00 KST>",
                           "*Node*\nprod-logs-do-6tnm (DO)\n`Upgrade_OpenSearch` (was `running`)",
                           "*Stuck for*\n47m",
                       }));
     EXPECT_EQ(str(blocks[2]["type"]), "context");
+    EXPECT_EQ(str(blocks[2]["elements"][0]["text"]),
+              "2026-11-27 05:01:02 KST \u00b7 upgrade_stalled \u00b7 event 9f2c4e1ab0d3");
+}
+
+TEST(formats_test, slack_in_korean_and_japanese_time) {
+    const text_options options{message_language::ko, {"Asia/Tokyo", 9h, "JST"}};
+    auto doc = parse(format_slack(test::stalled_event(), options));
+    EXPECT_EQ(str(doc["text"]),
+              ":warning: prod-logs: 노드 prod-logs-do-6tnm의 Upgrade_OpenSearch 단계가 47분째 "
+              "끝나지 않고 있습니다 (2140 \u2192 2150, 노드 3/8 완료)");
+    const auto& blocks = doc["blocks"];
+    EXPECT_EQ(str(blocks[0]["text"]["text"]), ":warning: 업그레이드 지연: prod-logs");
+    std::vector<std::string> fields;
+    for (const auto& f : blocks[1]["fields"].GetArray())
+        fields.push_back(str(f["text"]));
+    EXPECT_EQ(fields, (std::vector<std::string>{
+                          "*클러스터*\nprod-logs (1037123456, KR)\nenv=prod \u00b7 team=search",
+                          "*버전*\n2140 \u2192 2150",
+                          "*진행 상황*\n노드 3/8 완료",
+                          "*완료 예상 시각*\n<!date^1795727640^{date_short_pretty} "
+                          "{time}|2026년 11월 27일 06:14:00 JST>",
+                          "*노드*\nprod-logs-do-6tnm (DO)\n`Upgrade_OpenSearch` (이전 상태: "
+                          "`running`)",
+                          "*지연 시간*\n47분",
+                      }));
+    EXPECT_EQ(str(blocks[2]["elements"][0]["text"]),
+              "2026년 11월 27일 05:01:02 JST \u00b7 upgrade_stalled \u00b7 이벤트 9f2c4e1ab0d3");
+}
+
+TEST(formats_test, generic_and_pagerduty_summaries_follow_the_language_and_nothing_else) {
+    notifier_config config;
+    config.type = notifier_type::webhook;
+    config.format = webhook_format::generic;
+    config.language = message_language::ja;
+    const std::string body = webhook_bodies(config, test::stalled_event()).at(0);
+    auto doc = parse(body);
+    EXPECT_EQ(str(doc["summary"]),
+              "prod-logs: ノード prod-logs-do-6tnm が Upgrade_OpenSearch の段階のまま47分経過して"
+              "います（2140 \u2192 2150、ノード 3/8 完了）");
+    EXPECT_EQ(str(doc["occurred_at"]), "2026-11-26T20:01:02Z");  // machine fields as they were
+    config.format = webhook_format::pagerduty;
+    config.routing_key = secret("K", "test");
+    auto pd = parse(webhook_bodies(config, test::stalled_event()).at(0));
+    EXPECT_EQ(str(pd["payload"]["summary"]), str(doc["summary"]));
+    config.language = message_language::en;
+    pd = parse(webhook_bodies(config, test::stalled_event()).at(0));
+    EXPECT_EQ(str(pd["payload"]["summary"]), test::stalled_event().summary);
 }
 
 TEST(formats_test, slack_escapes_mrkdwn_control_characters) {
@@ -233,6 +287,9 @@ TEST(formats_test, pagerduty_steps_cover_every_event_type) {
             case event_type::monitor_recovered:
                 expected = {{"resolve", incident::blind}};
                 break;
+            case event_type::monitor_degraded:
+                expected = {{"trigger", incident::degraded}};
+                break;
             case event_type::cluster_health_red:
                 expected = {{"trigger", incident::red}};
                 break;
@@ -264,7 +321,8 @@ TEST(formats_test, pagerduty_steps_cover_every_event_type) {
 
 TEST(formats_test, log_line_names_type_cluster_node_statuses_and_duration) {
     EXPECT_EQ(log_line(test::stalled_event(), log_format::text),
-              "event=upgrade_stalled cluster=prod-logs node=prod-logs-do-6tnm role=DO "
+              "event=upgrade_stalled cluster=prod-logs labels=\"env=prod,team=search\" "
+              "node=prod-logs-do-6tnm role=DO "
               "status=Upgrade_OpenSearch previous=running versions=\"2140 \u2192 2150\" "
               "progress=3/8 eta=2026-11-26T21:14:00Z stall=node_stage_timeout for=47m "
               "summary=\"prod-logs: node "
@@ -390,6 +448,27 @@ TEST(formats_test, docs_signature_example_is_the_signature_of_the_generic_exampl
     const std::string signature =
         webhook_signature(*key, e.id, 1795723265, format_generic(e));  // 2026-11-26T20:01:05Z
     EXPECT_NE(docs.find("webhook-signature: " + signature), std::string::npos) << signature;
+}
+
+// Past its delivery context's deadline (an HA member whose term lapsed) the log notifier writes
+// nothing: the line would be an alert from a member that may no longer act.
+TEST(formats_test, a_log_notifier_writes_nothing_past_its_deadline) {
+    std::ostringstream out;
+    auto logger = std::make_shared<spdlog::logger>(
+        "t", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
+    log_notifier n("journal", logger, log_format::text);
+    boost::asio::io_context io;
+    const event e = test::stalled_event();
+    delivery_context context;
+    context.deadline = std::chrono::steady_clock::now();
+    auto outcome = sesmon::test::run_awaitable(io, n.deliver(e, context));
+    EXPECT_EQ(outcome.result, delivery_outcome::kind::retry);
+    EXPECT_EQ(outcome.detail, "not sent: past the attempt's deadline");
+    EXPECT_TRUE(out.str().empty()) << out.str();
+    const delivery_context unbounded;
+    outcome = sesmon::test::run_awaitable(io, n.deliver(e, unbounded));
+    EXPECT_EQ(outcome.result, delivery_outcome::kind::delivered);
+    EXPECT_NE(out.str().find("event=upgrade_stalled"), std::string::npos) << out.str();
 }
 
 }  // namespace

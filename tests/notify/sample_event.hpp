@@ -22,7 +22,7 @@ inline event stalled_event() {
     e.summary =
         "prod-logs: node prod-logs-do-6tnm stuck in Upgrade_OpenSearch for 47m (2140 \u2192 "
         "2150, 3/8 nodes done)";
-    e.cluster = {"prod-logs", "1037123456", "KR"};
+    e.cluster = {"prod-logs", "1037123456", "KR", {{"team", "search"}, {"env", "prod"}}};
     upgrade_info u;
     u.from_version = "2140";
     u.to_version = "2150";

@@ -53,8 +53,9 @@ class webhook_notifier_test : public ::testing::Test {
         return c;
     }
 
-    delivery_outcome deliver(webhook_notifier& n, const event& e) {
-        return sesmon::test::run_awaitable(ioc_, n.deliver(e), 10s);
+    delivery_outcome deliver(webhook_notifier& n, const event& e,
+                             const delivery_context& context = {}) {
+        return sesmon::test::run_awaitable(ioc_, n.deliver(e, context), 10s);
     }
 
     template <class Predicate>
@@ -190,6 +191,51 @@ TEST_F(webhook_notifier_test, pagerduty_finished_sends_one_resolve_per_incident_
         EXPECT_EQ(requests[i].body, bodies[sent[i]]) << i;
         EXPECT_EQ(requests[i].header("webhook-id"), finished.id);
     }
+}
+
+// Issue 21: a delivery context (an HA member's term) bounds the whole attempt.
+TEST_F(webhook_notifier_test, the_context_deadline_cuts_a_request_before_the_notifiers_timeout) {
+    server_.push({.action = scripted_reply::kind::hang});
+    auto c = config();
+    c.timeout = 10s;
+    webhook_notifier n(c, client_, clock_);
+    delivery_context context;
+    const auto began = std::chrono::steady_clock::now();
+    context.deadline = began + 300ms;
+    const auto outcome = deliver(n, test::stalled_event(), context);
+    const auto took = std::chrono::steady_clock::now() - began;
+    EXPECT_EQ(outcome.result, kind::retry);
+    EXPECT_NE(outcome.detail.find("cut at the attempt's deadline"), std::string::npos)
+        << outcome.detail;
+    EXPECT_GE(took, 250ms);
+    EXPECT_LT(took, 300ms + 400ms);  // not 10 s; stated slack for a loaded machine
+}
+
+TEST_F(webhook_notifier_test, past_the_context_deadline_nothing_is_sent) {
+    webhook_notifier n(config(), client_, clock_);
+    delivery_context context;
+    context.deadline = std::chrono::steady_clock::now();
+    const auto outcome = deliver(n, test::stalled_event(), context);
+    EXPECT_EQ(outcome.result, kind::retry);
+    EXPECT_EQ(outcome.detail, "not sent: past the attempt's deadline");
+    EXPECT_TRUE(server_.requests().empty());
+}
+
+// A PagerDuty delivery of several messages asks before each one: the term that lapsed (or
+// ended) after the first stops the rest, and the attempt is retried whole later.
+TEST_F(webhook_notifier_test, pagerduty_asks_the_context_before_each_message) {
+    webhook_notifier n(as_pagerduty(config("/v2/enqueue")), client_, clock_);
+    server_.push({.status = 202});
+    delivery_context context;
+    int asked = 0;
+    context.may_continue = [&] { return ++asked == 1; };  // yes for the first message only
+    const auto outcome = deliver(n, of_type(event_type::upgrade_finished), context);
+    EXPECT_EQ(outcome.result, kind::retry);
+    EXPECT_EQ(outcome.detail,
+              "message 2 of 2: not sent: the attempt may not go on (an HA leadership term lapsed "
+              "or ended)");
+    EXPECT_EQ(asked, 2);
+    EXPECT_EQ(server_.requests().size(), 1u);
 }
 
 TEST_F(webhook_notifier_test, pagerduty_rejection_of_any_message_rejects_the_event) {

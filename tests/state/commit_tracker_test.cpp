@@ -60,7 +60,7 @@ TEST_F(commit_tracker_test, handlers_of_a_degraded_store_keep_their_order_behind
     auto tracker = make();
     std::vector<std::pair<int, bool>> ran;  // handler, whether it saw an error
     const auto first = tracker->wait([&](std::error_code ec) { ran.emplace_back(1, !!ec); });
-    tracker->report(false, "disk full");  // releases ticket `first` with `degraded`
+    tracker->report({false, "disk full", {}});  // releases ticket `first` with `degraded`
     tracker->wait([&](std::error_code ec) { ran.emplace_back(2, !!ec); });
     tracker->completed({first}, "disk full");  // already released: runs nothing again
     io_.run();

@@ -1,11 +1,8 @@
 // Discovery's known set in state.db (issue 14): committed through the writer with the other
 // writes, replaced whole, coalesced while the disk fails, loaded at start, and added to a
 // database of an older schema by its migration step.
-#include <sqlite3.h>
-
-#include <atomic>
-
 #include "state/database.hpp"
+#include "state/disk_faults.hpp"
 #include "state/reads.hpp"
 #include "state/store_fixture.hpp"
 
@@ -52,15 +49,16 @@ TEST_F(discovered_set_test, a_batch_without_a_set_leaves_the_stored_one_alone) {
 }
 
 TEST_F(discovered_set_test, while_the_disk_fails_the_latest_set_is_kept_and_written_after) {
-    std::atomic<int> fail_with = SQLITE_IOERR;
+    auto faults = std::make_shared<disk_faults>();
+    faults->set(disk_fault::io_error);
     auto o = options();
-    o.fault = [&] { return fail_with.load(); };
+    o.faults = faults;
     open(o);
     store_->commit(set_of({prod_01}), {});
     ASSERT_TRUE(run_until([&] { return store_->health().degraded; }));
     store_->commit(set_of({prod_01, logs_eu}), {});
     store_->commit(set_of({logs_eu}), {});
-    fail_with = 0;
+    faults->set(disk_fault::none);
     ASSERT_TRUE(run_until([&] { return !store_->health().degraded; })) << log_text();
     close();
     EXPECT_EQ(open(options()).take_initial().discovered, std::vector<discovered_record>{logs_eu});

@@ -1,6 +1,7 @@
-// The store on a real disk that fills up: a small tmpfs of the test's own (skipped where the
-// sandbox forbids mounts). The fault seam (sqlite_store_test) covers the logic; this covers
-// what SQLite and the kernel really do.
+// The store on a real disk that fills up or turns read-only: a small tmpfs of the test's own
+// (as root — CI — it must mount; elsewhere skipped where the sandbox forbids mounts). The
+// fault seam (degraded_store_test) covers the logic; this covers what SQLite and the kernel
+// really do.
 #include "state/store_fixture.hpp"
 #include "support/tmpfs_mount.hpp"
 
@@ -19,6 +20,8 @@ monitor::cluster_state big_state(std::size_t bytes, const std::string& tag) {
 
 TEST_F(disk_full_test, a_full_disk_degrades_the_store_and_it_catches_up_when_space_returns) {
     sesmon::test::tmpfs_mount disk(dir_, "256k");
+    if (!disk.mounted() && sesmon::test::tmpfs_mount::required())
+        FAIL() << disk.why() << " (as root this must work: CI runs it)";
     if (!disk.mounted())
         GTEST_SKIP() << disk.why();
     open();
@@ -52,6 +55,8 @@ TEST_F(disk_full_test, a_full_disk_degrades_the_store_and_it_catches_up_when_spa
 // (A mounted filesystem with files open for writing cannot be remounted ro: EBUSY.)
 TEST_F(disk_full_test, a_read_only_disk_at_start_is_read_and_written_once_writable) {
     sesmon::test::tmpfs_mount disk(dir_, "16m");
+    if (!disk.mounted() && sesmon::test::tmpfs_mount::required())
+        FAIL() << disk.why() << " (as root this must work: CI runs it)";
     if (!disk.mounted())
         GTEST_SKIP() << disk.why();
     open();
@@ -74,6 +79,39 @@ TEST_F(disk_full_test, a_read_only_disk_at_start_is_read_and_written_once_writab
     ASSERT_EQ(after.clusters.size(), 1u);
     EXPECT_EQ(after.clusters[0].state, state_with(e.id));
     EXPECT_EQ(after.pending.size(), 1u);
+}
+
+// A crash leaves the last commits in the WAL; the filesystem is read-only at the next start
+// and the -shm is gone: SQLite cannot read that WAL in place (it needs the -shm or a
+// writable directory), and immutable=1 ignores it. The start reads a private copy instead.
+TEST_F(disk_full_test, a_read_only_start_reads_a_wal_it_cannot_read_in_place_through_a_copy) {
+    sesmon::test::tmpfs_mount disk(dir_, "16m");
+    if (!disk.mounted() && sesmon::test::tmpfs_mount::required())
+        FAIL() << disk.why() << " (as root this must work: CI runs it)";
+    if (!disk.mounted())
+        GTEST_SKIP() << disk.why();
+    const fs::path crashed = dir_ / "crashed";
+    open();
+    const auto e = make_event(event_type::upgrade_started);
+    EXPECT_FALSE(commit_and_wait(batch_of("a", state_with(e.id), {{e, {"hook"}}})));
+    fs::create_directories(crashed);
+    for (const char* extra : {"", "-wal"})  // as the crash left them, the -shm lost
+        fs::copy_file(dir_ / (std::string("state.db") + extra),
+                      crashed / (std::string("state.db") + extra));
+    close();
+    ASSERT_GT(fs::file_size(crashed / "state.db-wal"), 0u);
+    ASSERT_TRUE(disk.read_only(true));
+
+    auto o = options();
+    o.directory = crashed;
+    const auto initial = open(o).take_initial();
+    EXPECT_TRUE(store_->health().degraded);
+    ASSERT_EQ(initial.clusters.size(), 1u) << log_text();
+    EXPECT_EQ(initial.clusters[0].state, state_with(e.id));
+    ASSERT_EQ(initial.pending.size(), 1u) << log_text();
+    EXPECT_NE(log_text().find("through a copy in "), std::string::npos) << log_text();
+    close();
+    ASSERT_TRUE(disk.read_only(false));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ TEST(event_codec_test, every_field_round_trips) {
     e.upgrade->expected_finish = t0 + 2h;
     e.stall = stall_info{"slower_than_peers", 2820, 120};
     e.error = "HTTP 503 \"quoted\"\n";
+    e.cluster.labels = {{"team", "search"}, {"owner", "\uac80\uc0c9\ud300"}};
     EXPECT_EQ(decode_event(encode_event(e)), e);
 }
 
@@ -30,6 +31,17 @@ TEST(event_codec_test, the_opensearch_view_of_a_stall_round_trips) {
     down.error = "OpenSearch unreachable: reset";
     e.stall->cluster = down;
     EXPECT_EQ(decode_event(encode_event(e)), e);
+}
+
+// Rows written before labels existed (and events of clusters without labels) have none.
+TEST(event_codec_test, an_event_without_labels_reads_with_none) {
+    const auto e = store_fixture::make_event(event_type::upgrade_started);
+    ASSERT_TRUE(e.cluster.labels.empty());
+    const std::string text = encode_event(e);
+    EXPECT_EQ(text.find("labels"), std::string::npos) << "nothing stored for no labels";
+    const auto back = decode_event(text);
+    ASSERT_TRUE(back);
+    EXPECT_TRUE(back->cluster.labels.empty());
 }
 
 TEST(event_codec_test, absent_parts_stay_absent) {

@@ -155,6 +155,16 @@ void etcd_server::stop() {
     pid_ = -1;
 }
 
+void etcd_server::freeze() {
+    if (running())
+        ::kill(pid_, SIGSTOP);
+}
+
+void etcd_server::thaw() {
+    if (running())
+        ::kill(pid_, SIGCONT);
+}
+
 void etcd_server::kill() {
     if (!running())
         return;

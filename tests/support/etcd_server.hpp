@@ -36,6 +36,9 @@ class etcd_server {
     void stop();   // SIGTERM and wait
     void start();  // again, same ports and data
     void kill();   // SIGKILL and wait
+    // SIGSTOP / SIGCONT: etcd frozen (requests hang, connections stay open), then going on.
+    void freeze();
+    void thaw();
     bool running() const { return pid_ > 0; }
     std::string log() const;
 

@@ -35,9 +35,12 @@ INDIRECT = {
     "sh": "std::system and popen in the C++ tests",
     "env": "tests/config/check_config_test.cpp",
     "etcd": "tests/support/etcd_server.cpp (the HA tests' real etcd)",
+    "promtool": "tests/web/metrics_test.cpp (promtool check metrics)",
+    "python3": "tests/notify/smtp_notifier_test.cpp and tests/daemon/canary_test.cpp "
+               "(tests/support/smtp_sink.py, on python3-aiosmtpd)",
 }
 # Programs a test uses only when present, skipping the part that needs them (by design).
-OPTIONAL = {"promtool": "tests/web/metrics_test.cpp skips without it (Debian `prometheus`)"}
+OPTIONAL = {}
 # Scripts that run elsewhere: inside the test container (its own root filesystem, built by
 # tests/system/rootfs.sh) or on the machine the .deb is installed on.
 ELSEWHERE = {"tests/system/probe.sh"}

@@ -148,7 +148,15 @@ wait_for 10 sim_up || fail "the stuck scenario's simulator did not start: $(tail
 printf 'api: { endpoint: "http://127.0.0.1:%s" }\nstall: { node_stage_timeout: 5m }\nclusters:\n  - { name: stuck-logs, instance_no: "1037002" }\n  - { name: later, instance_no: "1037003" }\n' \
   "$sim_port" >"$work/stuck-config.yaml"
 export NCLOUD_ACCESS_KEY=ak NCLOUD_SECRET_KEY=sk
-"$build/bin/ses-upgrade-monitor" status -c "$work/stuck-config.yaml" >"$work/status.out" 2>"$work/status.err" || true
+"$build/bin/ses-upgrade-monitor" status -c "$work/stuck-config.yaml" >"$work/fleet.out" 2>"$work/status.err" || true
+cat "$work/fleet.out"
+if head -n 1 "$work/fleet.out" | grep -q '^2 clusters: 0 failed, 1 stalled, ' &&
+   grep -Eq '^stuck-logs +stalled +2140 → 2150 .* node stuck-logs-d-a2 stuck for (9|10)m' "$work/fleet.out"; then
+  ok "status sums the fleet up and lists the stalled cluster with its stuck node"
+else
+  fail "status did not list the stalled cluster"
+fi
+"$build/bin/ses-upgrade-monitor" status -c "$work/stuck-config.yaml" --cluster stuck-logs >"$work/status.out" 2>>"$work/status.err" || true
 cat "$work/status.out"
 if grep -Eq 'upgrading, STALLED (9|10)m[0-9]*s? \(node_stage_timeout\)' "$work/status.out"; then
   ok "status marks the cluster stuck for 9-10 minutes as STALLED"

@@ -33,6 +33,8 @@ check "install: unit runs the installed program" \
 check "install: README in share/doc" test -f "$dest/usr/local/share/doc/ses-upgrade-monitor/README.md"
 check "install: example config in share/doc" \
   cmp -s "$src/config/config.example.yaml" "$dest/usr/local/share/doc/ses-upgrade-monitor/config.example.yaml"
+check "install: Prometheus rules in share/" \
+  cmp -s "$src/packaging/prometheus/ses-upgrade-monitor.rules.yml" "$dest/usr/local/share/ses-upgrade-monitor/prometheus/ses-upgrade-monitor.rules.yml"
 check "install: config.yaml created from the inert template" \
   cmp -s "$src/config/config.installed.yaml" "$dest/etc/ses-upgrade-monitor/config.yaml"
 echo "# operator's cluster list" >"$dest/etc/ses-upgrade-monitor/config.yaml"
@@ -88,6 +90,8 @@ check "deb: /usr/bin/ses-upgrade-monitor" has usr/bin/ses-upgrade-monitor
 check "deb: unit" has usr/lib/systemd/system/ses-upgrade-monitor.service
 check "deb: config.yaml" has etc/ses-upgrade-monitor/config.yaml
 check "deb: operations guide" has usr/share/doc/ses-upgrade-monitor/operations.md
+check "deb: Prometheus rules" has usr/share/ses-upgrade-monitor/prometheus/ses-upgrade-monitor.rules.yml
+check "deb: Grafana dashboard" has usr/share/ses-upgrade-monitor/prometheus/ses-upgrade-monitor.grafana.json
 check "deb: no build paths leaked" bash -c "! grep -q -e _CPack_Packages -e '$build' '$work/contents'"
 check "deb: config.yaml is world-readable, root-owned" \
   grep -qx -- '-rw-r--r-- root/root ./etc/ses-upgrade-monitor/config.yaml' "$work/contents"

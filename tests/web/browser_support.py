@@ -40,7 +40,8 @@ def fail(message):
     raise SystemExit(1)
 
 
-def cleanup():
+def stop_processes():
+    """Ends every child process started so far (TERM, then KILL after 5 s)."""
     for p in reversed(PROCS):
         if p.poll() is None:
             p.terminate()
@@ -49,6 +50,11 @@ def cleanup():
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+    PROCS.clear()
+
+
+def cleanup():
+    stop_processes()
     shutil.rmtree(TMP, ignore_errors=True)
 
 
@@ -61,14 +67,16 @@ def require_tools():
         fail("chromium missing: run scripts/bootstrap browser")
 
 
-def wait_for(what, check, timeout):
+def wait_for(what, check, timeout, interval=0.1, describe=None):
+    """check()'s first true value within `timeout` seconds; else fails, saying `what` and,
+    when given, describe() (the state that was waited on)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()
         if value:
             return value
-        time.sleep(0.1)
-    fail(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+    fail(f"timed out after {timeout}s waiting for {what}" + (f": {describe()}" if describe else ""))
 
 
 def free_port():

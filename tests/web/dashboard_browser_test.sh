@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The dashboard in a real browser (issue 6): the simulator plays the seed scenario, the
 # daemon watches it, headless Chromium loads http://127.0.0.1:PORT/ and runs its script;
-# the DOM must show a card per cluster whose progress text matches /api/v1/clusters.
+# the fleet list must show a row per cluster needing attention, and each cluster's own view
+# (#cluster/<name>) a card whose progress text matches /api/v1/clusters.
 # Screenshots (laptop and phone width) go to the build directory.
 #   dashboard_browser_test.sh SOURCE_DIR BUILD_DIR
 # Exit 0 pass, 1 fail, 77 skip (only while `ses-upgrade-monitor run` is not built yet).
@@ -133,19 +134,27 @@ chrome() {
     --disable-dev-shm-usage --user-data-dir="$tmp/profile" "$@" 2>>"$tmp/chromium.log"
 }
 curl -fsS "$base/api/v1/clusters" >"$tmp/before.json"
-chrome --virtual-time-budget=5000 --dump-dom "$base/" >"$tmp/dom.html" ||
+chrome --virtual-time-budget=5000 --dump-dom "$base/?feed_wait=1" >"$tmp/dom.html" ||
   fail "chromium --dump-dom failed: $(tail -n 5 "$tmp/chromium.log")"
+# Each cluster's own view (#cluster/<name>): its card.
+i=0
+while IFS= read -r name; do
+  chrome --virtual-time-budget=5000 --dump-dom "$base/?feed_wait=1#cluster/$name" >"$tmp/card-$i.html" ||
+    fail "chromium --dump-dom of #cluster/$name failed: $(tail -n 5 "$tmp/chromium.log")"
+  i=$((i + 1))
+done < <(python3 -c 'import json,sys,urllib.parse; [print(urllib.parse.quote(c["name"])) for c in json.load(open(sys.argv[1]))["clusters"]]' "$tmp/before.json")
 curl -fsS "$base/api/v1/clusters" >"$tmp/after.json"
 
-python3 - "$tmp/dom.html" "$tmp/before.json" "$tmp/after.json" <<'PY' || fail "DOM check"
+python3 - "$tmp/dom.html" "$tmp/before.json" "$tmp/after.json" "$tmp"/card-*.html <<'PY' || fail "DOM check"
 import json, sys
 from html.parser import HTMLParser
 
 class Dom(HTMLParser):
-    """Collects, per section[data-cluster], the text of its .progress-text and node rows."""
+    """Collects the fleet list's rows (tr.fleet-row) and, per section[data-cluster], the text
+    of its .progress-text, .versions and node rows."""
     def __init__(self):
         super().__init__()
-        self.cards, self.stack, self.body_state, self.banner_hidden = {}, [], None, None
+        self.cards, self.rows, self.body_state, self.banner_hidden = {}, {}, None, None
         self.card = None
         self.grab = None
     def handle_starttag(self, tag, attrs):
@@ -155,6 +164,8 @@ class Dom(HTMLParser):
             self.body_state = a.get("data-state")
         if a.get("id") == "offline-banner":
             self.banner_hidden = "hidden" in a
+        if tag == "tr" and "fleet-row" in classes:
+            self.rows[a["data-cluster"]] = a.get("data-state")
         if tag == "section" and "data-cluster" in a:
             self.card = {"progress": "", "nodes": [], "versions": ""}
             self.cards[a["data-cluster"]] = self.card
@@ -169,19 +180,36 @@ class Dom(HTMLParser):
         if self.grab and self.card is not None:
             self.card[self.grab] += data
 
-dom = Dom()
-dom.feed(open(sys.argv[1], encoding="utf-8").read())
+def parse(path):
+    dom = Dom()
+    dom.feed(open(path, encoding="utf-8").read())
+    return dom
+
+fleet = parse(sys.argv[1])
 before = {c["name"]: c for c in json.load(open(sys.argv[2]))["clusters"]}
 after = {c["name"]: c for c in json.load(open(sys.argv[3]))["clusters"]}
+cards = {}
+for path in sys.argv[4:]:
+    dom = parse(path)
+    cards.update(dom.cards)
+    if dom.body_state != "ok":
+        print(f"DOM: {path}: body data-state is {dom.body_state!r}", file=sys.stderr)
 errors = []
-if dom.body_state != "ok":
-    errors.append(f"body data-state is {dom.body_state!r}, not 'ok' (the page's fetch failed?)")
-if dom.banner_hidden is not True:
+if fleet.body_state != "ok":
+    errors.append(f"body data-state is {fleet.body_state!r}, not 'ok' (the page's fetch failed?)")
+if fleet.banner_hidden is not True:
     errors.append("the offline banner is visible")
+attention = {"failed", "stalled", "blind", "upgrading"}
 for name, c in after.items():
-    card = dom.cards.get(name)
+    # The fleet list: a row per cluster needing attention (the others are collapsed below).
+    states = {before[name]["state"], c["state"]}
+    if states & attention and name not in fleet.rows:
+        errors.append(f"no fleet row for {name} ({c['state']})")
+    if name in fleet.rows and fleet.rows[name] not in states:
+        errors.append(f"{name}: fleet row state {fleet.rows[name]!r}, API says {sorted(states)}")
+    card = cards.get(name)
     if card is None:
-        errors.append(f"no card for cluster {name}")
+        errors.append(f"no card for cluster {name} in #cluster/{name}")
         continue
     b, u = before[name]["upgrade"], c["upgrade"]
     accepted = {f'{x["nodes_complete"]}/{x["nodes_total"]} nodes' for x in (b, u)}
@@ -195,62 +223,67 @@ for name, c in after.items():
             errors.append(f"{name}: versions {card['versions']!r}, want {want!r}")
     if len(card["nodes"]) != len(c["nodes"]):
         errors.append(f"{name}: {len(card['nodes'])} node rows, API has {len(c['nodes'])}")
-extra = set(dom.cards) - set(after)
+extra = (set(cards) | set(fleet.rows)) - set(after)
 if extra:
-    errors.append(f"cards for unknown clusters: {sorted(extra)}")
+    errors.append(f"cards or rows for unknown clusters: {sorted(extra)}")
 for e in errors:
     print("DOM:", e, file=sys.stderr)
 if not errors:
-    for name, card in dom.cards.items():
-        print(f"DOM ok: {name}: {card['versions'].strip()}, {card['progress'].strip()}, "
-              f"{len(card['nodes'])} node rows")
+    for name, card in cards.items():
+        print(f"DOM ok: {name}: row {fleet.rows.get(name)}, {card['versions'].strip()}, "
+              f"{card['progress'].strip()}, {len(card['nodes'])} node rows")
 sys.exit(1 if errors else 0)
 PY
 
 # --- screenshots, laptop and phone width -----------------------------------------------
 rm -f "$build/dashboard.png" "$build/dashboard-phone.png"
 chrome --virtual-time-budget=5000 --hide-scrollbars --window-size=1280,900 \
-  --screenshot="$build/dashboard.png" "$base/" >/dev/null || fail "screenshot failed"
+  --screenshot="$build/dashboard.png" "$base/?feed_wait=1" >/dev/null || fail "screenshot failed"
 chrome --virtual-time-budget=5000 --hide-scrollbars --window-size=390,844 \
-  --screenshot="$build/dashboard-phone.png" "$base/" >/dev/null || fail "phone screenshot failed"
+  --screenshot="$build/dashboard-phone.png" "$base/?feed_wait=1" >/dev/null || fail "phone screenshot failed"
 [ -s "$build/dashboard.png" ] && [ -s "$build/dashboard-phone.png" ] || fail "no screenshot written"
 echo "screenshots: $build/dashboard.png $build/dashboard-phone.png"
 
 # --- the banner: the daemon stops answering while the page is open ----------------------
-# A stand-in for the daemon on another port serves the same page and answers its first
-# api/v1/clusters after a page load with the real document, later ones with 503: the page
-# must keep the cards and show the "not answering" banner.
+# A stand-in for the daemon on another port serves the same page; after a page load it
+# answers the summary and the first page of clusters with the real documents, then every
+# request (the change feed first) with 503: the page must keep its rows and show the "not
+# answering" banner.
 mkdir -p "$tmp/www"
 curl -fsS "$base/" >"$tmp/www/index.html"
-# Plus a cluster whose names are markup: the page must show them as text, never as HTML.
-python3 - "$tmp/after.json" "$tmp/www/clusters.json" <<'PY'
+curl -fsS "$base/api/v1/summary" >"$tmp/www/summary.json"
+curl -fsS "$base/api/v1/clusters?state=failed,stalled,blind,upgrading,finished,idle&nodes=0" >"$tmp/page.json"
+# Plus a cluster whose name and labels are markup: the page must show them as text, never
+# as HTML.
+python3 - "$tmp/page.json" "$tmp/www/clusters.json" <<'PY'
 import copy, json, sys
 doc = json.load(open(sys.argv[1]))
 evil = copy.deepcopy(doc["clusters"][0])
 evil["name"] = '<img src=x id=injected onerror="document.title=1">'
-for n in evil["nodes"]:
-    n["hostname"] = "<b id=injected-node>" + n["hostname"] + "</b>"
-doc["clusters"].append(evil)
+evil["state"] = "failed"
+evil["labels"] = {"team": "<b id=injected-label>x</b>"}
+doc["clusters"].insert(0, evil)
 json.dump(doc, open(sys.argv[2], "w"))
 PY
 www_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 python3 - "$tmp/www" "$www_port" >/dev/null 2>&1 <<'PY' &
 import http.server, sys
 root, port = sys.argv[1], int(sys.argv[2])
-served = {"api": 0}
+served = set()
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        if self.path.startswith("/api/v1/clusters"):
-            served["api"] += 1
-            if served["api"] > 1:
-                self.send_response(503); self.send_header("Content-Length", "0"); self.end_headers()
-                return
-            body, kind = open(root + "/clusters.json", "rb").read(), "application/json"
-        elif self.path == "/":
-            served["api"] = 0  # each page load gets one good answer, then 503s
+        path = self.path.split("?")[0]
+        if path == "/":
+            served.clear()  # each page load gets one good answer of each, then 503s
             body, kind = open(root + "/index.html", "rb").read(), "text/html; charset=utf-8"
+        elif path in ("/api/v1/summary", "/api/v1/clusters") and path not in served:
+            served.add(path)
+            name = "summary.json" if path.endswith("summary") else "clusters.json"
+            body, kind = open(root + "/" + name, "rb").read(), "application/json"
         else:
-            self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers()
+            self.send_response(503 if path.startswith("/api/") else 404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         self.send_response(200)
         self.send_header("Content-Type", kind)
@@ -274,7 +307,7 @@ ok = (m is not None and "hidden" not in m.group(1)
       and m.group(2).startswith("Daemon not answering since")
       and "HTTP 503" in m.group(2) and "out of date" in m.group(2)
       and 'data-state="offline"' in html and "data-cluster=" in html)
-if 'id="injected' in html or "&lt;img src=x" not in html:
+if 'id="injected' in html or "&lt;img src=x" not in html or "&lt;b id=injected-label" not in html:
     print("markup in data was not escaped", file=sys.stderr)
     ok = False
 sys.exit(0 if ok else 1)

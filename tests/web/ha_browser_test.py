@@ -90,13 +90,14 @@ def readyz_status(base):
 
 
 def header_of(browser, base):
-    """The dashboard's HA line once the page rendered a document."""
-    url = base + "/"
+    """The dashboard's HA line once the page rendered the cluster's view (its card)."""
+    url = base + "/#cluster/cluster000"
+    browser.open("about:blank")  # the same URL again would only move to its fragment
     browser.open(url)
     wait_for("the page to render", lambda: browser.js(
         f"location.href === {json.dumps(url)} && "
         "(document.getElementById('daemon-version') || {textContent: ''})"
-        ".textContent.startsWith('v')"), 15)
+        ".textContent.startsWith('v') && !!document.querySelector('section.cluster')"), 15)
     return browser.js("document.getElementById('ha-role').textContent")
 
 

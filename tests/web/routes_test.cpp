@@ -4,28 +4,14 @@
 
 #include "common/crypto.hpp"
 #include "exposition_check.hpp"
+#include "http_helpers.hpp"
 #include "sample_view.hpp"
 
 namespace sesmon::web {
 namespace {
 
-net::server_request request(std::string method, std::string target,
-                            sesmon::http_headers headers = {}) {
-    net::server_request r;
-    r.method = std::move(method);
-    r.target = std::move(target);
-    r.headers = std::move(headers);
-    r.remote = "127.0.0.1:50000";
-    return r;
-}
-
-std::string header(const net::server_response& res, std::string_view name) {
-    for (const auto& [k, v] : res.headers) {
-        if (k == name)
-            return v;
-    }
-    return "";
-}
+using testing::header;
+using testing::request;
 
 std::vector<std::string> headers(const net::server_response& res, std::string_view name) {
     std::vector<std::string> out;
@@ -135,7 +121,8 @@ TEST_F(routes_test, dashboard_is_html_whose_csp_allows_exactly_its_inline_script
     EXPECT_EQ(res.status, 200);
     EXPECT_EQ(header(res, "Content-Type"), "text/html; charset=utf-8");
     const std::string csp = header(res, "Content-Security-Policy");
-    // Every inline <script> and <style> by its hash (the cards' and the timeline's scripts).
+    // Every inline <script> and <style> by its hash (the core's, the fleet view's, the cluster
+    // view's and the timeline's scripts).
     int scripts = 0;
     for (const auto& [tag, directive] :
          {std::pair<std::string, std::string>{"script", "script-src"}, {"style", "style-src"}}) {
@@ -150,7 +137,7 @@ TEST_F(routes_test, dashboard_is_html_whose_csp_allows_exactly_its_inline_script
             scripts += tag == "script";
         }
     }
-    EXPECT_EQ(scripts, 2);
+    EXPECT_EQ(scripts, 4);
     EXPECT_NE(csp.find("default-src 'none'"), std::string::npos);
     EXPECT_NE(csp.find("connect-src 'self'"), std::string::npos);
     // Self-contained: nothing loaded from elsewhere.
@@ -158,6 +145,7 @@ TEST_F(routes_test, dashboard_is_html_whose_csp_allows_exactly_its_inline_script
     EXPECT_EQ(res.body.find("https://"), std::string::npos);
     EXPECT_EQ(res.body.find("innerHTML"), std::string::npos);
     EXPECT_NE(res.body.find("api/v1/clusters"), std::string::npos);
+    EXPECT_NE(res.body.find("api/v1/changes"), std::string::npos);
 }
 
 TEST_F(routes_test, unknown_paths_are_404_and_other_methods_405_with_allow) {

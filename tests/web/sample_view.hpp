@@ -18,6 +18,7 @@ inline daemon_view sample_view() {
     c.name = "prod-logs";
     c.instance_no = "1037001";
     c.region = "KR";
+    c.labels = {{"team", "search"}, {"env", "prod"}};
     c.upgrade_in_progress = true;
     c.from_version = "2140";
     c.to_version = "2150";
@@ -36,6 +37,7 @@ inline daemon_view sample_view() {
     c.stalled = true;
     c.stall_reason = "node_stage_timeout";
     c.stalled_for_seconds = 2820;
+    c.stall_node = "prod-logs-do-6tnm";
     c.last_poll_at = at("2026-11-26T19:59:45Z");
     c.last_success_at = at("2026-11-26T19:59:45Z");
     c.last_poll_result = "ok";

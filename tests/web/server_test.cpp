@@ -54,6 +54,14 @@ class server_test : public ::testing::Test {
                         [] {
                             return readiness{true, ""};
                         });
+        fleet_api_deps fleet;
+        fleet.index = &index_;
+        fleet.feed = &feed_;
+        fleet.header = [this] { return view_; };
+        fleet.whole = [this] { return view_; };
+        fleet.cluster = [](const std::string&) { return std::optional<cluster_view>(); };
+        router_->set_fleet(std::move(fleet));
+        index_.on_change([this] { feed_.notify(); });
         net::http_server_options options;
         options.listen = "127.0.0.1:0";
         server_.emplace(io_.get_executor(), options, router_->handler(),
@@ -71,6 +79,8 @@ class server_test : public ::testing::Test {
     daemon_view view_ = testing::sample_view();
     metrics metrics_;
     asio::io_context io_;
+    fleet_index index_{100};
+    change_feed feed_{io_.get_executor()};
     std::optional<router> router_;
     std::optional<net::http_server> server_;
     std::thread thread_;
@@ -125,6 +135,49 @@ TEST_F(server_test, token_is_required_over_the_wire_except_for_healthz) {
     r = fetch(port, "GET", "/api/v1/clusters", "Authorization: Bearer tok-123\r\n");
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body, to_json(view_));
+}
+
+// The change feed's long poll over the wire: it waits in the handler (nothing else of the
+// server waits with it), answers when the revision moves, and a stop releases it at once.
+TEST_F(server_test, a_long_poll_waits_over_the_wire_and_answers_at_a_change_or_a_stop) {
+    start(std::nullopt);
+    const auto port = server_->port();
+    const std::string since = "/api/v1/changes?wait=30&since=100";
+
+    auto started = std::chrono::steady_clock::now();
+    std::thread change([this] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        asio::post(io_, [this] {
+            fleet_row row;
+            row.name = "new";
+            index_.update(row, false, wall_time{});
+        });
+    });
+    // Meanwhile the server answers everything else.
+    std::thread other([port] { EXPECT_EQ(fetch(port, "GET", "/healthz").status, 200); });
+    auto r = fetch(port, "GET", since);
+    change.join();
+    other.join();
+    auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(r.status, 200);
+    EXPECT_NE(r.body.find("\"changed\":true"), std::string::npos) << r.body;
+    EXPECT_GE(took, std::chrono::milliseconds(300));
+    EXPECT_LT(took, std::chrono::seconds(10)) << "answered at the change, not at the wait's end";
+
+    started = std::chrono::steady_clock::now();
+    std::thread stop([this] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        asio::post(io_, [this] {
+            server_->stop();
+            feed_.stop();  // as the daemon does at SIGTERM
+        });
+    });
+    r = fetch(port, "GET", "/api/v1/changes?wait=30&since=101");
+    stop.join();
+    took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(r.status, 200);
+    EXPECT_NE(r.body.find("\"changed\":false"), std::string::npos) << r.body;
+    EXPECT_LT(took, std::chrono::seconds(10)) << "released by the stop, not at the wait's end";
 }
 
 }  // namespace
