@@ -145,7 +145,8 @@ void write_blind(W& w, const blind_episode& b) {
 
 // The OpenSearch view's episodes (SPEC §16); written only once there is something to keep,
 // so clusters without the view keep their rows as they were.
-void write_opensearch(writer& w, const cluster_state& state) {
+template <class W>
+void write_opensearch(W& w, const cluster_state& state) {
     if (state.red == health_episode{} && state.recovery == recovery_watch{})
         return;
     w.Key("opensearch");

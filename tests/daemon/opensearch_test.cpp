@@ -358,7 +358,8 @@ TEST_F(opensearch_daemon_test, from_api_finds_the_endpoint_through_the_api_over_
     const auto config = tls_dir.path() / "config.yaml";
     write_text(config, daemon_config(spec, tls_dir.path()));
 
-    const auto status = run_command(tls_dir.path(), {"status", "-c", config.string()});
+    const auto status =
+        run_command(tls_dir.path(), {"status", "-c", config.string(), "--cluster", "ready"});
     EXPECT_EQ(status.code, 0) << status.err;
     EXPECT_NE(status.out.find("opensearch green, shards 0 initializing, 0 relocating, 0 "
                               "unassigned, no recovery active"),
