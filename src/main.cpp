@@ -79,6 +79,17 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
 
+    auto* preflight =
+        app.add_subcommand("preflight", "is a cluster ready for a rolling upgrade? (go / no-go)");
+    add_config(preflight);
+    std::string preflight_cluster;
+    std::optional<std::string> to_version;
+    preflight->add_option("CLUSTER", preflight_cluster, "the cluster's name")->required();
+    preflight->add_option("--to", to_version, "target version (code like 2190, or 2.19.0)");
+    preflight->add_option("--format", format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}))
+        ->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -106,6 +117,8 @@ int main(int argc, char** argv) {
     }
     if (*discover)
         return sesmon::cli::discover(config_path, format);
+    if (*preflight)
+        return sesmon::cli::preflight(config_path, preflight_cluster, to_version, format);
     std::cout << app.help();
     return 2;
 }

@@ -49,7 +49,21 @@ struct stall_config {
     // median stage time of the nodes already complete in this upgrade, and adaptive_min.
     double adaptive_factor = 3;  // 0 switches the rule off
     duration adaptive_min = 10min;
+    // recovery_stuck (SPEC §16): active shard recoveries without progress this long (0 = off).
+    duration recovery_timeout = 15min;
     friend bool operator==(const stall_config&, const stall_config&) = default;
+};
+
+// opensearch: (SPEC §16) the cluster's own endpoint, read while an upgrade runs.
+struct opensearch_config {
+    std::string url;                 // base URL (https, or http to loopback); "" with from_api
+    bool from_api = false;           // the address from getClusterNodeList, port and user from
+                                     // getClusterInfo (https)
+    std::string username;            // "" = none, or (from_api) getClusterInfo's user name
+    std::optional<secret> password;  // from password_file
+    std::string ca_file;
+    duration interval = 30s;  // at most one read per interval while an upgrade runs
+    friend bool operator==(const opensearch_config&, const opensearch_config&) = default;
 };
 
 struct cluster_config {
@@ -61,6 +75,7 @@ struct cluster_config {
     stall_config stall;
     label_set labels;         // SPEC §13; a discovered cluster: discovery.defaults.labels
     bool discovered = false;  // from discovery (§10), not from clusters[]
+    std::optional<opensearch_config> opensearch;  // SPEC §16; nullopt: no view
     friend bool operator==(const cluster_config&, const cluster_config&) = default;
 };
 
@@ -76,6 +91,7 @@ struct discovery_config {
     std::vector<std::string> notify;
     polling_config polling;
     stall_config stall;
+    std::optional<opensearch_config> opensearch;  // from_api only (one url fits no fleet)
     label_set labels;
     friend bool operator==(const discovery_config&, const discovery_config&) = default;
 };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sesmon/labels.hpp"
+#include "sesmon/opensearch.hpp"
 #include "sesmon/time.hpp"
 
 namespace sesmon {
@@ -23,13 +24,20 @@ enum class event_type {
     monitor_recovered,
     monitor_degraded,   // the monitor itself cannot keep its promise (the HA group's store refuses)
     upgrade_unplanned,  // SPEC §14: an upgrade started outside its maintenance windows
+    // From the cluster's own OpenSearch view (SPEC §16; only with an `opensearch` section).
+    cluster_health_red,      // _cluster/health says red during an upgrade
+    cluster_health_cleared,  // ... and then no longer red
+    recovery_stuck,          // active shard recoveries made no progress for recovery_timeout
 };
 
 inline constexpr event_type all_event_types[] = {
-    event_type::upgrade_started,  event_type::node_changed,      event_type::upgrade_finished,
-    event_type::upgrade_failed,   event_type::upgrade_stalled,   event_type::stall_cleared,
-    event_type::upgrade_vanished, event_type::monitor_blind,     event_type::monitor_recovered,
-    event_type::monitor_degraded, event_type::upgrade_unplanned,
+    event_type::upgrade_started,    event_type::node_changed,
+    event_type::upgrade_finished,   event_type::upgrade_failed,
+    event_type::upgrade_stalled,    event_type::stall_cleared,
+    event_type::upgrade_vanished,   event_type::monitor_blind,
+    event_type::monitor_recovered,  event_type::monitor_degraded,
+    event_type::upgrade_unplanned,  event_type::cluster_health_red,
+    event_type::cluster_health_cleared, event_type::recovery_stuck,
 };
 
 std::string_view to_string(event_type type);
@@ -76,12 +84,33 @@ struct node_info {
     friend bool operator==(const node_info&, const node_info&) = default;
 };
 
+// What the cluster's OpenSearch view said when a stall-like event was made (SPEC §16): on
+// events of a cluster with an `opensearch` section only.
+struct cluster_insight {
+    // The view was current; otherwise every field below is unknown and `error` says why.
+    bool current = false;
+    std::string error;
+    std::optional<wall_time> read_at;
+    std::string health;  // green | yellow | red
+    shard_counts shards;
+    recovery_summary recoveries;
+    // The event's node in _cat/nodes: nullopt without a node; false when it is not listed.
+    std::optional<bool> node_in_cluster;
+    std::string node_version;  // its version there, "" when not listed
+    // Nodes the API calls complete that _cat/nodes does not list.
+    std::vector<std::string> nodes_absent;
+    friend bool operator==(const cluster_insight&, const cluster_insight&) = default;
+};
+
 struct stall_info {
-    std::string reason;  // "node_stage_timeout" | "no_progress_timeout" | "slower_than_peers"
+    // "node_stage_timeout" | "no_progress_timeout" | "slower_than_peers"; on the events of the
+    // OpenSearch view: "cluster_health_red" | "recovery_stuck".
+    std::string reason;
     long long stalled_for_seconds = 0;
     // slower_than_peers: the median time the complete nodes spent in that stage (what the
     // node was compared with); 0 otherwise.
     long long peer_median_seconds = 0;
+    std::optional<cluster_insight> cluster{};  // only where an `opensearch` view is configured
     friend bool operator==(const stall_info&, const stall_info&) = default;
 };
 

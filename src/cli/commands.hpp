@@ -32,5 +32,9 @@ int history(const std::string& config_path, const std::optional<std::string>& cl
 // `which`: "pending", "dead" or "all".
 int deliveries(const std::string& config_path, const std::string& which, const std::string& format);
 int discover(const std::string& config_path, const std::string& format);
+// Go / no-go for a rolling upgrade of `cluster` (to `to_version`, else the newest reachable):
+// 0 go, 1 no-go, 2 could not decide or bad usage.
+int preflight(const std::string& config_path, const std::string& cluster,
+              const std::optional<std::string>& to_version, const std::string& format);
 
 }  // namespace sesmon::cli

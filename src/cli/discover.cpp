@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 
+#include "cli/api_http.hpp"
 #include "cli/commands.hpp"
 #include "cli/discover_view.hpp"
 #include "cli/discovery_once.hpp"
@@ -24,14 +25,9 @@ int discover(const std::string& config_path, const std::string& format) {
                   << "; showing what it would watch if enabled\n";
     }
     boost::asio::io_context io(1);
-    std::optional<net::https_client> http;
-    try {
-        http.emplace(io.get_executor(), net::https_client_options{.ca_file = cfg->api.ca_file});
-    } catch (const std::exception& e) {  // an unreadable api.ca_file
-        std::cerr << "ses-upgrade-monitor: " << config_path << ": api.ca_file: " << e.what()
-                  << '\n';
+    const auto http = api_http_client(io, *cfg, config_path);
+    if (!http)
         return 2;
-    }
     ncp::client api(*http, cfg->api);
     const auto listing = list_clusters_once(io, api, *cfg);
     if (!listing) {

@@ -19,6 +19,7 @@
 #include "cli/commands.hpp"
 #include "cli/discovery_once.hpp"
 #include "cli/ha_seat.hpp"
+#include "cli/opensearch_once.hpp"
 #include "cli/status_poll.hpp"
 #include "cli/status_view.hpp"
 #include "cli/stored_eta.hpp"
@@ -193,6 +194,15 @@ int status(const std::string& config_path, const status_options& options) {
 
     const wall_time now = system_clock().wall_now();
     web::daemon_view view = to_view(statuses, now, cfg.api.time_zone_offset);
+    // The clusters' own views (SPEC §16): shown, never a reason for the exit code.
+    const auto views =
+        read_views_once(io, api, *clusters, cfg.api.timeout, cfg.api.max_in_flight, now);
+    for (std::size_t i = 0; i < views.size(); ++i) {
+        if (views[i]) {
+            view.clusters[i].opensearch = web::make_opensearch_view(*views[i]);
+            web::node_versions(view.clusters[i].nodes, *views[i]);
+        }
+    }
     view.ha = seat;
     const stored_eta eta(cfg);
     if (!eta.problem().empty())

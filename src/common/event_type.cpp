@@ -28,6 +28,12 @@ std::string_view to_string(event_type type) {
             return "monitor_degraded";
         case event_type::upgrade_unplanned:
             return "upgrade_unplanned";
+        case event_type::cluster_health_red:
+            return "cluster_health_red";
+        case event_type::cluster_health_cleared:
+            return "cluster_health_cleared";
+        case event_type::recovery_stuck:
+            return "recovery_stuck";
     }
     return "unknown";
 }
@@ -68,17 +74,20 @@ severity severity_of_type(event_type type, bool slower_than_peers) {
         case event_type::upgrade_failed:
         case event_type::monitor_blind:
         case event_type::monitor_degraded:
+        case event_type::cluster_health_red:
             return severity::critical;
         case event_type::upgrade_stalled:
             return slower_than_peers ? severity::warning : severity::critical;
         case event_type::upgrade_unplanned:
         case event_type::upgrade_vanished:
+        case event_type::recovery_stuck:
             return severity::warning;
         case event_type::upgrade_started:
         case event_type::node_changed:
         case event_type::upgrade_finished:
         case event_type::stall_cleared:
         case event_type::monitor_recovered:
+        case event_type::cluster_health_cleared:
             return severity::info;
     }
     return severity::info;

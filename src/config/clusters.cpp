@@ -21,6 +21,7 @@ void read_stall(const map_reader& m, stall_config& out) {
     m.read("node_stage_timeout", out.node_stage_timeout, off_allowed);
     m.read("no_progress_timeout", out.no_progress_timeout, off_allowed);
     m.read("blind_timeout", out.blind_timeout, off_allowed);
+    m.read("recovery_timeout", out.recovery_timeout, off_allowed);
     read_adaptive_stall(m, out);
 }
 
@@ -88,7 +89,8 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
         const std::string path = "clusters[" + std::to_string(index) + "]";
         const map_reader m(
             ctx.diag, item, path,
-            {"name", "instance_no", "region", "notify", "polling", "stall", "labels"}, item.Mark());
+            {"name", "instance_no", "region", "notify", "polling", "stall", "labels", "opensearch"},
+            item.Mark());
         ++index;
         if (!m.is_mapping()) {
             continue;
@@ -124,6 +126,7 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
         c.stall = partial.stall;
         read_stall(m.child("stall", stall_keys), c.stall);
         c.labels = read_labels(m);
+        c.opensearch = read_opensearch(ctx, m, opensearch_scope::cluster);
         clusters.push_back(std::move(c));
     }
     return clusters;

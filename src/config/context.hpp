@@ -90,18 +90,24 @@ std::vector<std::string> read_notify(const map_reader& m,
 // `labels:` of a cluster or of discovery.defaults (src/config/labels.cpp); empty when absent.
 label_set read_labels(const map_reader& m);
 // Reads `discovery:` (src/config/discovery.cpp); needs api, polling, stall and notifiers.
-discovery_config read_discovery(const map_reader& root, const sesmon::config& partial);
+discovery_config read_discovery(const load_context& ctx, const map_reader& root,
+                                const sesmon::config& partial);
 // `clusters:` may be absent or empty only when partial.discovery.enabled.
 std::vector<cluster_config> read_clusters(const load_context& ctx, const map_reader& root,
                                           const sesmon::config& partial);
 // `discovery`: read before; an HA group does not run discovery (yet), so both on is an error.
+// `opensearch:` under `parent` (a cluster, or discovery.defaults, where url is refused);
+// nullopt when absent (src/config/opensearch.cpp).
+enum class opensearch_scope { cluster, discovery_defaults };
+std::optional<opensearch_config> read_opensearch(const load_context& ctx, const map_reader& parent,
+                                                 opensearch_scope scope);
 void read_ha(const load_context& ctx, const map_reader& root, const discovery_config& discovery,
              std::optional<ha_config>& out);
 
 inline const std::vector<std::string_view> polling_keys{"interval", "idle_interval", "jitter",
                                                         "max_backoff"};
 inline const std::vector<std::string_view> stall_keys{"node_stage_timeout", "no_progress_timeout",
-                                                      "blind_timeout", "adaptive_factor",
-                                                      "adaptive_min"};
+                                                      "blind_timeout",      "adaptive_factor",
+                                                      "adaptive_min",       "recovery_timeout"};
 
 }  // namespace sesmon::config_file

@@ -51,7 +51,8 @@ void read_pattern(const map_reader& m, std::string_view key, std::string& out) {
 
 }  // namespace
 
-discovery_config read_discovery(const map_reader& root, const sesmon::config& partial) {
+discovery_config read_discovery(const load_context& ctx, const map_reader& root,
+                                const sesmon::config& partial) {
     const map_reader m = root.child("discovery", discovery_keys);
     discovery_config out;
     m.read("enabled", out.enabled);
@@ -60,13 +61,15 @@ discovery_config read_discovery(const map_reader& root, const sesmon::config& pa
     read_pattern(m, "include", out.include);
     read_pattern(m, "exclude", out.exclude);
 
-    const map_reader defaults = m.child("defaults", {"notify", "polling", "stall", "labels"});
+    const map_reader defaults =
+        m.child("defaults", {"notify", "polling", "stall", "labels", "opensearch"});
     out.notify = read_notify(defaults, partial.notifiers);
     out.polling = partial.polling;
     read_polling(defaults.child("polling", polling_keys), out.polling);
     out.stall = partial.stall;
     read_stall(defaults.child("stall", stall_keys), out.stall);
     out.labels = read_labels(defaults);
+    out.opensearch = read_opensearch(ctx, defaults, opensearch_scope::discovery_defaults);
     return out;
 }
 

@@ -192,7 +192,7 @@ sesmon::config parse(std::string_view yaml_text, const std::string& display_name
         read_polling(root.child("polling", polling_keys), out.polling);
         read_stall(root.child("stall", stall_keys), out.stall);
         out.notifiers = read_notifiers(ctx, root, out.api);
-        out.discovery = read_discovery(root, out);
+        out.discovery = read_discovery(ctx, root, out);
         out.clusters = read_clusters(ctx, root, out);
         read_state(ctx, root, out.state);
         read_eta(root, out.eta);

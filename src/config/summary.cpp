@@ -249,6 +249,25 @@ void write_schedule(std::ostream& out, const polling_config& p, const stall_conf
         << "\n";
 }
 
+// The cluster's own view (SPEC §16): where, who, how often. Never the password.
+void write_opensearch(std::ostream& out, const std::optional<opensearch_config>& o,
+                      const stall_config& st) {
+    if (!o)
+        return;
+    out << "    opensearch view: "
+        << (o->from_api ? std::string("addresses from the API")
+                        : common::parse_url(o->url)->origin())
+        << ", user "
+        << (o->username.empty() ? std::string(o->from_api ? "(from the API)" : "(none)")
+                                : o->username)
+        << (o->password ? ", password from " + o->password->origin() : std::string())
+        << (o->ca_file.empty() ? std::string() : ", extra CA file " + o->ca_file) << ", every "
+        << format_duration(o->interval) << " in an upgrade; recoveries stuck after "
+        << (st.recovery_timeout.count() > 0 ? format_duration(st.recovery_timeout)
+                                            : std::string("(off)"))
+        << "\n";
+}
+
 std::string notify_list(const std::vector<std::string>& notify) {
     return notify.empty() ? std::string("(none)") : join(notify);
 }
@@ -266,6 +285,7 @@ void write_discovery(std::ostream& out, const discovery_config& d) {
     if (!d.labels.empty())
         out << "  discovered clusters: labels " << d.labels.to_text() << "\n";
     write_schedule(out, d.polling, d.stall);
+    write_opensearch(out, d.opensearch, d.stall);
 }
 
 // SPEC §14: alertmanager, maintenance, routes.
@@ -346,6 +366,7 @@ std::string summarize(const sesmon::config& cfg) {
         if (!c.labels.empty())
             out << "    labels " << c.labels.to_text() << "\n";
         write_schedule(out, c.polling, c.stall);
+        write_opensearch(out, c.opensearch, c.stall);
     }
     write_discovery(out, cfg.discovery);
     out << "notifiers (" << cfg.notifiers.size() << "):\n";

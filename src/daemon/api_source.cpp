@@ -42,6 +42,12 @@ class api_source::client_bundle final : public progress_source {
                                                                    int page_size) {
         return client_.fetch_cluster_page(std::move(region), page_no, page_size);
     }
+    boost::asio::awaitable<cluster_details_result> fetch_cluster_info(cluster_target target) {
+        return client_.fetch_cluster_info(std::move(target));
+    }
+    boost::asio::awaitable<node_addresses_result> fetch_node_addresses(cluster_target target) {
+        return client_.fetch_node_addresses(std::move(target));
+    }
     void set_pool_size(int max_in_flight) {
         http_.set_max_idle_connections_per_host(
             static_cast<std::size_t>(std::max(1, max_in_flight)));
@@ -90,6 +96,18 @@ boost::asio::awaitable<cluster_list_result> api_source::fetch_cluster_page(std::
                                                                            int page_size) {
     auto source = current_;  // as above
     co_return co_await source->fetch_cluster_page(std::move(region), page_no, page_size);
+}
+
+boost::asio::awaitable<cluster_details_result> api_source::fetch_cluster_info(
+    cluster_target target) {
+    auto source = current_;  // as above
+    co_return co_await source->fetch_cluster_info(std::move(target));
+}
+
+boost::asio::awaitable<node_addresses_result> api_source::fetch_node_addresses(
+    cluster_target target) {
+    auto source = current_;  // as above
+    co_return co_await source->fetch_node_addresses(std::move(target));
 }
 
 }  // namespace sesmon::daemon

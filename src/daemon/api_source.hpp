@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "sesmon/clock.hpp"
+#include "sesmon/cluster_details.hpp"
 #include "sesmon/cluster_list.hpp"
 #include "sesmon/config.hpp"
 #include "sesmon/progress_source.hpp"
@@ -20,7 +21,9 @@ class logger;
 
 namespace sesmon::daemon {
 
-class api_source final : public progress_source, public cluster_list_source {
+class api_source final : public progress_source,
+                         public cluster_list_source,
+                         public cluster_details_source {
     class client_bundle;
 
   public:
@@ -33,6 +36,10 @@ class api_source final : public progress_source, public cluster_list_source {
     boost::asio::awaitable<progress_result> fetch_progress(cluster_target target) override;
     boost::asio::awaitable<cluster_list_result> fetch_cluster_page(std::string region, int page_no,
                                                                    int page_size) override;
+    boost::asio::awaitable<cluster_details_result> fetch_cluster_info(
+        cluster_target target) override;
+    boost::asio::awaitable<node_addresses_result> fetch_node_addresses(
+        cluster_target target) override;
 
     // A client for a new `api:` section, built but not yet in use (SIGHUP builds every new
     // part before it swaps any). `client` is null when nothing the client uses changed (the

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "notify/dispatcher.hpp"
 #include "silence/planned.hpp"
 #include "state/records.hpp"
@@ -38,13 +40,17 @@ cluster_runtime::cluster_runtime(cluster_config cluster, runtime_deps deps,
 
 cluster_runtime::~cluster_runtime() {
     set_silence_manager(nullptr);
+    if (opensearch_)
+        opensearch_->stop();
 }
 
 void cluster_runtime::start(std::function<void()> on_exit, silence::manager* silences) {
+    started_ = true;
     publish(false);
     arm_deadline();
     set_silence_manager(silences);
     watcher_->start(std::move(on_exit));
+    start_watch();
 }
 
 void cluster_runtime::stop() {
@@ -53,6 +59,56 @@ void cluster_runtime::stop() {
     deadline_timer_.cancel();
     set_silence_manager(nullptr);
     watcher_->stop();
+    if (opensearch_)
+        opensearch_->stop();
+}
+
+void cluster_runtime::make_watch() {
+    if (opensearch_) {
+        opensearch_->stop();
+        opensearch_.reset();
+    }
+    if (!cluster_.opensearch || !deps_.make_opensearch_watch) {
+        tracker_.set_cluster_view(std::nullopt);
+        return;
+    }
+    tracker_.set_cluster_view(cluster_view_state{});
+    try {
+        opensearch_ = deps_.make_opensearch_watch(
+            cluster_, [this](const cluster_view_state& state) { on_cluster_view(state); });
+    } catch (const std::exception& e) {
+        deps_.logger->error("cluster {}: the OpenSearch view cannot start: {}", cluster_.name,
+                            e.what());
+        tracker_.set_cluster_view(cluster_view_state{std::nullopt, e.what()});
+    }
+}
+
+void cluster_runtime::start_watch() {
+    make_watch();
+    if (opensearch_ && !stopped_) {
+        opensearch_->start();
+        steer_watch(false);
+    }
+}
+
+void cluster_runtime::on_cluster_view(const cluster_view_state& state) {
+    if (stopped_)
+        return;
+    tracker_.set_cluster_view(state);
+    const auto before = flags();
+    std::vector<event> events;
+    if (state.reading)
+        events = tracker_.observe_cluster(*state.reading, options_.decision_clock->now());
+    shown_changed_ = true;  // what the view shows changed
+    settle(std::move(events), before);
+}
+
+void cluster_runtime::steer_watch(bool read_now) {
+    if (!opensearch_ || stopped_)
+        return;
+    opensearch_->set_active(tracker_.upgrade_in_progress() || tracker_.cluster_red_open());
+    if (read_now)
+        opensearch_->read_now();
 }
 
 void cluster_runtime::set_silence_manager(silence::manager* silences) {
@@ -218,6 +274,10 @@ void cluster_runtime::settle(std::vector<event> events, const cluster_flags& bef
     if (!events.empty() && deps_.maintenance != nullptr && tracker_.state().upgrade)
         silence::mark_maintenance(events, *deps_.maintenance, tracker_.state().upgrade->identity);
     const bool silence_changed = plan_silence();
+    // A view at most one interval old for the stall alert's successors, and from the start.
+    const bool read_now = std::any_of(events.begin(), events.end(), [](const event& e) {
+        return e.type == event_type::upgrade_started || e.type == event_type::upgrade_stalled;
+    });
     const bool changed = !events.empty() || tracker_.changed_since_save() || shown_changed_;
     shown_changed_ = false;
     if (!events.empty() || tracker_.changed_since_save() || silence_changed) {
@@ -229,6 +289,7 @@ void cluster_runtime::settle(std::vector<event> events, const cluster_flags& bef
         deps_.flags_changed(before, after);
     publish(changed);
     arm_deadline();
+    steer_watch(read_now);
 }
 
 void cluster_runtime::publish(bool changed) {
@@ -303,7 +364,10 @@ void cluster_runtime::commit(std::vector<event> events) {
 
 void cluster_runtime::reconfigure(const cluster_config& cluster, std::chrono::seconds zone_offset,
                                   duration eta_node_prior) {
+    const bool view_changed = cluster.opensearch != cluster_.opensearch;
     tracked_cluster::reconfigure(cluster, zone_offset, eta_node_prior);
+    if (view_changed && started_)
+        start_watch();
     publish(true);   // labels, and the name events carry
     arm_deadline();  // new timeouts move the deadlines
     watcher_->update(cluster_.polling);
@@ -316,6 +380,10 @@ web::cluster_view cluster_runtime::view(wall_time now) const {
         v.last_success_at = last_success_at_;
     v.last_poll_result = last_poll_result_;
     v.last_error = last_error_;
+    if (const auto& os = tracker_.cluster_view()) {
+        v.opensearch = web::make_opensearch_view(*os);
+        web::node_versions(v.nodes, *os);
+    }
     return v;
 }
 

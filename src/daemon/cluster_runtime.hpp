@@ -19,6 +19,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "daemon/opensearch_watch.hpp"
 #include "daemon/tracked_cluster.hpp"
 #include "monitor/cluster_watcher.hpp"
 #include "sesmon/clock.hpp"
@@ -71,6 +72,12 @@ struct runtime_deps {
     // silences) and the maintenance windows.
     const std::optional<alertmanager_config>* alertmanager = nullptr;
     const std::vector<maintenance_window>* maintenance = nullptr;
+    // Makes the OpenSearch watch of a cluster with an `opensearch` section (SPEC §16), its
+    // readings going to the callback. May throw (an unusable ca_file): the cluster then
+    // runs without the view, which says why.
+    std::function<std::shared_ptr<opensearch_watch>(const cluster_config&,
+                                                    opensearch_watch::on_view)>
+        make_opensearch_watch;
 };
 
 class cluster_runtime final : public tracked_cluster,
@@ -83,6 +90,8 @@ class cluster_runtime final : public tracked_cluster,
     cluster_runtime(cluster_config cluster, runtime_deps deps, monitor::cluster_state restored,
                     monitor::watcher_options watching,
                     std::optional<silence::silence_record> silence = {});
+    // Stops the OpenSearch watch: a read still in flight (it keeps the watch alive) must not
+    // call back into a runtime that is gone.
     ~cluster_runtime() override;
 
     bool on_success(const snapshot& s, duration elapsed) override;
@@ -95,11 +104,12 @@ class cluster_runtime final : public tracked_cluster,
                      duration eta_node_prior) override;
     web::cluster_view view(wall_time now) const override;
 
-    // Starts polling and arms the first deadline timer (a stall or blindness restored from
-    // the store), and hands the silence to `silences` (nullptr: silences are off). `on_exit`
-    // runs once the watcher's coroutine has ended.
+    // Starts polling, arms the first deadline timer (a stall or blindness restored from
+    // the store), starts the OpenSearch watch (with an `opensearch` section) and hands the
+    // silence to `silences` (nullptr: silences are off). `on_exit` runs once the watcher's
+    // coroutine has ended.
     void start(std::function<void()> on_exit, silence::manager* silences = nullptr);
-    // Stops polling and cancels the deadline timer for good. Idempotent.
+    // Stops polling, the OpenSearch watch and the deadline timer for good. Idempotent.
     void stop();
     // The watcher's coroutine has not ended yet (also after stop(), briefly).
     bool running() const { return watcher_->running(); }
@@ -131,12 +141,23 @@ class cluster_runtime final : public tracked_cluster,
     void on_deadline();
     void after_poll(std::vector<event> events, const cluster_flags& before, std::string_view result,
                     duration elapsed);
+    // A reading (or a failed read) of the OpenSearch view: to the tracker, then settle.
+    void on_cluster_view(const cluster_view_state& state);
+    // (Re)creates the OpenSearch watch for cluster_.opensearch (none without it).
+    void make_watch();
+    // make_watch(), then its first read. Only once start() ran.
+    void start_watch();
+    // After settle: reads while an upgrade runs or a red episode is open, and at once when
+    // `events` started an upgrade or raised a stall.
+    void steer_watch(bool read_now);
 
     runtime_deps deps_;
     web::metrics::cluster_handle metrics_;  // this cluster's series, found once
     std::shared_ptr<monitor::cluster_watcher> watcher_;
+    std::shared_ptr<opensearch_watch> opensearch_;  // with an `opensearch` section only
     boost::asio::steady_timer deadline_timer_;
     std::optional<wall_time> armed_for_;
+    bool started_ = false;  // start() ran (the OpenSearch watch may read)
     bool stopped_ = false;
     std::optional<wall_time> last_poll_at_;
     std::optional<wall_time> last_success_at_;

@@ -71,6 +71,9 @@ daemon::daemon(daemon_options options, sesmon::config cfg, std::shared_ptr<spdlo
                                            [this] { metrics_.count_api_connection(); });
     limiter_ =
         std::make_unique<monitor::rate_limiter>(io_.get_executor(), clock_, limits_of(config_.api));
+    opensearch_clients_ = std::make_unique<notify::client_pool>(io_.get_executor(), 2);
+    opensearch_limiter_ =
+        std::make_unique<monitor::rate_limiter>(io_.get_executor(), clock_, limits_of(config_.api));
     discovery_ = make_discovery(initial.discovered);
 }
 
@@ -304,6 +307,20 @@ std::unique_ptr<cluster_runtime> daemon::make_runtime(
     deps.first_attempt = [this, name = c.name] { first_attempt_done(name); };
     deps.alertmanager = &config_.alertmanager;
     deps.maintenance = &config_.maintenance;
+    deps.make_opensearch_watch = [this](const cluster_config& cluster,
+                                        opensearch_watch::on_view on_view) {
+        opensearch_watch_deps od;
+        od.executor = io_.get_executor();
+        od.http = &opensearch_clients_->client_for(cluster.opensearch->ca_file);
+        od.limiter = opensearch_limiter_.get();
+        od.details = source_.get();
+        od.clock = &decision_clock_;
+        od.logger = logger_;
+        od.timeout = config_.api.timeout;
+        return std::make_shared<opensearch_watch>(
+            cluster.name, cluster_target{cluster.instance_no, cluster.region}, *cluster.opensearch,
+            std::move(od), std::move(on_view));
+    };
     metrics_.set_discovered(c.name, c.discovered);
     monitor::watcher_options wo;
     wo.name = c.name;

@@ -227,6 +227,10 @@ class daemon {
     std::unique_ptr<silence::manager> silences_;
     std::unique_ptr<api_source> source_;
     std::unique_ptr<monitor::rate_limiter> limiter_;
+    // The clusters' own OpenSearch views (SPEC §16): HTTPS clients by ca_file, and a rate
+    // limiter of their own (a slow cluster never holds the API's slots).
+    std::unique_ptr<notify::client_pool> opensearch_clients_;
+    std::unique_ptr<monitor::rate_limiter> opensearch_limiter_;
     std::unique_ptr<discovery_runtime> discovery_;  // SPEC §10; idle while disabled
     // The fleet view (SPEC §13): every watched cluster's row, and the long poll waiting on it.
     // Before the router, which answers from them.

@@ -70,6 +70,7 @@ void daemon::apply(sesmon::config next) {
     swap_server(std::move(server), next.server);
     apply_logging(*logger_, next.logging, options_.log);
     limiter_->set_limits({next.api.max_requests_per_second, next.api.max_in_flight});
+    opensearch_limiter_->set_limits({next.api.max_requests_per_second, next.api.max_in_flight});
     discovery_->extend(next);  // appends the discovered clusters: the steps below cover them
     if (next.ha != config_.ha) {
         logger_->warn("ha changed: takes effect at the next restart");

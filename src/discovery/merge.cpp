@@ -218,6 +218,7 @@ watch_plan plan(const known_set& known, const discovery_config& d, const filter_
         c.polling = d.polling;
         c.stall = d.stall;
         c.labels = d.labels;
+        c.opensearch = d.opensearch;
         c.discovered = true;
         out.watched.push_back(std::move(c));
     }

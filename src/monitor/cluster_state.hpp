@@ -94,6 +94,25 @@ struct blind_episode {
     friend bool operator==(const blind_episode&, const blind_episode&) = default;
 };
 
+// The episodes of the cluster's own OpenSearch view (SPEC §16).
+// cluster_health_red opens one, cluster_health_cleared closes it.
+struct health_episode {
+    bool open = false;
+    std::uint64_t number = 0;  // episodes opened so far; the open one's number
+    wall_time since{};         // the reading that found it red
+    upgrade_identity upgrade;  // the upgrade it opened in: part of its events' ids
+    friend bool operator==(const health_episode&, const health_episode&) = default;
+};
+
+// How the active shard recoveries move (recovery_stuck).
+struct recovery_watch {
+    unsigned long long fingerprint = 0;  // of the last reading; 0: no recovery active
+    std::optional<wall_time> moved_at;   // when the fingerprint last changed
+    bool stuck = false;                  // recovery_stuck emitted for this fingerprint
+    std::uint64_t number = 0;            // stuck periods so far (their events' episode)
+    friend bool operator==(const recovery_watch&, const recovery_watch&) = default;
+};
+
 // Caps that keep a state file small whatever the API sends.
 inline constexpr std::size_t max_emitted_ids = 4096;
 inline constexpr std::size_t max_unknown_statuses = 64;
@@ -109,6 +128,8 @@ struct cluster_state {
     std::vector<std::string> emitted;
     // Unknown status words already reported (verbatim), capped at max_unknown_statuses.
     std::vector<std::string> unknown_statuses;
+    health_episode red;       // SPEC §16, only with an `opensearch` view
+    recovery_watch recovery;  // likewise
     friend bool operator==(const cluster_state&, const cluster_state&) = default;
 };
 

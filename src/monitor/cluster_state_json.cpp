@@ -143,6 +143,33 @@ void write_blind(W& w, const blind_episode& b) {
     w.EndObject();
 }
 
+// The OpenSearch view's episodes (SPEC §16); written only once there is something to keep,
+// so clusters without the view keep their rows as they were.
+template <class W>
+void write_opensearch(W& w, const cluster_state& state) {
+    if (state.red == health_episode{} && state.recovery == recovery_watch{})
+        return;
+    w.Key("opensearch");
+    w.StartObject();
+    w.Key("red");
+    w.StartObject();
+    put_bool(w, "open", state.red.open);
+    put_uint(w, "number", state.red.number);
+    put(w, "since", state.red.since);
+    put(w, "action_date", state.red.upgrade.action_date);
+    put(w, "target_version", state.red.upgrade.target_version);
+    w.EndObject();
+    w.Key("recovery");
+    w.StartObject();
+    // As text: JSON numbers past 2^53 do not survive every reader.
+    put(w, "fingerprint", std::to_string(state.recovery.fingerprint));
+    put(w, "moved_at", state.recovery.moved_at);
+    put_bool(w, "stuck", state.recovery.stuck);
+    put_uint(w, "number", state.recovery.number);
+    w.EndObject();
+    w.EndObject();
+}
+
 // ---- reading ----
 
 struct bad_state : std::runtime_error {
@@ -291,6 +318,28 @@ upgrade_record read_upgrade(const value& v) {
     return u;
 }
 
+void read_opensearch(const value& v, cluster_state& out) {
+    const value& red = object(v, "red");
+    out.red.open = boolean(red, "open");
+    out.red.number = uint(red, "number");
+    out.red.since = time(red, "since");
+    out.red.upgrade.action_date = text(red, "action_date");
+    out.red.upgrade.target_version = text(red, "target_version");
+    const value& recovery = object(v, "recovery");
+    const std::string fingerprint = text(recovery, "fingerprint");
+    try {
+        std::size_t used = 0;
+        out.recovery.fingerprint = std::stoull(fingerprint, &used);
+        if (used != fingerprint.size())
+            mistyped("fingerprint", "a decimal number");
+    } catch (const std::logic_error&) {
+        mistyped("fingerprint", "a decimal number");
+    }
+    out.recovery.moved_at = optional_time(recovery, "moved_at");
+    out.recovery.stuck = boolean(recovery, "stuck");
+    out.recovery.number = uint(recovery, "number");
+}
+
 blind_episode read_blind(const value& v) {
     blind_episode b;
     b.open = boolean(v, "open");
@@ -320,6 +369,7 @@ void write_state(W& w, const cluster_state& state, std::string_view instance_no)
     write_blind(w, state.blind);
     put_strings(w, "emitted", state.emitted);
     put_strings(w, "unknown_statuses", state.unknown_statuses);
+    write_opensearch(w, state);
     w.EndObject();
 }
 
@@ -395,6 +445,10 @@ std::optional<parsed_cluster_state> cluster_state_from_json(std::string_view jso
         out.state.blind = read_blind(object(doc, "blind"));
         out.state.emitted = strings(doc, "emitted");
         out.state.unknown_statuses = strings(doc, "unknown_statuses");
+        // Added with issue 26 in the same format 1: absent in older rows and for clusters
+        // without an OpenSearch view.
+        if (doc.HasMember("opensearch"))
+            read_opensearch(object(doc, "opensearch"), out.state);
         return out;
     } catch (const bad_state& e) {
         error = e.what();

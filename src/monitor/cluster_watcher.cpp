@@ -5,6 +5,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/system/error_code.hpp>
 
+#include "common/exceptions.hpp"
+
 namespace sesmon::monitor {
 
 namespace asio = boost::asio;
@@ -58,13 +60,7 @@ void cluster_watcher::after_poll(std::exception_ptr error) {
     if (error) {
         // The source returns errors as values: what is thrown here is a bug or an exhausted
         // resource. It must not end this cluster's monitoring: a failed poll, retried.
-        std::string what = "unknown exception";
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            what = e.what();
-        } catch (...) {
-        }
+        const std::string what = common::exception_text(error);
         logger_->error("cluster {}: the poll failed inside the daemon: {}", name(), what);
         on_failed_poll({api_error_kind::invalid_response, 0, "", "internal error: " + what},
                        duration::zero());

@@ -70,6 +70,17 @@ std::string body(const event& e, duration span) {
                    "; alerts wait until it accepts them again";
         case event_type::upgrade_unplanned:
             return "upgrade started outside its maintenance windows";
+        case event_type::cluster_health_red:
+            return "cluster health is red during the upgrade";
+        case event_type::cluster_health_cleared:
+            return "cluster health no longer red (" +
+                   (e.stall && e.stall->cluster && !e.stall->cluster->health.empty()
+                        ? e.stall->cluster->health
+                        : std::string("?")) +
+                   ") after " + common::format_duration(span);
+        case event_type::recovery_stuck:
+            return "shard recoveries made no progress for " +
+                   seconds_text(e.stall ? e.stall->stalled_for_seconds : 0);
     }
     return std::string(to_string(e.type));
 }
@@ -83,11 +94,39 @@ std::string progress_suffix(const event& e) {
            std::to_string(e.upgrade->nodes_total) + " nodes done)";
 }
 
+std::string describe_insight(const cluster_insight& c, const std::string& node) {
+    if (!c.current)
+        return "OpenSearch view unavailable (" + c.error + ")";
+    std::string text = "OpenSearch " + c.health + ", shards " +
+                       std::to_string(c.shards.initializing) + " initializing, " +
+                       std::to_string(c.shards.relocating) + " relocating, " +
+                       std::to_string(c.shards.unassigned) + " unassigned";
+    if (c.recoveries.count > 0) {
+        text += ", " + std::to_string(c.recoveries.count) + " recoveries " +
+                std::to_string(static_cast<int>(c.recoveries.percent_done)) + "% done";
+    }
+    if (c.node_in_cluster && !node.empty()) {
+        text += *c.node_in_cluster ? ", " + node + " on " + c.node_version
+                                   : ", " + node + " not in _cat/nodes";
+    }
+    if (!c.nodes_absent.empty()) {
+        std::string names;
+        for (const auto& n : c.nodes_absent)
+            names += (names.empty() ? "" : ", ") + n;
+        text += ", complete but not in _cat/nodes: " + names;
+    }
+    return text;
+}
+
 std::string summarize(const event& e, duration span) {
     const bool with_progress = e.type != event_type::monitor_blind &&
                                e.type != event_type::monitor_recovered &&
                                e.type != event_type::monitor_degraded;
-    return e.cluster.name + ": " + body(e, span) + (with_progress ? progress_suffix(e) : "");
+    std::string text =
+        e.cluster.name + ": " + body(e, span) + (with_progress ? progress_suffix(e) : "");
+    if (e.stall && e.stall->cluster)
+        text += "; " + describe_insight(*e.stall->cluster, e.node ? e.node->hostname : "");
+    return text;
 }
 
 }  // namespace sesmon::monitor

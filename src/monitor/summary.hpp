@@ -12,10 +12,16 @@
 
 namespace sesmon::monitor {
 
+// Events that carry the OpenSearch view (stall.cluster) end with "; " + describe_insight().
 std::string summarize(const event& e, duration span = {});
 
 // The progress line every upgrade event's summary ends with: " (2140 → 2150, 3/8 nodes
 // done)", or "" when the event carries no upgrade.
 std::string progress_suffix(const event& e);
+
+// The view in words: "OpenSearch yellow, shards 2 initializing, 0 relocating, 5 unassigned,
+// 3 recoveries 41% done, <node> not in _cat/nodes", or why it is unavailable. `node` is the
+// event's node ("" for none).
+std::string describe_insight(const cluster_insight& c, const std::string& node);
 
 }  // namespace sesmon::monitor

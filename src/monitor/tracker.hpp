@@ -31,6 +31,7 @@
 #include "sesmon/api_error.hpp"
 #include "sesmon/config.hpp"
 #include "sesmon/event.hpp"
+#include "sesmon/opensearch.hpp"
 #include "sesmon/snapshot.hpp"
 #include "sesmon/time.hpp"
 
@@ -76,6 +77,19 @@ class tracker {
     // Time passing without a poll result: may emit upgrade_stalled (when the last poll
     // succeeded) or monitor_blind (when polls are failing). Never clears anything.
     std::vector<event> tick(wall_time now);
+
+    // A reading of the cluster's own OpenSearch view at `now` (SPEC §16; tracker_cluster.cpp).
+    // May emit cluster_health_red (red while an upgrade is in progress, once per episode),
+    // cluster_health_cleared (the first reading not red after that, upgrade or not) and
+    // recovery_stuck (during an upgrade, the active recoveries unchanged for
+    // stall.recovery_timeout; once until they move or end).
+    std::vector<event> observe_cluster(const cluster_reading& reading, wall_time now);
+    // The view's current state, which stall events carry (stall.cluster); nullopt when the
+    // cluster has no view. Not part of state().
+    void set_cluster_view(std::optional<cluster_view_state> view) { view_ = std::move(view); }
+    const std::optional<cluster_view_state>& cluster_view() const { return view_; }
+    // A red episode is open: reads go on after the upgrade until it clears.
+    bool cluster_red_open() const { return state_.red.open; }
 
     // The earliest time at which tick() would emit something if no poll result came first:
     // the next stall deadline (a node's stage timeout or slower_than_peers threshold, or the
@@ -131,6 +145,14 @@ class tracker {
     std::optional<peer_rule> slow_rule(const node_record& n) const;
     void close_stall(wall_time now, std::vector<event>& out);
     void check_blind(wall_time now, std::vector<event>& out);
+    // What the view says for an event about `hostname` ("" for none), if a view is set.
+    std::optional<cluster_insight> insight(const std::string& hostname) const;
+    std::optional<cluster_insight> insight_of(const cluster_reading& r,
+                                              const std::string& hostname) const;
+    void check_health(const cluster_reading& r, wall_time now, std::vector<event>& out);
+    void check_recovery(const cluster_reading& r, wall_time now, std::vector<event>& out);
+    void emit_cluster_event(std::vector<event>& out, event e, const upgrade_identity& upgrade,
+                            std::uint64_t episode, duration span);
 
     cluster_ref cluster_;
     tracker_options options_;
@@ -141,6 +163,7 @@ class tracker {
     // downtime as the cluster's blindness (docs/events.md).
     std::optional<wall_time> session_success_;
     node_time_medians history_;
+    std::optional<cluster_view_state> view_;
 };
 
 }  // namespace sesmon::monitor

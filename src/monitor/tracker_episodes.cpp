@@ -89,6 +89,7 @@ void tracker::evaluate_stall(wall_time now, bool may_clear, std::vector<event>& 
                        node == slow && !stuck
                            ? std::chrono::duration_cast<std::chrono::seconds>(slow_median).count()
                            : 0};
+    e.stall->cluster = insight(stall.hostname);
     if (node)
         e.node = make_node_info(*node);
     emit_upgrade_event(out, std::move(e), {}, {}, stall.number);
@@ -105,6 +106,7 @@ void tracker::close_stall(wall_time now, std::vector<event>& out) {
     event e = base_event(event_type::stall_cleared, now);
     e.stall =
         stall_info{.reason = stall.reason, .stalled_for_seconds = (now - stall.since).count()};
+    e.stall->cluster = insight(stall.hostname);
     const auto node = std::find_if(rec.nodes.begin(), rec.nodes.end(), [&](const node_record& n) {
         return !stall.hostname.empty() && n.hostname == stall.hostname;
     });

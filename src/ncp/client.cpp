@@ -1,6 +1,7 @@
 #include "ncp/client.hpp"
 
 #include "ncp/cluster_list_parser.hpp"
+#include "ncp/details_parser.hpp"
 #include "ncp/endpoint.hpp"
 #include "ncp/error_classifier.hpp"
 #include "ncp/progress_parser.hpp"
@@ -109,6 +110,86 @@ boost::asio::awaitable<cluster_list_result> client::fetch_cluster_page(std::stri
         co_return e;
     }
     co_return std::move(*parsed);
+}
+
+namespace {
+
+api_error no_endpoint(const endpoint_error& e) {
+    api_error out;
+    out.kind = api_error_kind::bad_request;
+    out.message = e.message;
+    return out;
+}
+
+// A parser's error gains the HTTP status it came with.
+template <class Result>
+Result with_status(Result parsed, int status) {
+    if (!parsed) {
+        api_error e = parsed.error();
+        e.http_status = status;
+        return e;
+    }
+    return parsed;
+}
+
+}  // namespace
+
+boost::asio::awaitable<std::optional<api_error>> client::get(std::string region,
+                                                             std::string operation,
+                                                             std::optional<json_body>& body) {
+    const auto where =
+        resolve_endpoint(config_.site, region.empty() ? config_.region : region, config_.endpoint);
+    if (!where)
+        co_return no_endpoint(where.error());
+    const std::int64_t now_ms = now_ms_();
+    http_request request = build_get_request(*where, operation, signer_, now_ms, config_.timeout);
+    auto sending = http_.send(std::move(request));
+    http_result response = co_await std::move(sending);
+    co_return take_answer(response, now_ms, body);
+}
+
+template <class Parsed>
+boost::asio::awaitable<Parsed> client::get_parsed(std::string region, std::string operation,
+                                                  Parsed (*parse)(const json_body&)) {
+    std::optional<json_body> body;
+    auto fetching = get(std::move(region), std::move(operation), body);
+    if (auto error = co_await std::move(fetching))
+        co_return std::move(*error);
+    co_return parse(*body);
+}
+
+boost::asio::awaitable<cluster_details_result> client::fetch_cluster_info(cluster_target target) {
+    return get_parsed(target.region, "/cluster/getClusterInfo/" + target.instance_no,
+                      &parse_cluster_info);
+}
+
+boost::asio::awaitable<node_addresses_result> client::fetch_node_addresses(cluster_target target) {
+    return get_parsed(target.region, "/cluster/getClusterNodeList/" + target.instance_no,
+                      &parse_node_addresses);
+}
+
+boost::asio::awaitable<version_list_result> client::fetch_version_list(std::string region) {
+    return get_parsed(std::move(region), "/cluster/getSearchEngineVersionList",
+                      &parse_version_list);
+}
+
+boost::asio::awaitable<precheck_result> client::precheck(cluster_target target,
+                                                         std::string target_version) {
+    const auto where = resolve_endpoint(
+        config_.site, target.region.empty() ? config_.region : target.region, config_.endpoint);
+    if (!where)
+        co_return no_endpoint(where.error());
+    const std::int64_t now_ms = now_ms_();
+    http_request request = build_precheck_request(*where, target.instance_no, target_version,
+                                                  signer_, now_ms, config_.timeout);
+    auto sending = http_.send(std::move(request));
+    http_result response = co_await std::move(sending);
+    std::optional<json_body> body;
+    auto error = take_answer(response, now_ms, body);
+    // A service envelope refusing the upgrade is the answer asked for, not a failure.
+    if (error && error->kind != api_error_kind::service)
+        co_return std::move(*error);
+    co_return with_status(parse_precheck(*body), response->status);
 }
 
 }  // namespace sesmon::ncp

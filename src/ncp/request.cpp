@@ -11,8 +11,9 @@ namespace sesmon::ncp {
 
 namespace {
 
-std::string progress_body(const std::optional<std::string>& region_no,
-                          std::string_view instance_no) {
+// {"regionNo" (when known), "serviceGroupInstanceNo", "targetVersionCode" (when given)}.
+std::string cluster_body(const std::optional<std::string>& region_no, std::string_view instance_no,
+                         std::string_view target_version = {}) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
     writer.StartObject();
@@ -22,6 +23,11 @@ std::string progress_body(const std::optional<std::string>& region_no,
     }
     writer.Key("serviceGroupInstanceNo");
     writer.String(instance_no.data(), static_cast<rapidjson::SizeType>(instance_no.size()));
+    if (!target_version.empty()) {
+        writer.Key("targetVersionCode");
+        writer.String(target_version.data(),
+                      static_cast<rapidjson::SizeType>(target_version.size()));
+    }
     writer.EndObject();
     return {buffer.GetString(), buffer.GetSize()};
 }
@@ -36,6 +42,13 @@ void add_signature_headers(http_request& request, std::string_view access_key,
     request.headers.emplace_back("x-ncp-apigw-timestamp", decimal(timestamp_ms));
     request.headers.emplace_back("x-ncp-iam-access-key", std::string(access_key));
     request.headers.emplace_back("x-ncp-apigw-signature-v2", std::move(signature));
+}
+
+// Signs `request` over its URL's request-target (parsed here: the routes using this are rare).
+void sign_with(http_request& request, signer& keys, std::int64_t timestamp_ms) {
+    const auto url = common::parse_url(request.url);
+    add_signature_headers(request, keys.access_key(), timestamp_ms,
+                          keys.sign(request.method, url ? url->target : "/", timestamp_ms));
 }
 
 }  // namespace
@@ -65,7 +78,7 @@ http_request build_progress_request(const progress_route& route, std::string_vie
     request.headers.reserve(5);
     request.headers.emplace_back("Content-Type", "application/json");
     request.headers.emplace_back("Accept", "application/json");
-    request.body = progress_body(route.region_no, instance_no);
+    request.body = cluster_body(route.region_no, instance_no);
     request.timeout = timeout;
     add_signature_headers(request, keys.access_key(), timestamp_ms,
                           keys.sign(request.method, route.target, timestamp_ms));
@@ -82,17 +95,11 @@ http_request build_progress_request(const endpoint& where, std::string_view inst
 
 http_request build_cluster_list_request(const endpoint& where, int page_no, int page_size,
                                         signer& keys, std::int64_t timestamp_ms, duration timeout) {
-    http_request request;
-    request.method = "GET";
-    request.url = where.url("/cluster/getClusterInfoList") + "?pageNo=" + decimal(page_no) +
-                  "&pageSize=" + decimal(page_size);
-    request.headers.emplace_back("Accept", "application/json");
-    request.timeout = timeout;
     // Listing is rare (a few pages per discovery interval): the URL is parsed per request.
-    const auto url = common::parse_url(request.url);
-    add_signature_headers(request, keys.access_key(), timestamp_ms,
-                          keys.sign(request.method, url ? url->target : "/", timestamp_ms));
-    return request;
+    return build_get_request(where,
+                             "/cluster/getClusterInfoList?pageNo=" + decimal(page_no) +
+                                 "&pageSize=" + decimal(page_size),
+                             keys, timestamp_ms, timeout);
 }
 
 http_request build_cluster_list_request(const endpoint& where, int page_no, int page_size,
@@ -100,6 +107,31 @@ http_request build_cluster_list_request(const endpoint& where, int page_no, int 
                                         duration timeout) {
     signer one_off(keys.access_key, keys.secret_key);
     return build_cluster_list_request(where, page_no, page_size, one_off, timestamp_ms, timeout);
+}
+
+http_request build_get_request(const endpoint& where, std::string_view operation, signer& keys,
+                               std::int64_t timestamp_ms, duration timeout) {
+    http_request request;
+    request.method = "GET";
+    request.url = where.url(operation);
+    request.headers.emplace_back("Accept", "application/json");
+    request.timeout = timeout;
+    sign_with(request, keys, timestamp_ms);
+    return request;
+}
+
+http_request build_precheck_request(const endpoint& where, std::string_view instance_no,
+                                    std::string_view target_version, signer& keys,
+                                    std::int64_t timestamp_ms, duration timeout) {
+    http_request request;
+    request.method = "POST";
+    request.url = where.url("/cluster/rollingUpgradePreCheck");
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.headers.emplace_back("Accept", "application/json");
+    request.body = cluster_body(where.region_no, instance_no, target_version);
+    request.timeout = timeout;
+    sign_with(request, keys, timestamp_ms);
+    return request;
 }
 
 }  // namespace sesmon::ncp

@@ -49,6 +49,17 @@ http_request build_cluster_list_request(const endpoint& where, int page_no, int 
                                         const credentials& keys, std::int64_t timestamp_ms,
                                         duration timeout);
 
+// GET {prefix}{operation} (the operation may carry a query or a path parameter, e.g.
+// "/cluster/getClusterInfo/1037001"), signed over the request-target, no body.
+http_request build_get_request(const endpoint& where, std::string_view operation, signer& keys,
+                               std::int64_t timestamp_ms, duration timeout);
+
+// POST {prefix}/cluster/rollingUpgradePreCheck with {"regionNo" (where known),
+// "serviceGroupInstanceNo", "targetVersionCode"}.
+http_request build_precheck_request(const endpoint& where, std::string_view instance_no,
+                                    std::string_view target_version, signer& keys,
+                                    std::int64_t timestamp_ms, duration timeout);
+
 // Adds the three x-ncp headers for `method` and `request.url`'s request-target.
 void sign_request(http_request& request, const credentials& keys, std::int64_t timestamp_ms);
 

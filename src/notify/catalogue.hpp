@@ -43,6 +43,11 @@ struct catalogue {
     std::string_view degraded;        // the HA group's store refuses writes, with {error}
     std::string_view degraded_plain;  // the same without a reason
     std::string_view unplanned;       // an upgrade started outside its maintenance windows
+    // The cluster's own OpenSearch view (SPEC §16). Every summary of an event that carries
+    // the view ends with "; " and its figures (monitor::describe_insight, in English).
+    std::string_view health_red;
+    std::string_view health_cleared;  // {health} now, after {for}
+    std::string_view recovery_stuck;  // for {for}
     std::string_view progress;        // the {progress} slot: {versions}, {done}, {total}
 
     // Facts: labels and values.

@@ -21,7 +21,8 @@ const catalogue& english_catalogue() {
     static const catalogue table{
         .titles = {"Upgrade started", "Node changed", "Upgrade finished", "Upgrade failed",
                    "Upgrade stalled", "Stall cleared", "Upgrade vanished", "Monitor blind",
-                   "Monitor recovered", "Monitor degraded", "Unplanned upgrade"},
+                   "Monitor recovered", "Monitor degraded", "Unplanned upgrade",
+                   "Cluster health red", "Cluster health no longer red", "Shard recovery stuck"},
         .started = "{cluster}: upgrade started{progress}",
         .node_changed = "{cluster}: node {node} {previous} \u2192 {status}{progress}",
         .node_appeared = "{cluster}: node {node} appeared as {status}{progress}",
@@ -48,6 +49,10 @@ const catalogue& english_catalogue() {
         .degraded_plain =
             "{cluster}: the group's store refuses writes; alerts wait until it accepts them again",
         .unplanned = "{cluster}: upgrade started outside its maintenance windows{progress}",
+        .health_red = "{cluster}: cluster health is red during the upgrade{progress}",
+        .health_cleared =
+            "{cluster}: cluster health no longer red ({health}) after {for}{progress}",
+        .recovery_stuck = "{cluster}: shard recoveries made no progress for {for}{progress}",
         .progress = " ({versions}, {done}/{total} nodes done)",
         .cluster_label = "Cluster",
         .versions_label = "Versions",

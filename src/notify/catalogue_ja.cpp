@@ -45,7 +45,8 @@ const catalogue& japanese_catalogue() {
     static const catalogue table{
         .titles = {"アップグレード開始", "ノードのステータス変更", "アップグレード完了",
                    "アップグレード失敗", "アップグレード停滞", "停滞解消", "アップグレード消失",
-                   "監視不能", "監視回復", "監視機能の低下", "計画外のアップグレード"},
+                   "監視不能", "監視回復", "監視機能の低下", "計画外のアップグレード",
+                   "クラスター状態 red", "クラスター状態 red 解消", "シャード復旧の停滞"},
         .started = "{cluster}: アップグレードが開始されました{progress}",
         .node_changed =
             "{cluster}: ノード {node} のステータスが変わりました: {previous} "
@@ -88,6 +89,10 @@ const catalogue& japanese_catalogue() {
         .degraded_plain =
             "{cluster}: グループのストアが書き込みを拒否しているため、通知は待機しています",
         .unplanned = "{cluster}: メンテナンス時間外にアップグレードが開始されました{progress}",
+        .health_red = "{cluster}: アップグレード中にクラスター状態が red になりました{progress}",
+        .health_cleared =
+            "{cluster}: クラスター状態が {for} 後に red でなくなりました（{health}）{progress}",
+        .recovery_stuck = "{cluster}: シャードの復旧が {for} 進んでいません{progress}",
         .progress = "（{versions}、ノード {done}/{total} 完了）",
         .cluster_label = "クラスター",
         .versions_label = "バージョン",

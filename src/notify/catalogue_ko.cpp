@@ -46,7 +46,8 @@ const catalogue& korean_catalogue() {
     static const catalogue table{
         .titles = {"업그레이드 시작", "노드 상태 변경", "업그레이드 완료", "업그레이드 실패",
                    "업그레이드 지연", "지연 해소", "업그레이드 사라짐", "모니터링 불가",
-                   "모니터링 복구", "모니터링 기능 저하", "계획되지 않은 업그레이드"},
+                   "모니터링 복구", "모니터링 기능 저하", "계획되지 않은 업그레이드",
+                   "클러스터 상태 red", "클러스터 상태 red 해소", "샤드 복구 정체"},
         .started = "{cluster}: 업그레이드가 시작되었습니다{progress}",
         .node_changed =
             "{cluster}: 노드 {node}의 상태가 바뀌었습니다: {previous} \u2192 "
@@ -81,6 +82,10 @@ const catalogue& korean_catalogue() {
             "{cluster}: 그룹 저장소가 쓰기를 거부하고 있어 알림이 대기 중입니다. 원인: {error}",
         .degraded_plain = "{cluster}: 그룹 저장소가 쓰기를 거부하고 있어 알림이 대기 중입니다",
         .unplanned = "{cluster}: 유지보수 시간대 밖에서 업그레이드가 시작되었습니다{progress}",
+        .health_red = "{cluster}: 업그레이드 중 클러스터 상태가 red입니다{progress}",
+        .health_cleared =
+            "{cluster}: 클러스터 상태가 {for} 만에 red에서 벗어났습니다 ({health}){progress}",
+        .recovery_stuck = "{cluster}: 샤드 복구가 {for}째 진행되지 않습니다{progress}",
         .progress = " ({versions}, 노드 {done}/{total} 완료)",
         .cluster_label = "클러스터",
         .versions_label = "버전",

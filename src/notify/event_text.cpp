@@ -26,6 +26,12 @@ std::string_view event_emoji(event_type type) {
             return ":rotating_light:";
         case event_type::upgrade_unplanned:
             return ":calendar:";
+        case event_type::cluster_health_red:
+            return ":red_circle:";
+        case event_type::cluster_health_cleared:
+            return ":large_yellow_circle:";
+        case event_type::recovery_stuck:
+            return ":hourglass:";
     }
     return ":bell:";
 }
@@ -59,6 +65,25 @@ std::string progress_text(const event& e) {
         return {};
     }
     return std::to_string(e.upgrade->nodes_complete) + "/" + std::to_string(e.upgrade->nodes_total);
+}
+
+std::string cluster_view_text(const event& e) {
+    if (!e.stall || !e.stall->cluster)
+        return {};
+    const cluster_insight& c = *e.stall->cluster;
+    if (!c.current)
+        return "unavailable: " + c.error;
+    std::string text = c.health + "; shards " + std::to_string(c.shards.initializing) +
+                       " initializing, " + std::to_string(c.shards.relocating) + " relocating, " +
+                       std::to_string(c.shards.unassigned) + " unassigned";
+    if (c.recoveries.count > 0) {
+        text += "; " + std::to_string(c.recoveries.count) + " recoveries " +
+                std::to_string(static_cast<int>(c.recoveries.percent_done)) + "% done";
+    }
+    if (c.node_in_cluster && e.node) {
+        text += *c.node_in_cluster ? "; node on " + c.node_version : "; node not in _cat/nodes";
+    }
+    return text;
 }
 
 }  // namespace sesmon::notify

@@ -23,4 +23,9 @@ std::string version_text(const sesmon::event& e);
 // "3/8" nodes complete; "" without upgrade info.
 std::string progress_text(const sesmon::event& e);
 
+// The cluster's own view on an event that carries it (stall.cluster, SPEC §16):
+// "yellow; shards 2 initializing, 0 relocating, 5 unassigned; 3 recoveries 41% done", or
+// "unavailable: <why>"; "" when the event has none.
+std::string cluster_view_text(const sesmon::event& e);
+
 }  // namespace sesmon::notify

@@ -58,6 +58,55 @@ void put_digest(Writer& w, const std::vector<digest_entry>& digest) {
     w.EndObject();
 }
 
+// The OpenSearch view's fields of `stall` (SPEC §16): each null when the view was not
+// current (cluster_view_error says why).
+void put_insight(json::writer& w, const cluster_insight& c) {
+    const bool now = c.current;
+    put_or_null(w, "cluster_health", now ? c.health : "");
+    key(w, "shards");
+    if (now) {
+        w.StartObject();
+        key(w, "initializing");
+        w.Int(c.shards.initializing);
+        key(w, "relocating");
+        w.Int(c.shards.relocating);
+        key(w, "unassigned");
+        w.Int(c.shards.unassigned);
+        w.EndObject();
+    } else {
+        w.Null();
+    }
+    key(w, "recoveries");
+    if (now) {
+        w.StartObject();
+        key(w, "count");
+        w.Int(c.recoveries.count);
+        key(w, "percent_done");
+        w.Double(static_cast<double>(static_cast<long long>(c.recoveries.percent_done * 10)) / 10);
+        w.EndObject();
+    } else {
+        w.Null();
+    }
+    key(w, "node_in_cluster");
+    if (now && c.node_in_cluster) {
+        w.Bool(*c.node_in_cluster);
+    } else {
+        w.Null();
+    }
+    put_or_null(w, "node_version", now ? c.node_version : "");
+    key(w, "nodes_absent");
+    if (now) {
+        w.StartArray();
+        for (const auto& n : c.nodes_absent)
+            json::string(w, n);
+        w.EndArray();
+    } else {
+        w.Null();
+    }
+    put_time(w, "cluster_read_at", now ? c.read_at : std::optional<wall_time>{});
+    put_or_null(w, "cluster_view_error", now ? "" : c.error);
+}
+
 }  // namespace
 
 std::string format_generic(const event& e) {
@@ -107,6 +156,8 @@ std::string format_generic(const event& e) {
             key(w, "peer_median_seconds");
             w.Int64(e.stall->peer_median_seconds);
         }
+        if (e.stall->cluster)
+            put_insight(w, *e.stall->cluster);
         w.EndObject();
     } else {
         w.Null();
@@ -164,6 +215,36 @@ struct reader {
             return 0;
         }
         return it->value.GetInt64();
+    }
+
+    // stall's OpenSearch view fields (put_insight), as far as they are there.
+    cluster_insight insight(const rapidjson::Value& s) {
+        cluster_insight c;
+        c.health = text(s, "cluster_health");
+        c.error = text(s, "cluster_view_error");
+        c.current = !c.health.empty();
+        c.read_at = time(s, "cluster_read_at");
+        c.node_version = text(s, "node_version");
+        if (const rapidjson::Value* sh = object(s, "shards")) {
+            c.shards = {static_cast<int>(integer(*sh, "initializing")),
+                        static_cast<int>(integer(*sh, "relocating")),
+                        static_cast<int>(integer(*sh, "unassigned"))};
+        }
+        if (const rapidjson::Value* rc = object(s, "recoveries")) {
+            c.recoveries.count = static_cast<int>(integer(*rc, "count"));
+            const auto p = rc->FindMember("percent_done");
+            c.recoveries.percent_done =
+                p != rc->MemberEnd() && p->value.IsNumber() ? p->value.GetDouble() : 0;
+        }
+        if (const auto n = s.FindMember("node_in_cluster"); n != s.MemberEnd() && n->value.IsBool())
+            c.node_in_cluster = n->value.GetBool();
+        if (const auto a = s.FindMember("nodes_absent"); a != s.MemberEnd() && a->value.IsArray()) {
+            for (const auto& item : a->value.GetArray()) {
+                if (item.IsString())
+                    c.nodes_absent.emplace_back(item.GetString(), item.GetStringLength());
+            }
+        }
+        return c;
     }
 
     // cluster.labels: an object of strings; absent or null reads as none.
@@ -277,6 +358,8 @@ std::optional<event> parse_generic(std::string_view json) {
         if (const auto it = s->FindMember("peer_median_seconds");
             it != s->MemberEnd() && it->value.IsInt64())
             e.stall->peer_median_seconds = it->value.GetInt64();
+        if (s->HasMember("cluster_health") || s->HasMember("cluster_view_error"))
+            e.stall->cluster = r.insight(*s);
     }
     auto error = doc.FindMember("error");
     if (error != doc.MemberEnd() && error->value.IsString()) {

@@ -25,9 +25,17 @@ std::vector<pagerduty_step> pagerduty_steps(event_type type) {
             return {{"resolve", incident::blind}};
         case event_type::monitor_degraded:
             return {{"trigger", incident::degraded}};
+        case event_type::cluster_health_red:
+            return {{"trigger", incident::red}};
+        case event_type::cluster_health_cleared:
+            return {{"resolve", incident::red}};
+        case event_type::recovery_stuck:
+            return {{"trigger", incident::recovery}};
         case event_type::upgrade_finished:
         case event_type::upgrade_vanished:
-            return {{"resolve", incident::stall}, {"resolve", incident::failure}};
+            return {{"resolve", incident::stall},
+                    {"resolve", incident::failure},
+                    {"resolve", incident::recovery}};
         case event_type::upgrade_started:
         case event_type::node_changed:
         case event_type::upgrade_unplanned:  // nothing to open and later resolve
@@ -35,6 +43,28 @@ std::vector<pagerduty_step> pagerduty_steps(event_type type) {
     }
     return {};
 }
+
+namespace {
+
+std::string_view incident_name(pagerduty_incident incident) {
+    switch (incident) {
+        case pagerduty_incident::stall:
+            return "stall";
+        case pagerduty_incident::failure:
+            return "failure";
+        case pagerduty_incident::blind:
+            return "blind";
+        case pagerduty_incident::red:
+            return "red";
+        case pagerduty_incident::recovery:
+            return "recovery";
+        case pagerduty_incident::degraded:
+            return "degraded";
+    }
+    return "stall";
+}
+
+}  // namespace
 
 std::string pagerduty_dedup_key(const event& e, pagerduty_incident incident) {
     // instance_no is stable across renames of the cluster's label; fall back to the label.
@@ -49,8 +79,7 @@ std::string pagerduty_dedup_key(const event& e, pagerduty_incident incident) {
     }
     const std::string upgrade =
         e.upgrade ? e.upgrade->action_date + "/" + e.upgrade->to_version : "upgrade";
-    return cluster + "/" + upgrade +
-           (incident == pagerduty_incident::stall ? "/stall" : "/failure");
+    return cluster + "/" + upgrade + "/" + std::string(incident_name(incident));
 }
 
 namespace {
@@ -58,8 +87,10 @@ namespace {
 std::string_view severity(pagerduty_incident incident) {
     switch (incident) {
         case pagerduty_incident::failure:
+        case pagerduty_incident::red:
             return "critical";
         case pagerduty_incident::stall:
+        case pagerduty_incident::recovery:
             return "error";
         case pagerduty_incident::blind:
             return "warning";

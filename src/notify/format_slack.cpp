@@ -111,6 +111,9 @@ std::vector<std::string> fields(const event& e, const text_options& options) {
                 break;
         }
     }
+    // The cluster's own OpenSearch view (SPEC §16), where the event carries one.
+    if (auto view = cluster_view_text(e); !view.empty())
+        out.push_back(bold("OpenSearch") + escape(clip(view, 1900)));
     return out;
 }
 

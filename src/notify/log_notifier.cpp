@@ -35,8 +35,10 @@ spdlog::level::level_enum level_for(event_type type) {
     switch (type) {
         case event_type::upgrade_failed:
         case event_type::monitor_degraded:
+        case event_type::cluster_health_red:
             return spdlog::level::err;
         case event_type::upgrade_stalled:
+        case event_type::recovery_stuck:
         case event_type::upgrade_vanished:
         case event_type::monitor_blind:
         case event_type::upgrade_unplanned:
@@ -77,6 +79,10 @@ std::string log_line(const event& e, log_format format) {
     }
     if (!e.digest.empty())
         field(line, "digest", std::to_string(e.digest.size()));
+    if (e.stall && e.stall->cluster) {
+        const cluster_insight& c = *e.stall->cluster;
+        field(line, "health", c.current ? c.health : "unknown");
+    }
     field(line, "summary", e.summary);
     field(line, "id", e.id.substr(0, 12));
     return line;

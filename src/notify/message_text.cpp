@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "common/time_format.hpp"
+#include "monitor/summary.hpp"
 #include "notify/catalogue.hpp"
 #include "notify/event_text.hpp"
 
@@ -67,6 +68,12 @@ std::string_view summary_template(const catalogue& c, const event& e, bool known
             return e.error && !e.error->empty() ? c.degraded : c.degraded_plain;
         case event_type::upgrade_unplanned:
             return c.unplanned;
+        case event_type::cluster_health_red:
+            return c.health_red;
+        case event_type::cluster_health_cleared:
+            return c.health_cleared;
+        case event_type::recovery_stuck:
+            return c.recovery_stuck;
     }
     return c.started;
 }
@@ -94,7 +101,13 @@ std::string summary_of(const catalogue& c, const event& e) {
                  {"median", e.stall ? seconds_text(c, e.stall->peer_median_seconds) : ""},
                  {"took", took},
                  {"error", e.error ? *e.error : std::string()},
-                 {"progress", progress_slot(c, e)}});
+                 {"progress", progress_slot(c, e)},
+                 {"health", e.stall && e.stall->cluster && !e.stall->cluster->health.empty()
+                                ? e.stall->cluster->health
+                                : std::string("?")}}) +
+           (e.stall && e.stall->cluster
+                ? "; " + monitor::describe_insight(*e.stall->cluster, node == "?" ? "" : node)
+                : std::string());
 }
 
 std::vector<message_fact> facts_of(const catalogue& c, const event& e, const text_options& o) {
@@ -128,7 +141,8 @@ std::vector<message_fact> facts_of(const catalogue& c, const event& e, const tex
                              : fill(c.status_was, {{"status", e.node->status},
                                                    {"previous", e.node->previous_status}})});
     }
-    if (e.type == event_type::upgrade_stalled || e.type == event_type::stall_cleared) {
+    if (e.type == event_type::upgrade_stalled || e.type == event_type::stall_cleared ||
+        e.type == event_type::recovery_stuck) {
         if (auto stuck = stuck_for(e))
             facts.push_back(
                 {fact_kind::stuck_for, std::string(c.stuck_for_label), c.duration_text(*stuck)});

@@ -9,6 +9,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/engine_version.hpp"
+#include "sim/opensearch_service.hpp"
 #include "sim/player.hpp"
 #include "sim/render.hpp"
 
@@ -21,6 +23,20 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 4> prefixes{
 constexpr std::string_view progress_route = "/cluster/getRollingUpgradeProgress";
 constexpr std::string_view list_route = "/cluster/getClusterInfoList";
 constexpr std::string_view info_route = "/cluster/getClusterInfo/";
+constexpr std::string_view nodes_route = "/cluster/getClusterNodeList/";
+constexpr std::string_view versions_route = "/cluster/getSearchEngineVersionList";
+constexpr std::string_view precheck_route = "/cluster/rollingUpgradePreCheck";
+
+// The instance_no of "{route}{instance_no}" (no further '/'), or nullopt.
+std::optional<std::string> path_parameter(std::string_view rest, std::string_view route) {
+    if (rest.substr(0, route.size()) != route || rest.size() == route.size() ||
+        rest.find('/', route.size()) != std::string_view::npos)
+        return std::nullopt;
+    return std::string(rest.substr(route.size()));
+}
+
+// The newest successful snapshot must be this recent for the service to allow an upgrade.
+constexpr auto snapshot_max_age = std::chrono::hours(6);
 
 // The region whose prefix `path` starts with, and the rest of the path.
 std::optional<std::pair<std::string, std::string_view>> split_prefix(std::string_view path) {
@@ -79,13 +95,15 @@ bool name_matches(const std::string& name, const std::string& text) {
 
 api_service::api_service(const scenario& s, virtual_clock& vclock, const sesmon::clock& real,
                          fault_engine& faults, std::optional<gateway_credentials> credentials,
-                         std::shared_ptr<spdlog::logger> logger)
+                         std::shared_ptr<spdlog::logger> logger,
+                         const opensearch_service* opensearch)
     : scenario_(s),
       vclock_(vclock),
       real_(real),
       faults_(faults),
       credentials_(std::move(credentials)),
       logger_(std::move(logger)),
+      opensearch_(opensearch),
       ids_(std::random_device{}()) {
     for (std::size_t i = 0; i < s.clusters.size(); ++i) {
         by_instance_.emplace(s.clusters[i].instance_no, i);
@@ -113,11 +131,16 @@ net::server_response api_service::handle(const net::server_request& req) {
             route = route_kind::progress;
         } else if (rest == list_route && req.method == "GET") {
             route = route_kind::cluster_list;
-        } else if (rest.substr(0, info_route.size()) == info_route && req.method == "GET" &&
-                   rest.size() > info_route.size() &&
-                   rest.find('/', info_route.size()) == std::string_view::npos) {
+        } else if (auto no = path_parameter(rest, info_route); no && req.method == "GET") {
             route = route_kind::cluster_info;
-            instance_no = std::string(rest.substr(info_route.size()));
+            instance_no = std::move(*no);
+        } else if (auto nodes = path_parameter(rest, nodes_route); nodes && req.method == "GET") {
+            route = route_kind::node_list;
+            instance_no = std::move(*nodes);
+        } else if (rest == versions_route && req.method == "GET") {
+            route = route_kind::version_list;
+        } else if (rest == precheck_route && req.method == "POST") {
+            route = route_kind::precheck;
         }
     }
     if (route == route_kind::any) {
@@ -134,7 +157,7 @@ net::server_response api_service::handle(const net::server_request& req) {
         }
     }
     rapidjson::Document body;
-    if (route == route_kind::progress) {
+    if (route == route_kind::progress || route == route_kind::precheck) {
         if (body.Parse(req.body.c_str()).HasParseError() || !body.IsObject()) {
             return gateway_error(400, "100", "Bad Request Exception", "body is not a JSON object",
                                  request_id);
@@ -150,12 +173,26 @@ net::server_response api_service::handle(const net::server_request& req) {
         faults_.pick(route, instance_no, vclock_.now(), cluster ? &cluster->faults : nullptr, page);
 
     net::server_response res;
-    if (route == route_kind::progress) {
-        res = progress(req, split->first, request_id);
-    } else if (route == route_kind::cluster_info) {
-        res = info(instance_no, split->first, request_id);
-    } else {
-        res = list(req, split->first, request_id);
+    switch (route) {
+        case route_kind::progress:
+            res = progress(req, split->first, request_id);
+            break;
+        case route_kind::cluster_info:
+            res = info(instance_no, split->first, request_id);
+            break;
+        case route_kind::node_list:
+            res = node_list(instance_no, split->first, request_id);
+            break;
+        case route_kind::version_list:
+            res = service_envelope(200, 0, "SUCCESS", render_version_list(scenario_.versions),
+                                   request_id);
+            break;
+        case route_kind::precheck:
+            res = precheck(body, split->first, request_id);
+            break;
+        default:
+            res = list(req, split->first, request_id);
+            break;
     }
     if (fault) {
         logger_->debug("fault {} on {} {}", to_string(fault->type), req.method, req.target);
@@ -220,8 +257,64 @@ net::server_response api_service::info(const std::string& instance_no, const std
     const cluster_spec* c = lookup(instance_no, region, request_id, refusal);
     if (!c)
         return refusal;
-    return service_envelope(200, 0, "SUCCESS", render_cluster_info(*c, play(*c, vclock_.now())),
+    return service_envelope(200, 0, "SUCCESS",
+                            render_cluster_info(*c, play(*c, vclock_.now()), opensearch_),
                             request_id);
+}
+
+net::server_response api_service::node_list(const std::string& instance_no,
+                                            const std::string& region,
+                                            const std::string& request_id) {
+    net::server_response refusal;
+    const cluster_spec* c = lookup(instance_no, region, request_id, refusal);
+    if (!c)
+        return refusal;
+    return service_envelope(200, 0, "SUCCESS", render_node_list(*c, opensearch_), request_id);
+}
+
+std::string api_service::precheck_refusal(const cluster_spec& c, const std::string& target) const {
+    if (std::find(scenario_.versions.begin(), scenario_.versions.end(), target) ==
+        scenario_.versions.end())
+        return "Version " + target + " is not offered (getSearchEngineVersionList)";
+    const auto now = vclock_.now();
+    const cluster_view v = play(c, now);
+    if (v.cluster_status != "running")
+        return "The cluster is " + v.cluster_status +
+               ": an upgrade is possible on a running cluster";
+    const auto from = common::parse_engine_version(v.version_code);
+    const auto to = common::parse_engine_version(target);
+    if (!from || !to)
+        return "Version " + target + " cannot be compared with " + v.version_code;
+    if (auto why = common::rolling_upgrade_refusal(*from, *to); !why.empty())
+        return "Rolling upgrade not possible: " + why;
+    const auto os = opensearch_ ? opensearch_->state_of(c) : std::nullopt;
+    if (os && (!os->snapshot_end || now - *os->snapshot_end > snapshot_max_age))
+        return "No snapshot was taken within the last 6 hours: take a snapshot first";
+    return "";
+}
+
+net::server_response api_service::precheck(const rapidjson::Document& body,
+                                           const std::string& region,
+                                           const std::string& request_id) {
+    auto instance_no = text_member(body, "serviceGroupInstanceNo");
+    if (!instance_no || instance_no->empty()) {
+        return service_envelope(400, code_instance_required, "serviceGroupInstanceNo is required",
+                                {}, request_id);
+    }
+    auto target = text_member(body, "targetVersionCode");
+    if (!target || target->empty()) {
+        return service_envelope(400, code_target_version_required, "targetVersionCode is required",
+                                {}, request_id);
+    }
+    net::server_response refusal;
+    const cluster_spec* c = lookup(*instance_no, region, request_id, refusal);
+    if (!c)
+        return refusal;
+    if (auto why = precheck_refusal(*c, *target); !why.empty()) {
+        // As documented: result null and the reason in message.
+        return service_envelope(200, 0, why, "null", request_id);
+    }
+    return service_envelope(200, 0, "SUCCESS", "true", request_id);
 }
 
 net::server_response api_service::list(const net::server_request& req, const std::string& region,

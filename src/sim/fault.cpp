@@ -83,8 +83,14 @@ std::string set_fault_field(fault_spec& spec, std::string_view key, std::string_
             spec.route = route_kind::cluster_info;
         else if (value == "list")
             spec.route = route_kind::cluster_list;
+        else if (value == "nodes")
+            spec.route = route_kind::node_list;
+        else if (value == "versions")
+            spec.route = route_kind::version_list;
+        else if (value == "precheck")
+            spec.route = route_kind::precheck;
         else
-            return "route must be any, progress, info or list";
+            return "route must be any, progress, info, list, nodes, versions or precheck";
     } else if (key == "cluster") {
         spec.cluster = v;
     } else if (key == "page") {

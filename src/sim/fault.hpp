@@ -27,7 +27,15 @@ enum class fault_type {
     wrong_content_type,  // the real body labelled text/html
 };
 
-enum class route_kind { any, progress, cluster_info, cluster_list };
+enum class route_kind {
+    any,
+    progress,
+    cluster_info,
+    cluster_list,
+    node_list,     // getClusterNodeList
+    version_list,  // getSearchEngineVersionList
+    precheck,      // rollingUpgradePreCheck
+};
 
 struct fault_spec {
     fault_type type = fault_type::gateway_error;

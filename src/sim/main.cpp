@@ -130,6 +130,7 @@ int run(const cli_options& o) {
     sesmon::sim::simulator sim(std::move(s), sim_options, real, io.get_executor(), logger);
     sesmon::net::http_server server(io.get_executor(), server_options, sim.handler(), logger);
     server.start();
+    sim.start_opensearch(server_options);
 
     boost::asio::steady_timer force_exit(io);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -138,6 +139,7 @@ int run(const cli_options& o) {
             return;
         logger->info("signal {}: shutting down", signal);
         server.stop();
+        sim.stop_opensearch();
         // Let in-flight responses finish, but connections that do not finish soon (slow
         // bodies) must not hold the exit: give them 3 s.
         wait_for_connections(io, force_exit, server, 60);

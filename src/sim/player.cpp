@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "common/engine_version.hpp"
 #include "sim/sim_time.hpp"
 
 namespace sesmon::sim {
@@ -104,7 +105,8 @@ std::string_view to_string(cluster_phase phase) {
 
 std::string version_name(const std::string& code) {
     if (code.size() == 4 && std::all_of(code.begin(), code.end(), ::isdigit)) {
-        return code.substr(0, 1) + "." + code.substr(1, 2) + "." + code.substr(3, 1);
+        // "2150" → "2.15.0", "3010" → "3.1.0" (common/engine_version.hpp reads codes so).
+        return common::parse_engine_version(code)->text();
     }
     return code;
 }

@@ -7,6 +7,7 @@
 #include <initializer_list>
 
 #include "common/time_format.hpp"
+#include "sim/opensearch_service.hpp"
 #include "sim/sim_time.hpp"
 
 namespace sesmon::sim {
@@ -101,11 +102,17 @@ std::string render_progress_result(const cluster_spec& c, const cluster_view& v)
     return buffer.GetString();
 }
 
-std::string render_cluster_info(const cluster_spec& c, const cluster_view& v) {
+std::string render_cluster_info(const cluster_spec& c, const cluster_view& v,
+                                const opensearch_service* os) {
     rapidjson::StringBuffer buffer;
     writer w(buffer);
     w.StartObject();
     write_summary(w, c, v);
+    const unsigned short port = os ? os->port_of(c.instance_no) : 0;
+    str(w, "searchEngineUserName",
+        c.opensearch && !c.opensearch->username.empty() ? c.opensearch->username : "admin");
+    str(w, "searchEnginePort", port ? std::to_string(port) : "9200");
+    str(w, "searchEngineDashboardPort", "15601");
     w.Key("nodeCount");
     w.Uint(static_cast<unsigned>(c.nodes.size()));
     str(w, "regionCode", c.region);
@@ -115,6 +122,47 @@ std::string render_cluster_info(const cluster_spec& c, const cluster_view& v) {
         w.StartObject();
         str(w, "hostName", n.hostname);
         str(w, "nodeRoleCode", n.role);
+        w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    return buffer.GetString();
+}
+
+std::string render_node_list(const cluster_spec& c, const opensearch_service* os) {
+    const bool served = os && os->port_of(c.instance_no) != 0;
+    rapidjson::StringBuffer buffer;
+    writer w(buffer);
+    w.StartObject();
+    str(w, "serviceGroupInstanceNo", c.instance_no);
+    str(w, "serviceGroupName", c.name);
+    w.Key("computeList");
+    w.StartArray();
+    for (std::size_t i = 0; i < c.nodes.size(); ++i) {
+        w.StartObject();
+        str(w, "computeInstanceName", c.nodes[i].hostname);
+        str(w, "nodeRoleCode", c.nodes[i].role);
+        // A cluster with an endpoint: every node's address reaches the simulator's listener.
+        str(w, "privateIp", served ? os->host() : "10.0.1." + std::to_string(11 + i));
+        w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    return buffer.GetString();
+}
+
+std::string render_version_list(const std::vector<std::string>& codes) {
+    rapidjson::StringBuffer buffer;
+    writer w(buffer);
+    w.StartObject();
+    w.Key("searchEngineVersionList");
+    w.StartArray();
+    for (const std::string& code : codes) {
+        w.StartObject();
+        str(w, "searchEngineVersionCode", code);
+        str(w, "searchEngineVersionName", "OpenSearch " + version_name(code));
+        str(w, "searchEngineDashboardVersionName", "OpenSearch Dashboards " + version_name(code));
+        str(w, "type", "OpenSearch");
         w.EndObject();
     }
     w.EndArray();
@@ -156,7 +204,53 @@ std::string render_cluster_list(const std::vector<list_entry>& page, std::size_t
     return buffer.GetString();
 }
 
-std::string render_state(const scenario& s, wall_time now, double time_scale) {
+namespace {
+
+void write_opensearch_state(writer& w, const cluster_spec& c, const opensearch_service* os) {
+    w.Key("opensearch");
+    const auto state = os ? os->state_of(c) : std::nullopt;
+    if (!state || os->port_of(c.instance_no) == 0) {
+        w.Null();
+        return;
+    }
+    w.StartObject();
+    str(w, "url",
+        os->scheme() + "://" + os->host() + ":" + std::to_string(os->port_of(c.instance_no)));
+    w.Key("requests");
+    w.StartObject();
+    for (const char* path : {"/_cluster/health", "/_cat/nodes", "/_cat/recovery", "/_cat/snapshots",
+                             "/_snapshot/_all/_all"}) {
+        w.Key(path);
+        w.Uint64(os->requests_of(c.instance_no, path));
+    }
+    w.EndObject();
+    w.Key("unreachable");
+    w.Bool(state->unreachable);
+    str(w, "health", state->reading.health);
+    w.Key("initializing_shards");
+    w.Int(state->reading.shards.initializing);
+    w.Key("unassigned_shards");
+    w.Int(state->reading.shards.unassigned);
+    w.Key("recoveries");
+    w.Uint(static_cast<unsigned>(state->reading.recoveries.size()));
+    w.Key("nodes");
+    w.StartArray();
+    for (const auto& n : state->reading.nodes) {
+        w.StartObject();
+        str(w, "name", n.name);
+        str(w, "version", n.version);
+        w.EndObject();
+    }
+    w.EndArray();
+    str(w, "snapshot_end",
+        state->snapshot_end ? common::format_rfc3339_utc(*state->snapshot_end) : "");
+    w.EndObject();
+}
+
+}  // namespace
+
+std::string render_state(const scenario& s, wall_time now, double time_scale,
+                         const opensearch_service* os) {
     rapidjson::StringBuffer buffer;
     writer w(buffer);
     w.StartObject();
@@ -176,6 +270,7 @@ std::string render_state(const scenario& s, wall_time now, double time_scale) {
         str(w, "version_code", v.version_code);
         w.Key("present");
         w.Bool(exists_at(c, now));
+        write_opensearch_state(w, c, os);
         w.Key("nodes");
         w.StartArray();
         for (const auto& n : v.nodes) {

@@ -218,11 +218,99 @@ class reader {
         return u;
     }
 
+    std::vector<time_window> windows(const YAML::Node& node) const {
+        if (!node.IsSequence())
+            fail(node, "a list of {from, until} windows is expected");
+        std::vector<time_window> out;
+        for (const auto& item : node) {
+            expect_map(item, "window", {"from", "until"});
+            if (!item["from"])
+                fail(item, "a window needs \"from\"");
+            time_window w{time(item["from"]), std::nullopt};
+            if (item["until"]) {
+                w.until = time(item["until"]);
+                if (*w.until <= w.from)
+                    fail(item["until"], "until must be later than from");
+            }
+            out.push_back(w);
+        }
+        return out;
+    }
+
+    opensearch_spec opensearch(const YAML::Node& node, const cluster_spec& c) const {
+        expect_map(node, "opensearch",
+                   {"username", "password", "shards_per_node", "recovery", "red", "unreachable",
+                    "stuck_recovery", "absent_nodes", "snapshot"});
+        opensearch_spec o;
+        if (node["username"])
+            o.username = text(node["username"], "username");
+        if (node["password"])
+            o.password = text(node["password"], "password");
+        if (o.username.empty() != o.password.empty())
+            fail(node, "opensearch needs both username and password, or neither");
+        if (auto n = node["shards_per_node"]) {
+            try {
+                o.shards_per_node = n.as<int>();
+            } catch (const YAML::Exception&) {
+                fail(n, "shards_per_node must be an integer");
+            }
+            if (o.shards_per_node < 1 || o.shards_per_node > 1000)
+                fail(n, "shards_per_node must be between 1 and 1000");
+        }
+        if (node["recovery"])
+            o.recovery = dur(node["recovery"]);
+        if (o.recovery <= duration::zero())
+            fail(node, "recovery must be longer than 0s");
+        if (node["red"])
+            o.red = windows(node["red"]);
+        if (node["unreachable"])
+            o.unreachable = windows(node["unreachable"]);
+        const auto known = [&](const YAML::Node& at, const std::string& host) {
+            if (std::none_of(c.nodes.begin(), c.nodes.end(),
+                             [&](const node_spec& n) { return n.hostname == host; }))
+                fail(at, "unknown node \"" + host + "\"");
+        };
+        if (auto stuck = node["stuck_recovery"]) {
+            expect_map(stuck, "stuck_recovery", {"node", "percent"});
+            o.stuck_recovery_node = required_text(stuck, "node", "stuck_recovery");
+            known(stuck["node"], *o.stuck_recovery_node);
+            if (auto p = stuck["percent"]) {
+                try {
+                    o.stuck_recovery_percent = p.as<double>();
+                } catch (const YAML::Exception&) {
+                    fail(p, "percent must be a number");
+                }
+                if (o.stuck_recovery_percent < 0 || o.stuck_recovery_percent >= 100)
+                    fail(p, "percent must be at least 0 and below 100");
+            }
+        }
+        if (auto absent = node["absent_nodes"]) {
+            if (!absent.IsSequence())
+                fail(absent, "absent_nodes must be a list of hostnames");
+            for (const auto& h : absent) {
+                o.absent_nodes.push_back(text(h, "hostname"));
+                known(h, o.absent_nodes.back());
+            }
+        }
+        if (auto snap = node["snapshot"]) {
+            const std::string value = text(snap, "snapshot");
+            if (value == "fresh") {
+                o.snapshot = opensearch_spec::snapshot_kind::fresh;
+            } else if (value == "none") {
+                o.snapshot = opensearch_spec::snapshot_kind::none;
+            } else {
+                o.snapshot = opensearch_spec::snapshot_kind::at;
+                o.snapshot_at = time(snap);
+            }
+        }
+        return o;
+    }
+
     cluster_spec cluster(const YAML::Node& node) const {
         expect_map(node, "cluster",
                    {"name", "instance_no", "region", "version", "nodes", "upgrade", "idle_response",
                     "pending_word", "complete_word", "updated_date", "faults", "appears",
-                    "disappears", "listing", "vpc_name"});
+                    "disappears", "listing", "vpc_name", "opensearch"});
         cluster_spec c;
         c.name = required_text(node, "name", "cluster");
         c.instance_no = required_text(node, "instance_no", "cluster");
@@ -283,11 +371,14 @@ class reader {
             c.disallowed = choice<bool>(listing, {{"allowed", false}, {"disallowed", true}});
         if (node["vpc_name"])
             c.vpc_name = text(node["vpc_name"], "vpc_name");
+        if (node["opensearch"])
+            c.opensearch = opensearch(node["opensearch"], c);
         return c;
     }
 
     scenario document(const YAML::Node& root) {
-        expect_map(root, "scenario", {"start", "region_no", "seed", "clusters", "faults"});
+        expect_map(root, "scenario",
+                   {"start", "region_no", "seed", "clusters", "faults", "versions"});
         scenario s;
         s.source = source_;
         if (root["start"]) {
@@ -317,6 +408,20 @@ class reader {
         }
         if (root["faults"])
             s.faults = faults(root["faults"], "");
+        if (auto versions = root["versions"]) {
+            if (!versions.IsSequence())
+                fail(versions, "versions must be a list of version codes");
+            s.versions.clear();
+            for (const auto& v : versions)
+                s.versions.push_back(text(v, "version code"));
+        }
+        for (const auto& c : s.clusters) {
+            s.versions.push_back(c.version);
+            if (c.upgrade)
+                s.versions.push_back(c.upgrade->target_version);
+        }
+        std::sort(s.versions.begin(), s.versions.end());
+        s.versions.erase(std::unique(s.versions.begin(), s.versions.end()), s.versions.end());
         return s;
     }
 

@@ -66,6 +66,32 @@ struct upgrade_spec {
     std::optional<duration> vanish_after;  // the upgrade disappears this long after start
 };
 
+// A span of virtual time, [from, until) (no until: from then on).
+struct time_window {
+    wall_time from{};
+    std::optional<wall_time> until;
+    bool contains(wall_time t) const { return t >= from && (!until || t < *until); }
+};
+
+// The cluster's own OpenSearch endpoint (SPEC §16), served on a listener of its own; what it
+// shows follows the played upgrade (docs/simulator.md, "OpenSearch").
+struct opensearch_spec {
+    std::string username;  // Basic authentication required when set
+    std::string password;
+    int shards_per_node = 5;  // shard copies on each data node (roles D, DO)
+    duration recovery =
+        std::chrono::seconds(60);          // how long a rejoined node's shards take to recover
+    std::vector<time_window> red;          // _cluster/health red in these windows
+    std::vector<time_window> unreachable;  // connections reset in these windows
+    // The recovery after this node rejoins stops at `stuck_recovery_percent` for good.
+    std::optional<std::string> stuck_recovery_node;
+    double stuck_recovery_percent = 40;
+    std::vector<std::string> absent_nodes;  // complete in the API, never back in _cat/nodes
+    enum class snapshot_kind { fresh, none, at };
+    snapshot_kind snapshot = snapshot_kind::fresh;  // fresh: the latest ended 30 min ago
+    wall_time snapshot_at{};                        // snapshot_kind::at: when it ended
+};
+
 struct cluster_spec {
     std::string name;
     std::string instance_no;
@@ -83,6 +109,7 @@ struct cluster_spec {
     std::optional<wall_time> appears, disappears;
     bool disallowed = false;  // listed under disallowedClusters; its other routes refuse
     std::string vpc_name = "sim-vpc";
+    std::optional<opensearch_spec> opensearch;  // no endpoint of its own when absent
 };
 
 // Whether `c` exists at virtual time `now` (its appears/disappears window).
@@ -95,6 +122,8 @@ struct scenario {
     std::uint64_t seed = 1;
     std::vector<cluster_spec> clusters;
     std::vector<fault_spec> faults;  // global
+    // getSearchEngineVersionList: these codes and every cluster's version and target.
+    std::vector<std::string> versions = {"2110", "2140", "2150", "2170", "2190", "3010"};
 };
 
 // A bad scenario: the message starts with "file:line:col: ".

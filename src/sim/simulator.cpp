@@ -49,7 +49,8 @@ simulator::simulator(scenario s, simulator_options options, const sesmon::clock&
       logger_(std::move(logger)),
       vclock_(scenario_.start, options_.time_scale, real),
       faults_(scenario_.seed, scenario_.faults),
-      api_(scenario_, vclock_, real, faults_, options_.credentials, logger_),
+      opensearch_(scenario_, vclock_, logger_),
+      api_(scenario_, vclock_, real, faults_, options_.credentials, logger_, &opensearch_),
       services_(vclock_, real) {
     if (options_.webhook_sink)
         sink_.emplace(options_.hook_secrets, vclock_, real);
@@ -69,6 +70,10 @@ std::optional<net::server_response> simulator::notify_service(const net::server_
     if (sens_ && sens_service::handles(path))
         return sens_->handle(req);
     return std::nullopt;
+}
+
+void simulator::start_opensearch(const net::http_server_options& api_server) {
+    opensearch_.start(executor_, api_server);
 }
 
 net::server_handler simulator::handler() {
@@ -103,7 +108,8 @@ boost::asio::awaitable<net::server_response> simulator::handle(net::server_reque
 net::server_response simulator::control(const net::server_request& req) {
     auto path = req.path();
     if (path == "/_sim/state" && req.method == "GET") {
-        return control_json(200, render_state(scenario_, vclock_.now(), vclock_.scale()));
+        return control_json(200,
+                            render_state(scenario_, vclock_.now(), vclock_.scale(), &opensearch_));
     }
     if (path == "/_sim/advance" && req.method == "POST") {
         auto text = req.query_param("seconds");
@@ -126,6 +132,11 @@ net::server_response simulator::control(const net::server_request& req) {
     }
     if (path == "/_sim/faults" && req.method == "POST")
         return set_faults(req);
+    if (path == "/_sim/opensearch" && req.method == "POST") {
+        if (auto err = opensearch_.control(req.body); !err.empty())
+            return control_error(400, err);
+        return control_json(200, "{}");
+    }
     if (works_ && path == "/_sim/services" && req.method == "GET")
         return control_json(200, services_.list_json(req.query_param("service")));
     if (works_ && path == "/_sim/services" && req.method == "DELETE") {

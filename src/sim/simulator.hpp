@@ -12,6 +12,7 @@
 #include "net/http_server.hpp"
 #include "sim/api_service.hpp"
 #include "sim/fault.hpp"
+#include "sim/opensearch_service.hpp"
 #include "sim/scenario.hpp"
 #include "sim/sens_service.hpp"
 #include "sim/service_log.hpp"
@@ -53,6 +54,12 @@ class simulator {
     virtual_clock& clock() { return vclock_; }
     const scenario& current_scenario() const { return scenario_; }
 
+    // Starts the OpenSearch endpoints of the clusters that have one (opensearch_service.hpp),
+    // on `api_server`'s host and TLS settings; stop_opensearch() stops them.
+    void start_opensearch(const net::http_server_options& api_server);
+    void stop_opensearch() { opensearch_.stop(); }
+    const opensearch_service& opensearch() const { return opensearch_; }
+
   private:
     net::server_response control(const net::server_request& req);
     net::server_response set_faults(const net::server_request& req);
@@ -66,6 +73,7 @@ class simulator {
     std::shared_ptr<spdlog::logger> logger_;
     virtual_clock vclock_;
     fault_engine faults_;
+    opensearch_service opensearch_;
     api_service api_;
     std::optional<webhook_sink> sink_;
     service_log services_;

@@ -48,6 +48,61 @@ const value* object_of(const value& object, const char* key) {
     return it != object.MemberEnd() && it->value.IsObject() ? &it->value : nullptr;
 }
 
+// stall.cluster (SPEC §16), compact: only events of clusters with an OpenSearch view have it.
+void put_insight(json::writer& w, const cluster_insight& c) {
+    json::key(w, "cluster");
+    w.StartObject();
+    json::key(w, "current");
+    w.Bool(c.current);
+    json::put(w, "error", c.error);
+    put_time(w, "read_at", c.read_at);
+    json::put(w, "health", c.health);
+    put_int(w, "initializing", c.shards.initializing);
+    put_int(w, "relocating", c.shards.relocating);
+    put_int(w, "unassigned", c.shards.unassigned);
+    put_int(w, "recoveries", c.recoveries.count);
+    json::key(w, "percent_done");
+    w.Double(c.recoveries.percent_done);
+    json::key(w, "node_in_cluster");
+    if (c.node_in_cluster) {
+        w.Bool(*c.node_in_cluster);
+    } else {
+        w.Null();
+    }
+    json::put(w, "node_version", c.node_version);
+    json::key(w, "absent");
+    w.StartArray();
+    for (const auto& n : c.nodes_absent)
+        json::string(w, n);
+    w.EndArray();
+    w.EndObject();
+}
+
+cluster_insight insight_of(const value& c) {
+    cluster_insight out;
+    const auto flag = c.FindMember("current");
+    out.current = flag != c.MemberEnd() && flag->value.IsBool() && flag->value.GetBool();
+    out.error = text_of(c, "error");
+    out.read_at = time_of(c, "read_at");
+    out.health = text_of(c, "health");
+    out.shards = {static_cast<int>(int_of(c, "initializing")),
+                  static_cast<int>(int_of(c, "relocating")),
+                  static_cast<int>(int_of(c, "unassigned"))};
+    out.recoveries.count = static_cast<int>(int_of(c, "recoveries"));
+    if (const auto p = c.FindMember("percent_done"); p != c.MemberEnd() && p->value.IsNumber())
+        out.recoveries.percent_done = p->value.GetDouble();
+    if (const auto n = c.FindMember("node_in_cluster"); n != c.MemberEnd() && n->value.IsBool())
+        out.node_in_cluster = n->value.GetBool();
+    out.node_version = text_of(c, "node_version");
+    if (const auto a = c.FindMember("absent"); a != c.MemberEnd() && a->value.IsArray()) {
+        for (const auto& item : a->value.GetArray()) {
+            if (item.IsString())
+                out.nodes_absent.emplace_back(item.GetString(), item.GetStringLength());
+        }
+    }
+    return out;
+}
+
 // Rows written before labels existed have none.
 label_set labels_of(const value& cluster) {
     label_set out;
@@ -112,6 +167,8 @@ std::string encode_event(const event& e) {
         put_int(w, "stalled_for_seconds", e.stall->stalled_for_seconds);
         if (e.stall->peer_median_seconds != 0)
             put_int(w, "peer_median_seconds", e.stall->peer_median_seconds);
+        if (e.stall->cluster)
+            put_insight(w, *e.stall->cluster);
         w.EndObject();
     }
     if (e.error)
@@ -157,7 +214,9 @@ std::optional<event> decode_event(std::string_view text) {
     }
     if (const value* s = object_of(doc, "stall")) {
         e.stall = stall_info{text_of(*s, "reason"), int_of(*s, "stalled_for_seconds"),
-                             int_of(*s, "peer_median_seconds")};
+                             int_of(*s, "peer_median_seconds"), std::nullopt};
+        if (const value* c = object_of(*s, "cluster"))
+            e.stall->cluster = insight_of(*c);
     }
     if (const auto it = doc.FindMember("error"); it != doc.MemberEnd() && it->value.IsString())
         e.error = std::string(it->value.GetString(), it->value.GetStringLength());

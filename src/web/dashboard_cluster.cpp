@@ -47,6 +47,11 @@ th.time{text-align:right}
 .phase-unknown{background:var(--warn);color:#fff}
 .poll{margin-top:.6rem;color:var(--muted);font-size:.8rem}
 .poll .error{color:var(--bad);overflow-wrap:anywhere}
+.opensearch{font-size:.85rem;margin:.5rem 0 0;font-variant-numeric:tabular-nums}
+.opensearch .health{font-weight:700;padding:0 .45rem;border-radius:4px;background:var(--track)}
+.health-green{background:var(--ok)!important;color:#fff}
+.health-yellow{background:var(--warn)!important;color:#fff}
+.health-red{background:var(--bad)!important;color:#fff}
 @media (max-width:600px){
 .cluster{padding:.75rem}
 .versions{font-size:1.15rem}
@@ -104,11 +109,33 @@ constexpr std::string_view script = R"js(
     return row;
   };
 
+  // The cluster's own OpenSearch view (SPEC §16), when the cluster has one configured.
+  const clusterView = (o) => {
+    const line = el('div', 'opensearch');
+    if (!o.current) {
+      line.dataset.health = 'unknown';
+      line.textContent = 'OpenSearch view unavailable: ' + (o.error || 'not read yet');
+      return line;
+    }
+    const s = o.shards || {}, r = o.recoveries || {};
+    line.dataset.health = o.health;
+    line.appendChild(el('span', 'health health-' + o.health, o.health));
+    line.appendChild(el('span', 'shards', ' shards: ' + s.initializing + ' initializing \u00b7 ' +
+        s.relocating + ' relocating \u00b7 ' + s.unassigned + ' unassigned'));
+    line.appendChild(el('span', 'recovery', r.count
+        ? ' \u00b7 ' + r.count + ' recoveries ' + Math.floor(r.percent_done) + '% done'
+        : ' \u00b7 no recovery active'));
+    return line;
+  };
+
   const nodeTable = (nodes) => {
     const table = el('table', 'nodes');
     const head = table.createTHead().insertRow();
-    for (const [cls, text] of [['hostname', 'Node'], ['role', 'Role'], ['status', 'Status'],
-                               ['time', 'In status']])
+    const viewed = nodes.some((n) => 'in_cluster' in n);  // an OpenSearch view is configured
+    const columns = [['hostname', 'Node'], ['role', 'Role'], ['status', 'Status'],
+                     ['time', 'In status']];
+    if (viewed) columns.push(['os-version', 'OpenSearch']);
+    for (const [cls, text] of columns)
       head.appendChild(el('th', cls, text));
     const body = table.createTBody();
     for (const n of nodes) {
@@ -120,6 +147,9 @@ constexpr std::string_view script = R"js(
       tr.appendChild(el('td', 'status')).appendChild(el('span', 'phase phase-' + n.phase, n.status));
       const t = tr.appendChild(el('td', 'time', n.status_since ? duration(n.seconds_in_status) : '\u2014'));
       if (n.status_since) t.title = 'since ' + when(n.status_since);
+      if (viewed)
+        tr.appendChild(el('td', 'os-version', n.in_cluster === null ? '?' :
+            n.in_cluster ? n.opensearch_version : 'not in cluster'));
     }
     return table;
   };
@@ -159,6 +189,7 @@ constexpr std::string_view script = R"js(
     sec.appendChild(dates(u, now));
     sec.appendChild(badges(c));
     sec.appendChild(progress(u));
+    if (c.opensearch) sec.appendChild(clusterView(c.opensearch));
     if (c.nodes && c.nodes.length) sec.appendChild(nodeTable(c.nodes));
     const lp = c.last_poll || {};
     const poll = sec.appendChild(el('div', 'poll'));

@@ -72,6 +72,29 @@ std::string state_words(const cluster_view& c) {
     return out;
 }
 
+// "opensearch yellow, shards 2 initializing, 0 relocating, 5 unassigned, 3 recoveries 41%
+// done (read 2026-…)", or why there is no view.
+std::string opensearch_line(const opensearch_view& o) {
+    if (!o.current)
+        return "opensearch view unavailable: " + o.error;
+    std::string line = "opensearch " + o.health + ", shards " +
+                       std::to_string(o.shards.initializing) + " initializing, " +
+                       std::to_string(o.shards.relocating) + " relocating, " +
+                       std::to_string(o.shards.unassigned) + " unassigned, ";
+    line += o.recoveries.count == 0 ? std::string("no recovery active")
+                                    : std::to_string(o.recoveries.count) + " recoveries " +
+                                          std::to_string(int(o.recoveries.percent_done)) + "% done";
+    if (o.read_at)
+        line += " (read " + common::format_rfc3339_utc(*o.read_at) + ")";
+    return line;
+}
+
+std::string node_version_cell(const node_view& n) {
+    if (!n.in_cluster)
+        return "?";
+    return *n.in_cluster ? n.opensearch_version : "not in cluster";
+}
+
 void append_cluster(std::string& out, const cluster_view& c) {
     out += c.name + "  (instance " + c.instance_no + ", " + c.region +
            (c.discovered ? ", discovered" : "") + ")\n";
@@ -87,20 +110,25 @@ void append_cluster(std::string& out, const cluster_view& c) {
     if (!c.last_error.empty()) {
         out += "  last poll failed (" + c.last_poll_result + "): " + c.last_error + "\n";
     }
+    if (c.opensearch)
+        out += "  " + opensearch_line(*c.opensearch) + "\n";
     if (c.nodes.empty())
         return;
-    std::size_t host_w = 8, role_w = 4, status_w = 6;
+    const bool versions_known = c.opensearch && c.opensearch->current;
+    std::size_t host_w = 8, role_w = 4, status_w = 6, since_w = 9;
     for (const auto& n : c.nodes) {
         host_w = std::max(host_w, n.hostname.size());
         role_w = std::max(role_w, n.role.size());
         status_w = std::max(status_w, n.status.size());
     }
     out += "  " + pad("HOSTNAME", host_w + 2) + pad("ROLE", role_w + 2) +
-           pad("STATUS", status_w + 2) + "IN STATUS\n";
+           pad("STATUS", status_w + 2) +
+           (versions_known ? pad("IN STATUS", since_w + 2) + "OPENSEARCH" : "IN STATUS") + "\n";
     for (const auto& n : c.nodes) {
+        const std::string since = n.status_since ? seconds_text(n.seconds_in_status) : "-";
         out += "  " + pad(n.hostname, host_w + 2) + pad(n.role, role_w + 2) +
                pad(n.status, status_w + 2) +
-               (n.status_since ? seconds_text(n.seconds_in_status) : "-") + "\n";
+               (versions_known ? pad(since, since_w + 2) + node_version_cell(n) : since) + "\n";
     }
 }
 

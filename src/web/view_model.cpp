@@ -28,7 +28,8 @@ void put(json_writer& w, const char* key, long long value) {
     w.Int64(value);
 }
 
-void put_node(json_writer& w, const node_view& node) {
+// `with_view`: the cluster has an OpenSearch view, and the node says what it shows.
+void put_node(json_writer& w, const node_view& node, bool with_view) {
     w.StartObject();
     json::put(w, "hostname", node.hostname);
     json::put(w, "role", node.role);
@@ -36,6 +37,42 @@ void put_node(json_writer& w, const node_view& node) {
     json::put(w, "phase", node.phase);
     json::put_time(w, "status_since", node.status_since);
     put(w, "seconds_in_status", node.seconds_in_status);
+    if (with_view) {
+        w.Key("in_cluster");
+        if (node.in_cluster) {
+            w.Bool(*node.in_cluster);
+        } else {
+            w.Null();
+        }
+        json::put_or_null(w, "opensearch_version", node.opensearch_version);
+    }
+    w.EndObject();
+}
+
+// Only for a cluster with a view: the document of every other cluster stays as it was.
+void put_opensearch(json_writer& w, const std::optional<opensearch_view>& view) {
+    if (!view)
+        return;
+    const opensearch_view& o = *view;
+    w.Key("opensearch");
+    w.StartObject();
+    put(w, "current", o.current);
+    json::put_or_null(w, "error", o.error);
+    json::put_time(w, "read_at", o.read_at);
+    json::put_or_null(w, "health", o.current ? o.health : "");
+    w.Key("shards");
+    w.StartObject();
+    put(w, "initializing", static_cast<long long>(o.shards.initializing));
+    put(w, "relocating", static_cast<long long>(o.shards.relocating));
+    put(w, "unassigned", static_cast<long long>(o.shards.unassigned));
+    w.EndObject();
+    w.Key("recoveries");
+    w.StartObject();
+    put(w, "count", static_cast<long long>(o.recoveries.count));
+    w.Key("percent_done");
+    w.Double(static_cast<double>(static_cast<long long>(o.recoveries.percent_done * 10)) / 10);
+    w.EndObject();
+    put(w, "nodes", static_cast<long long>(o.nodes));
     w.EndObject();
 }
 
@@ -84,11 +121,13 @@ void put_cluster(json_writer& w, const cluster_view& c, wall_time now, bool with
     json::put_or_null(w, "error", c.last_error);
     w.EndObject();
 
+    put_opensearch(w, c.opensearch);
+
     if (with_nodes) {
         w.Key("nodes");
         w.StartArray();
         for (const auto& node : c.nodes)
-            put_node(w, node);
+            put_node(w, node, c.opensearch.has_value());
         w.EndArray();
     }
     w.EndObject();
@@ -112,6 +151,34 @@ void put_header(json_writer& w, const daemon_view& view) {
 }
 
 }  // namespace
+
+opensearch_view make_opensearch_view(const cluster_view_state& state) {
+    opensearch_view v;
+    v.error = state.error;
+    if (!state.reading) {
+        if (v.error.empty())
+            v.error = "not read yet";
+        return v;
+    }
+    const cluster_reading& r = *state.reading;
+    v.current = true;
+    v.read_at = r.read_at;
+    v.health = r.health;
+    v.shards = r.shards;
+    v.recoveries = summarize_recoveries(r.recoveries);
+    v.nodes = static_cast<int>(r.nodes.size());
+    return v;
+}
+
+void node_versions(std::vector<node_view>& nodes, const cluster_view_state& state) {
+    if (!state.reading)
+        return;
+    for (node_view& n : nodes) {
+        const opensearch_node* found = find_opensearch_node(state.reading->nodes, n.hostname);
+        n.in_cluster = found != nullptr;
+        n.opensearch_version = found ? found->version : "";
+    }
+}
 
 std::string header_fields_json(const daemon_view& view) {
     rapidjson::StringBuffer buffer;

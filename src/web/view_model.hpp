@@ -13,6 +13,7 @@
 
 #include "sesmon/config.hpp"
 #include "sesmon/labels.hpp"
+#include "sesmon/opensearch.hpp"
 #include "sesmon/snapshot.hpp"
 #include "sesmon/time.hpp"
 
@@ -25,9 +26,31 @@ struct node_view {
     std::string phase;   // to_string(node_phase): pending|upgrading|complete|failed|unknown
     std::optional<wall_time> status_since;  // earliest known start of this status
     long long seconds_in_status = 0;        // now - status_since (0 when unknown)
+    // With a current OpenSearch view (SPEC §16): whether _cat/nodes lists the node, and its
+    // version there. nullopt otherwise.
+    std::optional<bool> in_cluster;
+    std::string opensearch_version;
 
     friend bool operator==(const node_view&, const node_view&) = default;
 };
+
+// The cluster's own OpenSearch view (SPEC §16), for a cluster with an `opensearch` section.
+struct opensearch_view {
+    bool current = false;  // the last read answered; else `error` says why not
+    std::string error;
+    std::optional<wall_time> read_at;
+    std::string health;  // green | yellow | red
+    shard_counts shards;
+    recovery_summary recoveries;
+    int nodes = 0;  // nodes in _cat/nodes
+
+    friend bool operator==(const opensearch_view&, const opensearch_view&) = default;
+};
+
+// The view of a cluster_view_state (the nodes' part is filled by node_versions).
+opensearch_view make_opensearch_view(const cluster_view_state& state);
+// Sets in_cluster / opensearch_version of `nodes` from a current reading.
+void node_versions(std::vector<node_view>& nodes, const cluster_view_state& state);
 
 struct cluster_view {
     std::string name;
@@ -61,6 +84,8 @@ struct cluster_view {
     std::optional<wall_time> last_success_at;  // last successful poll
     std::string last_poll_result;  // "ok", an api_error_kind name, or "" before the first poll
     std::string last_error;        // one line, "" when the last poll succeeded
+
+    std::optional<opensearch_view> opensearch;  // only with an `opensearch` section
 
     friend bool operator==(const cluster_view&, const cluster_view&) = default;
 };

@@ -124,8 +124,8 @@ clusters:
                  "notifiers:\n  - name: j\n    type: log\n    events: [upgrade_stuck]\n"),
         "config.yaml:7:14: notifiers[0].events[0]: unknown event \"upgrade_stuck\" (expected "
         "upgrade_started, node_changed, upgrade_finished, upgrade_failed, upgrade_stalled, "
-        "stall_cleared, upgrade_vanished, monitor_blind, monitor_recovered, monitor_degraded or "
-        "upgrade_unplanned)");
+        "stall_cleared, upgrade_vanished, monitor_blind, monitor_recovered, monitor_degraded, "
+        "upgrade_unplanned, cluster_health_red, cluster_health_cleared or recovery_stuck)");
     EXPECT_EQ(error_of(one_cluster +
                        "notifiers:\n  - { name: j, type: log }\n  - { name: j, type: log }\n"),
               "config.yaml:6:13: notifiers[1].name: duplicate notifier name \"j\"");

@@ -41,6 +41,8 @@ const std::vector<canary>& canaries() {
         {"SENS access key", "CANARY-SENS-AK-5f0e"},
         {"SENS secret key", "CANARY-SENS-SK-8a3c"},
         {"Alertmanager token", "CANARY-AMTOKEN-3c5a"},
+        // The simulator's scenario (episodes.yaml) expects this password for `stuck`.
+        {"OpenSearch password", "CANARY-OS-PASSWORD-6d2a"},
     };
     return all;
 }
@@ -153,7 +155,11 @@ class canary_test : public ::testing::Test {
                    "#!/bin/sh\ncat > /dev/null\n/usr/bin/env >> \"$1/command-env\"\n",
                    fs::perms(0700));
         spec_.endpoint = base;
-        spec_.clusters = {{"stuck", "1037301", ""}, {"failing", "1037302", ""}};
+        spec_.clusters = {{"stuck", "1037301",
+                           "opensearch: { url: \"" + sim_->opensearch_url("1037301") +
+                               "\", username: monitor, interval: 1s, password_file: " +
+                               secret("os-password", value("OpenSearch password")) + " }"},
+                          {"failing", "1037302", ""}};
         spec_.access_key_file = secret("access", value("access key"));
         spec_.secret_key_file = secret("secret", value("secret key"));
         spec_.notifiers =
@@ -282,6 +288,17 @@ class canary_test : public ::testing::Test {
              [&] {
                  return run_command(dir_.path(), "check", {"check-config", "-c", config_.string()});
              }},
+            {"preflight (table)",
+             [&] {
+                 return run_command(dir_.path(), "preflight-table",
+                                    {"preflight", "-c", config_.string(), "stuck"});
+             }},
+            {"preflight (json)",
+             [&] {
+                 return run_command(
+                     dir_.path(), "preflight-json",
+                     {"preflight", "-c", config_.string(), "stuck", "--format", "json"});
+             }},
             {"command notifier environment",
              [&] { return read_text(dir_.path() / "command-env"); }},
             // What the services received: the messages carry no credential of another.
@@ -359,6 +376,15 @@ TEST_F(canary_test, no_secret_appears_on_any_surface) {
     }
     ASSERT_TRUE(wait_until([&] { return !relay_->received().empty(); }, 15s)) << d.log_text();
     ASSERT_TRUE(get(d, "/api/v1/clusters"));
+    // The OpenSearch view was read with the password (so it went over the wire).
+    ASSERT_TRUE(wait_until(
+        [&] {
+            const auto clusters = get(d, "/api/v1/clusters");
+            return clusters &&
+                   clusters->find(R"("opensearch":{"current":true)") != std::string::npos;
+        },
+        10s))
+        << d.log_text();
     // The store holds the upgrades and the dead deliveries that `deliveries` lists, and the
     // history that `history` and /api/v1/history show. Waited for: the log lines above come
     // before the store's group commit, and on a loaded machine the second cluster's events

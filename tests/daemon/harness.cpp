@@ -8,6 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <rapidjson/document.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -185,10 +188,11 @@ simulator::simulator(const fs::path& dir, const std::string& scenario, double ti
                      std::vector<std::string> extra, const std::string& access_key,
                      const std::string& secret_key)
     : dir_(dir) {
+    // TLS when the test asks for --self-signed (the control helpers below are plain-only).
+    const bool tls = std::find(extra.begin(), extra.end(), "--self-signed") != extra.end();
     std::vector<std::string> argv{std::string(SESMON_BIN_DIR) + "/ses-upgrade-sim",
                                   "--listen",
                                   "127.0.0.1:0",
-                                  "--plain",
                                   "--scenario",
                                   std::string(SESMON_SOURCE_DIR) + "/" + scenario,
                                   "--access-key",
@@ -199,11 +203,13 @@ simulator::simulator(const fs::path& dir, const std::string& scenario, double ti
                                   std::to_string(time_scale),
                                   "--log-level",
                                   "warn"};
+    if (!tls)
+        argv.push_back("--plain");
     for (auto& e : extra)
         argv.push_back(e);
     const auto out = dir / "sim.out";
     process_.emplace(argv, std::map<std::string, std::string>{}, out, dir / "sim.log");
-    static const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
+    static const std::regex listening(R"(listening on https?://127\.0\.0\.1:(\d+))");
     wait_until(
         [&] {
             std::smatch m;
@@ -216,6 +222,45 @@ simulator::simulator(const fs::path& dir, const std::string& scenario, double ti
         10s);
     if (port_ == 0)
         throw std::runtime_error("simulator did not start: " + read_text(dir / "sim.log"));
+}
+
+void simulator::opensearch(const std::string& json) const {
+    if (!http("POST", port_, "/_sim/opensearch", json))
+        throw std::runtime_error("opensearch control refused: " + json);
+}
+
+std::string simulator::opensearch_url(const std::string& instance_no) const {
+    const auto state = http("GET", port_, "/_sim/state");
+    if (!state)
+        throw std::runtime_error("no /_sim/state");
+    // {"name":..,"instance_no":"<no>",..,"opensearch":{"url":"http://127.0.0.1:PORT",..
+    const std::regex url("\"instance_no\":\"" + instance_no +
+                         "\"[^{]*\"opensearch\":\\{\"url\":\"([^\"]+)\"");
+    std::smatch m;
+    if (!std::regex_search(*state, m, url))
+        throw std::runtime_error("no OpenSearch endpoint for " + instance_no + ": " + *state);
+    return m[1];
+}
+
+std::uint64_t simulator::opensearch_requests(const std::string& instance_no,
+                                             const std::string& path) const {
+    const auto state = http("GET", port_, "/_sim/state");
+    if (!state)
+        throw std::runtime_error("no /_sim/state");
+    rapidjson::Document doc;
+    doc.Parse(state->c_str());
+    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("clusters"))
+        throw std::runtime_error("bad /_sim/state: " + *state);
+    for (const auto& c : doc["clusters"].GetArray()) {
+        if (c["instance_no"].GetString() != instance_no || !c["opensearch"].IsObject())
+            continue;
+        const auto& requests = c["opensearch"]["requests"];
+        const auto it = requests.FindMember(path.c_str());
+        if (it == requests.MemberEnd())
+            throw std::runtime_error("no request count for " + path);
+        return it->value.GetUint64();
+    }
+    throw std::runtime_error("no OpenSearch endpoint for " + instance_no + ": " + *state);
 }
 
 void simulator::faults(const std::string& json) const {

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -68,7 +69,8 @@ std::vector<emitted> emitted_events(const std::string& log);
 std::size_t count(const std::vector<emitted>& events, const std::string& type,
                   const std::string& cluster = "");
 
-// The simulator, plain HTTP on 127.0.0.1:0, keys "test-ak"/"test-sk".
+// The simulator, plain HTTP on 127.0.0.1:0, keys "test-ak"/"test-sk" (HTTPS when `extra`
+// holds "--self-signed", PATH: the control helpers then do not work).
 class simulator {
   public:
     simulator(const fs::path& dir, const std::string& scenario, double time_scale,
@@ -80,6 +82,15 @@ class simulator {
     void advance(int seconds) const;
     // POST /_sim/faults with this JSON body (docs/simulator.md).
     void faults(const std::string& json) const;
+    // POST /_sim/opensearch with this JSON body: what a cluster's OpenSearch endpoint shows.
+    void opensearch(const std::string& json) const;
+    // The OpenSearch endpoint of a cluster, from /_sim/state ("http://127.0.0.1:PORT").
+    std::string opensearch_url(const std::string& instance_no) const;
+    // How many requests for `path` ("/_cluster/health", "/_cat/recovery", ...) a cluster's
+    // OpenSearch endpoint has received, from /_sim/state: a daemon's read is one request
+    // for each of health, nodes and recovery, in that order.
+    std::uint64_t opensearch_requests(const std::string& instance_no,
+                                      const std::string& path) const;
 
   private:
     fs::path dir_;

@@ -1,7 +1,8 @@
-// Randomised (fixed seeds) sequences of polls and ticks, checking what must hold for any
-// input: ids are never repeated, lifecycle events come at most once per upgrade, stall
-// events alternate, and a tracker restarted from any earlier saved state (a crash whose
-// last flush lagged) replays exactly the same events with the same ids.
+// Randomised (fixed seeds) sequences of polls, ticks and readings of the cluster's own view,
+// checking what must hold for any input: ids are never repeated, lifecycle events come at
+// most once per upgrade, stall events and red-health events alternate, and a tracker restarted from
+// any earlier saved state (a crash whose last flush lagged) replays exactly the same events with
+// the same ids.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -19,7 +20,25 @@ struct step {
     bool is_tick = false;
     wall_time now;
     snapshot snap;
+    std::optional<cluster_reading> reading;  // a reading of the OpenSearch view instead
 };
+
+// Recoveries that move now and then (and stand still long enough to be stuck).
+std::vector<shard_recovery> random_recoveries(std::mt19937& rng) {
+    std::vector<shard_recovery> out;
+    const int n = std::uniform_int_distribution<>(0, 2)(rng);
+    for (int i = 0; i < n; ++i) {
+        shard_recovery r;
+        r.index = "logs";
+        r.shard = std::to_string(i);
+        r.target_node = "b";
+        r.stage = "index";
+        r.bytes_total = 100;
+        r.bytes_recovered = std::uniform_int_distribution<>(0, 3)(rng) * 25;
+        out.push_back(r);
+    }
+    return out;
+}
 
 std::vector<step> random_run(unsigned seed) {
     std::mt19937 rng(seed);
@@ -32,11 +51,20 @@ std::vector<step> random_run(unsigned seed) {
     int target = 2150;
     wall_time now = t0;
     std::vector<step> run;
+    std::vector<shard_recovery> recoveries;
     for (int i = 0; i < 120; ++i) {
         now += std::chrono::minutes(1 + pick(30));
         step s;
         s.now = now;
-        if (chance(0.25)) {
+        if (chance(0.2)) {
+            cluster_reading r;
+            const char* healths[] = {"green", "yellow", "yellow", "red"};
+            r.health = healths[pick(4)];
+            if (chance(0.4))
+                recoveries = random_recoveries(rng);
+            r.recoveries = recoveries;
+            s.reading = r;
+        } else if (chance(0.25)) {
             s.is_tick = true;
         } else if (chance(0.05)) {
             s.snap = snap_builder("2150", "2150").node("a", "running");  // idle response
@@ -67,6 +95,8 @@ std::vector<step> random_run(unsigned seed) {
 }
 
 std::vector<event> apply(tracker& t, const step& s) {
+    if (s.reading)
+        return t.observe_cluster(*s.reading, s.now);
     return s.is_tick ? t.tick(s.now) : t.observe(s.snap, s.now).events;
 }
 
@@ -77,6 +107,7 @@ TEST_P(tracker_property_test, ids_never_repeat_and_lifecycle_events_come_once_pe
     std::set<std::string> ids;
     std::map<std::string, std::map<event_type, int>> per_upgrade;  // action_date|to → counts
     std::map<std::string, bool> stall_open;
+    bool red_open = false;  // red episodes are per cluster: they may outlive their upgrade
     for (const step& s : random_run(GetParam())) {
         for (const event& e : apply(t, s)) {
             EXPECT_TRUE(ids.insert(e.id).second) << "repeated id for " << to_string(e.type);
@@ -90,6 +121,14 @@ TEST_P(tracker_property_test, ids_never_repeat_and_lifecycle_events_come_once_pe
             if (e.type == event_type::stall_cleared) {
                 EXPECT_TRUE(stall_open[key]) << "cleared without a stall";
                 stall_open[key] = false;
+            }
+            if (e.type == event_type::cluster_health_red) {
+                EXPECT_FALSE(red_open) << "red twice in one episode";
+                red_open = true;
+            }
+            if (e.type == event_type::cluster_health_cleared) {
+                EXPECT_TRUE(red_open) << "red cleared without a red";
+                red_open = false;
             }
         }
     }

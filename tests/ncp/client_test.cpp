@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "api_fixture.hpp"
 #include "ncp/signer.hpp"
 #include "net/https_client.hpp"
 #include "support/fixtures.hpp"
@@ -19,22 +20,8 @@ std::string seed_body() {
     return test::read_fixture("seed_response.json");
 }
 
-class client_test : public ::testing::Test {
+class client_test : public testing::api_fixture {
   protected:
-    client_test()
-        : cert_(test::make_self_signed_certificate(dir_.path(), "api", {"IP:127.0.0.1"})),
-          server_({.tls = true, .certificate = cert_}),
-          http_(ioc_.get_executor(), {.ca_file = cert_.cert_file.string()}) {}
-
-    api_config config() const {
-        api_config c;
-        c.endpoint = server_.base_url();
-        c.access_key = secret("AKEXAMPLE", "test");
-        c.secret_key = secret("SKEXAMPLE-never-shown", "test");
-        c.timeout = std::chrono::seconds(5);
-        return c;
-    }
-
     progress_result fetch(client& c, cluster_target target) {
         return test::run_awaitable(ioc_, c.fetch_progress(std::move(target)));
     }
@@ -42,12 +29,6 @@ class client_test : public ::testing::Test {
         return test::run_awaitable(ioc_,
                                    c.fetch_cluster_page(std::move(region), page_no, page_size));
     }
-
-    boost::asio::io_context ioc_;
-    test::temp_dir dir_;
-    test::test_certificate cert_;
-    test::scripted_server server_;
-    net::https_client http_;
 };
 
 TEST_F(client_test, sends_a_signed_post_and_parses_the_seed_response) {

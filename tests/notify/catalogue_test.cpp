@@ -70,6 +70,28 @@ event as_type(event_type type) {
             e.upgrade.reset();
             e.error = "etcd: database space exceeded";
             break;
+        case event_type::upgrade_unplanned:
+            e.node.reset();
+            e.stall.reset();
+            break;
+        case event_type::cluster_health_red:
+        case event_type::cluster_health_cleared:
+        case event_type::recovery_stuck: {
+            cluster_insight view;
+            view.current = true;
+            view.health = type == event_type::cluster_health_red ? "red" : "yellow";
+            view.shards = {6, 0, type == event_type::cluster_health_red ? 7 : 0};
+            view.recoveries = {6, 41.2};
+            e.node.reset();
+            // cleared: red for the span the tracker passes (65m); stuck: 15m without progress.
+            const long long seconds = type == event_type::cluster_health_red       ? 0
+                                      : type == event_type::cluster_health_cleared ? 65 * 60
+                                                                                   : 15 * 60;
+            e.stall = stall_info{
+                type == event_type::recovery_stuck ? "recovery_stuck" : "cluster_health_red",
+                seconds, 0, view};
+            break;
+        }
     }
     // What the tracker writes (English), from which blind/recovered durations are read.
     const duration span = type == event_type::monitor_blind ? duration(12min) : duration(65min);
@@ -138,6 +160,39 @@ const golden summaries[] = {
      "원인: etcd: database space exceeded",
      "ha:/ses-upgrade-monitor/prod: グループのストアが書き込みを拒否しているため、通知は待機"
      "しています。原因: etcd: database space exceeded"},
+    {event_type::upgrade_unplanned,
+     "prod-logs: upgrade started outside its maintenance windows (2140 → 2150, 3/8 nodes done)",
+     "prod-logs: 유지보수 시간대 밖에서 업그레이드가 시작되었습니다 (2140 → 2150, 노드 3/8 완료)",
+     "prod-logs: メンテナンス時間外にアップグレードが開始されました（2140 → 2150、ノード 3/8 "
+     "完了）"},
+    // The OpenSearch view's figures stay in English (monitor::describe_insight) in every
+    // language: they are the words of the commands an operator types next.
+    {event_type::cluster_health_red,
+     "prod-logs: cluster health is red during the upgrade (2140 → 2150, 3/8 nodes done); "
+     "OpenSearch red, shards 6 initializing, 0 relocating, 7 unassigned, 6 recoveries 41% done",
+     "prod-logs: 업그레이드 중 클러스터 상태가 red입니다 (2140 → 2150, 노드 3/8 완료); "
+     "OpenSearch red, shards 6 initializing, 0 relocating, 7 unassigned, 6 recoveries 41% done",
+     "prod-logs: アップグレード中にクラスター状態が red になりました（2140 → 2150、ノード 3/8 "
+     "完了）; OpenSearch red, shards 6 initializing, 0 relocating, 7 unassigned, 6 recoveries "
+     "41% done"},
+    {event_type::cluster_health_cleared,
+     "prod-logs: cluster health no longer red (yellow) after 1h05m (2140 → 2150, 3/8 nodes "
+     "done); OpenSearch yellow, shards 6 initializing, 0 relocating, 0 unassigned, 6 recoveries "
+     "41% done",
+     "prod-logs: 클러스터 상태가 1시간 5분 만에 red에서 벗어났습니다 (yellow) (2140 → 2150, 노드 "
+     "3/8 완료); OpenSearch yellow, shards 6 initializing, 0 relocating, 0 unassigned, 6 "
+     "recoveries 41% done",
+     "prod-logs: クラスター状態が 1時間5分 後に red でなくなりました（yellow）（2140 → 2150、"
+     "ノード 3/8 完了）; OpenSearch yellow, shards 6 initializing, 0 relocating, 0 unassigned, "
+     "6 recoveries 41% done"},
+    {event_type::recovery_stuck,
+     "prod-logs: shard recoveries made no progress for 15m (2140 → 2150, 3/8 nodes done); "
+     "OpenSearch yellow, shards 6 initializing, 0 relocating, 0 unassigned, 6 recoveries 41% done",
+     "prod-logs: 샤드 복구가 15분째 진행되지 않습니다 (2140 → 2150, 노드 3/8 완료); "
+     "OpenSearch yellow, shards 6 initializing, 0 relocating, 0 unassigned, 6 recoveries 41% done",
+     "prod-logs: シャードの復旧が 15分 進んでいません（2140 → 2150、ノード 3/8 完了）; "
+     "OpenSearch yellow, shards 6 initializing, 0 relocating, 0 unassigned, 6 recoveries 41% "
+     "done"},
 };
 
 std::string summary(const event& e, message_language language) {
@@ -163,19 +218,25 @@ TEST(catalogue_test, english_sentences_are_the_trackers_summaries) {
 }
 
 TEST(catalogue_test, golden_titles) {
-    const std::vector<std::string> en{"Upgrade started",  "Node changed",    "Upgrade finished",
-                                      "Upgrade failed",   "Upgrade stalled", "Stall cleared",
-                                      "Upgrade vanished", "Monitor blind",   "Monitor recovered",
-                                      "Monitor degraded"};
-    const std::vector<std::string> ko{"업그레이드 시작",   "노드 상태 변경",  "업그레이드 완료",
-                                      "업그레이드 실패",   "업그레이드 지연", "지연 해소",
-                                      "업그레이드 사라짐", "모니터링 불가",   "모니터링 복구",
-                                      "모니터링 기능 저하"};
+    const std::vector<std::string> en{
+        "Upgrade started",     "Node changed",       "Upgrade finished",
+        "Upgrade failed",      "Upgrade stalled",    "Stall cleared",
+        "Upgrade vanished",    "Monitor blind",      "Monitor recovered",
+        "Monitor degraded",    "Unplanned upgrade",  "Cluster health red",
+        "Cluster health no longer red", "Shard recovery stuck"};
+    const std::vector<std::string> ko{
+        "업그레이드 시작", "노드 상태 변경",     "업그레이드 완료",   "업그레이드 실패",
+        "업그레이드 지연", "지연 해소",          "업그레이드 사라짐", "모니터링 불가",
+        "모니터링 복구",   "모니터링 기능 저하", "계획되지 않은 업그레이드",
+        "클러스터 상태 red", "클러스터 상태 red 해소", "샤드 복구 정체"};
     const std::vector<std::string> ja{"アップグレード開始", "ノードのステータス変更",
                                       "アップグレード完了", "アップグレード失敗",
                                       "アップグレード停滞", "停滞解消",
                                       "アップグレード消失", "監視不能",
-                                      "監視回復",           "監視機能の低下"};
+                                      "監視回復",           "監視機能の低下",
+                                      "計画外のアップグレード",
+                                      "クラスター状態 red", "クラスター状態 red 解消",
+                                      "シャード復旧の停滞"};
     for (std::size_t i = 0; i < std::size(all_event_types); ++i) {
         const event e = as_type(all_event_types[i]);
         EXPECT_EQ(render_message(e, {message_language::en, utc}).title, en[i]);
@@ -276,16 +337,17 @@ TEST(catalogue_test, durations_in_each_languages_units) {
 
 TEST(catalogue_test, every_template_uses_only_known_slots) {
     const std::regex slot("\\{([a-z]+)\\}");
-    const std::set<std::string> known{"cluster", "node",  "status",   "previous", "for",  "median",
-                                      "took",    "error", "progress", "versions", "done", "total"};
+    const std::set<std::string> known{"cluster", "node",  "status", "previous", "for",
+                                      "median",  "took",  "error",  "progress", "versions",
+                                      "done",    "total", "health"};
     for (const catalogue* c : {&english_catalogue(), &korean_catalogue(), &japanese_catalogue()}) {
         for (std::string_view text :
-             {c->started,      c->node_changed,        c->node_appeared, c->node_unknown,
-              c->finished,     c->finished_in,         c->failed,        c->stalled_stage,
-              c->stalled_slow, c->stalled_no_progress, c->stall_cleared, c->vanished,
-              c->blind,        c->blind_error,         c->blind_since,   c->blind_since_error,
-              c->recovered,    c->recovered_since,     c->progress,      c->progress_value,
-              c->status_was}) {
+             {c->started,      c->node_changed,        c->node_appeared,  c->node_unknown,
+              c->finished,     c->finished_in,         c->failed,         c->stalled_stage,
+              c->stalled_slow, c->stalled_no_progress, c->stall_cleared,  c->vanished,
+              c->blind,        c->blind_error,         c->blind_since,    c->blind_since_error,
+              c->recovered,    c->recovered_since,     c->progress,       c->progress_value,
+              c->status_was,   c->health_red,          c->health_cleared, c->recovery_stuck}) {
             const std::string s(text);
             EXPECT_FALSE(s.empty());
             for (std::sregex_iterator it(s.begin(), s.end(), slot), end; it != end; ++it)

@@ -233,16 +233,20 @@ TEST(formats_test, pagerduty_finished_and_vanished_resolve_every_incident_of_the
     const std::string stall_key = str(pagerduty_message(stalled)["dedup_key"]);
     const std::string failure_key =
         str(pagerduty_message(with_type(stalled, event_type::upgrade_failed))["dedup_key"]);
+    const std::string recovery_key =
+        str(pagerduty_message(with_type(stalled, event_type::recovery_stuck))["dedup_key"]);
+    EXPECT_TRUE(recovery_key.ends_with("/2150/recovery")) << recovery_key;
     for (const event_type type : {event_type::upgrade_finished, event_type::upgrade_vanished}) {
         const auto bodies = format_pagerduty(with_type(stalled, type), "K");
-        ASSERT_EQ(bodies.size(), 2u) << to_string(type);
+        ASSERT_EQ(bodies.size(), 3u) << to_string(type);
         std::vector<std::string> keys;
         for (const auto& body : bodies) {
             auto doc = parse(body);
             EXPECT_EQ(str(doc["event_action"]), "resolve");
             keys.push_back(str(doc["dedup_key"]));
         }
-        EXPECT_EQ(keys, (std::vector<std::string>{stall_key, failure_key})) << to_string(type);
+        EXPECT_EQ(keys, (std::vector<std::string>{stall_key, failure_key, recovery_key}))
+            << to_string(type);
     }
     // Another upgrade of the same cluster is another set of incidents.
     event next = stalled;
@@ -287,9 +291,20 @@ TEST(formats_test, pagerduty_steps_cover_every_event_type) {
             case event_type::monitor_degraded:
                 expected = {{"trigger", incident::degraded}};
                 break;
+            case event_type::cluster_health_red:
+                expected = {{"trigger", incident::red}};
+                break;
+            case event_type::cluster_health_cleared:
+                expected = {{"resolve", incident::red}};
+                break;
+            case event_type::recovery_stuck:
+                expected = {{"trigger", incident::recovery}};
+                break;
             case event_type::upgrade_finished:
             case event_type::upgrade_vanished:
-                expected = {{"resolve", incident::stall}, {"resolve", incident::failure}};
+                expected = {{"resolve", incident::stall},
+                            {"resolve", incident::failure},
+                            {"resolve", incident::recovery}};
                 break;
             case event_type::upgrade_started:
             case event_type::node_changed:
@@ -357,6 +372,11 @@ TEST(formats_test, docs_show_the_bodies_the_code_produces) {
          format_pagerduty(with_type(test::stalled_event(), event_type::upgrade_finished),
                           "R0UTINGKEY")
              .at(1)},
+        {"pagerduty-finished-3",
+         format_pagerduty(with_type(test::stalled_event(), event_type::upgrade_finished),
+                          "R0UTINGKEY")
+             .at(2)},
+        {"generic-recovery-stuck", format_generic(test::recovery_stuck_event())},
     };
     const std::filesystem::path out =
         std::filesystem::path(SESMON_BIN_DIR) / ".." / "notify-examples";
@@ -378,6 +398,47 @@ TEST(formats_test, docs_show_the_bodies_the_code_produces) {
             << "docs/webhooks.md example " << name << " differs from the code's:\n"
             << body;
     }
+}
+
+TEST(formats_test, the_opensearch_view_goes_into_stall_only_where_it_is_configured) {
+    // Without a view: SPEC §5's shape, nothing added.
+    const auto plain = parse(format_generic(test::stalled_event()));
+    EXPECT_FALSE(plain["stall"].HasMember("cluster_health"));
+
+    const auto viewed = parse(format_generic(test::recovery_stuck_event()));
+    const auto& stall = viewed["stall"];
+    EXPECT_EQ(str(stall["cluster_health"]), "yellow");
+    EXPECT_EQ(stall["shards"]["initializing"].GetInt(), 6);
+    EXPECT_EQ(stall["shards"]["unassigned"].GetInt(), 6);
+    EXPECT_EQ(stall["recoveries"]["count"].GetInt(), 6);
+    EXPECT_DOUBLE_EQ(stall["recoveries"]["percent_done"].GetDouble(), 41.2);
+    EXPECT_TRUE(stall["node_in_cluster"].IsNull());  // no node in this event
+    EXPECT_TRUE(stall["cluster_view_error"].IsNull());
+
+    // Configured but unreachable: every view field null, and why.
+    event down = test::stalled_event();
+    cluster_insight c;
+    c.error = "OpenSearch unreachable: connect to 10.0.1.5:9200 refused";
+    down.stall->cluster = c;
+    const auto unavailable = parse(format_generic(down));
+    EXPECT_TRUE(unavailable["stall"]["cluster_health"].IsNull());
+    EXPECT_TRUE(unavailable["stall"]["shards"].IsNull());
+    EXPECT_EQ(str(unavailable["stall"]["cluster_view_error"]), c.error);
+
+    // What the legacy importer reads back is what was written.
+    const auto back = parse_generic(format_generic(test::recovery_stuck_event()));
+    ASSERT_TRUE(back && back->stall && back->stall->cluster);
+    EXPECT_EQ(back->stall->cluster->shards, (shard_counts{6, 0, 6}));
+    EXPECT_EQ(back->stall->cluster->health, "yellow");
+
+    // Slack shows it as a field, the log line as health=.
+    EXPECT_NE(format_slack(test::recovery_stuck_event())
+                  .find("*OpenSearch*\\nyellow; shards 6 initializing, 0 relocating, 6 "
+                        "unassigned; 6 recoveries 41% done"),
+              std::string::npos)
+        << format_slack(test::recovery_stuck_event());
+    EXPECT_NE(log_line(test::recovery_stuck_event(), log_format::text).find(" health=yellow "),
+              std::string::npos);
 }
 
 TEST(formats_test, docs_signature_example_is_the_signature_of_the_generic_example) {

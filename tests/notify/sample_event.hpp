@@ -43,6 +43,26 @@ inline event stalled_event() {
     return e;
 }
 
+// recovery_stuck of the same upgrade, with the cluster's OpenSearch view (SPEC §16).
+inline event recovery_stuck_event() {
+    event e = stalled_event();
+    e.id = "4b1d5e0c2a7f93e68d1c0b5a4f3e2d1c0b9a8f7e6d5c4b3a29180f7e6d5c4b3a";
+    e.type = event_type::recovery_stuck;
+    e.node.reset();
+    e.summary =
+        "prod-logs: shard recoveries made no progress for 15m (2140 \u2192 2150, 3/8 nodes done); "
+        "OpenSearch yellow, shards 6 initializing, 0 relocating, 6 unassigned, 6 recoveries 41% "
+        "done";
+    cluster_insight c;
+    c.current = true;
+    c.read_at = sample_time() - 12s;
+    c.health = "yellow";
+    c.shards = {6, 0, 6};
+    c.recoveries = {6, 41.25};
+    e.stall = stall_info{"recovery_stuck", 900, 0, c};
+    return e;
+}
+
 // A plain event of `type` for `cluster`, with a distinct id.
 inline event simple_event(std::string id, std::string cluster, event_type type,
                           wall_time at = sample_time()) {

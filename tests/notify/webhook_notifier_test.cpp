@@ -173,20 +173,22 @@ TEST_F(webhook_notifier_test, pagerduty_finished_sends_one_resolve_per_incident_
     server_.push({.status = 503});
     auto outcome = deliver(n, finished);
     EXPECT_EQ(outcome.result, kind::retry);
-    EXPECT_EQ(outcome.detail, "message 2 of 2: HTTP 503");
-    // The retry sends both again (PagerDuty deduplicates by dedup_key).
+    EXPECT_EQ(outcome.detail, "message 2 of 3: HTTP 503");
+    // The retry sends all three again (PagerDuty deduplicates by dedup_key).
+    server_.push({.status = 202});
     server_.push({.status = 202});
     server_.push({.status = 202});
     outcome = deliver(n, finished);
     EXPECT_EQ(outcome.result, kind::delivered) << outcome.detail;
-    EXPECT_EQ(outcome.detail, "HTTP 202 (2 messages)");
+    EXPECT_EQ(outcome.detail, "HTTP 202 (3 messages)");
 
     const auto requests = server_.requests();
-    ASSERT_EQ(requests.size(), 4u);
+    ASSERT_EQ(requests.size(), 5u);
     const auto bodies = format_pagerduty(finished, "R0UTINGKEY");
+    const std::size_t sent[] = {0, 1, 0, 1, 2};  // which message each request carried
     for (std::size_t i = 0; i < requests.size(); ++i) {
         EXPECT_EQ(requests[i].target, "/v2/enqueue");
-        EXPECT_EQ(requests[i].body, bodies[i % 2]) << i;
+        EXPECT_EQ(requests[i].body, bodies[sent[i]]) << i;
         EXPECT_EQ(requests[i].header("webhook-id"), finished.id);
     }
 }
@@ -241,7 +243,7 @@ TEST_F(webhook_notifier_test, pagerduty_rejection_of_any_message_rejects_the_eve
     server_.push({.status = 400});
     const auto outcome = deliver(n, of_type(event_type::upgrade_vanished));
     EXPECT_EQ(outcome.result, kind::rejected);
-    EXPECT_EQ(outcome.detail, "message 1 of 2: HTTP 400");
+    EXPECT_EQ(outcome.detail, "message 1 of 3: HTTP 400");
     EXPECT_EQ(server_.requests().size(), 1u);
 }
 

@@ -127,9 +127,10 @@ running_sim::running_sim(scenario s, simulator_options options,
                          net::http_server_options server_options) {
     sim_ = std::make_unique<simulator>(std::move(s), std::move(options), real_, io_.get_executor(),
                                        null_logger());
-    server_ = std::make_unique<net::http_server>(io_.get_executor(), std::move(server_options),
+    server_ = std::make_unique<net::http_server>(io_.get_executor(), server_options,
                                                  sim_->handler(), null_logger());
     server_->start();
+    sim_->start_opensearch(server_options);
     port_ = server_->port();
     thread_ = std::thread([this] { io_.run(); });
 }
@@ -137,6 +138,7 @@ running_sim::running_sim(scenario s, simulator_options options,
 running_sim::~running_sim() {
     asio::post(io_, [this] {
         server_->stop();
+        sim_->stop_opensearch();
         io_.stop();
     });
     thread_.join();

@@ -55,6 +55,10 @@ class running_sim {
                 net::http_server_options server_options = {});
     ~running_sim();
     unsigned short port() const { return port_; }
+    // The OpenSearch endpoint's port of a cluster with one (0 otherwise).
+    unsigned short opensearch_port(const std::string& instance_no) const {
+        return sim_->opensearch().port_of(instance_no);
+    }
     // POST to an API route, signed when `access`/`secret` are given.
     client_result progress(const std::string& prefix, const std::string& body);
     client_result advance(long long seconds);

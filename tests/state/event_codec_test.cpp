@@ -15,6 +15,24 @@ TEST(event_codec_test, every_field_round_trips) {
     EXPECT_EQ(decode_event(encode_event(e)), e);
 }
 
+TEST(event_codec_test, the_opensearch_view_of_a_stall_round_trips) {
+    auto e = store_fixture::make_event(event_type::recovery_stuck);
+    cluster_insight c;
+    c.current = true;
+    c.read_at = t0 + 30min;
+    c.health = "yellow";
+    c.shards = {3, 1, 2};
+    c.recoveries = {3, 41.5};
+    c.node_in_cluster = false;
+    c.nodes_absent = {"a", "b"};
+    e.stall = stall_info{"recovery_stuck", 900, 0, c};
+    EXPECT_EQ(decode_event(encode_event(e)), e);
+    cluster_insight down;
+    down.error = "OpenSearch unreachable: reset";
+    e.stall->cluster = down;
+    EXPECT_EQ(decode_event(encode_event(e)), e);
+}
+
 // Rows written before labels existed (and events of clusters without labels) have none.
 TEST(event_codec_test, an_event_without_labels_reads_with_none) {
     const auto e = store_fixture::make_event(event_type::upgrade_started);
