@@ -31,12 +31,12 @@ enum class event_type {
 };
 
 inline constexpr event_type all_event_types[] = {
-    event_type::upgrade_started,    event_type::node_changed,
-    event_type::upgrade_finished,   event_type::upgrade_failed,
-    event_type::upgrade_stalled,    event_type::stall_cleared,
-    event_type::upgrade_vanished,   event_type::monitor_blind,
-    event_type::monitor_recovered,  event_type::monitor_degraded,
-    event_type::upgrade_unplanned,  event_type::cluster_health_red,
+    event_type::upgrade_started,        event_type::node_changed,
+    event_type::upgrade_finished,       event_type::upgrade_failed,
+    event_type::upgrade_stalled,        event_type::stall_cleared,
+    event_type::upgrade_vanished,       event_type::monitor_blind,
+    event_type::monitor_recovered,      event_type::monitor_degraded,
+    event_type::upgrade_unplanned,      event_type::cluster_health_red,
     event_type::cluster_health_cleared, event_type::recovery_stuck,
 };
 

@@ -218,24 +218,47 @@ TEST(catalogue_test, english_sentences_are_the_trackers_summaries) {
 }
 
 TEST(catalogue_test, golden_titles) {
-    const std::vector<std::string> en{
-        "Upgrade started",     "Node changed",       "Upgrade finished",
-        "Upgrade failed",      "Upgrade stalled",    "Stall cleared",
-        "Upgrade vanished",    "Monitor blind",      "Monitor recovered",
-        "Monitor degraded",    "Unplanned upgrade",  "Cluster health red",
-        "Cluster health no longer red", "Shard recovery stuck"};
-    const std::vector<std::string> ko{
-        "업그레이드 시작", "노드 상태 변경",     "업그레이드 완료",   "업그레이드 실패",
-        "업그레이드 지연", "지연 해소",          "업그레이드 사라짐", "모니터링 불가",
-        "모니터링 복구",   "모니터링 기능 저하", "계획되지 않은 업그레이드",
-        "클러스터 상태 red", "클러스터 상태 red 해소", "샤드 복구 정체"};
-    const std::vector<std::string> ja{"アップグレード開始", "ノードのステータス変更",
-                                      "アップグレード完了", "アップグレード失敗",
-                                      "アップグレード停滞", "停滞解消",
-                                      "アップグレード消失", "監視不能",
-                                      "監視回復",           "監視機能の低下",
+    const std::vector<std::string> en{"Upgrade started",
+                                      "Node changed",
+                                      "Upgrade finished",
+                                      "Upgrade failed",
+                                      "Upgrade stalled",
+                                      "Stall cleared",
+                                      "Upgrade vanished",
+                                      "Monitor blind",
+                                      "Monitor recovered",
+                                      "Monitor degraded",
+                                      "Unplanned upgrade",
+                                      "Cluster health red",
+                                      "Cluster health no longer red",
+                                      "Shard recovery stuck"};
+    const std::vector<std::string> ko{"업그레이드 시작",
+                                      "노드 상태 변경",
+                                      "업그레이드 완료",
+                                      "업그레이드 실패",
+                                      "업그레이드 지연",
+                                      "지연 해소",
+                                      "업그레이드 사라짐",
+                                      "모니터링 불가",
+                                      "모니터링 복구",
+                                      "모니터링 기능 저하",
+                                      "계획되지 않은 업그레이드",
+                                      "클러스터 상태 red",
+                                      "클러스터 상태 red 해소",
+                                      "샤드 복구 정체"};
+    const std::vector<std::string> ja{"アップグレード開始",
+                                      "ノードのステータス変更",
+                                      "アップグレード完了",
+                                      "アップグレード失敗",
+                                      "アップグレード停滞",
+                                      "停滞解消",
+                                      "アップグレード消失",
+                                      "監視不能",
+                                      "監視回復",
+                                      "監視機能の低下",
                                       "計画外のアップグレード",
-                                      "クラスター状態 red", "クラスター状態 red 解消",
+                                      "クラスター状態 red",
+                                      "クラスター状態 red 解消",
                                       "シャード復旧の停滞"};
     for (std::size_t i = 0; i < std::size(all_event_types); ++i) {
         const event e = as_type(all_event_types[i]);
