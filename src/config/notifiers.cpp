@@ -125,11 +125,13 @@ void read_digest(const map_reader& m, notifier_config& out) {
         const event_type t = out.digest_events[i];
         const bool never = t == event_type::upgrade_started || t == event_type::upgrade_finished ||
                            t == event_type::upgrade_failed || t == event_type::upgrade_stalled ||
-                           t == event_type::monitor_blind || t == event_type::monitor_degraded;
+                           t == event_type::monitor_blind || t == event_type::monitor_degraded ||
+                           t == event_type::cluster_health_red;
         if (never) {
             m.fail("digest_events", std::string(to_string(t)) +
                                         " is never delayed: it cannot be in a digest (started, "
-                                        "finished, failed, stalled and blind go out at once)");
+                                        "finished, failed, stalled, blind, degraded and "
+                                        "cluster_health_red go out at once)");
         }
         // Without an `events:` of its own, a digest notifier takes what it folds too (the
         // default leaves node_changed out).

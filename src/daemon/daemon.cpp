@@ -245,9 +245,12 @@ int daemon::run() {
 }
 
 void daemon::load_and_start_cluster(const cluster_config& c) {
+    loading_.insert_or_assign(c.name, c);
     // Read through the store's queue: the state sees every write queued before (a cluster
     // removed and added back resumes where it stopped, nothing emitted twice).
     store_->load_cluster(c.instance_no, [this, c](std::optional<state::cluster_record> r) {
+        if (const auto it = loading_.find(c.name); it != loading_.end() && it->second == c)
+            loading_.erase(it);
         const auto wanted = std::find_if(config_.clusters.begin(), config_.clusters.end(),
                                          [&](const cluster_config& x) { return x == c; });
         if (stopping_ || find_tracked(c.name) != nullptr || wanted == config_.clusters.end())

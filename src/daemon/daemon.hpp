@@ -156,6 +156,7 @@ class daemon {
     notify::notifier_factory notifier_factory();
     std::unique_ptr<sesmon::notifier> build_notifier(const notifier_config& config,
                                                      log_format format);
+    void warn_of_a_silence_left(const std::string& name, const std::vector<cluster_config>& next);
     void forget_removed_notifiers(const std::vector<notifier_config>& next);
     // The status server: one router for the daemon's life, and a server bound to `listen`.
     void ensure_router();
@@ -252,6 +253,9 @@ class daemon {
     // Every watched cluster is in exactly one of these two: polled by this daemon (alone, or
     // leading its HA group), or shown read-only from the group's state (an HA standby).
     std::map<std::string, std::unique_ptr<cluster_runtime>> clusters_;
+    // Clusters whose stored state is being read (load_and_start_cluster), by name, with the
+    // configuration they will start with: a reload meanwhile must not add them again.
+    std::map<std::string, cluster_config> loading_;
     std::map<std::string, std::unique_ptr<standby_view>> views_;
     // Stopped clusters whose watcher coroutine has not ended yet.
     std::map<cluster_runtime*, std::unique_ptr<cluster_runtime>> retiring_;

@@ -4,9 +4,11 @@
 // error line and leaves the daemon exactly as it was.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/system/system_error.hpp>
 #include <set>
 
+#include "common/time_format.hpp"
 #include "config/load.hpp"
 #include "config/readiness.hpp"
 #include "daemon/daemon.hpp"
@@ -91,6 +93,7 @@ void daemon::apply(sesmon::config next) {
             to_stop.push_back(t.config().name);
     });
     for (const auto& name : to_stop) {
+        warn_of_a_silence_left(name, next.clusters);
         stop_cluster(name);
         ++removed;
     }
@@ -106,8 +109,13 @@ void daemon::apply(sesmon::config next) {
     for (const auto& c : next.clusters) {
         tracked_cluster* kept = find_tracked(c.name);
         if (kept == nullptr) {
+            // Still being read from the store (an earlier reload added it): the same
+            // configuration is on its way; another one is read again and wins.
+            const auto loading = loading_.find(c.name);
+            if (loading != loading_.end() && loading->second == c)
+                continue;
+            ++(loading != loading_.end() ? changed : added);
             load_and_start_cluster(c);
-            ++added;
         } else if (!(kept->config() == c) || zone_changed) {
             kept->reconfigure(c, next.api.time_zone_offset, next.eta.node_prior);
             if (clusters_.count(c.name) != 0)  // a standby's view has no series
@@ -157,6 +165,27 @@ std::unique_ptr<sesmon::notifier> daemon::build_notifier(const notifier_config& 
     };
     auto made = notify::make_notifier(nc, deps);
     return ha_ ? ha_->fence(std::move(made)) : std::move(made);  // HA: the leader alone sends
+}
+
+// A cluster no longer watched at all (its instance number is in no cluster of `next`; a
+// renamed one keeps its record and its silence) may leave an active silence behind: nobody
+// ends it at a failure now. Said once, with what to do; the silence lapses at its endsAt.
+void daemon::warn_of_a_silence_left(const std::string& name,
+                                    const std::vector<cluster_config>& next) {
+    const auto it = clusters_.find(name);
+    if (it == clusters_.end())
+        return;
+    const auto& silence = it->second->silence();
+    if (!silence || !silence->active || silence->silence_id.empty())
+        return;
+    const std::string& instance_no = it->second->config().instance_no;
+    if (std::any_of(next.begin(), next.end(),
+                    [&](const cluster_config& c) { return c.instance_no == instance_no; }))
+        return;
+    logger_->warn(
+        "cluster {}: no longer watched, and its Alertmanager silence {} stays until {} "
+        "(nothing ends it at a failure now: expire it in Alertmanager if its alerts matter)",
+        name, silence->silence_id, common::format_rfc3339_utc(silence->ends_at));
 }
 
 // A removed notifier's series leave /metrics, and its delivery counts are forgotten: a

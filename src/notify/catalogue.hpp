@@ -6,7 +6,8 @@
 //
 // Slots: {cluster} {node} {status} {previous} {for} {median} {took} {error} {progress}
 // (the summary's progress part: `progress` below, or "" without upgrade info) {versions}
-// {done} {total}. The English sentences are exactly monitor::summarize's (a test checks).
+// {done} {total} {health}, and in digests {what} {count} {items}. The English sentences are exactly
+// monitor::summarize's (a test checks).
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -49,6 +50,14 @@ struct catalogue {
     std::string_view health_cleared;  // {health} now, after {for}
     std::string_view recovery_stuck;  // for {for}
     std::string_view progress;        // the {progress} slot: {versions}, {done}, {total}
+    // A digest message (`digest:` on a notifier): {what} is one counted type, or
+    // digest_kinds over several ({count} in all, {items} the counted types).
+    std::string_view digest;     // {cluster} {what} {progress}
+    std::string_view digest_in;  // the same, over {for}
+    std::string_view digest_kinds;
+    // "6 node changes" / "노드 상태 변경 6건" / "ノードのステータス変更 6件": `n` events of a
+    // type whose title is `title`.
+    std::string (*counted)(event_type type, std::size_t n, std::string_view title);
 
     // Facts: labels and values.
     std::string_view cluster_label;

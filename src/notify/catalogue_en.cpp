@@ -15,6 +15,14 @@ std::string time_text(wall_time t, const message_time_zone& zone) {
     return text;
 }
 
+// English counts node changes in words and every other type by its name (what earlier
+// versions wrote: "6 node changes", "1 stall_cleared").
+std::string counted(event_type type, std::size_t n, std::string_view /*title*/) {
+    if (type == event_type::node_changed)
+        return std::to_string(n) + (n == 1 ? " node change" : " node changes");
+    return std::to_string(n) + " " + std::string(to_string(type));
+}
+
 }  // namespace
 
 const catalogue& english_catalogue() {
@@ -54,6 +62,10 @@ const catalogue& english_catalogue() {
             "{cluster}: cluster health no longer red ({health}) after {for}{progress}",
         .recovery_stuck = "{cluster}: shard recoveries made no progress for {for}{progress}",
         .progress = " ({versions}, {done}/{total} nodes done)",
+        .digest = "{cluster}: {what}{progress}",
+        .digest_in = "{cluster}: {what} in {for}{progress}",
+        .digest_kinds = "{count} events ({items})",
+        .counted = counted,
         .cluster_label = "Cluster",
         .versions_label = "Versions",
         .progress_label = "Progress",

@@ -31,6 +31,11 @@ std::string duration_text(duration d) {
     return text;
 }
 
+// "ノードのステータス変更 6件": the type's title and the count.
+std::string counted(event_type /*type*/, std::size_t n, std::string_view title) {
+    return std::string(title) + " " + std::to_string(n) + "件";
+}
+
 std::string time_text(wall_time t, const message_time_zone& zone) {
     const local_fields f = local_time(t, zone);
     char text[80];
@@ -94,6 +99,10 @@ const catalogue& japanese_catalogue() {
             "{cluster}: クラスター状態が {for} 後に red でなくなりました（{health}）{progress}",
         .recovery_stuck = "{cluster}: シャードの復旧が {for} 進んでいません{progress}",
         .progress = "（{versions}、ノード {done}/{total} 完了）",
+        .digest = "{cluster}: {what}{progress}",
+        .digest_in = "{cluster}: {for}の間に{what}{progress}",
+        .digest_kinds = "イベント {count}件（{items}）",
+        .counted = counted,
         .cluster_label = "クラスター",
         .versions_label = "バージョン",
         .progress_label = "進捗",

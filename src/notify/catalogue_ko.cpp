@@ -32,6 +32,11 @@ std::string duration_text(duration d) {
     return text;
 }
 
+// "노드 상태 변경 6건": the type's title and the count.
+std::string counted(event_type /*type*/, std::size_t n, std::string_view title) {
+    return std::string(title) + " " + std::to_string(n) + "건";
+}
+
 std::string time_text(wall_time t, const message_time_zone& zone) {
     const local_fields f = local_time(t, zone);
     char text[80];
@@ -87,6 +92,10 @@ const catalogue& korean_catalogue() {
             "{cluster}: 클러스터 상태가 {for} 만에 red에서 벗어났습니다 ({health}){progress}",
         .recovery_stuck = "{cluster}: 샤드 복구가 {for}째 진행되지 않습니다{progress}",
         .progress = " ({versions}, 노드 {done}/{total} 완료)",
+        .digest = "{cluster}: {what}{progress}",
+        .digest_in = "{cluster}: {for} 동안 {what}{progress}",
+        .digest_kinds = "이벤트 {count}건 ({items})",
+        .counted = counted,
         .cluster_label = "클러스터",
         .versions_label = "버전",
         .progress_label = "진행 상황",

@@ -280,7 +280,7 @@ asio::awaitable<void> delivery_lane::drain(std::string cluster) {
         std::vector<const event*> parts;
         for (const queued& m : members)
             parts.push_back(&m.event);
-        const event message = members.size() > 1 ? make_digest(parts) : e;
+        const event message = members.size() > 1 ? make_digest(parts, text_options_of(config_)) : e;
         if (!co_await acquire_slot())
             break;
         std::shared_ptr<notifier> instance = notifier_;

@@ -4,28 +4,37 @@
 #include <map>
 
 #include "common/crypto.hpp"
-#include "common/time_format.hpp"
-#include "monitor/summary.hpp"
+#include "notify/catalogue.hpp"
 
 namespace sesmon::notify {
 namespace {
 
-// "6 node changes", "7 events (6 node changes, 1 stall_cleared)".
-std::string count_text(const std::vector<const event*>& members) {
+// "6 node changes in 4m (2140 → 2150, 5/8 nodes done)", in the notifier's language.
+std::string digest_summary(const std::vector<const event*>& members, const text_options& options) {
+    const catalogue& c = catalogue_for(options.language);
     std::map<event_type, std::size_t> by_type;
     for (const event* e : members)
         ++by_type[e->type];
-    const auto named = [](event_type t, std::size_t n) {
-        if (t == event_type::node_changed)
-            return std::to_string(n) + (n == 1 ? " node change" : " node changes");
-        return std::to_string(n) + " " + std::string(to_string(t));
+    const auto counted = [&c](event_type t, std::size_t n) {
+        return c.counted(t, n, c.titles[static_cast<int>(t)]);
     };
-    if (by_type.size() == 1)
-        return named(by_type.begin()->first, members.size());
-    std::string parts;
-    for (const auto& [t, n] : by_type)
-        parts += (parts.empty() ? "" : ", ") + named(t, n);
-    return std::to_string(members.size()) + " events (" + parts + ")";
+    std::string what;
+    if (by_type.size() == 1) {
+        what = counted(by_type.begin()->first, members.size());
+    } else {
+        std::string items;
+        for (const auto& [t, n] : by_type)
+            items += (items.empty() ? "" : ", ") + counted(t, n);
+        what = fill(c.digest_kinds, {{"count", std::to_string(members.size())}, {"items", items}});
+    }
+    const event& last = *members.back();
+    const auto span =
+        std::chrono::duration_cast<duration>(last.occurred_at - members.front()->occurred_at);
+    return fill(span > span.zero() ? c.digest_in : c.digest,
+                {{"cluster", last.cluster.name},
+                 {"what", what},
+                 {"for", span > span.zero() ? c.duration_text(span) : std::string()},
+                 {"progress", progress_text(c, last)}});
 }
 
 }  // namespace
@@ -59,7 +68,7 @@ digest_decision plan_digest(const notifier_config& config, const std::vector<con
     return out;
 }
 
-event make_digest(const std::vector<const event*>& members) {
+event make_digest(const std::vector<const event*>& members, const text_options& options) {
     const event& last = *members.back();
     event out;
     out.type = last.type;
@@ -70,16 +79,11 @@ event make_digest(const std::vector<const event*>& members) {
     std::string key = "ses-upgrade-monitor/digest/v1";
     for (const event* e : members) {
         key += "\n" + e->id;
-        out.digest.push_back({e->id, e->type, e->occurred_at, e->summary, e->node});
+        out.digest.push_back(
+            {e->id, e->type, e->occurred_at, localized_summary(*e, options), e->node});
     }
     out.id = common::to_hex(common::sha256(key));
-    const auto span = last.occurred_at - members.front()->occurred_at;
-    out.summary =
-        last.cluster.name + ": " + count_text(members) +
-        (span > span.zero()
-             ? " in " + common::format_duration(std::chrono::duration_cast<duration>(span))
-             : std::string()) +
-        monitor::progress_suffix(last);
+    out.summary = digest_summary(members, options);
     return out;
 }
 

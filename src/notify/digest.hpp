@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "notify/message_text.hpp"
 #include "sesmon/config.hpp"
 #include "sesmon/event.hpp"
 #include "sesmon/time.hpp"
@@ -42,7 +43,9 @@ digest_decision plan_digest(const sesmon::notifier_config& config,
                             const std::vector<const sesmon::event*>& queue, wall_time now);
 
 // The message of a fold: the last member's upgrade, summary over all of them, `digest` the
-// members; its id is derived from theirs.
-sesmon::event make_digest(const std::vector<const sesmon::event*>& members);
+// members; its id is derived from theirs. The summaries — the digest's and its members' —
+// are in the notifier's language (`options`): formats send them as they are.
+sesmon::event make_digest(const std::vector<const sesmon::event*>& members,
+                          const text_options& options);
 
 }  // namespace sesmon::notify

@@ -8,13 +8,8 @@
 #include "notify/event_text.hpp"
 
 namespace sesmon::notify {
-namespace {
 
-std::string seconds_text(const catalogue& c, long long seconds) {
-    return c.duration_text(std::chrono::seconds(seconds));
-}
-
-std::string progress_slot(const catalogue& c, const event& e) {
+std::string progress_text(const catalogue& c, const event& e) {
     if (!e.upgrade || e.type == event_type::monitor_blind ||
         e.type == event_type::monitor_recovered || e.type == event_type::monitor_degraded) {
         return {};
@@ -23,6 +18,12 @@ std::string progress_slot(const catalogue& c, const event& e) {
     return fill(c.progress, {{"versions", versions},
                              {"done", std::to_string(e.upgrade->nodes_complete)},
                              {"total", std::to_string(e.upgrade->nodes_total)}});
+}
+
+namespace {
+
+std::string seconds_text(const catalogue& c, long long seconds) {
+    return c.duration_text(std::chrono::seconds(seconds));
 }
 
 std::string_view stall_template(const catalogue& c, const event& e) {
@@ -79,6 +80,8 @@ std::string_view summary_template(const catalogue& c, const event& e, bool known
 }
 
 std::string summary_of(const catalogue& c, const event& e) {
+    if (!e.digest.empty())
+        return e.summary;  // make_digest wrote it in the notifier's language
     const auto span = unobserved_for(e);
     const long long stalled = e.stall ? e.stall->stalled_for_seconds : 0;
     std::string for_text;
@@ -101,7 +104,7 @@ std::string summary_of(const catalogue& c, const event& e) {
                  {"median", e.stall ? seconds_text(c, e.stall->peer_median_seconds) : ""},
                  {"took", took},
                  {"error", e.error ? *e.error : std::string()},
-                 {"progress", progress_slot(c, e)},
+                 {"progress", progress_text(c, e)},
                  {"health", e.stall && e.stall->cluster && !e.stall->cluster->health.empty()
                                 ? e.stall->cluster->health
                                 : std::string("?")}}) +

@@ -12,6 +12,8 @@
 
 namespace sesmon::notify {
 
+struct catalogue;
+
 enum class fact_kind {
     cluster,
     versions,
@@ -51,6 +53,10 @@ inline text_options text_options_of(const notifier_config& config) {
 }
 
 message_text render_message(const event& e, const text_options& options);
+
+// The {progress} slot of `e`'s summary in `c`'s language: " (2140 → 2150, 3/8 nodes done)",
+// or "" for an event without an upgrade or about the monitor itself.
+std::string progress_text(const catalogue& c, const event& e);
 
 // The summary alone: for English the event's own summary (what earlier versions sent, and
 // equal to the catalogue's), otherwise the catalogue's sentence.

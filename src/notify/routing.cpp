@@ -53,8 +53,14 @@ bool route_matches(const route_config& r, const event& e) {
 std::vector<std::string> route(const notifier_lookup& find, const std::vector<route_config>& routes,
                                const event& e, const std::vector<std::string>& notify_list,
                                std::vector<std::string>* unknown) {
-    const bool routed = !routes.empty();
-    const std::vector<std::string> candidates = routed ? chosen_by_routes(routes, e) : notify_list;
+    bool routed = !routes.empty();
+    std::vector<std::string> candidates = routed ? chosen_by_routes(routes, e) : notify_list;
+    if (routed && candidates.empty() && e.type == event_type::monitor_degraded) {
+        // About the monitor itself, with no history to keep it in: routes written for
+        // clusters' labels must not drop it. Everyone whose own filter takes it.
+        routed = false;
+        candidates = notify_list;
+    }
     std::vector<std::string> out;
     for (const std::string& name : candidates) {
         const notifier_config* config = find(name);

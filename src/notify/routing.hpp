@@ -6,7 +6,9 @@
 // filter (default: every type but node_changed).
 // With `routes:` (the Alertmanager routing model in small): the routes are tried in order;
 // a route whose `match` holds adds its notifiers, and the first match ends the walk unless
-// it says `continue`. An event no route matches goes nowhere (it stays in the history).
+// it says `continue`. An event no route matches goes nowhere (it stays in the history) —
+// except `monitor_degraded`, which has no history and no labels: unmatched, it goes to the
+// notify list as without routes.
 // The routes choose among the cluster's `notify` list, and a notifier's `events` filter
 // still applies when the notifier gives one (its default does not: the routes decide).
 // Always: what a format can carry at all (PagerDuty takes only incidents).

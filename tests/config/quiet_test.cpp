@@ -159,7 +159,8 @@ TEST(quiet_config_test, route_problems_are_reported_where_they_are) {
               "config.yaml:14:22: routes[0].match.events[0]: unknown event \"upgrade_stuck\" "
               "(expected upgrade_started, node_changed, upgrade_finished, upgrade_failed, "
               "upgrade_stalled, stall_cleared, upgrade_vanished, monitor_blind, "
-              "monitor_recovered or upgrade_unplanned)");
+              "monitor_recovered, monitor_degraded, upgrade_unplanned, cluster_health_red, "
+              "cluster_health_cleared or recovery_stuck)");
     EXPECT_EQ(error("routes:\n  - match: {team: search}\n    notifiers: [pager]\n"),
               "config.yaml:14:13: routes[0].match.team: unknown key");
     EXPECT_EQ(error("routes:\n  - match: {}\n"),
@@ -197,8 +198,8 @@ notifiers:
     EXPECT_EQ(error_of(head + "  - {name: c, type: log, digest: 5m, digest_events: "
                               "[upgrade_stalled]}\n"),
               "config.yaml:4:53: notifiers[0].digest_events: upgrade_stalled is never delayed: it "
-              "cannot be in a digest (started, finished, failed, stalled and blind go out at "
-              "once)");
+              "cannot be in a digest (started, finished, failed, stalled, blind, degraded and "
+              "cluster_health_red go out at once)");
     EXPECT_EQ(error_of(head + "  - {name: c, type: log, digest_events: [node_changed]}\n"),
               "config.yaml:4:26: notifiers[0].digest_events: only with digest (the period, e.g. "
               "digest: 5m)");

@@ -157,8 +157,10 @@ TEST_F(opensearch_daemon_test, a_stuck_recovery_is_recovery_stuck_with_the_shard
     EXPECT_NE(clusters->find(R"("in_cluster":false,"opensearch_version":null)"),
               std::string::npos)
         << *clusters;  // vw-2 restarting
-    const auto table =
-        run_command(dir_.path(), {"status", "-c", (dir_.path() / "config.yaml").string()});
+    // The fleet table is one line per cluster: the view is in the cluster's detail.
+    const auto table = run_command(
+        dir_.path(),
+        {"status", "-c", (dir_.path() / "config.yaml").string(), "--cluster", "viewed"});
     EXPECT_EQ(table.code, 0) << table.err;
     EXPECT_TRUE(std::regex_search(
         table.out, std::regex("opensearch yellow, shards 3 initializing, 0 "
@@ -268,8 +270,9 @@ TEST_F(opensearch_daemon_test, an_unreachable_view_changes_no_alert) {
     // Shown as unavailable, and no reason for `status` to fail.
     EXPECT_TRUE(
         api_shows(d, R"("opensearch":{"current":false,"error":"OpenSearch unreachable: )", 5s));
-    const auto table =
-        run_command(dir_.path(), {"status", "-c", (dir_.path() / "config.yaml").string()});
+    const auto table = run_command(
+        dir_.path(),
+        {"status", "-c", (dir_.path() / "config.yaml").string(), "--cluster", "blind-view"});
     EXPECT_EQ(table.code, 0) << table.err;
     EXPECT_NE(table.out.find("opensearch view unavailable: OpenSearch unreachable: "),
               std::string::npos)

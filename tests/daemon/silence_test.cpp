@@ -63,6 +63,17 @@ std::vector<am_silence> of_cluster(const std::vector<am_silence>& all, const std
     return out;
 }
 
+// The episodes scenario's two upgrades (stuck, failing) each have their one active silence.
+bool both_silenced(const test::alertmanager_server& am) {
+    return wait_until(
+        [&] {
+            const auto all = silences_of(am);
+            return of_cluster(all, "stuck", "active").size() == 1 &&
+                   of_cluster(all, "failing", "active").size() == 1;
+        },
+        10s);
+}
+
 std::string alertmanager_section(const test::alertmanager_server& am) {
     return "alertmanager:\n"
            "  url: " +
@@ -91,14 +102,7 @@ TEST(daemon_silence_test, a_silence_lasts_while_the_upgrade_runs_and_never_cover
     EXPECT_TRUE(silences_of(am).empty()) << "no upgrade yet, no silence";
 
     sim.advance(30);  // both upgrades running: st-1 and fl-1 in Upgrade_OpenSearch
-    ASSERT_TRUE(wait_until(
-        [&] {
-            const auto all = silences_of(am);
-            return of_cluster(all, "stuck", "active").size() == 1 &&
-                   of_cluster(all, "failing", "active").size() == 1;
-        },
-        10s))
-        << d.log_text() << am.log();
+    ASSERT_TRUE(both_silenced(am)) << d.log_text() << am.log();
     const am_silence first = of_cluster(silences_of(am), "stuck", "active").at(0);
     EXPECT_EQ(first.created_by.rfind("ses-upgrade-monitor/", 0), 0u) << first.created_by;
     EXPECT_NE(first.comment.find("stuck is upgrading 2140 \u2192 2150, 2 of 2 nodes remaining"),
@@ -147,6 +151,45 @@ TEST(daemon_silence_test, a_silence_lasts_while_the_upgrade_runs_and_never_cover
     const auto all = silences_of(am);
     EXPECT_EQ(all.size(), 3u) << "two for stuck (before and after its stall), one for failing";
     EXPECT_EQ(of_cluster(all, "failing").size(), 1u) << "a failing upgrade is never silenced again";
+}
+
+TEST(daemon_silence_test,
+     a_cluster_removed_while_silenced_says_its_silence_stays_a_rename_keeps_it) {
+    temp_dir dir;
+    test::alertmanager_server am(dir.path() / "am");
+    simulator sim(dir.path(), "tests/daemon/scenarios/episodes.yaml", 0);
+    daemon_spec spec;
+    spec.endpoint = sim.url();
+    spec.clusters = {{"stuck", "1037301", ""}, {"failing", "1037302", ""}};
+    spec.extra = alertmanager_section(am);
+    write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
+    daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log");
+    ASSERT_TRUE(d.wait_polls("stuck", 2));
+    sim.advance(30);  // both upgrades running, both silenced
+    ASSERT_TRUE(both_silenced(am)) << d.log_text() << am.log();
+    const std::string failing_id = of_cluster(silences_of(am), "failing", "active").at(0).id;
+
+    // `stuck` renamed (same instance number: the same cluster), `failing` removed.
+    spec.clusters = {{"stuck-renamed", "1037301", ""}};
+    write_text(dir.path() / "config.yaml", daemon_config(spec, dir.path()));
+    d.process().signal(SIGHUP);
+    ASSERT_TRUE(wait_until(
+        [&] { return d.log_text().find("reloaded: 1 cluster(s) added") != std::string::npos; }, 5s))
+        << d.log_text();
+    const std::string log = d.log_text();
+    EXPECT_NE(log.find("cluster failing: no longer watched, and its Alertmanager silence " +
+                       failing_id + " stays until "),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(log.find("cluster stuck: no longer watched, and its Alertmanager silence"),
+              std::string::npos)
+        << "a rename is the same cluster: its silence is still looked after\n"
+        << log;
+    ASSERT_TRUE(d.wait_polls("stuck-renamed", 2)) << d.log_text();
+    const auto all = silences_of(am);
+    EXPECT_EQ(of_cluster(all, "stuck", "active").size(), 1u) << "the renamed cluster's silence";
+    EXPECT_EQ(of_cluster(all, "failing", "active").size(), 1u) << "left to lapse at its endsAt";
+    EXPECT_EQ(d.stop(), 0);
 }
 
 // "Thu": the day three days from today (UTC), so that no window of that day covers now

@@ -131,7 +131,7 @@ TEST(digest_message_test, the_digest_says_how_many_with_the_progress_line_and_ha
         e.upgrade = upgrade_info{"2140", "2150", "", 8, 3, {}, {}, {}};
     }
     q[0].node = node_info{"n1", "DO", "Upgrade_OpenSearch", "running", {}};
-    const event d = make_digest(view(q));
+    const event d = make_digest(view(q), {});
     EXPECT_EQ(d.summary,
               "c: 3 events (2 node changes, 1 stall_cleared) in 4m12s (2140 \u2192 2150, "
               "3/8 nodes done)");
@@ -140,13 +140,48 @@ TEST(digest_message_test, the_digest_says_how_many_with_the_progress_line_and_ha
     EXPECT_EQ(d.digest[0].node->hostname, "n1");
     EXPECT_EQ(d.type, event_type::stall_cleared);
     EXPECT_EQ(d.occurred_at, q[2].occurred_at);
-    EXPECT_EQ(d.id, make_digest(view(q)).id);
+    EXPECT_EQ(d.id, make_digest(view(q), {}).id);
     EXPECT_EQ(d.id.size(), 64u);
     q.pop_back();
-    EXPECT_NE(make_digest(view(q)).id, d.id);
-    EXPECT_EQ(make_digest(view(q)).summary,
+    EXPECT_NE(make_digest(view(q), {}).id, d.id);
+    EXPECT_EQ(make_digest(view(q), {}).summary,
               "c: 2 node changes in 2m30s (2140 \u2192 2150, 3/8 "
               "nodes done)");
+}
+
+TEST(digest_message_test,
+     a_korean_or_japanese_notifier_gets_the_digest_and_its_members_in_its_language) {
+    auto q = queue_of({{event_type::node_changed, 0},
+                       {event_type::node_changed, 150},
+                       {event_type::stall_cleared, 252}});
+    for (event& e : q) {
+        e.upgrade = upgrade_info{"2140", "2150", "", 8, 3, {}, {}, {}};
+        e.node = node_info{"n1", "DO", "Upgrade_OpenSearch", "running", {}};
+    }
+    q[2].node.reset();
+    q[2].stall = stall_info{"node_stage_timeout", 52 * 60};
+    const message_time_zone seoul{"Asia/Seoul", 9h, "KST"};
+    const event ko = make_digest(view(q), {message_language::ko, seoul});
+    EXPECT_EQ(ko.summary,
+              "c: 4분 12초 동안 이벤트 3건 (노드 상태 변경 2건, 지연 해소 1건) (2140 \u2192 2150, "
+              "노드 3/8 완료)");
+    EXPECT_EQ(ko.digest[0].summary,
+              "c: 노드 n1의 상태가 바뀌었습니다: running \u2192 Upgrade_OpenSearch (2140 \u2192 "
+              "2150, 노드 3/8 완료)");
+    EXPECT_EQ(ko.digest[2].summary,
+              "c: 52분 동안 멈춰 있던 업그레이드가 다시 진행됩니다 (2140 \u2192 2150, 노드 3/8 "
+              "완료)");
+    // What every format sends as the summary: the digest's own, not a member type's sentence.
+    EXPECT_EQ(localized_summary(ko, {message_language::ko, seoul}), ko.summary);
+    EXPECT_EQ(render_message(ko, {message_language::ko, seoul}).summary, ko.summary);
+
+    q.pop_back();
+    const event ja = make_digest(view(q), {message_language::ja, seoul});
+    EXPECT_EQ(ja.summary,
+              "c: 2分30秒の間にノードのステータス変更 2件（2140 \u2192 2150、ノード 3/8 完了）");
+    // The language changes the words, never the id: a restart in another language (or two
+    // notifiers) agree on what was sent.
+    EXPECT_EQ(ja.id, make_digest(view(q), {}).id);
 }
 
 class digest_dispatch_test : public ::testing::Test {
@@ -282,7 +317,7 @@ TEST_F(digest_dispatch_test, a_digest_is_retried_as_one_and_survives_a_crash_unr
     const auto e3 = test::simple_event("n3", "c1", event_type::node_changed, clock_.wall_now());
     const auto e4 = test::simple_event("n4", "c1", event_type::node_changed, clock_.wall_now());
     parts = {&e3, &e4};
-    script_->script[make_digest(parts).id] = {
+    script_->script[make_digest(parts, {}).id] = {
         test::outcome(delivery_outcome::kind::retry, "HTTP 503")};
     advance(*d, 5min);
     ASSERT_TRUE(run_until([&] { return script_->delivered.size() == 2; }));

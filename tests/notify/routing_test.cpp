@@ -51,6 +51,10 @@ TEST(severity_test, every_event_type_has_its_documented_severity) {
         {event_type::upgrade_finished, "", severity::info},
         {event_type::stall_cleared, "slower_than_peers", severity::info},
         {event_type::monitor_recovered, "", severity::info},
+        {event_type::monitor_degraded, "", severity::critical},
+        {event_type::cluster_health_red, "", severity::critical},
+        {event_type::recovery_stuck, "", severity::warning},
+        {event_type::cluster_health_cleared, "", severity::info},
     };
     std::set<event_type> covered;
     for (const row& r : rows) {
@@ -201,6 +205,25 @@ TEST_F(routing_test, no_route_matching_sends_nowhere_and_unknown_names_are_repor
                     everyone_, &unknown),
               std::vector<std::string>{"pager"});
     EXPECT_EQ(unknown, std::vector<std::string>{"gone"});
+}
+
+TEST_F(routing_test, monitor_degraded_that_no_route_matches_goes_to_the_notify_list) {
+    // Routes written for clusters' labels: the monitor's own alert (no labels, no history)
+    // must not go nowhere.
+    route_config team;
+    team.labels = label_set{{"team", "search"}};
+    team.notifiers = {"search-chat"};
+    const event degraded = make(event_type::monitor_degraded, "ha:/ses-upgrade-monitor/prod", {});
+    EXPECT_EQ(route(notifiers_, {team}, degraded, everyone_), everyone_);
+    // A route that does match it decides, as for any event.
+    route_config pager;
+    pager.severities = {severity::critical};
+    pager.notifiers = {"pager"};
+    EXPECT_EQ(route(notifiers_, {team, pager}, degraded, everyone_),
+              std::vector<std::string>{"pager"});
+    // Other events keep the rule: unmatched goes nowhere.
+    EXPECT_TRUE(
+        route(notifiers_, {team}, make(event_type::upgrade_failed, "b", {}), everyone_).empty());
 }
 
 TEST(routing_without_routes_test, every_notifier_gets_what_its_events_say_as_before) {

@@ -221,7 +221,8 @@ TEST_F(webhook_notifier_test, past_the_context_deadline_nothing_is_sent) {
     EXPECT_TRUE(server_.requests().empty());
 }
 
-// A PagerDuty delivery of several messages asks before each one: the term that lapsed (or
+// A PagerDuty delivery of several messages (a finish resolves the stall, failure and
+// recovery incidents) asks before each one: the term that lapsed (or
 // ended) after the first stops the rest, and the attempt is retried whole later.
 TEST_F(webhook_notifier_test, pagerduty_asks_the_context_before_each_message) {
     webhook_notifier n(as_pagerduty(config("/v2/enqueue")), client_, clock_);
@@ -232,7 +233,7 @@ TEST_F(webhook_notifier_test, pagerduty_asks_the_context_before_each_message) {
     const auto outcome = deliver(n, of_type(event_type::upgrade_finished), context);
     EXPECT_EQ(outcome.result, kind::retry);
     EXPECT_EQ(outcome.detail,
-              "message 2 of 2: not sent: the attempt may not go on (an HA leadership term lapsed "
+              "message 2 of 3: not sent: the attempt may not go on (an HA leadership term lapsed "
               "or ended)");
     EXPECT_EQ(asked, 2);
     EXPECT_EQ(server_.requests().size(), 1u);
