@@ -37,7 +37,7 @@ std::string seconds_text(long long seconds) {
     return common::format_duration(std::chrono::seconds(seconds));
 }
 
-std::string detail(const cluster_view& c, fleet_state state) {
+std::string state_detail(const cluster_view& c, fleet_state state) {
     switch (state) {
         case fleet_state::failed: {
             const auto failed =
@@ -71,6 +71,31 @@ std::string detail(const cluster_view& c, fleet_state state) {
     if (!c.last_error.empty())
         return clip("last poll failed (" + c.last_poll_result + "): " + c.last_error, max_detail);
     return c.last_poll_result.empty() ? "not polled yet" : "no upgrade in progress";
+}
+
+// The OpenSearch view in a few words, for a cluster in an upgrade (SPEC §16): what the
+// operator's first `_cluster/health` would say. "" without a view, or at rest.
+std::string view_detail(const cluster_view& c, fleet_state state) {
+    if (!c.opensearch || (state != fleet_state::failed && state != fleet_state::stalled &&
+                          state != fleet_state::upgrading))
+        return {};
+    const opensearch_view& o = *c.opensearch;
+    if (!o.current)
+        return "opensearch view unavailable";
+    std::string out = "opensearch " + o.health;
+    if (o.recoveries.count > 0) {
+        out += ", " + std::to_string(o.recoveries.count) + " recoveries " +
+               std::to_string(static_cast<int>(o.recoveries.percent_done)) + "%";
+    }
+    if (o.shards.unassigned > 0)
+        out += ", " + std::to_string(o.shards.unassigned) + " unassigned";
+    return out;
+}
+
+std::string detail(const cluster_view& c, fleet_state state) {
+    const std::string view = view_detail(c, state);
+    const std::string text = state_detail(c, state);
+    return view.empty() ? text : text + "; " + view;
 }
 
 }  // namespace

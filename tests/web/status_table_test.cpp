@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sample_view.hpp"
+#include "web/fleet_table.hpp"
 
 namespace sesmon::web {
 namespace {
@@ -23,6 +24,40 @@ TEST(status_table_test, renders_versions_progress_state_and_a_row_per_node) {
         "  last poll failed (auth): authentication failed (gateway 401/200): check the access "
         "key, secret key and clock\n";
     EXPECT_EQ(to_table(testing::sample_view().clusters), expected);
+}
+
+TEST(status_table_test, the_fleet_row_of_an_upgrade_says_what_opensearch_says) {
+    daemon_view v = testing::sample_view();
+    cluster_view& stalled = v.clusters[0];
+    const auto row_of = [&](const cluster_view& c) {
+        const std::string table = fleet_table({&c}, v.now);
+        return table.substr(table.find('\n') + 1);  // below the heading
+    };
+    EXPECT_EQ(row_of(stalled).find("opensearch"), std::string::npos) << "no view configured";
+
+    opensearch_view o;
+    o.current = true;
+    o.health = "yellow";
+    o.shards = {3, 0, 2};
+    o.recoveries = {3, 41.7};
+    stalled.opensearch = o;
+    EXPECT_NE(row_of(stalled).find("node prod-logs-do-6tnm stuck for 47m (node_stage_timeout); "
+                                   "opensearch yellow, 3 recoveries 41%, 2 unassigned"),
+              std::string::npos)
+        << row_of(stalled);
+
+    stalled.opensearch = opensearch_view{false, "OpenSearch unreachable: connection refused"};
+    EXPECT_NE(row_of(stalled).find("(node_stage_timeout); opensearch view unavailable"),
+              std::string::npos)
+        << row_of(stalled);
+
+    // At rest the view is not read: nothing to say.
+    cluster_view idle = stalled;
+    idle.upgrade_in_progress = false;
+    idle.stalled = false;
+    idle.nodes.clear();
+    idle.opensearch = o;
+    EXPECT_EQ(row_of(idle).find("opensearch"), std::string::npos) << row_of(idle);
 }
 
 TEST(status_table_test, a_finished_upgrade_shows_a_full_bar) {
