@@ -50,6 +50,47 @@ tcp::endpoint parse_listen(const std::string& listen) {
     return {address, static_cast<unsigned short>(port)};
 }
 
+// Closes the oldest connection that is not busy (waiting for a request); false if all are.
+bool evict_oldest_idle(http_server::state& st) {
+    for (auto& [id, entry] : st.connections) {
+        if (!entry->busy) {
+            entry->busy = true;  // closing: not a candidate again
+            entry->close();
+            return true;
+        }
+    }
+    return false;
+}
+
+// Whether a new connection may be served, and how: nullopt to close it, else whether it is
+// reserved-only (http_server_options, max_connections).
+std::optional<bool> admit(http_server::state& st) {
+    const auto& o = st.options;
+    if (st.connections.size() < o.max_connections)
+        return false;
+    if (!st.at_limit) {
+        st.at_limit = true;
+        st.logger->warn(
+            "http server on port {}: {} connections, the limit: the oldest idle ones are closed "
+            "to make room, and while every one is busy {} more serve only {}",
+            st.port, o.max_connections, o.reserved_connections,
+            o.reserved_paths.empty() ? std::string("nothing") : [&] {
+                std::string paths;
+                for (const auto& p : o.reserved_paths)
+                    paths += (paths.empty() ? "" : ", ") + p;
+                return paths;
+            }());
+    }
+    if (evict_oldest_idle(st)) {
+        ++st.evicted;
+        return false;
+    }
+    if (st.connections.size() < o.max_connections + o.reserved_connections)
+        return true;
+    ++st.refused;
+    return std::nullopt;
+}
+
 asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st) {
     for (;;) {
         auto [ec, socket] = co_await st->acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
@@ -62,21 +103,29 @@ asio::awaitable<void> accept_loop(std::shared_ptr<http_server::state> st) {
             co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
             continue;
         }
-        if (st->connections.size() >= st->options.max_connections) {
-            st->logger->warn(
-                "http server on port {}: connection limit {} reached, closing new "
-                "connection",
-                st->port, st->options.max_connections);
+        const auto admitted = admit(*st);
+        if (!admitted) {
             boost::system::error_code ignored;
             socket.close(ignored);
             continue;
         }
-        asio::co_spawn(st->executor, serve_connection(st, std::move(socket)),
+        asio::co_spawn(st->executor, serve_connection(st, std::move(socket), *admitted),
                        log_failure(st->logger, "http server connection failed"));
     }
 }
 
 }  // namespace
+
+void connection_closed(http_server::state& st) {
+    // Over when half the slots are free again (not at every close near the limit).
+    if (!st.at_limit || st.connections.size() > st.options.max_connections / 2)
+        return;
+    st.at_limit = false;
+    st.logger->info(
+        "http server on port {}: below the connection limit again ({} idle connection(s) "
+        "closed to make room, {} refused)",
+        st.port, std::exchange(st.evicted, 0), std::exchange(st.refused, 0));
+}
 
 std::function<void(std::exception_ptr)> log_failure(std::shared_ptr<spdlog::logger> logger,
                                                     std::string what) {

@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sesmon/http_client.hpp"
 #include "sesmon/time.hpp"
@@ -80,10 +81,20 @@ struct http_server_options {
     // Alternatively, the PEM text itself (used when the file fields are empty).
     std::string tls_cert_pem;
     std::string tls_key_pem;
-    std::size_t max_header_bytes = 16 * 1024;          // over → 431 and close
-    std::size_t max_body_bytes = 1024 * 1024;          // over → 413 and close
-    std::size_t max_connections = 256;                 // beyond → accepted and closed at once
-    duration read_timeout = std::chrono::seconds(30);  // one request, first byte to last
+    std::size_t max_header_bytes = 16 * 1024;  // over → 431 and close
+    std::size_t max_body_bytes = 1024 * 1024;  // over → 413 and close
+    // Connections (SPEC §7). At max_connections a new one closes the oldest idle one
+    // (waiting for its request's headers, or for the next request of a keep-alive) to make
+    // room; when every one is busy, up to reserved_connections more are served for the
+    // reserved_paths only (a scrape or a health check still answers while clients hold
+    // every slot; other paths get 503); beyond that a new connection is closed at once.
+    std::size_t max_connections = 256;
+    std::size_t reserved_connections = 16;
+    std::vector<std::string> reserved_paths = {"/healthz", "/readyz", "/metrics"};
+    // From accept to the first request's last header byte: a client that opens a
+    // connection and sends nothing (or a header a byte at a time) holds it this long.
+    duration header_timeout = std::chrono::seconds(5);
+    duration read_timeout = std::chrono::seconds(30);  // a request's body, and a TLS handshake
     duration idle_timeout = std::chrono::seconds(60);  // keep-alive wait for the next request
     duration write_timeout = std::chrono::seconds(60);
     bool keep_alive = true;  // false → "Connection: close" after every response

@@ -128,17 +128,35 @@ asio::awaitable<bool> respond(http_server::state& st, Stream& stream,
     co_return keep_alive;
 }
 
+// A connection admitted beyond max_connections asks for a path that is not reserved.
+server_response server_busy() {
+    server_response res = error_response(503, "server busy: every connection is in use");
+    res.headers.emplace_back("Retry-After", "1");
+    res.close = true;
+    return res;
+}
+
+bool reserved(const http_server_options& options, std::string_view path) {
+    return std::find(options.reserved_paths.begin(), options.reserved_paths.end(), path) !=
+           options.reserved_paths.end();
+}
+
+// `headers_by`: when the first request's headers must have arrived (header_timeout after
+// the accept).
 template <class Stream>
 asio::awaitable<void> serve_requests(std::shared_ptr<http_server::state> st, Stream& stream,
-                                     server_connection_entry& entry, const std::string& remote) {
+                                     server_connection_entry& entry, const std::string& remote,
+                                     steady_time headers_by) {
     beast::flat_buffer buffer;
     bool first = true;
     while (!st->stopping) {
         beast_request_parser parser;
         apply_limits(parser, st->options);
         entry.busy = false;
-        beast::get_lowest_layer(stream).expires_after(first ? st->options.read_timeout
-                                                            : st->options.idle_timeout);
+        if (first)
+            beast::get_lowest_layer(stream).expires_at(headers_by);
+        else
+            beast::get_lowest_layer(stream).expires_after(st->options.idle_timeout);
         auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, as_tuple_awaitable);
         entry.busy = true;
         if (!ec && !parser.is_done()) {
@@ -162,6 +180,10 @@ asio::awaitable<void> serve_requests(std::shared_ptr<http_server::state> st, Str
         server_request req = to_server_request(parser, remote);
 
         server_response res;
+        if (entry.reserved_only && !reserved(st->options, req.path())) {
+            co_await respond(*st, stream, entry, server_busy(), false);
+            co_return;
+        }
         try {
             res = co_await st->handler(std::move(req));
         } catch (const std::exception& e) {
@@ -178,17 +200,23 @@ asio::awaitable<void> serve_requests(std::shared_ptr<http_server::state> st, Str
 struct entry_registration {
     http_server::state& st;
     std::uint64_t id;
-    ~entry_registration() { st.connections.erase(id); }
+    ~entry_registration() {
+        st.connections.erase(id);
+        connection_closed(st);
+    }
 };
 
 }  // namespace
 
-asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> st, tcp::socket socket) {
+asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> st, tcp::socket socket,
+                                       bool reserved_only) {
+    const steady_time headers_by = std::chrono::steady_clock::now() + st->options.header_timeout;
     boost::system::error_code ec;
     auto peer = socket.remote_endpoint(ec);
     std::string remote =
         ec ? std::string("?") : peer.address().to_string() + ":" + std::to_string(peer.port());
     server_connection_entry entry;
+    entry.reserved_only = reserved_only;
     auto id = st->next_connection_id++;
     st->connections.emplace(id, &entry);
     entry_registration registration{*st, id};
@@ -196,21 +224,21 @@ asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> st, t
     if (!st->tls) {
         beast::tcp_stream stream(std::move(socket));
         entry.close = [&stream] { hard_close(stream.socket(), false); };
-        co_await serve_requests(st, stream, entry, remote);
+        co_await serve_requests(st, stream, entry, remote, headers_by);
         boost::system::error_code ignored;
         stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
         co_return;
     }
     beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *st->tls);
     entry.close = [&stream] { hard_close(socket_of(stream), false); };
-    beast::get_lowest_layer(stream).expires_after(st->options.read_timeout);
+    beast::get_lowest_layer(stream).expires_at(headers_by);
     auto [hec] =
         co_await stream.async_handshake(asio::ssl::stream_base::server, as_tuple_awaitable);
     if (hec) {
         st->logger->debug("http server: TLS handshake with {} failed: {}", remote, hec.message());
         co_return;
     }
-    co_await serve_requests(st, stream, entry, remote);
+    co_await serve_requests(st, stream, entry, remote, headers_by);
     if (socket_of(stream).is_open()) {
         beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
         co_await stream.async_shutdown(as_tuple_awaitable);

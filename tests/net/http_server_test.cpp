@@ -18,6 +18,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "support/test_certs.hpp"
@@ -120,6 +121,12 @@ class http_server_test : public ::testing::Test {
         ++handled_;
         if (req.path() == "/throw")
             throw std::runtime_error("boom");
+        if (req.path() == "/hold") {  // busy until release_holds()
+            boost::asio::steady_timer hold(io_, std::chrono::seconds(10));
+            holds_.push_back(&hold);
+            co_await hold.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+            std::erase(holds_, &hold);
+        }
         server_response res;
         res.headers = {{"Content-Type", "text/plain"}};
         res.body = req.method + " " + req.target + " " + req.body + " from " + req.remote;
@@ -135,10 +142,39 @@ class http_server_test : public ::testing::Test {
         return "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n";
     }
 
+    // Ends every /hold request; waits until `n` were held first (the handler runs them).
+    bool release_holds(std::size_t n) {
+        for (int i = 0; i < 300; ++i) {
+            std::promise<std::size_t> held;
+            boost::asio::post(io_, [&] {
+                if (holds_.size() >= n) {
+                    for (auto* h : holds_)
+                        h->cancel();
+                }
+                held.set_value(holds_.size());
+            });
+            if (held.get_future().get() >= n)
+                return true;
+            std::this_thread::sleep_for(10ms);
+        }
+        return false;
+    }
+    bool held(std::size_t n) {
+        for (int i = 0; i < 300; ++i) {
+            std::promise<std::size_t> count;
+            boost::asio::post(io_, [&] { count.set_value(holds_.size()); });
+            if (count.get_future().get() >= n)
+                return true;
+            std::this_thread::sleep_for(10ms);
+        }
+        return false;
+    }
+
     boost::asio::io_context io_;
     std::unique_ptr<http_server> server_;
     std::thread thread_;
     std::atomic<int> handled_{0};
+    std::vector<boost::asio::steady_timer*> holds_;  // the io thread's only
 };
 
 TEST_F(http_server_test, serves_requests_and_reports_its_port) {
@@ -206,7 +242,7 @@ TEST_F(http_server_test, malformed_request_gets_400) {
     EXPECT_EQ(status_of(c.read_response()), 400);
 }
 
-TEST_F(http_server_test, connections_beyond_the_limit_are_closed) {
+TEST_F(http_server_test, at_the_limit_a_new_connection_closes_the_oldest_idle_one) {
     http_server_options o;
     o.max_connections = 2;
     start(o);
@@ -214,10 +250,74 @@ TEST_F(http_server_test, connections_beyond_the_limit_are_closed) {
     ASSERT_TRUE(a.send(get("/a")) && b.send(get("/b")));
     ASSERT_EQ(status_of(a.read_response()), 200);
     ASSERT_EQ(status_of(b.read_response()), 200);
+    // Both wait for a next request (keep-alive): the third closes the older, a.
     raw_client third(server_->port());
-    third.send(get("/c"));
-    EXPECT_EQ(third.read_response(), "");
-    EXPECT_EQ(handled_, 2);
+    ASSERT_TRUE(third.send(get("/c")));
+    EXPECT_EQ(status_of(third.read_response()), 200);
+    EXPECT_TRUE(a.closed_by_peer());
+    ASSERT_TRUE(b.send(get("/b2")));
+    EXPECT_EQ(status_of(b.read_response()), 200) << "the younger one stays";
+    EXPECT_EQ(handled_, 4);
+}
+
+TEST_F(http_server_test, when_every_connection_is_busy_the_reserve_serves_only_its_paths) {
+    http_server_options o;
+    o.max_connections = 2;
+    o.reserved_connections = 1;
+    o.reserved_paths = {"/healthz", "/hold"};
+    start(o);
+    raw_client a(server_->port()), b(server_->port());
+    ASSERT_TRUE(a.send(get("/hold")) && b.send(get("/hold")));
+    ASSERT_TRUE(held(2));  // both slots busy, nothing to close
+
+    {
+        raw_client other(server_->port());
+        ASSERT_TRUE(other.send(get("/api")));
+        const std::string busy = other.read_response();
+        EXPECT_EQ(status_of(busy), 503) << busy;
+        EXPECT_NE(busy.find("Retry-After: 1"), std::string::npos) << busy;
+        EXPECT_TRUE(other.closed_by_peer());
+    }
+    raw_client health(server_->port());
+    ASSERT_TRUE(health.send(get("/healthz")));
+    EXPECT_EQ(status_of(health.read_response()), 200);
+
+    // The reserve held too (a reserved path that is slow): the next is closed unanswered.
+    ASSERT_TRUE(health.send(get("/hold")));
+    ASSERT_TRUE(held(3));
+    raw_client beyond(server_->port());
+    beyond.send(get("/healthz"));
+    EXPECT_EQ(beyond.read_response(), "");
+
+    ASSERT_TRUE(release_holds(3));
+    EXPECT_EQ(status_of(a.read_response()), 200);
+    EXPECT_EQ(status_of(b.read_response()), 200);
+    EXPECT_EQ(status_of(health.read_response()), 200);
+}
+
+// Both sides of header_timeout: headers a byte at a time within it are served; a client
+// that stops sending is closed once it has passed (not after read_timeout).
+TEST_F(http_server_test,
+       a_client_that_does_not_finish_its_headers_is_closed_at_the_header_timeout) {
+    http_server_options o;
+    o.header_timeout = 1500ms;
+    o.read_timeout = 30s;
+    start(o);
+    raw_client slow(server_->port());
+    for (const char c : get("/slow-but-in-time")) {
+        ASSERT_TRUE(slow.send(std::string(1, c)));
+        std::this_thread::sleep_for(15ms);  // ≈ 35 bytes: 0.5 s, a third of the timeout
+    }
+    EXPECT_EQ(status_of(slow.read_response()), 200);
+
+    raw_client stalled(server_->port());
+    ASSERT_TRUE(stalled.send("GET / HTTP/1.1\r\nHost: x\r\n"));  // and nothing more
+    const auto began = std::chrono::steady_clock::now();
+    EXPECT_TRUE(stalled.closed_by_peer());  // the client's own receive timeout is 3 s
+    const auto took = std::chrono::steady_clock::now() - began;
+    EXPECT_GT(took, 1s) << "closed by the header timeout, not at once";
+    EXPECT_LT(took, 2900ms);
+    EXPECT_EQ(handled_, 1);
 }
 
 TEST_F(http_server_test, handler_exception_answers_500_and_server_keeps_serving) {

@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <future>
 #include <thread>
 
 #include "exposition_check.hpp"
@@ -178,6 +179,34 @@ TEST_F(server_test, a_long_poll_waits_over_the_wire_and_answers_at_a_change_or_a
     EXPECT_EQ(r.status, 200);
     EXPECT_NE(r.body.find("\"changed\":false"), std::string::npos) << r.body;
     EXPECT_LT(took, std::chrono::seconds(10)) << "released by the stop, not at the wait's end";
+}
+
+// SPEC §7: 900 clients that connect and never finish a request (a slow-loris, a scanner,
+// a broken proxy) must not take the status server from its scrapes and health checks.
+TEST_F(server_test, nine_hundred_half_open_connections_leave_healthz_and_metrics_answering) {
+    start(std::nullopt);
+    const auto port = server_->port();
+    asio::io_context client_io;
+    std::vector<asio::ip::tcp::socket> half_open;
+    half_open.reserve(900);
+    for (int i = 0; i < 900; ++i) {
+        auto& socket = half_open.emplace_back(client_io);
+        boost::system::error_code ec;
+        socket.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+        ASSERT_FALSE(ec) << "connection " << i << ": " << ec.message();
+        asio::write(socket, asio::buffer(std::string("GET /api/v1/clusters HTTP/1.1\r\n")), ec);
+    }
+    for (const std::string path : {"/healthz", "/metrics", "/readyz"}) {
+        const auto began = std::chrono::steady_clock::now();
+        const auto r = fetch(port, "GET", path);
+        const auto took = std::chrono::steady_clock::now() - began;
+        EXPECT_EQ(r.status, 200) << path << ": " << r.head;
+        EXPECT_LT(took, std::chrono::seconds(1)) << path;
+    }
+    // The server holds at most its limit and reserve, whatever the clients hold.
+    std::promise<std::size_t> open;
+    asio::post(io_, [&] { open.set_value(server_->connection_count()); });
+    EXPECT_LE(open.get_future().get(), 256u + 16u);
 }
 
 }  // namespace
