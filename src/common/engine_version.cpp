@@ -3,6 +3,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/text.hpp"
+
 namespace sesmon::common {
 
 namespace {
@@ -13,10 +15,6 @@ std::optional<int> digits(std::string_view s) {
     if (ec != std::errc{} || end != s.data() + s.size() || s.empty())
         return std::nullopt;
     return n;
-}
-
-bool all_digits(std::string_view s) {
-    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
 // A version code: the API's searchEngineVersionCode.

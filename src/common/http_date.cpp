@@ -22,11 +22,6 @@ std::optional<int> month_number(std::string_view name) {
     return std::nullopt;
 }
 
-bool all_digits(std::string_view text) {
-    return !text.empty() &&
-           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // A short run of decimal digits (no sign, no spaces).
 std::optional<int> number(std::string_view text) {
     int value = 0;

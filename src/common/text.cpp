@@ -36,4 +36,8 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
+bool all_digits(std::string_view text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 }  // namespace sesmon::common

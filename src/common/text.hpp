@@ -17,4 +17,7 @@ std::string to_lower(std::string_view text);
 // `text` without leading and trailing whitespace (space, tab, CR, LF, VT, FF).
 std::string_view trim(std::string_view text);
 
+// `text` is one or more ASCII decimal digits (no sign, no space).
+bool all_digits(std::string_view text);
+
 }  // namespace sesmon::common

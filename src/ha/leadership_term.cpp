@@ -10,7 +10,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace
 
@@ -37,7 +37,7 @@ asio::awaitable<bool> leadership_term::until_may_act() {
             co_return true;
         if (ended_)
             co_return false;
-        co_await changed_.async_wait(use_tuple);
+        co_await changed_.async_wait(as_tuple_awaitable);
         const auto state = co_await asio::this_coro::cancellation_state;
         if (state.cancelled() != asio::cancellation_type::none)
             co_return false;
@@ -46,7 +46,7 @@ asio::awaitable<bool> leadership_term::until_may_act() {
 
 asio::awaitable<void> leadership_term::until_ended() {
     while (!ended_) {
-        co_await changed_.async_wait(use_tuple);
+        co_await changed_.async_wait(as_tuple_awaitable);
         const auto state = co_await asio::this_coro::cancellation_state;
         if (state.cancelled() != asio::cancellation_type::none)
             co_return;

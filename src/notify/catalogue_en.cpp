@@ -7,7 +7,7 @@
 namespace sesmon::notify {
 namespace {
 
-std::string time_text(wall_time t, const message_time_zone& zone) {
+std::string en_time_text(wall_time t, const message_time_zone& zone) {
     const local_fields f = local_time(t, zone);
     char text[64];
     std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d %s", f.year, f.month, f.day,
@@ -17,7 +17,7 @@ std::string time_text(wall_time t, const message_time_zone& zone) {
 
 // English counts node changes in words and every other type by its name (what earlier
 // versions wrote: "6 node changes", "1 stall_cleared").
-std::string counted(event_type type, std::size_t n, std::string_view /*title*/) {
+std::string en_counted(event_type type, std::size_t n, std::string_view /*title*/) {
     if (type == event_type::node_changed)
         return std::to_string(n) + (n == 1 ? " node change" : " node changes");
     return std::to_string(n) + " " + std::string(to_string(type));
@@ -65,7 +65,7 @@ const catalogue& english_catalogue() {
         .digest = "{cluster}: {what}{progress}",
         .digest_in = "{cluster}: {what} in {for}{progress}",
         .digest_kinds = "{count} events ({items})",
-        .counted = counted,
+        .counted = en_counted,
         .cluster_label = "Cluster",
         .versions_label = "Versions",
         .progress_label = "Progress",
@@ -81,7 +81,7 @@ const catalogue& english_catalogue() {
         .event_label = "event",
         .shortened = "\u2026 (shortened)",
         .duration_text = [](duration d) { return common::format_duration(d); },
-        .time_text = time_text,
+        .time_text = en_time_text,
     };
     return table;
 }

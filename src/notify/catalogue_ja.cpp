@@ -9,7 +9,7 @@ namespace sesmon::notify {
 namespace {
 
 // "1秒未満", "12秒", "4分5秒", "47分", "1時間5分", "2時間".
-std::string duration_text(duration d) {
+std::string ja_duration_text(duration d) {
     const long long s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
     char text[48];
     if (s < 1)
@@ -32,11 +32,11 @@ std::string duration_text(duration d) {
 }
 
 // "ノードのステータス変更 6件": the type's title and the count.
-std::string counted(event_type /*type*/, std::size_t n, std::string_view title) {
+std::string ja_counted(event_type /*type*/, std::size_t n, std::string_view title) {
     return std::string(title) + " " + std::to_string(n) + "件";
 }
 
-std::string time_text(wall_time t, const message_time_zone& zone) {
+std::string ja_time_text(wall_time t, const message_time_zone& zone) {
     const local_fields f = local_time(t, zone);
     char text[80];
     std::snprintf(text, sizeof text, "%d年%d月%d日 %02d:%02d:%02d %s", f.year, f.month, f.day,
@@ -102,7 +102,7 @@ const catalogue& japanese_catalogue() {
         .digest = "{cluster}: {what}{progress}",
         .digest_in = "{cluster}: {for}の間に{what}{progress}",
         .digest_kinds = "イベント {count}件（{items}）",
-        .counted = counted,
+        .counted = ja_counted,
         .cluster_label = "クラスター",
         .versions_label = "バージョン",
         .progress_label = "進捗",
@@ -117,8 +117,8 @@ const catalogue& japanese_catalogue() {
         .open_dashboard = "ダッシュボードで表示",
         .event_label = "イベント",
         .shortened = "\u2026（一部省略）",
-        .duration_text = duration_text,
-        .time_text = time_text,
+        .duration_text = ja_duration_text,
+        .time_text = ja_time_text,
     };
     return table;
 }

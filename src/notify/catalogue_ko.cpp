@@ -10,7 +10,7 @@ namespace sesmon::notify {
 namespace {
 
 // "1초 미만", "12초", "4분 5초", "47분", "1시간 5분", "2시간".
-std::string duration_text(duration d) {
+std::string ko_duration_text(duration d) {
     const long long s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
     char text[48];
     if (s < 1)
@@ -33,11 +33,11 @@ std::string duration_text(duration d) {
 }
 
 // "노드 상태 변경 6건": the type's title and the count.
-std::string counted(event_type /*type*/, std::size_t n, std::string_view title) {
+std::string ko_counted(event_type /*type*/, std::size_t n, std::string_view title) {
     return std::string(title) + " " + std::to_string(n) + "건";
 }
 
-std::string time_text(wall_time t, const message_time_zone& zone) {
+std::string ko_time_text(wall_time t, const message_time_zone& zone) {
     const local_fields f = local_time(t, zone);
     char text[80];
     std::snprintf(text, sizeof text, "%d년 %d월 %d일 %02d:%02d:%02d %s", f.year, f.month, f.day,
@@ -95,7 +95,7 @@ const catalogue& korean_catalogue() {
         .digest = "{cluster}: {what}{progress}",
         .digest_in = "{cluster}: {for} 동안 {what}{progress}",
         .digest_kinds = "이벤트 {count}건 ({items})",
-        .counted = counted,
+        .counted = ko_counted,
         .cluster_label = "클러스터",
         .versions_label = "버전",
         .progress_label = "진행 상황",
@@ -110,8 +110,8 @@ const catalogue& korean_catalogue() {
         .open_dashboard = "대시보드에서 보기",
         .event_label = "이벤트",
         .shortened = "\u2026 (일부 생략)",
-        .duration_text = duration_text,
-        .time_text = time_text,
+        .duration_text = ko_duration_text,
+        .time_text = ko_time_text,
     };
     return table;
 }

@@ -11,16 +11,16 @@ namespace sesmon::silence {
 namespace {
 
 namespace json = common::json;
-using value = rapidjson::Value;
+using json_value = rapidjson::Value;
 
-std::string text_of(const value& o, const char* key) {
+std::string text_of(const json_value& o, const char* key) {
     const auto it = o.FindMember(key);
     if (it == o.MemberEnd() || !it->value.IsString())
         return {};
     return {it->value.GetString(), it->value.GetStringLength()};
 }
 
-bool bool_of(const value& o, const char* key) {
+bool bool_of(const json_value& o, const char* key) {
     const auto it = o.FindMember(key);
     return it != o.MemberEnd() && it->value.IsBool() && it->value.GetBool();
 }
@@ -37,7 +37,7 @@ std::optional<wall_time> parse_time(std::string text) {
     return common::parse_rfc3339(text);
 }
 
-std::optional<am_silence> read_silence(const value& o) {
+std::optional<am_silence> read_silence(const json_value& o) {
     if (!o.IsObject())
         return std::nullopt;
     am_silence s;

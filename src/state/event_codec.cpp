@@ -8,7 +8,7 @@ namespace sesmon::state {
 namespace {
 
 namespace json = common::json;
-using value = rapidjson::Value;
+using json_value = rapidjson::Value;
 
 void put_time(json::writer& w, std::string_view key, const std::optional<wall_time>& t) {
     json::key(w, key);
@@ -24,26 +24,26 @@ void put_int(json::writer& w, std::string_view key, long long n) {
     w.Int64(n);
 }
 
-std::string text_of(const value& object, const char* key) {
+std::string text_of(const json_value& object, const char* key) {
     const auto it = object.FindMember(key);
     if (it == object.MemberEnd() || !it->value.IsString())
         return {};
     return {it->value.GetString(), it->value.GetStringLength()};
 }
 
-long long int_of(const value& object, const char* key) {
+long long int_of(const json_value& object, const char* key) {
     const auto it = object.FindMember(key);
     return it != object.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
 }
 
-std::optional<wall_time> time_of(const value& object, const char* key) {
+std::optional<wall_time> time_of(const json_value& object, const char* key) {
     const auto it = object.FindMember(key);
     if (it == object.MemberEnd() || !it->value.IsInt64())
         return std::nullopt;
     return wall_time(std::chrono::seconds(it->value.GetInt64()));
 }
 
-const value* object_of(const value& object, const char* key) {
+const json_value* object_of(const json_value& object, const char* key) {
     const auto it = object.FindMember(key);
     return it != object.MemberEnd() && it->value.IsObject() ? &it->value : nullptr;
 }
@@ -78,7 +78,7 @@ void put_insight(json::writer& w, const cluster_insight& c) {
     w.EndObject();
 }
 
-cluster_insight insight_of(const value& c) {
+cluster_insight insight_of(const json_value& c) {
     cluster_insight out;
     const auto flag = c.FindMember("current");
     out.current = flag != c.MemberEnd() && flag->value.IsBool() && flag->value.GetBool();
@@ -104,9 +104,9 @@ cluster_insight insight_of(const value& c) {
 }
 
 // Rows written before labels existed have none.
-label_set labels_of(const value& cluster) {
+label_set labels_of(const json_value& cluster) {
     label_set out;
-    const value* labels = object_of(cluster, "labels");
+    const json_value* labels = object_of(cluster, "labels");
     if (labels == nullptr)
         return out;
     for (const auto& m : labels->GetObject()) {
@@ -190,7 +190,7 @@ std::optional<event> decode_event(std::string_view text) {
     e.id = text_of(doc, "id");
     const auto type = parse_event_type(text_of(doc, "type"));
     const auto occurred = time_of(doc, "occurred_at");
-    const value* cluster = object_of(doc, "cluster");
+    const json_value* cluster = object_of(doc, "cluster");
     if (e.id.empty() || !type || !occurred || cluster == nullptr)
         return std::nullopt;
     e.type = *type;
@@ -198,7 +198,7 @@ std::optional<event> decode_event(std::string_view text) {
     e.summary = text_of(doc, "summary");
     e.cluster = {text_of(*cluster, "name"), text_of(*cluster, "instance_no"),
                  text_of(*cluster, "region"), labels_of(*cluster)};
-    if (const value* u = object_of(doc, "upgrade")) {
+    if (const json_value* u = object_of(doc, "upgrade")) {
         e.upgrade = upgrade_info{text_of(*u, "from_version"),
                                  text_of(*u, "to_version"),
                                  text_of(*u, "action_date"),
@@ -208,14 +208,14 @@ std::optional<event> decode_event(std::string_view text) {
                                  time_of(*u, "finished_at"),
                                  time_of(*u, "expected_finish")};
     }
-    if (const value* n = object_of(doc, "node")) {
+    if (const json_value* n = object_of(doc, "node")) {
         e.node = node_info{text_of(*n, "hostname"), text_of(*n, "role"), text_of(*n, "status"),
                            text_of(*n, "previous_status"), time_of(*n, "status_since")};
     }
-    if (const value* s = object_of(doc, "stall")) {
+    if (const json_value* s = object_of(doc, "stall")) {
         e.stall = stall_info{text_of(*s, "reason"), int_of(*s, "stalled_for_seconds"),
                              int_of(*s, "peer_median_seconds"), std::nullopt};
-        if (const value* c = object_of(*s, "cluster"))
+        if (const json_value* c = object_of(*s, "cluster"))
             e.stall->cluster = insight_of(*c);
     }
     if (const auto it = doc.FindMember("error"); it != doc.MemberEnd() && it->value.IsString())

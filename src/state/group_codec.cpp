@@ -17,7 +17,7 @@ namespace sesmon::state::group {
 namespace {
 
 namespace json = common::json;
-using value = rapidjson::Value;
+using json_value = rapidjson::Value;
 
 constexpr int event_format = 1;
 constexpr int head_format = 2;
@@ -42,7 +42,7 @@ void put_unix(json::writer& w, std::string_view name, const std::optional<wall_t
     }
 }
 
-std::string serialized(const value& v) {
+std::string serialized(const json_value& v) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
     v.Accept(w);
@@ -84,14 +84,14 @@ std::optional<std::int64_t> number_of(std::string_view text) {
     return n;
 }
 
-std::optional<std::int64_t> int64_member(const value& o, const char* name) {
+std::optional<std::int64_t> int64_member(const json_value& o, const char* name) {
     const auto it = o.FindMember(name);
     if (it == o.MemberEnd() || !it->value.IsInt64())
         return std::nullopt;
     return it->value.GetInt64();
 }
 
-std::optional<std::string> string_member(const value& o, const char* name) {
+std::optional<std::string> string_member(const json_value& o, const char* name) {
     const auto it = o.FindMember(name);
     if (it == o.MemberEnd() || !it->value.IsString())
         return std::nullopt;
@@ -107,19 +107,19 @@ std::optional<delivery_status> status_named(std::string_view name) {
     return std::nullopt;
 }
 
-std::optional<delivery> read_delivery(const value& o) {
+std::optional<delivery> read_delivery(const json_value& o) {
     if (!o.IsObject())
         return std::nullopt;
-    const auto text = [&](const char* k) -> const value* {
+    const auto text = [&](const char* k) -> const json_value* {
         const auto it = o.FindMember(k);
         return it != o.MemberEnd() && it->value.IsString() ? &it->value : nullptr;
     };
-    const auto number = [&](const char* k) -> const value* {
+    const auto number = [&](const char* k) -> const json_value* {
         const auto it = o.FindMember(k);
         return it != o.MemberEnd() && it->value.IsInt64() ? &it->value : nullptr;
     };
-    const value* notifier = text("notifier");
-    const value* status = text("status");
+    const json_value* notifier = text("notifier");
+    const json_value* status = text("status");
     if (notifier == nullptr || status == nullptr)
         return std::nullopt;
     delivery d;
@@ -128,13 +128,13 @@ std::optional<delivery> read_delivery(const value& o) {
     if (!parsed)
         return std::nullopt;
     d.status = *parsed;
-    if (const value* a = number("attempts"))
+    if (const json_value* a = number("attempts"))
         d.attempts = static_cast<int>(a->GetInt64());
-    if (const value* n = number("next_attempt"))
+    if (const json_value* n = number("next_attempt"))
         d.next_attempt = wall_time(std::chrono::seconds(n->GetInt64()));
-    if (const value* e = text("last_error"))
+    if (const json_value* e = text("last_error"))
         d.last_error.assign(e->GetString(), e->GetStringLength());
-    if (const value* u = number("updated_at"))
+    if (const json_value* u = number("updated_at"))
         d.updated_at = wall_time(std::chrono::seconds(u->GetInt64()));
     return d;
 }
@@ -334,7 +334,7 @@ std::optional<emitted_chunk> decode_chunk(std::string_view text, std::string& er
     }
     emitted_chunk out;
     out.from = *from;
-    for (const value& id : ids->value.GetArray()) {
+    for (const json_value& id : ids->value.GetArray()) {
         if (!id.IsString()) {
             error = "an id is not a string";
             return std::nullopt;
@@ -425,7 +425,7 @@ std::optional<stored_event> decode_event(std::int64_t seq, std::string_view text
     out.seq = seq;
     out.event = std::move(*decoded);
     out.stored_at = wall_time(std::chrono::seconds(stored_at->value.GetInt64()));
-    for (const value& item : deliveries->value.GetArray()) {
+    for (const json_value& item : deliveries->value.GetArray()) {
         auto d = read_delivery(item);
         if (!d) {
             error = "a delivery does not read";

@@ -1,15 +1,9 @@
 #include "state/history.hpp"
 
 #include "common/crypto.hpp"
+#include "state/unix_time.hpp"
 
 namespace sesmon::state {
-namespace {
-
-std::int64_t unix_seconds(wall_time t) {
-    return t.time_since_epoch().count();
-}
-
-}  // namespace
 
 std::string upgrade_id(std::string_view instance_no, std::string_view action_date,
                        std::string_view to_version) {

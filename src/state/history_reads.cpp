@@ -3,13 +3,10 @@
 #include <algorithm>
 
 #include "sesmon/snapshot.hpp"
+#include "state/unix_time.hpp"
 
 namespace sesmon::state {
 namespace {
-
-wall_time from_unix(std::int64_t seconds) {
-    return wall_time(std::chrono::seconds(seconds));
-}
 
 std::optional<wall_time> optional_time(const sqlite::statement& s, int column) {
     if (s.column_is_null(column))

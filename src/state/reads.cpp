@@ -5,13 +5,10 @@
 #include "monitor/cluster_state_json.hpp"
 #include "state/event_codec.hpp"
 #include "state/silence_codec.hpp"
+#include "state/unix_time.hpp"
 
 namespace sesmon::state {
 namespace {
-
-wall_time from_unix(std::int64_t seconds) {
-    return wall_time(std::chrono::seconds(seconds));
-}
 
 // Columns of select_clusters(): instance_no, name, state[, silence].
 std::optional<cluster_record> decode_cluster(const sqlite::statement& row, bool with_silence,

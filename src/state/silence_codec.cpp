@@ -8,7 +8,7 @@ namespace sesmon::state {
 namespace {
 
 namespace json = common::json;
-using value = rapidjson::Value;
+using json_value = rapidjson::Value;
 
 constexpr int silence_format = 1;
 
@@ -27,7 +27,7 @@ std::int64_t unix_of(wall_time t) {
 }
 
 struct reader {
-    const value& o;
+    const json_value& o;
     bool ok = true;
 
     std::string text(const char* key) {

@@ -13,6 +13,7 @@
 #include "state/reads.hpp"
 #include "state/store_reader.hpp"
 #include "state/store_writer.hpp"
+#include "state/unix_time.hpp"
 #include "state/unwritten.hpp"
 
 namespace sesmon::state {
@@ -21,10 +22,6 @@ namespace fs = std::filesystem;
 using steady = std::chrono::steady_clock;
 
 namespace {
-
-wall_time wall_now() {
-    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 // Creates the state directory (mode 0700) when missing; an existing one keeps its mode
 // (systemd's StateDirectory= manages it). Errors surface when the database is opened.

@@ -12,6 +12,7 @@
 #include "state/database.hpp"
 #include "state/fault_vfs.hpp"
 #include "state/loop_link.hpp"
+#include "state/unix_time.hpp"
 #include "state/unwritten.hpp"
 #include "state/writes.hpp"
 
@@ -29,10 +30,6 @@ constexpr int prune_rows_per_step = 500;
 // timeout). Reachable from here, so not a leak to LeakSanitizer; only ever a handful.
 std::mutex abandoned_mutex;
 auto* const abandoned = new std::vector<std::shared_ptr<void>>();
-
-wall_time wall_now() {
-    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 }  // namespace
 

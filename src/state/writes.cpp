@@ -3,13 +3,10 @@
 #include "monitor/cluster_state_json.hpp"
 #include "state/event_codec.hpp"
 #include "state/silence_codec.hpp"
+#include "state/unix_time.hpp"
 
 namespace sesmon::state {
 namespace {
-
-std::int64_t unix_seconds(wall_time t) {
-    return t.time_since_epoch().count();
-}
 
 constexpr std::int64_t delivered_kept_seconds = 24 * 3600;
 

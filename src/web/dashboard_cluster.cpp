@@ -9,7 +9,7 @@ namespace {
 // .progress[role=progressbar][aria-valuenow], .progress-text ("3/8 nodes") and
 // tr[data-node="<hostname>"][data-phase] rows; #cluster-missing when the name is not watched.
 
-constexpr std::string_view style = R"css(
+constexpr std::string_view cluster_style = R"css(
 .back{display:inline-block;margin-bottom:.75rem;font-size:.9rem;text-decoration:none}
 #cluster-missing{padding:1rem;background:var(--card);border:1px solid var(--line);border-radius:8px}
 #cluster-missing[hidden]{display:none}
@@ -64,7 +64,7 @@ table.nodes td.hostname{grid-column:1/-1}
 }
 )css";
 
-constexpr std::string_view script = R"js(
+constexpr std::string_view cluster_script = R"js(
 'use strict';
 (() => {
   const S = window.sesmon;
@@ -248,7 +248,7 @@ constexpr std::string_view script = R"js(
 })();
 )js";
 
-constexpr std::string_view body = R"html(<section id="cluster-view" hidden>
+constexpr std::string_view cluster_body = R"html(<section id="cluster-view" hidden>
 <a class="back" href="#">‹ All clusters</a>
 <div id="cluster-missing" hidden></div>
 <div id="cluster-card"></div>
@@ -260,7 +260,7 @@ constexpr std::string_view body = R"html(<section id="cluster-view" hidden>
 }  // namespace
 
 dashboard_part cluster_part() {
-    return {style, script, body};
+    return {cluster_style, cluster_script, cluster_body};
 }
 
 }  // namespace sesmon::web

@@ -9,7 +9,7 @@ namespace {
 // (td.f-name a, td.f-state, td.f-versions, td.f-progress, td.f-detail, td.f-labels) with
 // #fleet-total and #fleet-pager; #rest (details) holding #rest-list of the same rows.
 
-constexpr std::string_view style = R"css(
+constexpr std::string_view fleet_style = R"css(
 #counts{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:.9rem}
 #counts a.count{display:flex;flex-direction:column;min-width:7.2rem;padding:.45rem .8rem;border-radius:8px;
 background:var(--card);border:1px solid var(--line);border-left:4px solid var(--track);color:var(--fg);
@@ -77,7 +77,7 @@ table.fleet td{border:0;padding:0}
 }
 )css";
 
-constexpr std::string_view script = R"js(
+constexpr std::string_view fleet_script = R"js(
 'use strict';
 (() => {
   const S = window.sesmon;
@@ -363,7 +363,7 @@ constexpr std::string_view script = R"js(
 })();
 )js";
 
-constexpr std::string_view body = R"html(<section id="fleet-view">
+constexpr std::string_view fleet_body = R"html(<section id="fleet-view">
 <nav id="counts" aria-label="clusters by state"></nav>
 <div id="filters"><input id="search" type="search" placeholder="Search a cluster by name or instance number" aria-label="search clusters" autocomplete="off" spellcheck="false">
 <select id="label-filter" aria-label="filter by label" hidden></select><span id="label-chips"></span></div>
@@ -379,7 +379,7 @@ constexpr std::string_view body = R"html(<section id="fleet-view">
 }  // namespace
 
 dashboard_part fleet_part() {
-    return {style, script, body};
+    return {fleet_style, fleet_script, fleet_body};
 }
 
 }  // namespace sesmon::web

@@ -9,7 +9,7 @@ namespace {
 // #history tr[data-upgrade] rows (td.h-outcome, td.h-duration[data-seconds]) of the shown
 // cluster; #timeline-view[data-upgrade] while a timeline is opened (#upgrade/<id>).
 
-constexpr std::string_view style = R"css(
+constexpr std::string_view timeline_style = R"css(
 .eta{font-size:.85rem;margin:.45rem 0 0;font-variant-numeric:tabular-nums}
 .eta b{font-weight:600}
 .gantt{margin-top:.75rem;--label:11rem}
@@ -69,7 +69,7 @@ table.history td.h-started{grid-column:1/-1;color:var(--muted);font-size:.78rem}
 }
 )css";
 
-constexpr std::string_view script = R"js(
+constexpr std::string_view timeline_script = R"js(
 'use strict';
 (() => {
   const TIMELINE_MAX_AGE_MS = 15000, HISTORY_MAX_AGE_MS = 15000;
@@ -382,12 +382,12 @@ constexpr std::string_view script = R"js(
 )js";
 
 // The cluster view (dashboard_cluster.cpp) holds #timeline-view and #history.
-constexpr std::string_view body = "";
+constexpr std::string_view timeline_body = "";
 
 }  // namespace
 
 dashboard_part timeline_part() {
-    return {style, script, body};
+    return {timeline_style, timeline_script, timeline_body};
 }
 
 }  // namespace sesmon::web

@@ -5,6 +5,7 @@
 #include "common/crypto.hpp"
 #include "common/text.hpp"
 #include "web/dashboard.hpp"
+#include "web/responses.hpp"
 
 namespace sesmon::web {
 namespace {
@@ -33,14 +34,6 @@ std::optional<std::string> presented_token(std::string_view header) {
         return decoded->substr(colon + 1);
     }
     return std::nullopt;
-}
-
-net::server_response text(int status, std::string body) {
-    net::server_response res;
-    res.status = status;
-    res.headers = {{"Content-Type", "text/plain; charset=utf-8"}};
-    res.body = std::move(body);
-    return res;
 }
 
 // Headers every answer carries.
@@ -86,15 +79,12 @@ net::server_response router::get(std::string_view path) const {
         const std::string note = r.note.empty() ? "" : "; " + r.note;
         const std::string reason =
             r.reason.empty() ? "the first poll round has not been attempted" : r.reason;
-        return r.ready ? text(200, "ready" + note + "\n")
-                       : text(503, "not ready: " + reason + note + "\n");
+        return r.ready ? text(200, "ready" + note) : text(503, "not ready: " + reason + note);
     }
     if (path == "/metrics") {
         if (!gauges_kept_current_)
             metrics_.sync_clusters(view_().clusters);
-        auto res = text(200, metrics_.render());
-        res.headers = {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}};
-        return res;
+        return reply(200, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
     }
     if (path == "/api/v1/clusters") {
         net::server_response res;
@@ -116,15 +106,15 @@ std::optional<net::server_response> router::refusal(const net::server_request& r
                                                     bool known) const {
     if (request.path() != "/healthz" && !authorized(request)) {
         // Unknown paths too: without the token nothing says which paths exist.
-        auto res = text(401, "unauthorized: send Authorization: Bearer <token>\n");
+        auto res = text(401, "unauthorized: send Authorization: Bearer <token>");
         res.headers.emplace_back("WWW-Authenticate", "Bearer " + std::string(realm));
         res.headers.emplace_back("WWW-Authenticate", "Basic " + std::string(realm));
         return res;
     }
     if (!known)
-        return text(404, "not found\n");
+        return text(404, "not found");
     if (request.method != "GET" && request.method != "HEAD") {
-        auto res = text(405, "method not allowed\n");
+        auto res = text(405, "method not allowed");
         res.headers.emplace_back("Allow", std::string(allowed_methods));
         return res;
     }
@@ -143,7 +133,7 @@ net::server_response router::handle(const net::server_request& request) const {
         // A long poll answers at once here: there is no coroutine to wait in.
         res = std::move(*fleet_->answer_at_once(request, false));
     } else if (path == "/healthz") {
-        res = text(200, "ok\n");
+        res = text(200, "ok");
     } else {
         res = get(path);
     }

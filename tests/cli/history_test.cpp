@@ -14,7 +14,7 @@ namespace sesmon::cli {
 namespace {
 
 using namespace std::chrono_literals;
-const wall_time t0 = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26} + 20h;
+const wall_time history_t0 = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26} + 20h;
 
 state::upgrade_summary summary(const std::string& id, const std::string& outcome,
                                wall_time started) {
@@ -29,25 +29,25 @@ state::upgrade_summary summary(const std::string& id, const std::string& outcome
 }
 
 TEST(history_view_test, one_row_per_upgrade_with_duration_outcome_and_expected_finish) {
-    auto running = summary("00000000000000aa", "in_progress", t0 - 30min);
+    auto running = summary("00000000000000aa", "in_progress", history_t0 - 30min);
     running.nodes_complete = 3;
-    auto done = summary("00000000000000bb", "finished", t0 - 48h);
-    done.finished_at = t0 - 48h + 95min;
-    done.ended_at = t0 - 47h;
+    auto done = summary("00000000000000bb", "finished", history_t0 - 48h);
+    done.finished_at = history_t0 - 48h + 95min;
+    done.ended_at = history_t0 - 47h;
     done.nodes_complete = 8;
     const web::eta_lookup eta = [](const state::upgrade_summary& u) -> std::optional<wall_time> {
         if (u.id == "00000000000000aa")
-            return t0 + 50min;
-        return t0;  // asked only for upgrades in progress
+            return history_t0 + 50min;
+        return history_t0;  // asked only for upgrades in progress
     };
-    EXPECT_EQ(history_table({running, done}, t0, eta, "none"),
+    EXPECT_EQ(history_table({running, done}, history_t0, eta, "none"),
               "ID                CLUSTER    VERSIONS     STARTED               DURATION    "
               "OUTCOME      NODES  EXPECTED FINISH\n"
               "00000000000000aa  prod-logs  2140 → 2150  2026-11-26T19:30:00Z  30m so far  "
               "in_progress  3/8    2026-11-26T20:50:00Z\n"
               "00000000000000bb  prod-logs  2140 → 2150  2026-11-24T20:00:00Z  1h35m       "
               "finished     8/8    -\n");
-    EXPECT_EQ(history_table({}, t0, eta, "no upgrades in the history"),
+    EXPECT_EQ(history_table({}, history_t0, eta, "no upgrades in the history"),
               "no upgrades in the history\n");
 }
 
@@ -65,7 +65,7 @@ event upgrade_event(event_type type, const std::string& action_date, wall_time a
     if (action_date == past_date)  // 2130 -> 2140, one node
         e.upgrade = upgrade_info{"2130", "2140", action_date, 1, 0, past_start};
     else
-        e.upgrade = upgrade_info{"2140", "2150", action_date, 2, 0, t0};
+        e.upgrade = upgrade_info{"2140", "2150", action_date, 2, 0, history_t0};
     if (!host.empty())
         e.node = node_info{host, "DO", to, to == "complete" ? "Upgrade_OpenSearch" : "running", at};
     e.id = action_date + std::string(to_string(type)) + host + to;
@@ -93,7 +93,7 @@ state::batch first_poll_of_current() {
     s.version = version_info{"2140", "2150", "2025-03-24 17:09:41",
                              common::parse_api_date("2025-03-24 17:09:41", 9h)};
     s.nodes = {{"do-1", "DO", "running", "", {}}, {"do-2", "DO", "running", "", {}}};
-    auto result = t.observe(s, t0);
+    auto result = t.observe(s, history_t0);
     auto b = batch_of(std::move(result.events));
     b.clusters.push_back({"1037001", "prod-logs", t.state(), current_id()});
     return b;
@@ -151,8 +151,8 @@ TEST_F(history_command_test, reads_a_running_daemons_wal_database_without_api_ke
     EXPECT_EQ(*expected - *now, 20min);
 
     // The reader held nothing: the store goes on committing.
-    commit_and_wait(batch_of({upgrade_event(event_type::node_changed, current_date, t0 + 1min,
-                                            "do-1", "Upgrade_OpenSearch")}));
+    commit_and_wait(batch_of({upgrade_event(event_type::node_changed, current_date,
+                                            history_t0 + 1min, "do-1", "Upgrade_OpenSearch")}));
     EXPECT_EQ(run("--limit 1").output.find("finished"), std::string::npos);
 }
 

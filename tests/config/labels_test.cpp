@@ -11,12 +11,12 @@ using testing::error_of;
 using testing::keys_environment;
 using testing::one_cluster;
 
-sesmon::config parsed(const std::string& yaml) {
+sesmon::config labels_parsed(const std::string& yaml) {
     return parse(yaml, "config.yaml", keys_environment());
 }
 
 TEST(labels_config_test, a_cluster_reads_its_labels_and_has_none_by_default) {
-    const auto cfg = parsed(R"(clusters:
+    const auto cfg = labels_parsed(R"(clusters:
   - name: prod-logs
     instance_no: "1037001"
     labels: {team: search, env: prod, tier: 1, owner: "검색팀"}
@@ -29,7 +29,7 @@ TEST(labels_config_test, a_cluster_reads_its_labels_and_has_none_by_default) {
 }
 
 TEST(labels_config_test, discovery_defaults_give_discovered_clusters_their_labels) {
-    const auto cfg = parsed(R"(discovery:
+    const auto cfg = labels_parsed(R"(discovery:
   enabled: true
   defaults:
     labels:
@@ -67,9 +67,9 @@ TEST(labels_config_test, labels_must_be_a_mapping_with_each_key_once) {
 }
 
 TEST(labels_config_test, check_config_shows_the_labels) {
-    const auto text = summarize(parsed(one_cluster + "    labels: {team: search, env: prod}\n" +
-                                       "discovery:\n  enabled: true\n  defaults:\n" +
-                                       "    labels: {team: found}\n"));
+    const auto text = summarize(labels_parsed(
+        one_cluster + "    labels: {team: search, env: prod}\n" +
+        "discovery:\n  enabled: true\n  defaults:\n" + "    labels: {team: found}\n"));
     EXPECT_NE(text.find("    labels env=prod,team=search\n"), std::string::npos) << text;
     EXPECT_NE(text.find("  discovered clusters: labels team=found\n"), std::string::npos) << text;
 }

@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 using testing::error_of;
 using testing::keys_environment;
 
-const std::string clusters = R"(clusters:
+const std::string quiet_clusters = R"(clusters:
   - name: prod-logs
     instance_no: "1037001"
     labels: {team: search, env: prod}
@@ -28,12 +28,12 @@ notifiers:
     argv: [/bin/true]
 )";
 
-sesmon::config parsed(const std::string& yaml) {
-    return parse(clusters + yaml, "config.yaml", keys_environment());
+sesmon::config quiet_parsed(const std::string& yaml) {
+    return parse(quiet_clusters + yaml, "config.yaml", keys_environment());
 }
 
 TEST(quiet_config_test, alertmanager_reads_with_its_defaults) {
-    const auto cfg = parsed(R"(alertmanager:
+    const auto cfg = quiet_parsed(R"(alertmanager:
   url: http://127.0.0.1:9093
   matchers: ['cluster="{cluster}"', 'instance=~"{nodes_regex}"', 'team="{label:team}"']
   margin: 45m
@@ -46,15 +46,15 @@ TEST(quiet_config_test, alertmanager_reads_with_its_defaults) {
     EXPECT_TRUE(cfg.alertmanager->matchers[1].is_regex);
     EXPECT_EQ(cfg.alertmanager->created_by.rfind("ses-upgrade-monitor/", 0), 0u);
     // Without matchers: cluster="{cluster}".
-    const auto plain = parsed("alertmanager: {url: http://127.0.0.1:9093}\n");
+    const auto plain = quiet_parsed("alertmanager: {url: http://127.0.0.1:9093}\n");
     ASSERT_EQ(plain.alertmanager->matchers.size(), 1u);
     EXPECT_EQ(plain.alertmanager->matchers[0].source, "cluster=\"{cluster}\"");
     EXPECT_EQ(plain.alertmanager->margin, 30min);
-    EXPECT_FALSE(parsed("").alertmanager);
+    EXPECT_FALSE(quiet_parsed("").alertmanager);
 }
 
 TEST(quiet_config_test, alertmanager_problems_are_reported_where_they_are) {
-    const auto error = [](const std::string& yaml) { return error_of(clusters + yaml); };
+    const auto error = [](const std::string& yaml) { return error_of(quiet_clusters + yaml); };
     EXPECT_EQ(error("alertmanager:\n  url: http://am.example.net:9093\n"),
               "config.yaml:14:8: alertmanager.url: must be https:// (plain http:// is allowed "
               "only to loopback hosts), got http://am.example.net:9093");
@@ -85,7 +85,7 @@ TEST(quiet_config_test, alertmanager_problems_are_reported_where_they_are) {
 }
 
 TEST(quiet_config_test, maintenance_windows_read_with_spans_and_zones) {
-    const auto cfg = parsed(R"(maintenance:
+    const auto cfg = quiet_parsed(R"(maintenance:
   - name: weekly
     labels: {env: prod}
     weekly: ["Tue 02:00-05:00", "Sun 23:00-01:00"]
@@ -105,7 +105,7 @@ TEST(quiet_config_test, maintenance_windows_read_with_spans_and_zones) {
 }
 
 TEST(quiet_config_test, maintenance_problems_are_reported_where_they_are) {
-    const auto error = [](const std::string& yaml) { return error_of(clusters + yaml); };
+    const auto error = [](const std::string& yaml) { return error_of(quiet_clusters + yaml); };
     EXPECT_EQ(error("maintenance:\n  - {name: w, weekly: \"Tue 2-5\", time_zone: UTC}\n"),
               "config.yaml:14:23: maintenance[0].weekly: invalid weekly window \"Tue 2-5\": "
               "times are HH:MM from 00:00 to 24:00 (24:00 only as an end) (expected e.g. \"Tue "
@@ -126,7 +126,7 @@ TEST(quiet_config_test, maintenance_problems_are_reported_where_they_are) {
 }
 
 TEST(quiet_config_test, routes_read_in_order_with_their_matches) {
-    const auto cfg = parsed(R"(routes:
+    const auto cfg = quiet_parsed(R"(routes:
   - match: {labels: {team: search}, events: [upgrade_stalled, upgrade_failed], severity: critical}
     notifiers: [pager]
     continue: true
@@ -149,7 +149,7 @@ TEST(quiet_config_test, routes_read_in_order_with_their_matches) {
 }
 
 TEST(quiet_config_test, route_problems_are_reported_where_they_are) {
-    const auto error = [](const std::string& yaml) { return error_of(clusters + yaml); };
+    const auto error = [](const std::string& yaml) { return error_of(quiet_clusters + yaml); };
     EXPECT_EQ(error("routes:\n  - notifiers: [slack]\n"),
               "config.yaml:14:17: routes[0].notifiers[0]: unknown notifier \"slack\"");
     EXPECT_EQ(error("routes:\n  - match: {severity: urgent}\n    notifiers: [pager]\n"),

@@ -13,7 +13,7 @@ using testing::error_of;
 using testing::fake_environment;
 using testing::scratch_dir;
 
-const std::string cluster_block = "clusters:\n  - { name: a, instance_no: \"1\" }\n";
+const std::string one_cluster_block = "clusters:\n  - { name: a, instance_no: \"1\" }\n";
 
 TEST(secrets_test, secret_file_with_mode_0600_is_read_and_trimmed) {
     scratch_dir dir;
@@ -54,7 +54,7 @@ TEST(secrets_test, key_files_relative_to_the_config_file_are_used_first) {
     dir.write("keys/secret", "SK-file-5678\n");
     const std::string config = dir.path().string() + "/config.yaml";
     const sesmon::config cfg = parse(
-        "api: { access_key_file: keys/access, secret_key_file: keys/secret }\n" + cluster_block,
+        "api: { access_key_file: keys/access, secret_key_file: keys/secret }\n" + one_cluster_block,
         config, testing::keys_environment());
     EXPECT_EQ(cfg.api.access_key.reveal(), "AK-file-1234");
     EXPECT_EQ(cfg.api.access_key.origin(), "file " + dir.path().string() + "/keys/access");
@@ -64,15 +64,16 @@ TEST(secrets_test, key_files_relative_to_the_config_file_are_used_first) {
 TEST(secrets_test, world_readable_key_file_is_an_error_at_its_key) {
     scratch_dir dir;
     const std::string path = dir.write("access", "AK-leaky-0000\n", 0644);
-    const std::string message = error_of("api:\n  access_key_file: " + path + "\n" + cluster_block);
+    const std::string message =
+        error_of("api:\n  access_key_file: " + path + "\n" + one_cluster_block);
     EXPECT_EQ(message, "config.yaml:2:20: api.access_key_file: " + path +
                            " is readable by group or others (mode 0644): chmod 600 it");
     EXPECT_EQ(message.find("AK-leaky-0000"), std::string::npos);
 }
 
 TEST(secrets_test, environment_is_used_when_no_file_is_set) {
-    const sesmon::config cfg = parse("api: { access_key_file: \"\" }\n" + cluster_block, "c.yaml",
-                                     testing::keys_environment());
+    const sesmon::config cfg = parse("api: { access_key_file: \"\" }\n" + one_cluster_block,
+                                     "c.yaml", testing::keys_environment());
     EXPECT_EQ(cfg.api.access_key.reveal(), testing::test_access_key);
     EXPECT_EQ(cfg.api.access_key.origin(), "env NCLOUD_ACCESS_KEY");
     EXPECT_EQ(cfg.api.secret_key.origin(), "env NCLOUD_SECRET_KEY");
@@ -84,7 +85,7 @@ TEST(secrets_test, systemd_credentials_are_the_last_resort) {
     dir.write("ncloud-secret-key", "SK-cred-4343\n", 0440);
     const auto env = fake_environment(
         {{"CREDENTIALS_DIRECTORY", dir.path().string()}, {"NCLOUD_SECRET_KEY", "SK-env-wins"}});
-    const sesmon::config cfg = parse(cluster_block, "c.yaml", env);
+    const sesmon::config cfg = parse(one_cluster_block, "c.yaml", env);
     EXPECT_EQ(cfg.api.access_key.reveal(), "AK-cred-4242");
     EXPECT_EQ(cfg.api.access_key.origin(), "credential ncloud-access-key");
     EXPECT_EQ(cfg.api.secret_key.reveal(), "SK-env-wins");
@@ -101,7 +102,7 @@ TEST(secrets_test, group_readable_secret_files_are_accepted_only_inside_the_cred
                                        {"NCLOUD_SECRET_KEY", "b"}});
     const auto with_url_file = [&](const std::string& path) {
         return "notifiers:\n  - { name: h, type: webhook, url_file: \"" + path + "\" }\n" +
-               cluster_block;
+               one_cluster_block;
     };
     EXPECT_EQ(error_of(with_url_file(inside), env), "");
     EXPECT_EQ(error_of(with_url_file(outside), env),
@@ -110,13 +111,13 @@ TEST(secrets_test, group_readable_secret_files_are_accepted_only_inside_the_cred
 }
 
 TEST(secrets_test, missing_api_keys_name_every_source) {
-    EXPECT_EQ(error_of(cluster_block, fake_environment({})),
+    EXPECT_EQ(error_of(one_cluster_block, fake_environment({})),
               "config.yaml:1:1: api: no access key: set access_key_file, NCLOUD_ACCESS_KEY or the "
               "systemd credential ncloud-access-key\n"
               "config.yaml:1:1: api: no secret key: set secret_key_file, NCLOUD_SECRET_KEY or the "
               "systemd credential ncloud-secret-key");
     // Positioned at the api section when there is one.
-    EXPECT_EQ(error_of("api: { site: public }\n" + cluster_block,
+    EXPECT_EQ(error_of("api: { site: public }\n" + one_cluster_block,
                        fake_environment({{"NCLOUD_ACCESS_KEY", "a"}})),
               "config.yaml:1:6: api: no secret key: set secret_key_file, NCLOUD_SECRET_KEY or the "
               "systemd credential ncloud-secret-key");
@@ -133,7 +134,7 @@ TEST(secrets_test, webhook_url_file_signing_secret_routing_key_and_token_are_sec
   - { name: hook, type: webhook, url: "https://sink.example.com/p/inlinesecretpath", signing_secret_file: signing, headers: { Authorization: "Bearer headersecretvalue" } }
   - { name: pd, type: webhook, format: pagerduty, routing_key_file: routing }
 server: { listen: "0.0.0.0:9717", auth_token_file: token }
-)" + cluster_block;
+)" + one_cluster_block;
     const sesmon::config cfg =
         parse(yaml, dir.path().string() + "/config.yaml", testing::keys_environment());
     ASSERT_EQ(cfg.notifiers.size(), 3u);
@@ -162,7 +163,7 @@ TEST(secrets_test, bad_url_in_url_file_is_reported_without_the_url) {
     scratch_dir dir;
     dir.write("url", "http://hooks.example.org/very/secret/token\n");
     const std::string message =
-        error_of("notifiers:\n  - { name: h, type: webhook, url_file: url }\n" + cluster_block,
+        error_of("notifiers:\n  - { name: h, type: webhook, url_file: url }\n" + one_cluster_block,
                  testing::keys_environment(), dir.path().string() + "/config.yaml");
     EXPECT_EQ(message,
               dir.path().string() +
@@ -179,7 +180,7 @@ TEST(secrets_test, no_error_message_repeats_a_secret_value) {
   - { name: b, type: webhook, url_file: garbage-url }
   - { name: c, type: webhook, url: "https://h.example.com/", headers: { X-Token: "header-secret-42\r\nX-Evil: 1" } }
   - { name: d, type: webhook, url: "https://user:userinfo-secret-9@h.example.com/" }
-)" + cluster_block;
+)" + one_cluster_block;
     const std::string message =
         error_of(yaml, testing::keys_environment(), dir.path().string() + "/config.yaml");
     EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 3) << message;  // 4 problems
@@ -193,7 +194,7 @@ TEST(secrets_test, no_error_message_repeats_a_secret_value) {
 }
 
 TEST(secrets_test, empty_environment_seam_means_no_environment) {
-    EXPECT_EQ(error_of(cluster_block, environment{}),
+    EXPECT_EQ(error_of(one_cluster_block, environment{}),
               "config.yaml:1:1: api: no access key: set access_key_file, NCLOUD_ACCESS_KEY or the "
               "systemd credential ncloud-access-key\n"
               "config.yaml:1:1: api: no secret key: set secret_key_file, NCLOUD_SECRET_KEY or the "

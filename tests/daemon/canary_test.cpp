@@ -118,8 +118,8 @@ std::string all_files(const fs::path& dir) {
 }
 
 // Runs `ses-upgrade-monitor ARGS...` to completion; stdout and stderr together.
-std::string run_command(const fs::path& dir, const std::string& name,
-                        std::vector<std::string> args) {
+std::string run_canary_command(const fs::path& dir, const std::string& name,
+                               std::vector<std::string> args) {
     args.insert(args.begin(), std::string(SESMON_BIN_DIR) + "/ses-upgrade-monitor");
     const auto out = dir / (name + ".out");
     child c(args, {}, out, out);
@@ -245,57 +245,60 @@ class canary_test : public ::testing::Test {
             {"/readyz", page("/readyz")},
             {"status (table)",
              [&] {
-                 return run_command(dir_.path(), "status-table",
-                                    {"status", "-c", config_.string()});
+                 return run_canary_command(dir_.path(), "status-table",
+                                           {"status", "-c", config_.string()});
              }},
             {"status --all",
              [&] {
-                 return run_command(dir_.path(), "status-all",
-                                    {"status", "-c", config_.string(), "--all"});
+                 return run_canary_command(dir_.path(), "status-all",
+                                           {"status", "-c", config_.string(), "--all"});
              }},
             {"status --cluster",
              [&] {
-                 return run_command(dir_.path(), "status-one",
-                                    {"status", "-c", config_.string(), "--cluster", "stuck"});
+                 return run_canary_command(
+                     dir_.path(), "status-one",
+                     {"status", "-c", config_.string(), "--cluster", "stuck"});
              }},
             {"status (json)",
              [&] {
-                 return run_command(dir_.path(), "status-json",
-                                    {"status", "-c", config_.string(), "--format", "json"});
+                 return run_canary_command(dir_.path(), "status-json",
+                                           {"status", "-c", config_.string(), "--format", "json"});
              }},
             {"deliveries (table)",
              [&] {
-                 return run_command(dir_.path(), "deliveries-table",
-                                    {"deliveries", "-c", config_.string()});
+                 return run_canary_command(dir_.path(), "deliveries-table",
+                                           {"deliveries", "-c", config_.string()});
              }},
             {"deliveries (json)",
              [&] {
-                 return run_command(dir_.path(), "deliveries-json",
-                                    {"deliveries", "-c", config_.string(), "--format", "json"});
+                 return run_canary_command(
+                     dir_.path(), "deliveries-json",
+                     {"deliveries", "-c", config_.string(), "--format", "json"});
              }},
             {"history (table)",
              [&] {
-                 return run_command(dir_.path(), "history-table",
-                                    {"history", "-c", config_.string()});
+                 return run_canary_command(dir_.path(), "history-table",
+                                           {"history", "-c", config_.string()});
              }},
             {"history (json)",
              [&] {
-                 return run_command(dir_.path(), "history-json",
-                                    {"history", "-c", config_.string(), "--format", "json"});
+                 return run_canary_command(dir_.path(), "history-json",
+                                           {"history", "-c", config_.string(), "--format", "json"});
              }},
             {"/api/v1/history", page("/api/v1/history")},
             {"check-config",
              [&] {
-                 return run_command(dir_.path(), "check", {"check-config", "-c", config_.string()});
+                 return run_canary_command(dir_.path(), "check",
+                                           {"check-config", "-c", config_.string()});
              }},
             {"preflight (table)",
              [&] {
-                 return run_command(dir_.path(), "preflight-table",
-                                    {"preflight", "-c", config_.string(), "stuck"});
+                 return run_canary_command(dir_.path(), "preflight-table",
+                                           {"preflight", "-c", config_.string(), "stuck"});
              }},
             {"preflight (json)",
              [&] {
-                 return run_command(
+                 return run_canary_command(
                      dir_.path(), "preflight-json",
                      {"preflight", "-c", config_.string(), "stuck", "--format", "json"});
              }},
@@ -393,7 +396,10 @@ TEST_F(canary_test, no_secret_appears_on_any_surface) {
     const auto eventually_shows = [&](const std::string& name, std::vector<std::string> args,
                                       const std::string& needle) {
         return wait_until(
-            [&] { return run_command(dir_.path(), name, args).find(needle) != std::string::npos; },
+            [&] {
+                return run_canary_command(dir_.path(), name, args).find(needle) !=
+                       std::string::npos;
+            },
             15s);
     };
     ASSERT_TRUE(wait_until(

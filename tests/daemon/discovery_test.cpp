@@ -17,7 +17,7 @@ namespace {
 
 constexpr const char* scenario = "tests/daemon/scenarios/discovery.yaml";
 
-const std::set<std::string> discovered_at_start = daemon_test::discovered_at_start();
+const std::set<std::string> expected_at_start = daemon_test::discovered_at_start();
 
 daemon_spec discovery_spec(const simulator& sim, const std::string& interval = "1s") {
     daemon_spec spec;
@@ -70,7 +70,7 @@ class daemon_discovery_test : public ::testing::Test {
     }
     // Waits until the daemon watches exactly the clusters discovered at the scenario's start.
     bool found_all() {
-        if (wait_until([&] { return discovered_names(*daemon_) == discovered_at_start; }, 15s))
+        if (wait_until([&] { return discovered_names(*daemon_) == expected_at_start; }, 15s))
             return true;
         ADD_FAILURE() << daemon_->log_text();
         return false;
@@ -86,7 +86,7 @@ TEST_F(daemon_discovery_test, pages_filters_and_marks_what_it_watches) {
     auto& d = start(discovery_spec(sim_));
     ASSERT_TRUE(found_all());
     const auto all = watched(d);
-    EXPECT_EQ(all.size(), discovered_at_start.size() + 1);
+    EXPECT_EQ(all.size(), expected_at_start.size() + 1);
     EXPECT_FALSE(all.at("mine"));  // the static entry wins instance 4002
     EXPECT_EQ(metric(d, "ses_upgrade_monitor_discovered_clusters"), 19);
     EXPECT_EQ(metric(d, "ses_upgrade_monitor_cluster_discovered{cluster=\"prod-03\"}"), 1);
@@ -112,7 +112,7 @@ TEST_F(daemon_discovery_test, pages_filters_and_marks_what_it_watches) {
     std::set<std::string> stored;
     for (const auto& r : state::read_discovered(*state::open_for_reading(dir_.path() / "state")))
         stored.insert(r.name);
-    for (const auto& name : discovered_at_start)
+    for (const auto& name : expected_at_start)
         EXPECT_EQ(stored.count(name), 1u) << name;
 }
 
@@ -150,7 +150,7 @@ TEST_F(daemon_discovery_test, failed_and_partial_listings_change_nothing_and_pol
     set_faults(sim_, R"({"faults":[{"kind":"gateway_error","status":503,"route":"list"}]})");
     sim_.advance(600);
     ASSERT_TRUE(wait_until([&] { return listings(d, "server") >= 3; }, 20s)) << d.log_text();
-    EXPECT_EQ(discovered_names(d), discovered_at_start);
+    EXPECT_EQ(discovered_names(d), expected_at_start);
     ASSERT_TRUE(d.wait_polls("prod-03", 2));  // known clusters are still polled
 
     // Only the second page fails: a partial listing, which changes nothing either.
@@ -158,7 +158,7 @@ TEST_F(daemon_discovery_test, failed_and_partial_listings_change_nothing_and_pol
                R"({"clear":true,"faults":[{"kind":"invalid_json","route":"list","page":2}]})");
     ASSERT_TRUE(wait_until([&] { return listings(d, "invalid_response") >= 3; }, 20s))
         << d.log_text();
-    EXPECT_EQ(discovered_names(d), discovered_at_start);
+    EXPECT_EQ(discovered_names(d), expected_at_start);
 
     const auto log = d.log_text();
     EXPECT_EQ(occurrences(log,

@@ -16,7 +16,7 @@
 namespace sesmon::daemon_test {
 namespace {
 
-const std::string scenario = "tests/daemon/scenarios/opensearch.yaml";
+const std::string opensearch_scenario = "tests/daemon/scenarios/opensearch.yaml";
 
 bool has(daemon_process& d, const std::string& type, const std::string& cluster,
          std::chrono::milliseconds timeout) {
@@ -58,7 +58,7 @@ std::size_t lines_with(const std::string& log, const std::string& needle) {
 
 class opensearch_daemon_test : public ::testing::Test {
   protected:
-    opensearch_daemon_test() : sim_(dir_.path(), scenario, 0, {"--webhook-sink"}) {
+    opensearch_daemon_test() : sim_(dir_.path(), opensearch_scenario, 0, {"--webhook-sink"}) {
         write_text(dir_.path() / "os-password", "os-test-password\n");
         spec_.endpoint = sim_.url();
         spec_.stall =
@@ -350,7 +350,7 @@ TEST_F(opensearch_daemon_test, from_api_finds_the_endpoint_through_the_api_over_
     // A simulator of its own over TLS (from_api addresses are https://).
     temp_dir tls_dir;
     const auto cert = tls_dir.path() / "sim-cert.pem";
-    simulator tls_sim(tls_dir.path(), scenario, 0, {"--self-signed", cert.string()});
+    simulator tls_sim(tls_dir.path(), opensearch_scenario, 0, {"--self-signed", cert.string()});
     daemon_spec spec;
     spec.endpoint = "https://127.0.0.1:" + std::to_string(tls_sim.port());
     spec.api_extra = "  ca_file: " + cert.string() + "\n";

@@ -39,7 +39,7 @@ double cpu_seconds(pid_t pid) {
     return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-std::size_t occurrences(const std::string& text, const std::string& what) {
+std::size_t count_of(const std::string& text, const std::string& what) {
     std::size_t n = 0;
     for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1))
         ++n;
@@ -90,12 +90,12 @@ class store_in_a_mode : public ::testing::Test {
         daemon_spec next = spec_;
         next.clusters = std::move(clusters);
         write_text(dir_.path() / "config.yaml", daemon_config(next, dir_.path()));
-        const std::size_t before = occurrences(d_->log_text(), "reloaded: ");
+        const std::size_t before = count_of(d_->log_text(), "reloaded: ");
         d_->process().signal(SIGHUP);
         // With a hung disk the reload's reads wait for the store to call the disk hung (5 s);
         // the sanitizers make everything slower still.
         ASSERT_TRUE(
-            wait_until([&] { return occurrences(d_->log_text(), "reloaded: ") > before; }, 30s))
+            wait_until([&] { return count_of(d_->log_text(), "reloaded: ") > before; }, 30s))
             << d_->log_text();
         EXPECT_NE(d_->log_text().find(expect), std::string::npos) << d_->log_text();
     }
@@ -155,7 +155,7 @@ TEST_P(outage, a_cluster_removed_and_added_back_by_sighup_resumes_without_repeat
     for (const auto& e : emitted_events(log))
         EXPECT_TRUE(ids.insert(e.id).second) << "emitted twice: " << e.type << " " << e.id;
     EXPECT_EQ(count(emitted_events(log), "upgrade_started"), 1u) << log;
-    EXPECT_EQ(occurrences(log, "error state store degraded:"), 1u) << log;  // one episode, one line
+    EXPECT_EQ(count_of(log, "error state store degraded:"), 1u) << log;  // one episode, one line
 }
 
 // io-error takes the path of full and read-only (a failed write); slow is no outage.
@@ -226,8 +226,8 @@ TEST(daemon_store_test, a_state_db_of_a_newer_version_refuses_the_start_and_is_l
     daemon_process d(dir.path() / "config.yaml", dir.path() / "daemon.log");
     EXPECT_EQ(d.process().wait(10s), 2) << d.log_text();
     const std::string log = d.log_text();
-    EXPECT_EQ(occurrences(log, "refusing to start: " + file.string() +
-                                   " has schema version 99, newer than this binary's"),
+    EXPECT_EQ(count_of(log, "refusing to start: " + file.string() +
+                                " has schema version 99, newer than this binary's"),
               1u)
         << log;
     EXPECT_NE(log.find("schema version " + std::to_string(state::schema_version) + ")"),

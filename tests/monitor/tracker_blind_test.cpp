@@ -10,7 +10,6 @@ namespace {
 
 using namespace testing;
 using namespace std::chrono_literals;
-const std::string up = "Upgrade_OpenSearch";
 
 TEST(tracker_blind_test, monitor_blind_carries_the_last_error_and_recovered_follows_once) {
     tracker t(test_cluster(), test_options());

@@ -15,6 +15,9 @@ namespace sesmon::monitor::testing {
 using namespace std::chrono_literals;
 
 // 2025-03-24 17:00:00 +09:00.
+// The stage most tests put a node in.
+inline const std::string up = "Upgrade_OpenSearch";
+
 inline const wall_time t0 = std::chrono::sys_days{std::chrono::year{2025} / 3 / 24} + 8h;
 inline wall_time at(std::chrono::minutes m) {
     return t0 + m;

@@ -12,29 +12,28 @@ namespace {
 using namespace testing;
 using et = event_type;
 
-struct step {
+struct table_step {
     enum class kind { observe, fail, tick } what;
     std::chrono::minutes when;
     snapshot snap;
     std::vector<event_type> expect;
 };
 
-step obs(int minute, snapshot s, std::vector<event_type> expect = {}) {
-    return {step::kind::observe, std::chrono::minutes(minute), std::move(s), std::move(expect)};
+table_step obs(int minute, snapshot s, std::vector<event_type> expect = {}) {
+    return {table_step::kind::observe, std::chrono::minutes(minute), std::move(s),
+            std::move(expect)};
 }
-step fail(int minute, std::vector<event_type> expect = {}) {
-    return {step::kind::fail, std::chrono::minutes(minute), {}, std::move(expect)};
+table_step fail(int minute, std::vector<event_type> expect = {}) {
+    return {table_step::kind::fail, std::chrono::minutes(minute), {}, std::move(expect)};
 }
-step tick(int minute, std::vector<event_type> expect = {}) {
-    return {step::kind::tick, std::chrono::minutes(minute), {}, std::move(expect)};
+table_step tick(int minute, std::vector<event_type> expect = {}) {
+    return {table_step::kind::tick, std::chrono::minutes(minute), {}, std::move(expect)};
 }
 
 struct scenario {
     std::string name;
-    std::vector<step> steps;
+    std::vector<table_step> steps;
 };
-
-const std::string up = "Upgrade_OpenSearch";
 
 std::vector<scenario> scenarios() {
     return {
@@ -187,19 +186,19 @@ std::vector<scenario> scenarios() {
 void run(const scenario& sc, bool restart_each_step) {
     tracker t(test_cluster(), test_options());
     for (std::size_t i = 0; i < sc.steps.size(); ++i) {
-        const step& s = sc.steps[i];
+        const table_step& s = sc.steps[i];
         if (restart_each_step)
             t = restarted(t);
         std::vector<event> events;
         const wall_time now = t0 + s.when;
         switch (s.what) {
-            case step::kind::observe:
+            case table_step::kind::observe:
                 events = t.observe(s.snap, now).events;
                 break;
-            case step::kind::fail:
+            case table_step::kind::fail:
                 events = t.poll_failed(auth_error(), now);
                 break;
-            case step::kind::tick:
+            case table_step::kind::tick:
                 events = t.tick(now);
                 break;
         }

@@ -12,7 +12,6 @@ namespace {
 
 using namespace testing;
 using namespace std::chrono_literals;
-const std::string up = "Upgrade_OpenSearch";
 
 // The statuses and dates of the seed response (/work/shared/seed): 1 complete, 1 upgrading,
 // 6 running, nodeCount 8, actionDate 2025-03-24 17:09:41 (+09:00).

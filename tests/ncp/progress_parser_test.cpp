@@ -13,12 +13,12 @@ using namespace std::chrono_literals;
 
 constexpr seconds kst = 9h;
 
-std::string seed_body() {
+std::string progress_seed_body() {
     return test::read_fixture("seed_response.json");
 }
 
 // A response around the given `result` object text.
-std::string with_result(const std::string& result) {
+std::string progress_with_result(const std::string& result) {
     return R"({"code":0,"message":"SUCCESS","result":)" + result + R"(,"requestId":"x"})";
 }
 
@@ -35,7 +35,7 @@ std::string error_of(std::string_view body) {
 }
 
 TEST(progress_parser_test, seed_example_parses_with_every_field) {
-    const auto r = parse_progress(seed_body(), kst);
+    const auto r = parse_progress(progress_seed_body(), kst);
     ASSERT_TRUE(r) << r.error().message;
     EXPECT_EQ(r->cluster_name, "cluster000");
     EXPECT_EQ(r->node_count, 8);
@@ -81,15 +81,16 @@ TEST(progress_parser_test, seed_example_parses_with_every_field) {
 }
 
 TEST(progress_parser_test, dates_follow_the_configured_zone_offset) {
-    const auto r = parse_progress(seed_body(), 0s);
+    const auto r = parse_progress(progress_seed_body(), 0s);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->version->action_at, utc(2025, 3, 24, 17, 9, 41));
 }
 
 TEST(progress_parser_test, hostName_spelling_is_accepted) {
-    const auto r = parse_progress(with_result(R"({"name":"c","nodeCount":1,"nodeStatusVoList":[
+    const auto r =
+        parse_progress(progress_with_result(R"({"name":"c","nodeCount":1,"nodeStatusVoList":[
             {"hostName":"h1","status":"running","nodeRoleCode":"D","updatedDate":"2025-01-01 00:00:00"}]})"),
-                                  kst);
+                       kst);
     ASSERT_TRUE(r) << r.error().message;
     EXPECT_EQ(r->nodes.at(0).hostname, "h1");
 }
@@ -110,7 +111,7 @@ TEST(progress_parser_test, numbers_may_arrive_as_strings_and_codes_as_numbers) {
 TEST(progress_parser_test, null_or_missing_version_is_no_version) {
     for (const std::string result :
          {R"({"name":"c","nodeCount":3,"versionVo":null})", R"({"name":"c","nodeCount":3})"}) {
-        const auto r = parse_progress(with_result(result), kst);
+        const auto r = parse_progress(progress_with_result(result), kst);
         ASSERT_TRUE(r) << result << ": " << r.error().message;
         EXPECT_FALSE(r->version);
         EXPECT_EQ(r->node_count, 3);
@@ -121,7 +122,7 @@ TEST(progress_parser_test, empty_null_or_missing_node_list_is_no_nodes) {
     for (const std::string result : {R"({"name":"c","nodeCount":3,"nodeStatusVoList":[]})",
                                      R"({"name":"c","nodeCount":3,"nodeStatusVoList":null})",
                                      R"({"name":"c","nodeCount":3})"}) {
-        const auto r = parse_progress(with_result(result), kst);
+        const auto r = parse_progress(progress_with_result(result), kst);
         ASSERT_TRUE(r) << result << ": " << r.error().message;
         EXPECT_TRUE(r->nodes.empty());
         EXPECT_EQ(r->node_count, 3);
@@ -129,7 +130,7 @@ TEST(progress_parser_test, empty_null_or_missing_node_list_is_no_nodes) {
 }
 
 TEST(progress_parser_test, missing_node_count_counts_the_listed_nodes) {
-    const auto r = parse_progress(with_result(R"({"nodeStatusVoList":[
+    const auto r = parse_progress(progress_with_result(R"({"nodeStatusVoList":[
         {"hostname":"a","status":"running"},{"hostname":"b","status":"complete"}]})"),
                                   kst);
     ASSERT_TRUE(r) << r.error().message;
@@ -141,7 +142,7 @@ TEST(progress_parser_test, missing_node_count_counts_the_listed_nodes) {
 }
 
 TEST(progress_parser_test, unknown_statuses_and_any_letter_case_are_kept_verbatim) {
-    const auto r = parse_progress(with_result(R"({"nodeCount":3,"nodeStatusVoList":[
+    const auto r = parse_progress(progress_with_result(R"({"nodeCount":3,"nodeStatusVoList":[
         {"hostname":"a","status":"UPGRADE_OPENSEARCH"},
         {"hostname":"b","status":"Rebooting"},
         {"hostname":"c","status":"upgrade_failed"}]})"),
@@ -153,7 +154,7 @@ TEST(progress_parser_test, unknown_statuses_and_any_letter_case_are_kept_verbati
 }
 
 TEST(progress_parser_test, unparsable_dates_keep_the_raw_text) {
-    const auto r = parse_progress(with_result(R"({"nodeCount":1,
+    const auto r = parse_progress(progress_with_result(R"({"nodeCount":1,
         "versionVo":{"currentVersionCode":"1","targetVersionCode":"2","actionDate":"24/03/2025"},
         "nodeStatusVoList":[{"hostname":"a","status":"running","updatedDate":"2025-02-30 10:00:00"}]})"),
                                   kst);
@@ -165,7 +166,7 @@ TEST(progress_parser_test, unparsable_dates_keep_the_raw_text) {
 }
 
 TEST(progress_parser_test, truncated_json_names_the_offset) {
-    const auto body = seed_body().substr(0, 120);
+    const auto body = progress_seed_body().substr(0, 120);
     EXPECT_EQ(error_of(body).rfind("invalid API response: body: malformed JSON at offset ", 0), 0u)
         << error_of(body);
 }
@@ -183,44 +184,44 @@ TEST(progress_parser_test, wrong_types_name_the_field_path) {
     EXPECT_EQ(error_of(R"({"code":0})"), "invalid API response: result: missing");
     EXPECT_EQ(error_of(R"({"code":0,"result":"x"})"),
               "invalid API response: result: expected object, got string");
-    EXPECT_EQ(error_of(with_result(R"({"name":5})")),
+    EXPECT_EQ(error_of(progress_with_result(R"({"name":5})")),
               "invalid API response: result.name: expected string, got number");
-    EXPECT_EQ(error_of(with_result(R"({"versionVo":"2150"})")),
+    EXPECT_EQ(error_of(progress_with_result(R"({"versionVo":"2150"})")),
               "invalid API response: result.versionVo: expected object, got string");
-    EXPECT_EQ(error_of(with_result(R"({"versionVo":{"targetVersionCode":[1]}})")),
+    EXPECT_EQ(error_of(progress_with_result(R"({"versionVo":{"targetVersionCode":[1]}})")),
               "invalid API response: result.versionVo.targetVersionCode: expected string or "
               "integer, got array");
-    EXPECT_EQ(error_of(with_result(R"({"nodeStatusVoList":{}})")),
+    EXPECT_EQ(error_of(progress_with_result(R"({"nodeStatusVoList":{}})")),
               "invalid API response: result.nodeStatusVoList: expected array, got object");
-    EXPECT_EQ(error_of(with_result(R"({"nodeStatusVoList":[{"hostname":"a","status":"x"},
+    EXPECT_EQ(error_of(progress_with_result(R"({"nodeStatusVoList":[{"hostname":"a","status":"x"},
         {"hostname":"b","status":"x"},{"hostname":"c","status":7}]})")),
               "invalid API response: result.nodeStatusVoList[2].status: expected string, got "
               "number");
-    EXPECT_EQ(error_of(with_result(R"({"nodeStatusVoList":[{"status":"x"}]})")),
+    EXPECT_EQ(error_of(progress_with_result(R"({"nodeStatusVoList":[{"status":"x"}]})")),
               "invalid API response: result.nodeStatusVoList[0].hostname: missing");
-    EXPECT_EQ(error_of(with_result(R"({"nodeStatusVoList":[{"hostname":"a"}]})")),
+    EXPECT_EQ(error_of(progress_with_result(R"({"nodeStatusVoList":[{"hostname":"a"}]})")),
               "invalid API response: result.nodeStatusVoList[0].status: missing");
-    EXPECT_EQ(error_of(with_result(R"({"nodeStatusVoList":[null]})")),
+    EXPECT_EQ(error_of(progress_with_result(R"({"nodeStatusVoList":[null]})")),
               "invalid API response: result.nodeStatusVoList[0]: expected object, got null");
-    EXPECT_EQ(error_of(with_result(R"({"nodeCount":true})")),
+    EXPECT_EQ(error_of(progress_with_result(R"({"nodeCount":true})")),
               "invalid API response: result.nodeCount: expected integer, got boolean");
-    EXPECT_EQ(error_of(with_result(R"({"nodeCount":"eight"})")),
+    EXPECT_EQ(error_of(progress_with_result(R"({"nodeCount":"eight"})")),
               "invalid API response: result.nodeCount: not an integer: \"eight\"");
-    EXPECT_EQ(error_of(with_result(R"({"nodeCount":2.5})")),
+    EXPECT_EQ(error_of(progress_with_result(R"({"nodeCount":2.5})")),
               "invalid API response: result.nodeCount: expected integer, got number");
 }
 
 TEST(progress_parser_test, absurd_sizes_are_rejected) {
-    EXPECT_EQ(error_of(with_result(R"({"nodeCount":-1})")),
+    EXPECT_EQ(error_of(progress_with_result(R"({"nodeCount":-1})")),
               "invalid API response: result.nodeCount: absurd value -1");
-    EXPECT_EQ(error_of(with_result(R"({"nodeCount":10001})")),
+    EXPECT_EQ(error_of(progress_with_result(R"({"nodeCount":10001})")),
               "invalid API response: result.nodeCount: absurd value 10001");
     std::string many = R"({"nodeStatusVoList":[)";
     for (int i = 0; i <= max_progress_nodes; ++i) {
         many += std::string(i ? "," : "") + R"({"hostname":"h","status":"running"})";
     }
     many += "]}";
-    EXPECT_EQ(error_of(with_result(many)),
+    EXPECT_EQ(error_of(progress_with_result(many)),
               "invalid API response: result.nodeStatusVoList: absurd length 10001");
     const std::string huge(max_progress_body_bytes + 1, ' ');
     EXPECT_NE(error_of(huge).find("larger than"), std::string::npos);
@@ -228,7 +229,7 @@ TEST(progress_parser_test, absurd_sizes_are_rejected) {
 
 TEST(progress_parser_test, deep_nesting_and_bad_utf8_are_rejected_without_crashing) {
     EXPECT_NE(error_of(std::string(200000, '[')).find("malformed JSON"), std::string::npos);
-    EXPECT_NE(error_of(with_result("{\"name\":\"\xff\xfe\"}")).find("malformed JSON"),
+    EXPECT_NE(error_of(progress_with_result("{\"name\":\"\xff\xfe\"}")).find("malformed JSON"),
               std::string::npos);
 }
 

@@ -18,7 +18,7 @@ namespace {
 
 using test::scripted_reply;
 
-std::string seed_body() {
+std::string command_seed_body() {
     return test::read_fixture("seed_response.json");
 }
 
@@ -117,7 +117,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 // stalled by node_stage_timeout (45m).
 TEST_F(status_command_test, default_is_one_summary_line_and_a_row_per_cluster_needing_attention) {
     server_.set_handler(
-        [](const test::recorded_request&) { return scripted_reply{.body = seed_body()}; });
+        [](const test::recorded_request&) { return scripted_reply{.body = command_seed_body()}; });
 
     const auto r = run("", false);
 
@@ -156,7 +156,7 @@ TEST_F(status_command_test, default_is_one_summary_line_and_a_row_per_cluster_ne
 
 TEST_F(status_command_test, cluster_option_shows_that_cluster_with_every_node) {
     server_.set_handler(
-        [](const test::recorded_request&) { return scripted_reply{.body = seed_body()}; });
+        [](const test::recorded_request&) { return scripted_reply{.body = command_seed_body()}; });
 
     const auto r = run("--cluster prod-logs");
 
@@ -180,7 +180,7 @@ TEST_F(status_command_test, cluster_option_shows_that_cluster_with_every_node) {
 
 TEST_F(status_command_test, state_and_label_filters_choose_the_rows_and_labels_what_is_polled) {
     server_.set_handler(
-        [](const test::recorded_request&) { return scripted_reply{.body = seed_body()}; });
+        [](const test::recorded_request&) { return scripted_reply{.body = command_seed_body()}; });
 
     auto r = run("--state idle,finished", false);
     EXPECT_EQ(r.exit_code, 0) << r.output;
@@ -211,7 +211,7 @@ TEST_F(status_command_test, state_and_label_filters_choose_the_rows_and_labels_w
 
 TEST_F(status_command_test, json_takes_the_same_filters) {
     server_.set_handler(
-        [](const test::recorded_request&) { return scripted_reply{.body = seed_body()}; });
+        [](const test::recorded_request&) { return scripted_reply{.body = command_seed_body()}; });
     auto r = run("--format json --label env:prod", false);
     ASSERT_EQ(r.exit_code, 0) << r.output;
     rapidjson::Document doc;
@@ -246,7 +246,7 @@ TEST_F(status_command_test, bad_filters_exit_2_without_polling) {
 
 TEST_F(status_command_test, json_format_is_the_api_clusters_document) {
     server_.set_handler(
-        [](const test::recorded_request&) { return scripted_reply{.body = seed_body()}; });
+        [](const test::recorded_request&) { return scripted_reply{.body = command_seed_body()}; });
 
     const auto r = run("--format json --cluster jp-logs");
 
@@ -303,7 +303,7 @@ TEST_F(status_command_test, one_failed_cluster_exits_1_and_still_prints_the_othe
     server_.set_handler([](const test::recorded_request& req) {
         if (req.target.find("jpn-v2") != std::string::npos)
             return scripted_reply{.status = 503, .body = "unavailable"};
-        return scripted_reply{.body = seed_body()};
+        return scripted_reply{.body = command_seed_body()};
     });
 
     const auto r = run("--format json", false);

@@ -27,7 +27,7 @@ cluster_config prod() {
 }
 
 // 2025-03-24 17:41:28 +09:00: 30 minutes after the two MO nodes' updatedDate.
-const wall_time now = sys_days(year(2025) / 3 / 24) + 8h + 41min + 28s;
+const wall_time view_now = sys_days(year(2025) / 3 / 24) + 8h + 41min + 28s;
 
 cluster_status seed_status() {
     return {prod(), ncp::parse_progress(test::read_fixture("seed_response.json"), 9h).value()};
@@ -45,8 +45,8 @@ cluster_status auth_failure() {
 
 TEST(status_view_test, a_successful_poll_is_the_api_view_of_its_snapshot) {
     const cluster_status s = seed_status();
-    const web::cluster_view v = to_view(s, now, 9h);
-    EXPECT_EQ(v, web::from_snapshot(s.cluster, *s.result, now, 9h));
+    const web::cluster_view v = to_view(s, view_now, 9h);
+    EXPECT_EQ(v, web::from_snapshot(s.cluster, *s.result, view_now, 9h));
     EXPECT_EQ(v.from_version, "2140");
     EXPECT_EQ(v.to_version, "2150");
     EXPECT_EQ(v.nodes_complete, 1);
@@ -56,11 +56,11 @@ TEST(status_view_test, a_successful_poll_is_the_api_view_of_its_snapshot) {
 }
 
 TEST(status_view_test, a_failed_poll_keeps_the_cluster_and_the_classified_reason) {
-    const web::cluster_view v = to_view(auth_failure(), now, 9h);
+    const web::cluster_view v = to_view(auth_failure(), view_now, 9h);
     EXPECT_EQ(v.name, "prod-logs");
     EXPECT_EQ(v.instance_no, "1037001");
     EXPECT_EQ(v.region, "KR");
-    EXPECT_EQ(v.last_poll_at, now);
+    EXPECT_EQ(v.last_poll_at, view_now);
     EXPECT_FALSE(v.last_success_at);
     EXPECT_EQ(v.last_poll_result, "auth");
     EXPECT_EQ(v.last_error,
@@ -72,11 +72,11 @@ TEST(status_view_test, a_failed_poll_keeps_the_cluster_and_the_classified_reason
 }
 
 TEST(status_view_test, the_daemon_view_is_ready_and_keeps_the_cluster_order) {
-    const web::daemon_view v = to_view({seed_status(), auth_failure()}, now, 9h);
+    const web::daemon_view v = to_view({seed_status(), auth_failure()}, view_now, 9h);
     EXPECT_TRUE(v.ready);
     EXPECT_EQ(v.version, sesmon::version);
-    EXPECT_EQ(v.now, now);
-    EXPECT_EQ(v.started_at, now);
+    EXPECT_EQ(v.now, view_now);
+    EXPECT_EQ(v.started_at, view_now);
     ASSERT_EQ(v.clusters.size(), 2u);
     EXPECT_EQ(v.clusters[0].last_poll_result, "ok");
     EXPECT_EQ(v.clusters[1].last_poll_result, "auth");
@@ -84,7 +84,7 @@ TEST(status_view_test, the_daemon_view_is_ready_and_keeps_the_cluster_order) {
 
 TEST(status_view_test, seed_table_shows_versions_bar_and_every_node) {
     const std::string text =
-        web::to_table(to_view(std::vector<cluster_status>{seed_status()}, now, 9h).clusters);
+        web::to_table(to_view(std::vector<cluster_status>{seed_status()}, view_now, 9h).clusters);
     EXPECT_NE(text.find("prod-logs  (instance 1037001, KR)\n"), std::string::npos) << text;
     EXPECT_NE(text.find("  2140 → 2150  [###---------------------]  1/8 nodes  upgrading\n"),
               std::string::npos)
@@ -105,7 +105,7 @@ TEST(status_view_test, seed_table_shows_versions_bar_and_every_node) {
 
 TEST(status_view_test, table_shows_the_reason_of_a_failed_cluster_after_the_others) {
     const std::string text =
-        web::to_table(to_view({seed_status(), auth_failure()}, now, 9h).clusters);
+        web::to_table(to_view({seed_status(), auth_failure()}, view_now, 9h).clusters);
     EXPECT_NE(text.find("\n\nprod-logs  (instance 1037001, KR)\n"
                         "  no data, BLIND\n"
                         "  last poll failed (auth): authentication failed (gateway 401/200): "
@@ -115,7 +115,7 @@ TEST(status_view_test, table_shows_the_reason_of_a_failed_cluster_after_the_othe
 }
 
 TEST(status_view_test, json_is_the_api_document_with_snapshot_and_error) {
-    const std::string text = web::to_json(to_view({seed_status(), auth_failure()}, now, 9h));
+    const std::string text = web::to_json(to_view({seed_status(), auth_failure()}, view_now, 9h));
     rapidjson::Document doc;
     doc.Parse(text.c_str());
     ASSERT_FALSE(doc.HasParseError()) << text;
@@ -157,7 +157,7 @@ TEST(status_view_test, timeouts_of_0s_are_off_as_in_the_daemon) {
     off.node_stage_timeout = 0s;
     off.no_progress_timeout = 0s;
     off.adaptive_factor = 0;
-    const web::cluster_view v = to_view(seed_with_stall(off), now + 2h, 9h);
+    const web::cluster_view v = to_view(seed_with_stall(off), view_now + 2h, 9h);
     EXPECT_TRUE(v.upgrade_in_progress);
     EXPECT_FALSE(v.stalled);
     EXPECT_EQ(v.stall_reason, "");
@@ -166,7 +166,7 @@ TEST(status_view_test, timeouts_of_0s_are_off_as_in_the_daemon) {
 TEST(status_view_test, a_node_past_its_stage_timeout_is_stalled_by_the_trackers_rule) {
     stall_config st;
     st.node_stage_timeout = 20min;
-    const web::cluster_view v = to_view(seed_with_stall(st), now, 9h);
+    const web::cluster_view v = to_view(seed_with_stall(st), view_now, 9h);
     EXPECT_TRUE(v.stalled);
     EXPECT_EQ(v.stall_reason, "node_stage_timeout");
     EXPECT_EQ(v.stalled_for_seconds, 1800);  // the MO node's updatedDate is 30 minutes old
@@ -176,20 +176,20 @@ TEST(status_view_test, no_progress_for_longer_than_its_timeout_is_a_stall_as_in_
     stall_config st;
     st.node_stage_timeout = 2h;
     st.no_progress_timeout = 20min;
-    const web::cluster_view v = to_view(seed_with_stall(st), now, 9h);
+    const web::cluster_view v = to_view(seed_with_stall(st), view_now, 9h);
     EXPECT_TRUE(v.stalled);
     EXPECT_EQ(v.stall_reason, "no_progress_timeout");
 }
 
 TEST(status_view_test, no_clock_note_when_node_times_are_in_the_past) {
-    EXPECT_EQ(clock_note({seed_status(), auth_failure()}, now), std::nullopt);
+    EXPECT_EQ(clock_note({seed_status(), auth_failure()}, view_now), std::nullopt);
     // Up to a minute ahead is the API's second resolution and ordinary clock drift.
-    EXPECT_EQ(clock_note({seed_status()}, now - 30min + 1min), std::nullopt);
+    EXPECT_EQ(clock_note({seed_status()}, view_now - 30min + 1min), std::nullopt);
 }
 
 TEST(status_view_test, node_times_ahead_of_this_host_get_a_note_saying_why_none_is_shown) {
     // The MO nodes' updatedDate is 30 minutes before `now`: 10 minutes after `now - 40min`.
-    const auto note = clock_note({auth_failure(), seed_status()}, now - 40min);
+    const auto note = clock_note({auth_failure(), seed_status()}, view_now - 40min);
     ASSERT_TRUE(note.has_value());
     EXPECT_EQ(*note,
               "note: nodes' updatedDate is up to 10m ahead of this host's clock (a clock out of "

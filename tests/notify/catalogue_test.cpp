@@ -15,7 +15,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const message_time_zone seoul{"Asia/Seoul", 9h, "KST"};
+const message_time_zone seoul_zone{"Asia/Seoul", 9h, "KST"};
 const message_time_zone tokyo{"Asia/Tokyo", 9h, "JST"};
 const message_time_zone utc{"UTC", 0s, "UTC"};
 
@@ -196,7 +196,7 @@ const golden summaries[] = {
 };
 
 std::string summary(const event& e, message_language language) {
-    return render_message(e, {language, seoul}).summary;
+    return render_message(e, {language, seoul_zone}).summary;
 }
 
 TEST(catalogue_test, golden_summaries_per_language_and_event_type) {
@@ -263,7 +263,7 @@ TEST(catalogue_test, golden_titles) {
     for (std::size_t i = 0; i < std::size(all_event_types); ++i) {
         const event e = as_type(all_event_types[i]);
         EXPECT_EQ(render_message(e, {message_language::en, utc}).title, en[i]);
-        EXPECT_EQ(render_message(e, {message_language::ko, seoul}).title, ko[i]);
+        EXPECT_EQ(render_message(e, {message_language::ko, seoul_zone}).title, ko[i]);
         EXPECT_EQ(render_message(e, {message_language::ja, tokyo}).title, ja[i]);
     }
 }
@@ -328,7 +328,7 @@ TEST(catalogue_test, facts_in_each_language_with_times_in_the_zone) {
                   "Progress=3/8 nodes done", "Expected finish=2026-11-26 21:14:00 UTC",
                   "Node=prod-logs-do-6tnm (DO)", "Status=Upgrade_OpenSearch (was running)",
                   "Stuck for=47m", "Time=2026-11-26 20:01:02 UTC"}));
-    EXPECT_EQ(facts(render_message(e, {message_language::ko, seoul})),
+    EXPECT_EQ(facts(render_message(e, {message_language::ko, seoul_zone})),
               (std::vector<std::string>{
                   "클러스터=prod-logs (1037123456, KR)", "버전=2140 → 2150",
                   "진행 상황=노드 3/8 완료", "완료 예상 시각=2026년 11월 27일 06:14:00 KST",
@@ -387,8 +387,8 @@ TEST(catalogue_test, fill_leaves_unknown_slots_and_braces_alone) {
 TEST(catalogue_test, localized_summary_keeps_the_events_own_english) {
     event e = as_type(event_type::upgrade_stalled);
     e.summary = "prod-logs: written by an older version";
-    EXPECT_EQ(localized_summary(e, {message_language::en, seoul}), e.summary);
-    EXPECT_NE(localized_summary(e, {message_language::ko, seoul}), e.summary);
+    EXPECT_EQ(localized_summary(e, {message_language::en, seoul_zone}), e.summary);
+    EXPECT_NE(localized_summary(e, {message_language::ko, seoul_zone}), e.summary);
 }
 
 TEST(catalogue_test, dashboard_link_points_at_the_cluster_view) {

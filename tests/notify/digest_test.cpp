@@ -21,7 +21,7 @@ namespace sesmon::notify {
 namespace {
 
 using namespace std::chrono_literals;
-using kind = digest_decision::kind;
+using decision_kind = digest_decision::kind;
 
 notifier_config digest_config(duration period) {
     notifier_config c;
@@ -59,42 +59,47 @@ TEST(digest_plan_test, what_the_front_of_a_queue_sends_and_when) {
         std::string name;
         std::vector<std::pair<T, int>> queue;
         int now;  // seconds after t0
-        kind want;
+        decision_kind want;
         std::size_t count;
         int due;  // seconds after t0, for wait
     };
     const std::vector<row> rows = {
-        {"not foldable: at once", {{T::upgrade_started, 0}}, 0, kind::single, 1, 0},
-        {"one member, period running", {{T::node_changed, 0}}, 10, kind::wait, 1, 300},
+        {"not foldable: at once", {{T::upgrade_started, 0}}, 0, decision_kind::single, 1, 0},
+        {"one member, period running", {{T::node_changed, 0}}, 10, decision_kind::wait, 1, 300},
         {"members within the period wait",
          {{T::node_changed, 0}, {T::node_changed, 100}},
          200,
-         kind::wait,
+         decision_kind::wait,
          2,
          300},
         {"period over: fold",
          {{T::node_changed, 0}, {T::stall_cleared, 100}},
          300,
-         kind::fold,
+         decision_kind::fold,
          2,
          0},
-        {"period over, one member: itself", {{T::node_changed, 0}}, 301, kind::single, 1, 0},
+        {"period over, one member: itself",
+         {{T::node_changed, 0}},
+         301,
+         decision_kind::single,
+         1,
+         0},
         {"never-delayed type behind: flush now",
          {{T::node_changed, 0}, {T::node_changed, 5}, {T::upgrade_stalled, 6}},
          6,
-         kind::fold,
+         decision_kind::fold,
          2,
          0},
         {"a member of the next period behind: this one goes",
          {{T::node_changed, 0}, {T::node_changed, 300}},
          300,
-         kind::single,
+         decision_kind::single,
          1,
          0},
         {"anything else behind flushes too",
          {{T::node_changed, 0}, {T::monitor_recovered, 1}},
          1,
-         kind::single,
+         decision_kind::single,
          1,
          0},
     };
@@ -104,13 +109,13 @@ TEST(digest_plan_test, what_the_front_of_a_queue_sends_and_when) {
         const auto d = plan_digest(config, view(q), t0 + std::chrono::seconds(r.now));
         EXPECT_EQ(d.what, r.want) << r.name;
         EXPECT_EQ(d.count, r.count) << r.name;
-        if (r.want == kind::wait) {
+        if (r.want == decision_kind::wait) {
             EXPECT_EQ(d.due, t0 + std::chrono::seconds(r.due)) << r.name;
         }
     }
     // Without digest: everything single.
     EXPECT_EQ(plan_digest(digest_config(0s), view(queue_of({{T::node_changed, 0}})), t0).what,
-              kind::single);
+              decision_kind::single);
 }
 
 TEST(digest_plan_test, a_digest_holds_at_most_fifty_members_and_goes_when_full) {
@@ -119,7 +124,7 @@ TEST(digest_plan_test, a_digest_holds_at_most_fifty_members_and_goes_when_full) 
         many.emplace_back(event_type::node_changed, i);
     const auto q = queue_of(many);
     const auto d = plan_digest(digest_config(5min), view(q), test::sample_time() + 60s);
-    EXPECT_EQ(d.what, kind::fold);
+    EXPECT_EQ(d.what, decision_kind::fold);
     EXPECT_EQ(d.count, max_digest_members);
 }
 

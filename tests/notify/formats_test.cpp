@@ -336,7 +336,7 @@ TEST(formats_test, log_line_names_type_cluster_node_statuses_and_duration) {
 
 // Writes each format's body for the sample event to <build>/notify-examples/, and checks that
 // docs/webhooks.md shows those same bodies (compared as JSON values).
-std::string read_text(const std::filesystem::path& path) {
+std::string read_doc(const std::filesystem::path& path) {
     std::ifstream in(path);
     std::stringstream s;
     s << in.rdbuf();
@@ -382,7 +382,7 @@ TEST(formats_test, docs_show_the_bodies_the_code_produces) {
         std::filesystem::path(SESMON_BIN_DIR) / ".." / "notify-examples";
     std::filesystem::create_directories(out);
     const std::string docs =
-        read_text(std::filesystem::path(SESMON_SOURCE_DIR) / "docs" / "webhooks.md");
+        read_doc(std::filesystem::path(SESMON_SOURCE_DIR) / "docs" / "webhooks.md");
     for (const auto& [name, body] : examples) {
         std::ofstream(out / (name + ".json")) << body << "\n";
     }
@@ -443,7 +443,7 @@ TEST(formats_test, the_opensearch_view_goes_into_stall_only_where_it_is_configur
 
 TEST(formats_test, docs_signature_example_is_the_signature_of_the_generic_example) {
     const std::string docs =
-        read_text(std::filesystem::path(SESMON_SOURCE_DIR) / "docs" / "webhooks.md");
+        read_doc(std::filesystem::path(SESMON_SOURCE_DIR) / "docs" / "webhooks.md");
     const auto key = common::webhook_signing_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
     ASSERT_TRUE(key);
     const event e = test::stalled_event();

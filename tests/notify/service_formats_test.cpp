@@ -25,7 +25,7 @@ const text_options korean{message_language::ko, {"Asia/Seoul", 9h, "KST"}};
 const text_options japanese{message_language::ja, {"Asia/Tokyo", 9h, "JST"}};
 const text_options english{message_language::en, {"Asia/Seoul", 9h, "KST"}};
 
-rapidjson::Document parse(const std::string& text) {
+rapidjson::Document parse_body(const std::string& text) {
     rapidjson::Document doc;
     doc.Parse(text.c_str());
     EXPECT_FALSE(doc.HasParseError()) << text;
@@ -59,8 +59,8 @@ TEST(service_formats_test, works_text_message_fits_2000_characters_with_the_link
 }
 
 TEST(service_formats_test, works_flex_has_a_short_alt_text_and_a_dashboard_button) {
-    const auto doc = parse(format_works(blind_with_error(10'000), japanese,
-                                        "https://mon.example.net/#cluster/prod-logs"));
+    const auto doc = parse_body(format_works(blind_with_error(10'000), japanese,
+                                             "https://mon.example.net/#cluster/prod-logs"));
     const auto& content = doc["content"];
     EXPECT_STREQ(content["type"].GetString(), "flex");
     EXPECT_EQ(utf8_length(content["altText"].GetString()), works_alt_text_limit);
@@ -70,7 +70,7 @@ TEST(service_formats_test, works_flex_has_a_short_alt_text_and_a_dashboard_butto
 }
 
 TEST(service_formats_test, teams_card_shape) {
-    const auto doc = parse(format_teams(test::stalled_event(), korean, ""));
+    const auto doc = parse_body(format_teams(test::stalled_event(), korean, ""));
     EXPECT_STREQ(doc["type"].GetString(), "message");
     const auto& attachment = doc["attachments"][0];
     EXPECT_STREQ(attachment["contentType"].GetString(), "application/vnd.microsoft.card.adaptive");
@@ -151,7 +151,7 @@ TEST(service_formats_test, works_assertion_claims) {
 
 // ---- docs/notifiers.md shows what the code produces ----
 
-std::string read_text(const std::filesystem::path& path) {
+std::string read_service_doc(const std::filesystem::path& path) {
     std::ifstream in(path);
     std::ostringstream text;
     text << in.rdbuf();
@@ -159,7 +159,7 @@ std::string read_text(const std::filesystem::path& path) {
 }
 
 // The fenced block after "<!-- example: NAME -->".
-std::string doc_example(const std::string& docs, const std::string& name) {
+std::string service_doc_example(const std::string& docs, const std::string& name) {
     const auto marker = docs.find("<!-- example: " + name + " -->");
     if (marker == std::string::npos)
         return {};
@@ -193,10 +193,10 @@ TEST(service_formats_test, docs_show_the_messages_the_code_produces) {
     const auto out = std::filesystem::path(SESMON_BIN_DIR) / ".." / "notify-examples";
     std::filesystem::create_directories(out);
     const std::string docs =
-        read_text(std::filesystem::path(SESMON_SOURCE_DIR) / "docs" / "notifiers.md");
+        read_service_doc(std::filesystem::path(SESMON_SOURCE_DIR) / "docs" / "notifiers.md");
     for (const auto& [name, body] : examples) {
         std::ofstream(out / (name + ".txt")) << body << "\n";
-        const std::string shown = doc_example(docs, name);
+        const std::string shown = service_doc_example(docs, name);
         EXPECT_FALSE(shown.empty()) << "docs/notifiers.md lacks example " << name;
         EXPECT_TRUE(shown.empty() || same(shown, body))
             << "docs/notifiers.md example " << name << " differs from the code's:\n"

@@ -42,7 +42,7 @@ sim::simulator_options sim_options(std::chrono::seconds token_ttl = 86400s) {
     return o;
 }
 
-rapidjson::Document parse(const std::string& text) {
+rapidjson::Document parse_sent(const std::string& text) {
     rapidjson::Document doc;
     doc.Parse(text.c_str());
     return doc;
@@ -131,14 +131,14 @@ TEST_F(service_notifiers_test, works_sends_a_text_message_with_a_fresh_token) {
     const delivery_outcome out = deliver(n, test::stalled_event());
     EXPECT_EQ(out.result, kind::delivered) << out.detail;
     EXPECT_EQ(out.http_status, 201);
-    const auto messages = parse(sim_.records("works_message"));
+    const auto messages = parse_sent(sim_.records("works_message"));
     ASSERT_EQ(messages.Size(), 1u);
     EXPECT_STREQ(messages[0]["path"].GetString(), "/v1.0/bots/2000001/channels/ch-1/messages");
-    const auto body = parse(messages[0]["body"].GetString());
+    const auto body = parse_sent(messages[0]["body"].GetString());
     EXPECT_STREQ(body["content"]["type"].GetString(), "text");
     EXPECT_NE(std::string(body["content"]["text"].GetString()).find("prod-logs-do-6tnm"),
               std::string::npos);
-    EXPECT_EQ(parse(sim_.records("works_token")).Size(), 1u);
+    EXPECT_EQ(parse_sent(sim_.records("works_token")).Size(), 1u);
 }
 
 TEST_F(service_notifiers_test, works_sends_a_flex_bubble_to_a_user_when_there_is_a_dashboard) {
@@ -149,7 +149,7 @@ TEST_F(service_notifiers_test, works_sends_a_flex_bubble_to_a_user_when_there_is
     c.language = message_language::ko;
     works_notifier n(c, client_, clock_);
     EXPECT_EQ(deliver(n, test::stalled_event()).result, kind::delivered);
-    const auto messages = parse(sim_.records("works_message"));
+    const auto messages = parse_sent(sim_.records("works_message"));
     ASSERT_EQ(messages.Size(), 1u);
     EXPECT_STREQ(messages[0]["path"].GetString(),
                  "/v1.0/bots/2000001/users/oncall@example/messages");
@@ -167,7 +167,7 @@ TEST_F(service_notifiers_test, works_wrong_client_secret_is_dead_with_the_reason
     EXPECT_EQ(out.detail,
               "token request: HTTP 401: invalid_client: unknown client_id or wrong client_secret");
     EXPECT_EQ(out.detail.find("not-the-secret"), std::string::npos);
-    EXPECT_EQ(parse(sim_.records("works_message")).Size(), 0u);
+    EXPECT_EQ(parse_sent(sim_.records("works_message")).Size(), 0u);
 }
 
 TEST_F(service_notifiers_test, works_key_the_service_does_not_know_is_dead_with_the_reason) {
@@ -210,13 +210,13 @@ TEST_F(works_renewal_test, the_token_is_reused_then_renewed_before_it_expires) {
     EXPECT_EQ(deliver(n, test::stalled_event()).result, kind::delivered);
     advance(500);  // 100 s left of 600: more than a tenth (60 s), so still good
     EXPECT_EQ(deliver(n, test::stalled_event()).result, kind::delivered);
-    EXPECT_EQ(parse(sim_.records("works_token")).Size(), 1u);
+    EXPECT_EQ(parse_sent(sim_.records("works_token")).Size(), 1u);
     advance(60);  // 40 s left: renewed before use
     EXPECT_EQ(deliver(n, test::stalled_event()).result, kind::delivered);
-    EXPECT_EQ(parse(sim_.records("works_token")).Size(), 2u);
+    EXPECT_EQ(parse_sent(sim_.records("works_token")).Size(), 2u);
     advance(100);  // the first token has expired at the service; the second is in use
     EXPECT_EQ(deliver(n, test::stalled_event()).result, kind::delivered);
-    const auto messages = parse(sim_.records("works_message"));
+    const auto messages = parse_sent(sim_.records("works_message"));
     ASSERT_EQ(messages.Size(), 4u);
     for (const auto& m : messages.GetArray())
         EXPECT_EQ(m["status"].GetInt(), 201);
@@ -228,12 +228,12 @@ TEST_F(works_renewal_test, a_token_the_service_expired_early_is_replaced_in_the_
     sim_.advance(700);  // the service's clock only: the notifier still trusts its token
     const delivery_outcome out = deliver(n, test::stalled_event());
     EXPECT_EQ(out.result, kind::delivered) << out.detail;
-    const auto messages = parse(sim_.records("works_message"));
+    const auto messages = parse_sent(sim_.records("works_message"));
     ASSERT_EQ(messages.Size(), 3u);
     EXPECT_EQ(messages[1]["status"].GetInt(), 401);
     EXPECT_STREQ(messages[1]["detail"].GetString(), "the access token has expired");
     EXPECT_EQ(messages[2]["status"].GetInt(), 201);
-    EXPECT_EQ(parse(sim_.records("works_token")).Size(), 2u);
+    EXPECT_EQ(parse_sent(sim_.records("works_token")).Size(), 2u);
 }
 
 TEST_F(service_notifiers_test, works_concurrent_attempts_share_one_token_exchange) {
@@ -252,7 +252,7 @@ TEST_F(service_notifiers_test, works_concurrent_attempts_share_one_token_exchang
     while (delivered < 3 && std::chrono::steady_clock::now() < deadline)
         ioc_.run_one_for(10ms);
     EXPECT_EQ(delivered, 3);
-    EXPECT_EQ(parse(sim_.records("works_token")).Size(), 1u);
+    EXPECT_EQ(parse_sent(sim_.records("works_token")).Size(), 1u);
 }
 
 TEST_F(service_notifiers_test, works_a_long_text_is_shortened_not_refused) {
@@ -263,8 +263,8 @@ TEST_F(service_notifiers_test, works_a_long_text_is_shortened_not_refused) {
     works_notifier n(works(), client_, clock_);
     const delivery_outcome out = deliver(n, e);
     EXPECT_EQ(out.result, kind::delivered) << out.detail;
-    const auto messages = parse(sim_.records("works_message"));
-    const auto body = parse(messages[0]["body"].GetString());
+    const auto messages = parse_sent(sim_.records("works_message"));
+    const auto body = parse_sent(messages[0]["body"].GetString());
     const std::string text = body["content"]["text"].GetString();
     EXPECT_EQ(utf8_length(text), 2000u);
     EXPECT_NE(text.find("\u2026 (shortened)"), std::string::npos);
@@ -319,7 +319,7 @@ TEST_F(works_lane_test, a_429_is_retried_no_sooner_than_the_rate_limit_reset) {
     ASSERT_TRUE(run_until([&] { return !store_.rows(state::delivery_status::delivered).empty(); }));
     // 1 s from the header; the backoff alone (10 ms, no jitter) would have retried at once.
     EXPECT_GE(std::chrono::steady_clock::now() - began, 1s);
-    const auto messages = parse(sim_.records("works_message"));
+    const auto messages = parse_sent(sim_.records("works_message"));
     ASSERT_EQ(messages.Size(), 2u);
     EXPECT_EQ(messages[0]["status"].GetInt(), 429);
     EXPECT_EQ(messages[1]["status"].GetInt(), 201);
@@ -345,7 +345,7 @@ TEST_F(service_notifiers_test, teams_posts_an_adaptive_card) {
     const delivery_outcome out = deliver(n, test::stalled_event());
     EXPECT_EQ(out.result, kind::delivered) << out.detail;
     EXPECT_EQ(out.http_status, 202);
-    const auto records = parse(sim_.records("teams"));
+    const auto records = parse_sent(sim_.records("teams"));
     ASSERT_EQ(records.Size(), 1u);
     EXPECT_STREQ(records[0]["path"].GetString(), "/teams/ops");
     const std::string body = records[0]["body"].GetString();
@@ -367,7 +367,7 @@ TEST_F(service_notifiers_test, teams_an_oversized_card_is_shortened_to_fit) {
     teams_notifier n(teams(), client_, clock_);
     const delivery_outcome out = deliver(n, e);
     EXPECT_EQ(out.result, kind::delivered) << out.detail;
-    const std::string body = parse(sim_.records("teams"))[0]["body"].GetString();
+    const std::string body = parse_sent(sim_.records("teams"))[0]["body"].GetString();
     EXPECT_LE(body.size(), teams_body_limit);
     EXPECT_GT(body.size(), 10'000u);  // shortened, not emptied
 }
@@ -389,10 +389,10 @@ TEST_F(service_notifiers_test, sms_a_short_text_goes_as_one_sms) {
     const delivery_outcome out = deliver(n, e);
     EXPECT_EQ(out.result, kind::delivered) << out.detail;
     EXPECT_EQ(out.http_status, 202);
-    const auto records = parse(sim_.records("sens_sms"));
+    const auto records = parse_sent(sim_.records("sens_sms"));
     ASSERT_EQ(records.Size(), 1u);
     EXPECT_STREQ(records[0]["path"].GetString(), "/sms/v2/services/ncp:sms:kr:1:svc/messages");
-    const auto body = parse(records[0]["body"].GetString());
+    const auto body = parse_sent(records[0]["body"].GetString());
     EXPECT_STREQ(body["type"].GetString(), "SMS");
     EXPECT_STREQ(body["from"].GetString(), "0212345678");
     EXPECT_STREQ(body["messages"][0]["to"].GetString(), "01012345678");
@@ -406,12 +406,12 @@ TEST_F(service_notifiers_test, sms_a_long_korean_text_goes_as_lms_or_is_shortene
     c.sens.sms = sms_type::sms;
     sens_notifier short_sms(c, client_, clock_);
     EXPECT_EQ(deliver(short_sms, test::stalled_event()).result, kind::delivered);
-    const auto records = parse(sim_.records("sens_sms"));
+    const auto records = parse_sent(sim_.records("sens_sms"));
     ASSERT_EQ(records.Size(), 2u);
-    const auto first = parse(records[0]["body"].GetString());
+    const auto first = parse_sent(records[0]["body"].GetString());
     EXPECT_STREQ(first["type"].GetString(), "LMS");
     EXPECT_STREQ(first["subject"].GetString(), "업그레이드 지연: prod-logs");
-    const auto second = parse(records[1]["body"].GetString());
+    const auto second = parse_sent(records[1]["body"].GetString());
     EXPECT_STREQ(second["type"].GetString(), "SMS");
     EXPECT_LE(sms_bytes(second["content"].GetString()), 80u);
     EXPECT_EQ(std::string(second["content"].GetString()).rfind("[업그레이드 지연] prod-logs", 0),
@@ -453,10 +453,10 @@ TEST_F(service_notifiers_test, mail_sends_subject_and_html_to_every_recipient) {
     const delivery_outcome out = deliver(n, test::stalled_event());
     EXPECT_EQ(out.result, kind::delivered) << out.detail;
     EXPECT_EQ(out.http_status, 201);
-    const auto records = parse(sim_.records("sens_mail"));
+    const auto records = parse_sent(sim_.records("sens_mail"));
     ASSERT_EQ(records.Size(), 1u);
     EXPECT_STREQ(records[0]["path"].GetString(), "/mail/v2/services/ncp:mail:kr:1:svc/requests");
-    const auto body = parse(records[0]["body"].GetString());
+    const auto body = parse_sent(records[0]["body"].GetString());
     EXPECT_STREQ(body["title"].GetString(), "[ses-upgrade-monitor] 업그레이드 지연: prod-logs");
     EXPECT_NE(std::string(body["body"].GetString()).find("<td>노드 3/8 완료</td>"),
               std::string::npos);
@@ -493,12 +493,12 @@ TEST_F(service_notifiers_test, no_service_request_starts_past_the_attempts_deadl
         }
     }
     for (const char* service : {"works_token", "works_message", "teams", "sens_sms", "sens_mail"})
-        EXPECT_EQ(parse(sim_.records(service)).Size(), 0u) << service;
+        EXPECT_EQ(parse_sent(sim_.records(service)).Size(), 0u) << service;
     // The same notifiers send when the bounds allow it: the refusals above were the bounds'.
     delivery_context ahead;
     ahead.deadline = std::chrono::steady_clock::now() + 20s;
     EXPECT_EQ(deliver(t, test::stalled_event(), ahead).result, kind::delivered);
-    EXPECT_EQ(parse(sim_.records("teams")).Size(), 1u);
+    EXPECT_EQ(parse_sent(sim_.records("teams")).Size(), 1u);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ using test::client_call;
 using test::exchange;
 using test::running_sim;
 
-const char* yaml = R"(start: "2025-03-24 17:00:00"
+const char* fault_yaml = R"(start: "2025-03-24 17:00:00"
 clusters:
   - name: c1
     instance_no: "1"
@@ -41,7 +41,7 @@ class fault_test : public ::testing::Test {
         o.time_scale = 0;
         return o;
     }
-    running_sim sim_{test::scenario_from(yaml, {}), opts()};
+    running_sim sim_{test::scenario_from(fault_yaml, {}), opts()};
 
     void inject(const std::string& fault_json) {
         auto r = exchange(sim_.port(), {.method = "POST",

@@ -16,7 +16,7 @@ using test::exchange;
 using test::running_sim;
 
 // logs: M, D-1, D-2 upgrading one after another, 2 min per node, from +1m; recovery 1m.
-const std::string yaml = R"(start: "2025-03-24 17:00:00"
+const std::string opensearch_yaml = R"(start: "2025-03-24 17:00:00"
 clusters:
   - name: logs
     instance_no: "1037001"
@@ -57,7 +57,7 @@ std::vector<std::string> listed(const opensearch_state& s) {
 }
 
 TEST(sim_opensearch_test, the_view_follows_the_upgrade) {
-    const scenario s = test::scenario_from(yaml, start());
+    const scenario s = test::scenario_from(opensearch_yaml, start());
     // Before: every node on the old version, green.
     auto before = at(s, std::chrono::seconds(30));
     EXPECT_EQ(before.reading.health, "green");
@@ -122,7 +122,7 @@ class sim_endpoint_test : public ::testing::Test {
     static running_sim make() {
         simulator_options o;
         o.time_scale = 0;
-        return running_sim(test::scenario_from(yaml, start()), o);
+        return running_sim(test::scenario_from(opensearch_yaml, start()), o);
     }
     test::client_result get(const std::string& path, bool auth = true) {
         test::client_call call{.target = path};

@@ -12,7 +12,7 @@
 namespace sesmon::state::test {
 namespace {
 
-const group::keys keys{"/g"};
+const group::keys write_keys{"/g"};
 
 // A keyspace that applies write_ops as a transaction would, and feeds a group_image.
 class keyspace {
@@ -82,7 +82,7 @@ class group_writes_test : public ::testing::Test {
     // Plans `next` over what stands, applies it, and checks that a reader assembles it.
     group::cluster_writes write(cluster_record next) {
         const auto expected = next;
-        auto w = group::plan_writes(keys, stored_ ? &*stored_ : nullptr, std::move(next));
+        auto w = group::plan_writes(write_keys, stored_ ? &*stored_ : nullptr, std::move(next));
         puts_ = etcd_.apply(w);
         const auto back = etcd_.image().cluster("1037001");
         EXPECT_TRUE(back);
@@ -113,7 +113,7 @@ TEST_F(group_writes_test, the_same_state_again_writes_nothing_and_last_seen_alon
     write(r);
     for (auto& n : r.state.upgrade->nodes)
         n.last_seen += std::chrono::seconds(10);
-    auto w = group::plan_writes(keys, &*stored_, r);
+    auto w = group::plan_writes(write_keys, &*stored_, r);
     EXPECT_TRUE(w.parts.empty());
     EXPECT_FALSE(w.head);
 }
@@ -127,8 +127,8 @@ TEST_F(group_writes_test, a_node_change_rewrites_that_node_one_chunk_and_the_hea
     const auto w = write(r);
     EXPECT_EQ(puts_, 3u);
     ASSERT_EQ(w.parts.size(), 2u);
-    EXPECT_EQ(w.parts[0].key, keys.node("1037001", 5));
-    EXPECT_EQ(w.parts[1].key, keys.chunk("1037001", 1));  // ids 32..40
+    EXPECT_EQ(w.parts[0].key, write_keys.node("1037001", 5));
+    EXPECT_EQ(w.parts[1].key, write_keys.chunk("1037001", 1));  // ids 32..40
     std::string error;
     EXPECT_EQ(group::decode_chunk(*w.parts[1].value, error)->from, 32);
 }
@@ -177,7 +177,7 @@ TEST_F(group_writes_test, parts_without_their_head_are_not_part_of_the_cluster) 
     write(record_with(ids(0, 3), 2));
     // A transaction that wrote a third node and more ids but never reached its head.
     auto r = record_with(ids(0, 5), 3);
-    auto w = group::plan_writes(keys, &*stored_, r);
+    auto w = group::plan_writes(write_keys, &*stored_, r);
     for (const auto& op : w.parts)
         etcd_.apply(op);
     const auto back = etcd_.image().cluster("1037001");
@@ -187,7 +187,7 @@ TEST_F(group_writes_test, parts_without_their_head_are_not_part_of_the_cluster) 
 
 TEST_F(group_writes_test, a_missing_part_shortens_what_is_read_and_the_next_write_restores_it) {
     write(record_with(ids(0, 3), 3));
-    etcd_.apply(group::write_op{keys.node("1037001", 1), std::nullopt, {}});
+    etcd_.apply(group::write_op{write_keys.node("1037001", 1), std::nullopt, {}});
     const auto back = etcd_.image().cluster("1037001");
     ASSERT_TRUE(back);
     EXPECT_EQ(back->layout.nodes, 1);
@@ -201,13 +201,13 @@ TEST_F(group_writes_test, a_whole_record_of_format_1_is_rewritten_as_parts) {
     keyspace etcd;
     const auto state = store_fixture::state_with("id-1");
     etcd.apply(group::write_op{
-        keys.cluster("1037001"),
+        write_keys.cluster("1037001"),
         R"({"format":1,"name":"prod-logs","state":)" + monitor::to_json(state, "1037001") + "}",
         {}});
     const auto old = etcd.image().cluster("1037001");
     ASSERT_TRUE(old);
     EXPECT_EQ(old->record.state, state);
-    const auto w = group::plan_writes(keys, &*old, old->record);
+    const auto w = group::plan_writes(write_keys, &*old, old->record);
     etcd.apply(w);
     EXPECT_EQ(etcd.image().cluster("1037001")->record.state, state);
     EXPECT_EQ(etcd.count_under("/g/nodes/"), 1u);
@@ -220,18 +220,19 @@ TEST(group_image_test, events_discovered_and_the_leader_come_and_go) {
     group::stored_event e;
     e.event = store_fixture::make_event(event_type::upgrade_started);
     e.stored_at = t0;
-    image.put({keys.event(3), group::encode_event(e)}, problem);
-    image.put({keys.discovered("1"), group::encode_discovered({"1", "KR", "a", "a", 0})}, problem);
-    image.put({keys.leader(), "mon-a"}, problem);
-    image.put({keys.event(4), "garbage"}, problem);
+    image.put({write_keys.event(3), group::encode_event(e)}, problem);
+    image.put({write_keys.discovered("1"), group::encode_discovered({"1", "KR", "a", "a", 0})},
+              problem);
+    image.put({write_keys.leader(), "mon-a"}, problem);
+    image.put({write_keys.event(4), "garbage"}, problem);
     EXPECT_FALSE(problem.empty());
     EXPECT_EQ(image.events().size(), 1u);
     EXPECT_EQ(image.events().at(3).event.id, e.event.id);
     EXPECT_EQ(image.discovered().size(), 1u);
     EXPECT_EQ(image.leader()->value, "mon-a");
-    image.remove(keys.event(3));
-    image.remove(keys.discovered("1"));
-    image.remove(keys.leader());
+    image.remove(write_keys.event(3));
+    image.remove(write_keys.discovered("1"));
+    image.remove(write_keys.leader());
     EXPECT_TRUE(image.events().empty());
     EXPECT_TRUE(image.discovered().empty());
     EXPECT_FALSE(image.leader());

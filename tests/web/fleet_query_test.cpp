@@ -11,7 +11,7 @@
 namespace sesmon::web {
 namespace {
 
-const wall_time t0 = *common::parse_rfc3339("2026-11-26T20:00:00Z");
+const wall_time query_t0 = *common::parse_rfc3339("2026-11-26T20:00:00Z");
 using std::chrono::minutes;
 
 fleet_query query(std::string_view target) {
@@ -31,23 +31,23 @@ std::vector<std::string> names(const fleet_page& page) {
 class fleet_query_test : public ::testing::Test {
   protected:
     fleet_query_test() {
-        add("up-late", up(t0 + minutes(50)), {{"team", "search"}});
-        add("up-soon", up(t0 + minutes(5)), {{"team", "logs"}});
+        add("up-late", up(query_t0 + minutes(50)), {{"team", "search"}});
+        add("up-soon", up(query_t0 + minutes(5)), {{"team", "logs"}});
         add("up-none", up(std::nullopt), {{"team", "search"}});
         state_facts st = up(std::nullopt).facts;
         st.stalled = true;
-        add_row("stalled-new", st, t0 - minutes(10), {{"team", "search"}, {"env", "prod"}});
-        add_row("stalled-old", st, t0 - minutes(90), {{"team", "logs"}});
+        add_row("stalled-new", st, query_t0 - minutes(10), {{"team", "search"}, {"env", "prod"}});
+        add_row("stalled-old", st, query_t0 - minutes(90), {{"team", "logs"}});
         state_facts failed;
         failed.failed = true;
         add_row("failed-1", failed, std::nullopt, {});
         state_facts blind;
         blind.blind = true;
-        add_row("blind-1", blind, t0 - minutes(20), {{"team", "search"}});
+        add_row("blind-1", blind, query_t0 - minutes(20), {{"team", "search"}});
         state_facts done;
-        done.finished_at = t0 - minutes(30);
+        done.finished_at = query_t0 - minutes(30);
         add_row("done-recent", done, std::nullopt, {});
-        done.finished_at = t0 - minutes(300);
+        done.finished_at = query_t0 - minutes(300);
         add_row("done-earlier", done, std::nullopt, {});
         add_row("idle-b", {}, std::nullopt, {{"team", "search"}});
         add_row("Idle-A", {}, std::nullopt, {});
@@ -70,7 +70,7 @@ class fleet_query_test : public ::testing::Test {
         r.facts = u.facts;
         r.eta = u.eta;
         r.labels = std::move(labels);
-        index_.update(std::move(r), false, t0);
+        index_.update(std::move(r), false, query_t0);
     }
     void add_row(std::string name, state_facts facts, std::optional<wall_time> since,
                  label_set labels) {
@@ -80,7 +80,7 @@ class fleet_query_test : public ::testing::Test {
         r.facts = facts;
         r.since = since;
         r.labels = std::move(labels);
-        index_.update(std::move(r), false, t0);
+        index_.update(std::move(r), false, query_t0);
     }
 
     fleet_page run(std::string_view target) {
@@ -166,7 +166,7 @@ TEST_F(fleet_query_test, pages_follow_each_other_without_loss_or_repeat_even_whe
     failed.failed = true;
     fleet_row moved = index_.find("stalled-new")->row;
     moved.facts = failed;
-    index_.update(moved, false, t0);
+    index_.update(moved, false, query_t0);
     while (!page.next_cursor.empty()) {
         page = run("/x?limit=4&cursor=" + page.next_cursor);
         for (const auto& n : names(page))
@@ -185,10 +185,10 @@ TEST_F(fleet_query_test, the_validator_changes_with_the_page_and_only_with_it) {
     EXPECT_NE(page_etag(*run_query(index_, q), q, "other header"), first);
     // A cluster off the page changes (upgrading, but third by ETA): the page's validator
     // stays; the total and the next cursor are the same.
-    index_.update(index_.find("up-none")->row, true, t0);
+    index_.update(index_.find("up-none")->row, true, query_t0);
     EXPECT_EQ(page_etag(*run_query(index_, q), q, "hdr"), first);
     // A cluster on the page changes: it moves.
-    index_.update(index_.find("up-soon")->row, true, t0);
+    index_.update(index_.find("up-soon")->row, true, query_t0);
     EXPECT_NE(page_etag(*run_query(index_, q), q, "hdr"), first);
 }
 

@@ -25,7 +25,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-const wall_time t0 = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26} + 20h;
+const wall_time api_t0 = std::chrono::sys_days{std::chrono::year{2026} / 11 / 26} + 20h;
 
 state::upgrade_summary summary(std::string id, std::string outcome) {
     state::upgrade_summary u;
@@ -35,13 +35,13 @@ state::upgrade_summary summary(std::string id, std::string outcome) {
     u.from_version = "2140";
     u.to_version = "2150";
     u.action_date = "2026-11-27T05:00:00+09:00";
-    u.started_at = t0;
+    u.started_at = api_t0;
     u.outcome = std::move(outcome);
     u.nodes_total = 2;
     u.nodes_complete = 1;
     if (u.outcome == "finished") {
-        u.finished_at = t0 + 30min;
-        u.ended_at = t0 + 31min;
+        u.finished_at = api_t0 + 30min;
+        u.ended_at = api_t0 + 31min;
         u.nodes_complete = 2;
     }
     return u;
@@ -72,16 +72,19 @@ class fake_source final : public history_source {
             return done(std::optional<state::upgrade_timeline>(), "");
         state::upgrade_timeline t;
         t.upgrade = summary(id, "in_progress");
-        t.nodes = {{"a", "D", {{"running", t0, t0 + 1min}, {"Upgrade_OpenSearch", t0 + 1min, {}}}},
-                   {"b", "D", {{"running", t0, {}}}}};
+        t.nodes = {
+            {"a",
+             "D",
+             {{"running", api_t0, api_t0 + 1min}, {"Upgrade_OpenSearch", api_t0 + 1min, {}}}},
+            {"b", "D", {{"running", api_t0, {}}}}};
         done(std::optional<state::upgrade_timeline>(std::move(t)), "");
     }
     // Says t0 + 40 min for every upgrade it is asked about: only those in progress are asked.
     std::optional<wall_time> expected_finish(const state::upgrade_summary& u) const override {
         eta_asked.push_back(u.id);
-        return t0 + 40min;
+        return api_t0 + 40min;
     }
-    wall_time now() const override { return t0 + 5min; }
+    wall_time now() const override { return api_t0 + 5min; }
 
     void release() {
         auto h = std::move(held);
