@@ -25,8 +25,8 @@ api_error failure(const std::exception_ptr& e) {
 }  // namespace
 
 std::vector<cluster_status> poll_all(boost::asio::io_context& io, progress_source& source,
-                                     const std::vector<cluster_config>& clusters,
-                                     int max_in_flight) {
+                                     const std::vector<cluster_config>& clusters, int max_in_flight,
+                                     const answer_handler& on_answer) {
     std::vector<std::optional<progress_result>> results(clusters.size());
     std::size_t next = 0;
 
@@ -41,6 +41,13 @@ std::vector<cluster_status> poll_all(boost::asio::io_context& io, progress_sourc
                 results[i] = co_await std::move(fetching);
             } catch (...) {
                 results[i] = failure(std::current_exception());
+            }
+            if (on_answer) {
+                try {
+                    on_answer(i, *results[i]);
+                } catch (...) {
+                    // The caller's extra work on an answer; polling goes on without it.
+                }
             }
         }
     };

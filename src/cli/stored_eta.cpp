@@ -17,9 +17,14 @@ monitor::tracker_options options_of(const sesmon::config& cfg, const cluster_con
     return {c.stall, cfg.api.time_zone_offset, cfg.eta.node_prior};
 }
 
+// Rows that do not decode are skipped silently here: the daemon reports them.
+std::shared_ptr<spdlog::logger> quiet_logger() {
+    return std::make_shared<spdlog::logger>("eta", std::make_shared<spdlog::sinks::null_sink_st>());
+}
+
 }  // namespace
 
-stored_eta::stored_eta(const sesmon::config& cfg) : cfg_(cfg) {
+stored_eta::stored_eta(const sesmon::config& cfg) : cfg_(cfg), quiet_(quiet_logger()) {
     try {
         owned_ = state::open_for_reading(cfg.state.directory);
         db_ = owned_.get();
@@ -32,7 +37,7 @@ stored_eta::stored_eta(const sesmon::config& cfg) : cfg_(cfg) {
 }
 
 stored_eta::stored_eta(const sesmon::config& cfg, state::sqlite::connection& db)
-    : cfg_(cfg), db_(&db) {}
+    : cfg_(cfg), db_(&db), quiet_(quiet_logger()) {}
 
 stored_eta::~stored_eta() = default;
 
@@ -41,13 +46,15 @@ std::optional<wall_time> stored_eta::of_poll(const cluster_config& cluster, cons
     monitor::cluster_state stored;
     monitor::node_time_medians history;
     if (db_ != nullptr) {
-        spdlog::logger quiet("eta", std::make_shared<spdlog::sinks::null_sink_st>());
         try {
-            if (auto r = state::read_cluster(*db_, cluster.instance_no, quiet))
+            // Prepared on first use and kept: `status` asks for every upgrading cluster.
+            if (!clusters_)
+                clusters_ = std::make_unique<state::cluster_reader>(*db_);
+            if (!node_times_)
+                node_times_ = std::make_unique<state::node_time_reader>(*db_);
+            if (auto r = clusters_->read(cluster.instance_no, *quiet_))
                 stored = std::move(r->state);
-            auto medians = state::read_node_time_medians(*db_, cluster.instance_no);
-            if (auto it = medians.find(cluster.instance_no); it != medians.end())
-                history = it->second;
+            history = node_times_->read(cluster.instance_no);
         } catch (const std::exception&) {
             // Unreadable rows: estimate without them.
         }
@@ -68,8 +75,7 @@ std::optional<wall_time> stored_eta::of_stored(const std::string& instance_no,
         if (c.instance_no == instance_no)
             cluster = &c;
     }
-    spdlog::logger quiet("eta", std::make_shared<spdlog::sinks::null_sink_st>());
-    const auto r = state::read_cluster(*db_, instance_no, quiet);
+    const auto r = state::read_cluster(*db_, instance_no, *quiet_);
     if (!r || !r->state.upgrade)
         return std::nullopt;
     const auto info = monitor::make_upgrade_info(*r->state.upgrade, cfg_.api.time_zone_offset);

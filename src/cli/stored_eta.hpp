@@ -12,6 +12,14 @@
 #include "sesmon/snapshot.hpp"
 #include "state/sqlite.hpp"
 
+namespace spdlog {
+class logger;
+}
+namespace sesmon::state {
+class cluster_reader;
+class node_time_reader;
+}  // namespace sesmon::state
+
 namespace sesmon::cli {
 
 class stored_eta {
@@ -39,6 +47,10 @@ class stored_eta {
     const sesmon::config& cfg_;
     std::unique_ptr<state::sqlite::connection> owned_;
     state::sqlite::connection* db_ = nullptr;
+    std::shared_ptr<spdlog::logger> quiet_;
+    mutable std::unique_ptr<state::cluster_reader> clusters_;
+    mutable std::unique_ptr<state::node_time_reader>
+        node_times_;  // made once, not per read (a fleet has thousands)
     std::string problem_;
 };
 

@@ -116,20 +116,24 @@ std::optional<duration> node_time(const node_timeline& node) {
     return std::nullopt;
 }
 
-std::map<std::string, monitor::node_time_medians> read_node_time_medians(
-    sqlite::connection& db, const std::optional<std::string>& instance_no, int upgrades) {
-    // One cluster's through upgrades_by_instance (see read_upgrades on the two forms).
-    sqlite::statement s(db, std::string("WITH recent AS (SELECT id, instance_no FROM (SELECT id, "
-                                        "instance_no, row_number() OVER (PARTITION BY instance_no "
-                                        "ORDER BY started_at DESC) AS k FROM upgrades WHERE "
-                                        "outcome = 'finished' AND ") +
-                                (instance_no ? "instance_no = ?1" : "?1 IS NULL") +
-                                ") WHERE k <= ?2) "
-                                "SELECT r.instance_no, n.upgrade_id, n.hostname, n.role, n.status, "
-                                "n.started_at FROM recent r JOIN node_statuses n ON n.upgrade_id = "
-                                "r.id ORDER BY r.instance_no, n.upgrade_id, n.hostname, "
-                                "n.started_at, n.rowid");
-    s.bind(1, instance_no).bind(2, upgrades);
+namespace {
+
+// The node rows of the last `?2` finished upgrades per cluster; one cluster's (`?1`) through
+// upgrades_by_instance when `one_cluster` (see read_upgrades on the two forms).
+std::string node_times_sql(bool one_cluster) {
+    return std::string(
+               "WITH recent AS (SELECT id, instance_no FROM (SELECT id, instance_no, "
+               "row_number() OVER (PARTITION BY instance_no ORDER BY started_at DESC) "
+               "AS k FROM upgrades WHERE outcome = 'finished' AND ") +
+           (one_cluster ? "instance_no = ?1" : "?1 IS NULL") +
+           ") WHERE k <= ?2) "
+           "SELECT r.instance_no, n.upgrade_id, n.hostname, n.role, n.status, n.started_at "
+           "FROM recent r JOIN node_statuses n ON n.upgrade_id = r.id ORDER BY r.instance_no, "
+           "n.upgrade_id, n.hostname, n.started_at, n.rowid";
+}
+
+// Steps a bound node_times_sql statement to its end: the medians per cluster.
+std::map<std::string, monitor::node_time_medians> medians_of_rows(sqlite::statement& s) {
     std::map<std::string, std::vector<monitor::node_sample>> samples;
     std::string instance, upgrade;
     node_timeline node;
@@ -155,6 +159,26 @@ std::map<std::string, monitor::node_time_medians> read_node_time_medians(
     for (const auto& [no, list] : samples)
         out.emplace(no, monitor::medians_of(list));
     return out;
+}
+
+}  // namespace
+
+std::map<std::string, monitor::node_time_medians> read_node_time_medians(
+    sqlite::connection& db, const std::optional<std::string>& instance_no, int upgrades) {
+    sqlite::statement s(db, node_times_sql(instance_no.has_value()));
+    s.bind(1, instance_no).bind(2, upgrades);
+    return medians_of_rows(s);
+}
+
+node_time_reader::node_time_reader(sqlite::connection& db, int upgrades)
+    : upgrades_(upgrades), select_(db, node_times_sql(true)) {}
+
+monitor::node_time_medians node_time_reader::read(const std::string& instance_no) {
+    sqlite::reset_guard done(select_);
+    select_.bind(1, instance_no).bind(2, upgrades_);
+    auto all = medians_of_rows(select_);
+    const auto it = all.find(instance_no);
+    return it != all.end() ? std::move(it->second) : monitor::node_time_medians{};
 }
 
 }  // namespace sesmon::state

@@ -78,4 +78,16 @@ std::optional<duration> node_time(const node_timeline& node);
 std::map<std::string, monitor::node_time_medians> read_node_time_medians(
     sqlite::connection& db, const std::optional<std::string>& instance_no, int upgrades = 5);
 
+// One cluster's medians at a time, for many clusters (`status` over a fleet): the statement
+// prepared once. Empty medians for a cluster without a finished upgrade.
+class node_time_reader {
+  public:
+    explicit node_time_reader(sqlite::connection& db, int upgrades = 5);
+    monitor::node_time_medians read(const std::string& instance_no);
+
+  private:
+    int upgrades_;
+    sqlite::statement select_;
+};
+
 }  // namespace sesmon::state

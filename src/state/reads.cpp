@@ -77,12 +77,20 @@ std::vector<cluster_record> read_clusters(sqlite::connection& db, spdlog::logger
 
 std::optional<cluster_record> read_cluster(sqlite::connection& db, const std::string& instance_no,
                                            spdlog::logger& log) {
-    const bool with_silence = has_silences(db);
-    sqlite::statement s(db, select_clusters(with_silence) + " WHERE instance_no = ?1");
-    s.bind(1, instance_no);
-    if (!s.step())
+    return cluster_reader(db).read(instance_no, log);
+}
+
+cluster_reader::cluster_reader(sqlite::connection& db)
+    : with_silence_(has_silences(db)),
+      select_(db, select_clusters(with_silence_) + " WHERE instance_no = ?1") {}
+
+std::optional<cluster_record> cluster_reader::read(const std::string& instance_no,
+                                                   spdlog::logger& log) {
+    sqlite::reset_guard done(select_);
+    select_.bind(1, instance_no);
+    if (!select_.step())
         return std::nullopt;
-    return decode_cluster(s, with_silence, log);
+    return decode_cluster(select_, with_silence_, log);
 }
 
 std::vector<discovered_record> read_discovered(sqlite::connection& db) {

@@ -19,6 +19,18 @@ std::vector<cluster_record> read_clusters(sqlite::connection& db, spdlog::logger
 std::optional<cluster_record> read_cluster(sqlite::connection& db, const std::string& instance_no,
                                            spdlog::logger& log);
 
+// read_cluster for many clusters one after the other (`status` over a fleet): the statement
+// is prepared once, not per cluster (preparing was half of each read).
+class cluster_reader {
+  public:
+    explicit cluster_reader(sqlite::connection& db);
+    std::optional<cluster_record> read(const std::string& instance_no, spdlog::logger& log);
+
+  private:
+    bool with_silence_;
+    sqlite::statement select_;
+};
+
 // Discovery's known set, by instance_no; empty when the schema predates it.
 std::vector<discovered_record> read_discovered(sqlite::connection& db);
 

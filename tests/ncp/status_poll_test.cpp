@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -91,6 +93,46 @@ TEST(status_poll_test, an_exception_becomes_that_clusters_error) {
     ASSERT_FALSE(out[0].result);
     EXPECT_EQ(out[0].result.error().message, "internal error: surprise");
     EXPECT_TRUE(out[1].result);
+}
+
+// status works out each upgrade's expected finish in this handler while other polls are in
+// flight: every answer reaches it once, as it arrives, with its index.
+TEST(status_poll_test, each_answer_reaches_the_handler_once_while_others_are_in_flight) {
+    boost::asio::io_context io;
+    counting_source source(io);
+    std::vector<std::pair<std::size_t, bool>> seen;
+    int in_flight_at_first = -1;
+
+    const auto out = poll_all(io, source, clusters({"1", "bad", "3", "4"}), 4,
+                              [&](std::size_t i, const progress_result& answer) {
+                                  if (in_flight_at_first < 0)
+                                      in_flight_at_first = source.in_flight;
+                                  seen.emplace_back(i, static_cast<bool>(answer));
+                              });
+
+    ASSERT_EQ(out.size(), 4u);
+    std::sort(seen.begin(), seen.end());
+    const std::vector<std::pair<std::size_t, bool>> expected{
+        {0, true}, {1, false}, {2, true}, {3, true}};
+    EXPECT_EQ(seen, expected);
+    EXPECT_EQ(in_flight_at_first, 3) << "the first answer is handled before the others arrive";
+}
+
+TEST(status_poll_test, a_handler_that_throws_stops_no_poll) {
+    boost::asio::io_context io;
+    counting_source source(io);
+    int handled = 0;
+
+    const auto out = poll_all(io, source, clusters({"1", "2", "3"}), 1,
+                              [&](std::size_t, const progress_result&) {
+                                  ++handled;
+                                  throw std::runtime_error("estimate failed");
+                              });
+
+    EXPECT_EQ(handled, 3);
+    EXPECT_EQ(source.calls, 3);
+    for (const auto& s : out)
+        EXPECT_TRUE(s.result) << s.cluster.name;
 }
 
 }  // namespace

@@ -153,6 +153,20 @@ TEST_F(history_reads_test, past_node_times_per_cluster_from_the_last_finished_up
     EXPECT_EQ(only.size(), 1u);
 }
 
+// status over a fleet reads one cluster after another with one prepared statement: each read
+// is that cluster's alone, also after a cluster without history.
+TEST_F(history_reads_test, one_reader_answers_cluster_after_cluster) {
+    finished_upgrade("1", "a", t0 - 24h, {{"D", 3}, {"D", 3}, {"M", 1}, {"M", 1}});
+    finished_upgrade("2", "x", t0, {{"D", 7}});
+    node_time_reader reader(*db_);
+    EXPECT_EQ(reader.read("1").typical("D"), 3min);
+    EXPECT_TRUE(reader.read("9").empty()) << "no finished upgrade";
+    EXPECT_EQ(reader.read("2").typical("M"), 7min);  // one sample: the overall median
+    EXPECT_EQ(reader.read("1").typical("M"), 1min);
+    for (const std::string no : {"1", "2"})
+        EXPECT_EQ(reader.read(no), read_node_time_medians(*db_, no).at(no)) << no;
+}
+
 TEST_F(history_reads_test, the_reader_thread_answers_on_the_executor) {
     finished_upgrade("1", "2026-01-01", t0, {{"D", 3}});
     history_reader reader(io_.get_executor(), dir_);
