@@ -47,10 +47,11 @@ class stored_eta {
     const sesmon::config& cfg_;
     std::unique_ptr<state::sqlite::connection> owned_;
     state::sqlite::connection* db_ = nullptr;
+    // Made once, not per read: `status` reads thousands of clusters. The readers are
+    // prepared on first use (of_poll is const to its callers).
     std::shared_ptr<spdlog::logger> quiet_;
     mutable std::unique_ptr<state::cluster_reader> clusters_;
-    mutable std::unique_ptr<state::node_time_reader>
-        node_times_;  // made once, not per read (a fleet has thousands)
+    mutable std::unique_ptr<state::node_time_reader> node_times_;
     std::string problem_;
 };
 

@@ -1,6 +1,7 @@
 // The polling and stall sections, and the clusters with their overrides merged.
 #include <map>
 
+#include "common/text.hpp"
 #include "config/context.hpp"
 
 namespace sesmon::config_file {
@@ -24,14 +25,6 @@ void read_stall(const map_reader& m, stall_config& out) {
     m.read("recovery_timeout", out.recovery_timeout, off_allowed);
     read_adaptive_stall(m, out);
 }
-
-namespace {
-
-bool all_digits(std::string_view text) {
-    return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-}  // namespace
 
 std::vector<std::string> read_notify(const map_reader& m,
                                      const std::vector<notifier_config>& notifiers) {
@@ -110,7 +103,7 @@ std::vector<cluster_config> read_clusters(const load_context& ctx, const map_rea
             if (!m.has("instance_no")) {
                 m.diag().add(m.mark(), m.path("instance_no"), "required");
             }
-        } else if (!all_digits(c.instance_no)) {
+        } else if (!common::all_digits(c.instance_no)) {
             m.fail("instance_no", "must be the cluster's serviceGroupInstanceNo (digits only)");
         } else if (const auto [it, added] = by_instance.emplace(c.instance_no, index - 1); !added) {
             m.fail("instance_no", "duplicate instance_no " + c.instance_no + " (also clusters[" +

@@ -1,11 +1,11 @@
 #include "discovery/merge.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 
 #include "common/label.hpp"
+#include "common/text.hpp"
 
 namespace sesmon::discovery {
 
@@ -14,21 +14,13 @@ namespace {
 constexpr std::size_t max_instance_digits = 20;  // fits an unsigned 64-bit number
 
 bool usable_instance_no(const std::string& no) {
-    return !no.empty() && no.size() <= max_instance_digits &&
-           no.find_first_not_of("0123456789") == std::string::npos;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
+    return no.size() <= max_instance_digits && common::all_digits(no);
 }
 
 // A cluster being created or removed has nothing to poll yet (or any more).
 bool watchable_status(std::string_view status) {
     for (const std::string_view word : {"creating", "deleting", "return"}) {
-        if (equals_ignoring_case(status, word))
+        if (common::iequals(status, word))
             return false;
     }
     return true;
